@@ -1,0 +1,54 @@
+"""The one family of domain errors. The CLI maps them to a message and an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+class ColloqueError(Exception):
+    """Base of every error a user can cause; its message is French and actionable."""
+
+    exit_code: ClassVar[int] = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a programme file, located as precisely as the YAML allows."""
+
+    source: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        place = self.source
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        field = f"{self.path} : " if self.path else ""
+        return f"{place}: {field}{self.message}"
+
+
+class ProgrammeError(ColloqueError):
+    """A programme file that cannot be read or is not valid (one or more problems)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class NotFoundError(ColloqueError):
+    """Nothing matches what the user asked for (exit code 1)."""
+
+
+class InvalidValueError(ColloqueError):
+    """An option or argument value that names nothing in the programme (a usage error)."""
+
+    exit_code = 2
+
+
+class StorageError(ColloqueError):
+    """A user file (agenda, cache, output) that cannot be read or written safely."""

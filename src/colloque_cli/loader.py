@@ -1,0 +1,469 @@
+"""Read a programme file: safe YAML, validation with located French messages, domain objects."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ProgrammeError, Problem
+from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
+
+MAX_BYTES = 32 * 1024 * 1024
+# A YAML document may reuse nodes through aliases; expanded, a few lines can stand for
+# billions of nodes ("billion laughs"). Real programmes stay far below this.
+MAX_EXPANDED_NODES = 5_000_000
+ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class ProgrammeLoader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader with YAML 1.2-like scalars: ``14:00`` and ``no`` stay strings."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    ("float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$", "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+):
+    ProgrammeLoader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
+    )
+
+
+def default_programme_path() -> Path:
+    """The programme shipped inside the package (the repository's ``data/programme.yaml``)."""
+    return Path(str(resources.files("colloque_cli") / "data" / "programme.yaml"))
+
+
+def resolve_programme_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--programme``, else ``$COLLOQUE_PROGRAMME``, else the shipped programme."""
+    chosen = explicit or os.environ.get(ENV_PROGRAMME) or None
+    return Path(chosen) if chosen else default_programme_path()
+
+
+def load_programme(path: str | os.PathLike[str] | None = None) -> Programme:
+    """Load and validate a programme file; raise ``ProgrammeError`` listing every problem."""
+    resolved = resolve_programme_path(path)
+    return parse_programme(read_text(resolved), str(resolved))
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8; any reason it cannot be read is a ``ProgrammeError``."""
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise ProgrammeError([Problem(source, "c'est un dossier, pas un fichier de programme")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ProgrammeError([Problem(source, "fichier introuvable")]) from None
+    except PermissionError:
+        raise ProgrammeError([Problem(source, "lecture refusée (droits insuffisants)")]) from None
+    except OSError as error:
+        raise ProgrammeError(
+            [Problem(source, f"lecture impossible ({error.strerror or error})")]
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise ProgrammeError(
+            [Problem(source, f"fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo)")]
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProgrammeError(
+            [Problem(source, "encodage UTF-16 non pris en charge : enregistrez le fichier en UTF-8")]
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ProgrammeError(
+            [
+                Problem(
+                    source,
+                    "le fichier n'est pas encodé en UTF-8 "
+                    f"(octet 0x{raw[error.start]:02x} invalide) : enregistrez-le en UTF-8",
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from None
+
+
+def parse_programme(text: str, source: str = "<programme>") -> Programme:
+    """Validate the text of a programme file and build the domain objects."""
+    problems, validated = check_text(text, source)
+    if problems:
+        raise ProgrammeError(problems)
+    assert validated is not None
+    return _build(validated, source)
+
+
+def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
+    """Every problem of a programme file's text, and its validated form when there is none."""
+    try:
+        loader = ProgrammeLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return [Problem(source, "fichier vide : aucun programme à lire")], None
+            problems = _check_nodes(root, source)
+            if problems:
+                return problems, None
+            data = loader.construct_document(root)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        return [_yaml_problem(error, source)], None
+    except yaml.YAMLError as error:
+        return [Problem(source, f"YAML illisible ({error})")], None
+    except RecursionError:
+        return [Problem(source, "structure YAML trop profondément imbriquée")], None
+
+    if not isinstance(data, dict):
+        return [
+            Problem(
+                source,
+                "le fichier doit être une table de clés (colloque, rooms, themes, glossary, "
+                f"slots, sessions), pas {_kind(data)}",
+                line=root.start_mark.line + 1,
+                column=root.start_mark.column + 1,
+            )
+        ], None
+
+    from pydantic import ValidationError
+
+    from .schema import ProgrammeFile
+
+    try:
+        validated = ProgrammeFile.model_validate(data)
+    except ValidationError as error:
+        return [_pydantic_problem(e, root, source) for e in error.errors()], None
+    problems = list(_cross_check(validated, root, source))
+    return problems, (None if problems else validated)
+
+
+# --- YAML-level checks ---------------------------------------------------------------------
+
+
+def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
+    """Duplicate keys and alias bombs, found on the node tree before anything is built."""
+    problems: list[Problem] = []
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[key] > MAX_EXPANDED_NODES:
+                return [
+                    Problem(
+                        source,
+                        "trop d'alias YAML imbriqués (le document déplié serait démesuré)",
+                        line=node.start_mark.line + 1,
+                        column=node.start_mark.column + 1,
+                    )
+                ]
+            continue
+        if key in sizes:
+            continue
+        sizes[key] = 0  # in progress: a node that contains itself counts once
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in seen:
+                        problems.append(
+                            Problem(
+                                source,
+                                f"clé « {key_node.value} » en double dans la même table",
+                                line=key_node.start_mark.line + 1,
+                                column=key_node.start_mark.column + 1,
+                            )
+                        )
+                    seen.add(key_node.value)
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+    return problems
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+_YAML_MESSAGES = (
+    ("found character '\\t'", "tabulation interdite en YAML : indentez avec des espaces"),
+    ("could not determine a constructor", "étiquette YAML non autorisée"),
+    ("mapping values are not allowed", "« : » inattendu (une valeur contenant « : » doit être entre guillemets)"),
+    ("found undefined alias", "alias YAML non défini"),
+    ("found duplicate anchor", "ancre YAML en double"),
+    ("expected <block end>", "indentation incohérente"),
+    ("could not find expected ':'", "« : » attendu après une clé"),
+    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+    ("expected a single document", "un seul document YAML attendu (retirez les « --- » en trop)"),
+    ("found unacceptable character", "caractère interdit en YAML"),
+    ("while scanning a quoted scalar", "guillemet non fermé"),
+)
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, source: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    text = f"{error.context or ''} {error.problem or ''}"
+    message = next((fr for en, fr in _YAML_MESSAGES if en in text), "syntaxe YAML invalide")
+    if "constructor" in text and error.problem:
+        tag = re.search(r"tag '([^']*)'", error.problem)
+        if tag:
+            message += f" « {tag.group(1)} » (seul le YAML simple est accepté)"
+    return Problem(
+        source,
+        message,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+    )
+
+
+# --- schema errors, located in the YAML ----------------------------------------------------
+
+
+def _locate(root: yaml.Node, loc: Iterable[Any], *, key: bool = False) -> yaml.Node:
+    """The node at a pydantic ``loc`` (or its deepest existing ancestor)."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((pair for pair in node.value if pair[0].value == str(part)), None)
+            if match is None:
+                return node
+            node = match[0] if key else match[1]
+            if key:
+                return node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return node
+            node = node.value[part]
+        else:
+            return node
+    return node
+
+
+def _path(loc: Iterable[Any]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part != "[key]":
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "une valeur vide"
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, int | float):
+        return f"un nombre ({value})"
+    if isinstance(value, str):
+        return "un texte"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "une table de clés"
+    return f"une valeur de type {type(value).__name__}"
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    from . import schema
+
+    models: dict[tuple[str, ...], type[schema.BaseModel]] = {
+        (): schema.ProgrammeFile,
+        ("colloque",): schema.ColloqueFile,
+        ("rooms",): schema.RoomFile,
+        ("themes",): schema.ThemeFile,
+        ("slots",): schema.SlotFile,
+        ("sessions",): schema.SessionFile,
+    }
+    shape = tuple(p for p in loc if isinstance(p, str))
+    model = models.get(shape)
+    return list(model.model_fields) if model else []
+
+
+def _pydantic_problem(error: Any, root: yaml.Node, source: str) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    node = _locate(root, loc, key=kind == "extra_forbidden")
+    if kind == "missing":
+        message = f"champ obligatoire « {loc[-1]} » manquant"
+        path = _path(loc[:-1])
+    elif kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        message = f"clé inconnue « {loc[-1]} »"
+        if allowed:
+            message += f" (clés permises : {', '.join(allowed)})"
+        path = _path(loc[:-1])
+    else:
+        path = _path(loc)
+        if kind == "value_error":
+            message = str(error["ctx"]["error"])
+        elif kind == "string_type":
+            message = f"texte attendu, trouvé {_kind(value)}"
+        elif kind == "list_type":
+            message = f"liste attendue, trouvé {_kind(value)}"
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            message = f"table de clés attendue, trouvé {_kind(value)}"
+        elif kind == "string_too_short":
+            message = "ne doit pas être vide"
+        elif kind == "string_too_long":
+            message = "texte trop long"
+        elif kind == "string_pattern_mismatch":
+            message = f"identifiant invalide « {value} » (ni espace, ni « / »)"
+        else:
+            message = f"valeur invalide : {_kind(value)}"
+    return Problem(
+        source,
+        message,
+        path=path,
+        line=node.start_mark.line + 1,
+        column=node.start_mark.column + 1,
+    )
+
+
+# --- cross-references ----------------------------------------------------------------------
+
+
+def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
+    def at(loc: tuple[Any, ...], message: str) -> Problem:
+        node = _locate(root, loc)
+        return Problem(
+            source,
+            message,
+            path=_path(loc),
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+        )
+
+    ids: dict[str, dict[str, int]] = {}
+    for section in ("rooms", "themes", "slots", "sessions"):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(getattr(data, section)):
+            if item.id in seen:
+                yield at(
+                    (section, index, "id"),
+                    f"identifiant « {item.id} » en double (déjà utilisé par {section}[{seen[item.id]}])",
+                )
+            else:
+                seen[item.id] = index
+        ids[section] = seen
+
+    def unknown(kind: str, value: str, known: dict[str, int]) -> str:
+        names = ", ".join(list(known)[:12]) + (" …" if len(known) > 12 else "")
+        return f"{kind} inconnu(e) « {value} » (valeurs déclarées : {names or 'aucune'})"
+
+    for index, slot in enumerate(data.slots):
+        if slot.end_date is not None and slot.end_date < slot.date:
+            yield at(("slots", index, "end_date"), "le jour de fin précède le jour de début")
+        elif (slot.end_date or slot.date, slot.end) <= (slot.date, slot.start):
+            yield at(
+                ("slots", index, "end"),
+                f"la fin ({hhmm(slot.end)}) n'est pas après le début ({hhmm(slot.start)})",
+            )
+
+    for index, session in enumerate(data.sessions):
+        if session.slot not in ids["slots"]:
+            yield at(("sessions", index, "slot"), unknown("créneau", session.slot, ids["slots"]))
+        if session.room is not None and session.room not in ids["rooms"]:
+            yield at(("sessions", index, "room"), unknown("salle", session.room, ids["rooms"]))
+        for position, theme in enumerate(session.themes):
+            if theme not in ids["themes"]:
+                yield at(
+                    ("sessions", index, "themes", position), unknown("thème", theme, ids["themes"])
+                )
+
+    # Two sessions in one room at overlapping times: sort by start, sweep once.
+    slots = {slot.id: slot for slot in data.slots}
+    by_room: dict[str, list[tuple[datetime, datetime, int]]] = {}
+    for index, session in enumerate(data.sessions):
+        slot = slots.get(session.slot)
+        if session.room is None or slot is None:
+            continue
+        start = datetime.combine(slot.date, slot.start)
+        end = datetime.combine(slot.end_date or slot.date, slot.end)
+        by_room.setdefault(session.room, []).append((start, end, index))
+    for spans in by_room.values():
+        spans.sort()
+        latest_end, latest_index = None, -1
+        for start, end, index in spans:
+            if latest_end is not None and start < latest_end:
+                other = data.sessions[latest_index]
+                yield at(
+                    ("sessions", index, "room"),
+                    f"chevauche « {other.id} » dans la même salle « {data.sessions[index].room} »",
+                )
+            if latest_end is None or end > latest_end:
+                latest_end, latest_index = end, index
+
+
+# --- domain objects ------------------------------------------------------------------------
+
+
+def _build(data: Any, source: str) -> Programme:
+    rooms = {r.id: Room(r.id, r.name) for r in data.rooms}
+    themes = {t.id: Theme(t.id, t.label, t.description) for t in data.themes}
+    slots = {
+        s.id: Slot(s.id, s.date, s.start, s.end, s.label, s.end_date) for s in data.slots
+    }
+    order = {slot_id: n for n, slot_id in enumerate(slots)}
+
+    def slot_key(slot: Slot) -> tuple[Any, ...]:
+        return (slot.date, slot.start, slot.end_date or slot.date, slot.end, order[slot.id])
+
+    sessions = [
+        Session(
+            id=s.id,
+            slot=slots[s.slot],
+            room=rooms[s.room] if s.room else None,
+            title=s.title,
+            subtitle=s.subtitle or None,
+            type=s.type,
+            description=s.description,
+            themes=tuple(themes[t] for t in dict.fromkeys(s.themes)),
+            speakers=tuple(s.speakers),
+        )
+        for s in data.sessions
+    ]
+    sessions.sort(key=lambda s: slot_key(s.slot))  # stable: file order within a slot
+    c = data.colloque
+    return Programme(
+        colloque=Colloque(
+            title=c.title,
+            timezone=c.timezone,
+            dates=tuple(c.dates),
+            subtitle=c.subtitle,
+            kind=c.kind,
+            city=c.city,
+            venue=c.venue,
+        ),
+        rooms=tuple(rooms.values()),
+        themes=tuple(themes.values()),
+        glossary=dict(data.glossary),
+        slots=tuple(sorted(slots.values(), key=slot_key)),
+        sessions=tuple(sessions),
+        source=source,
+    )

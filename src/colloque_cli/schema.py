@@ -1,0 +1,162 @@
+"""The programme file's schema: pydantic models that validate the YAML and give its JSON Schema.
+
+These models describe the *file*; ``loader`` turns a validated file into the immutable
+domain objects of ``model``. Importing this module costs pydantic's start-up, so only the
+loader (and ``colloque schema``) import it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+)
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
+
+
+def _parse_time(value: Any) -> Any:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        match = _TIME.match(value.strip())
+        if match:
+            return dt.time(int(match.group(1)), int(match.group(2)))
+        raise ValueError(f"heure invalide « {value} » (format attendu HH:MM, de 00:00 à 23:59)")
+    raise ValueError("heure attendue au format HH:MM")
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise ValueError("date attendue au format AAAA-MM-JJ, sans heure")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"date invalide « {value} » (format attendu AAAA-MM-JJ, date réelle)"
+            ) from None
+    raise ValueError("date attendue au format AAAA-MM-JJ")
+
+
+Id = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/\\]+$"),
+    Field(description="Identifiant court et stable, sans espace."),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Time = Annotated[
+    dt.time,
+    BeforeValidator(_parse_time),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01]?\d|2[0-3])[:hH][0-5]\d$",
+            "description": "Heure locale au format HH:MM.",
+        }
+    ),
+]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    Field(description="Date au format AAAA-MM-JJ."),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=True)
+
+
+class ColloqueFile(_Strict):
+    """L'événement lui-même."""
+
+    title: Text
+    subtitle: str | None = None
+    kind: str | None = Field(default=None, description="Nature de l'événement : « Colloque national ».")
+    city: str | None = None
+    venue: str | None = None
+    timezone: str = Field(default="Europe/Paris", description="Fuseau horaire IANA des heures.")
+    dates: list[Date] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"fuseau horaire inconnu « {value} » (exemple : Europe/Paris)") from None
+        return value
+
+
+class RoomFile(_Strict):
+    """Une salle."""
+
+    id: Id
+    name: Text
+
+
+class ThemeFile(_Strict):
+    """Un thème du vocabulaire contrôlé."""
+
+    id: Id
+    label: Text
+    description: str | None = None
+
+
+class SlotFile(_Strict):
+    """Un créneau horaire commun à des sessions en parallèle."""
+
+    id: Id
+    date: Date
+    start: Time
+    end: Time
+    end_date: Date | None = Field(
+        default=None, description="Jour de fin, quand le créneau passe minuit."
+    )
+    label: str | None = None
+
+
+class SessionFile(_Strict):
+    """Une session : atelier, table ronde, émission…"""
+
+    id: Id
+    slot: Id
+    room: Id | None = Field(default=None, description="Identifiant de salle ; vide si non précisée.")
+    title: Text
+    subtitle: str | None = None
+    type: Text = Field(default="atelier", description="atelier, table ronde, émission radio…")
+    themes: list[Id] = Field(default_factory=list)
+    description: str = ""
+    speakers: list[Text] = Field(default_factory=list)
+
+
+class ProgrammeFile(_Strict):
+    """Un programme de colloque."""
+
+    model_config = ConfigDict(title="Programme colloque")
+
+    colloque: ColloqueFile
+    rooms: list[RoomFile] = Field(default_factory=list)
+    themes: list[ThemeFile] = Field(default_factory=list)
+    glossary: dict[Text, Text] = Field(default_factory=dict)
+    slots: list[SlotFile]
+    sessions: list[SessionFile]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a programme file, for editors and other tools."""
+    schema = ProgrammeFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
