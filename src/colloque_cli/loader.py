@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ProgrammeError, Problem
+from .errors import Problem, ProgrammeError
 from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -81,7 +81,11 @@ def read_text(path: Path) -> str:
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ProgrammeError(
-            [Problem(source, "encodage UTF-16 non pris en charge : enregistrez le fichier en UTF-8")]
+            [
+                Problem(
+                    source, "encodage UTF-16 non pris en charge : enregistrez le fichier en UTF-8"
+                )
+            ]
         )
     try:
         return raw.decode("utf-8-sig")
@@ -211,12 +215,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 _YAML_MESSAGES = (
     ("found character '\\t'", "tabulation interdite en YAML : indentez avec des espaces"),
     ("could not determine a constructor", "étiquette YAML non autorisée"),
-    ("mapping values are not allowed", "« : » inattendu (une valeur contenant « : » doit être entre guillemets)"),
+    (
+        "mapping values are not allowed",
+        "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
+    ),
     ("found undefined alias", "alias YAML non défini"),
     ("found duplicate anchor", "ancre YAML en double"),
     ("expected <block end>", "indentation incohérente"),
     ("could not find expected ':'", "« : » attendu après une clé"),
-    ("found unexpected end of stream", "fin de fichier inattendue (guillemet ou crochet non fermé ?)"),
+    (
+        "found unexpected end of stream",
+        "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+    ),
     ("expected a single document", "un seul document YAML attendu (retirez les « --- » en trop)"),
     ("found unacceptable character", "caractère interdit en YAML"),
     ("while scanning a quoted scalar", "guillemet non fermé"),
@@ -426,9 +436,7 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
 def _build(data: Any, source: str) -> Programme:
     rooms = {r.id: Room(r.id, r.name) for r in data.rooms}
     themes = {t.id: Theme(t.id, t.label, t.description) for t in data.themes}
-    slots = {
-        s.id: Slot(s.id, s.date, s.start, s.end, s.label, s.end_date) for s in data.slots
-    }
+    slots = {s.id: Slot(s.id, s.date, s.start, s.end, s.label, s.end_date) for s in data.slots}
     order = {slot_id: n for n, slot_id in enumerate(slots)}
 
     def slot_key(slot: Slot) -> tuple[Any, ...]:

@@ -84,7 +84,9 @@ class ColloqueFile(_Strict):
 
     title: Text
     subtitle: str | None = None
-    kind: str | None = Field(default=None, description="Nature de l'événement : « Colloque national ».")
+    kind: str | None = Field(
+        default=None, description="Nature de l'événement : « Colloque national »."
+    )
     city: str | None = None
     venue: str | None = None
     timezone: str = Field(default="Europe/Paris", description="Fuseau horaire IANA des heures.")
@@ -96,7 +98,9 @@ class ColloqueFile(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"fuseau horaire inconnu « {value} » (exemple : Europe/Paris)") from None
+            raise ValueError(
+                f"fuseau horaire inconnu « {value} » (exemple : Europe/Paris)"
+            ) from None
         return value
 
 
@@ -133,7 +137,9 @@ class SessionFile(_Strict):
 
     id: Id
     slot: Id
-    room: Id | None = Field(default=None, description="Identifiant de salle ; vide si non précisée.")
+    room: Id | None = Field(
+        default=None, description="Identifiant de salle ; vide si non précisée."
+    )
     title: Text
     subtitle: str | None = None
     type: Text = Field(default="atelier", description="atelier, table ronde, émission radio…")

@@ -1,0 +1,7 @@
+"""The command-line interface: a thin Typer layer over the core."""
+
+from . import explore as _explore  # noqa: F401  (registers the commands)
+from . import export as _export  # noqa: F401
+from .app import app
+
+__all__ = ["app"]

@@ -1,0 +1,144 @@
+"""The Typer application: global options, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import ColloqueError
+from .help_fr import FrenchContext
+
+DEBUG_ENV = "COLLOQUE_DEBUG"
+
+
+class ColloqueGroup(TyperGroup):
+    """Runs a command and turns every failure into a French message and an exit code."""
+
+    context_class = FrenchContext
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            command.context_class = FrenchContext  # French help pages for every command
+        return command
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        kwargs.setdefault("prog_name", "colloque")
+        code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
+        sys.exit(code)
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "") not in ("", "0") or "--debug" in sys.argv[1:]
+
+
+def run_guarded(call: Any) -> int:
+    from typer._click import exceptions as click_errors
+
+    from . import output
+    from .usage import translate
+
+    try:
+        result = call()
+        sys.stdout.flush()
+        return result if isinstance(result, int) else 0
+    except ColloqueError as error:
+        output.error(str(error))
+        return error.exit_code
+    except click_errors.UsageError as error:
+        output.error(f"Erreur : {translate(error.format_message())}")
+        command = error.ctx.command_path if error.ctx else "colloque"
+        output.info(f"Aide : {command} --help")
+        return 2
+    except click_errors.ClickException as error:
+        output.error(f"Erreur : {error.format_message()}")
+        return error.exit_code
+    except typer.Abort:
+        output.error("Interrompu.")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        if error.errno == errno.EPIPE:
+            _silence_stdout()
+            return 0
+        if _debug():
+            raise
+        if error.errno == errno.ENOSPC:
+            _silence_stdout()
+            output.error("Écriture impossible : plus de place sur le périphérique de sortie.")
+            return 1
+        output.error(f"Erreur d'entrée-sortie : {error.strerror or error}")
+        return 1
+    except Exception as error:
+        if _debug():
+            raise
+        output.error(
+            f"Erreur interne inattendue ({type(error).__name__}). "
+            "Relancez avec --debug pour voir le détail et signalez-le."
+        )
+        return 1
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+app = typer.Typer(
+    cls=ColloqueGroup,
+    name="colloque",
+    help="Explorer le programme d'un colloque : sessions, salles, horaires, thèmes.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"colloque {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    programme: Annotated[
+        str | None,
+        typer.Option(
+            "--programme",
+            "-p",
+            help="Fichier de programme YAML à utiliser (sinon $COLLOQUE_PROGRAMME, "
+            "sinon le programme fourni).",
+            metavar="FICHIER",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Afficher le détail technique des erreurs internes.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Afficher la version et quitter.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Explorer le programme d'un colloque : sessions, salles, horaires, thèmes."""
+    ctx.obj = {"programme": programme}
+    if debug:
+        os.environ[DEBUG_ENV] = "1"

@@ -1,0 +1,315 @@
+"""Exploring commands: list, search, show, grid, rooms, themes, days."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import InvalidValueError, NotFoundError
+from . import output
+from .app import app
+from .options import (
+    DayOption,
+    FormatOption,
+    RoomOption,
+    ThemeOption,
+    complete_session,
+    programme,
+)
+from .output import Format
+
+if TYPE_CHECKING:
+    from ..model import Programme, Session
+
+
+def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
+    """The documented JSON records of ``sessions``."""
+    from ..records import session_records
+
+    return session_records(p, sessions)
+
+
+def emit_sessions(
+    p: Programme, sessions: list[Session], fmt: Format, *, long: bool = False
+) -> None:
+    """Write sessions in the chosen format (one table per slot for ``table``)."""
+    if fmt is Format.table:
+        from . import render
+
+        output.show(*render.listing(p, sessions, long=long), render.summary_line(len(sessions)))
+    else:
+        output.write_records(_records(p, sessions), fmt)
+
+
+@app.command("list")
+def list_sessions(
+    ctx: typer.Context,
+    day: DayOption = None,
+    room: RoomOption = None,
+    theme: ThemeOption = None,
+    time: Annotated[
+        str | None,
+        typer.Option("--time", help="Sessions en cours à cette heure (HH:MM).", metavar="HH:MM"),
+    ] = None,
+    long: Annotated[
+        bool, typer.Option("--long", "-l", help="Ajouter les descriptions complètes.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Lister les sessions, un tableau par créneau (filtres combinables)."""
+    from ..filters import selection
+
+    p = programme(ctx)
+    chosen = selection(p, day=day, room=room, theme=theme, at=time).apply(p.sessions)
+    if not chosen:
+        raise NotFoundError("Aucune session ne correspond à ces critères.")
+    emit_sessions(p, chosen, fmt, long=long)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help="Mots recherchés (accents et fautes tolérés).", metavar="MOTS", show_default=False
+        ),
+    ],
+    day: DayOption = None,
+    room: RoomOption = None,
+    theme: ThemeOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="Nombre maximal de résultats.")
+    ] = 10,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Rechercher des sessions par mots-clés, les plus pertinentes d'abord."""
+    from ..filters import selection
+    from ..search import SearchIndex
+
+    text = " ".join(query).strip()
+    if not text:
+        raise InvalidValueError("Recherche vide : indiquez au moins un mot.")
+    p = programme(ctx)
+    chosen = selection(p, day=day, room=room, theme=theme)
+    within = {s.id for s in chosen.apply(p.sessions)} if chosen != type(chosen)() else None
+    index = SearchIndex(p)
+    hits = index.search(text, within=within)
+    if not hits:
+        message = f"Aucun résultat pour « {text} »."
+        suggestion = index.suggest(text)
+        if suggestion:
+            message += f" Vouliez-vous dire « {suggestion} » ?"
+        raise NotFoundError(message)
+    shown = hits[:limit]
+    if fmt is Format.table:
+        from . import render
+
+        output.show(render.hits_table(shown, text))
+        if len(hits) > limit:
+            output.info(
+                f"{len(hits) - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
+            )
+        return
+    records = _records(p, [h.session for h in shown])
+    for record, hit in zip(records, shown, strict=True):
+        record["score"] = hit.score
+        record["matched"] = list(hit.matched)
+    output.write_records(records, fmt)
+
+
+def find_session(p: Programme, text: str) -> Session:
+    """A session by id, else by a title fragment; ambiguity lists the candidates."""
+    from ..search import SearchIndex
+    from ..text import fold
+
+    wanted = fold(text).strip()
+    if not wanted:
+        raise InvalidValueError("Identifiant vide : indiquez l'identifiant ou un bout du titre.")
+    by_id = p.session(text.strip()) or next((s for s in p.sessions if fold(s.id) == wanted), None)
+    if by_id:
+        return by_id
+    in_title = [s for s in p.sessions if _names(wanted, f"{s.title} {s.subtitle or ''}")]
+    if len(in_title) == 1:
+        return in_title[0]
+    if not in_title:
+        hits = SearchIndex(p).search(text)
+        in_title = [h.session for h in hits if "title" in h.matched or "subtitle" in h.matched]
+        if len(in_title) == 1:
+            return in_title[0]
+        in_title = in_title or [h.session for h in hits]
+    if len(in_title) == 1:
+        return in_title[0]
+    if not in_title:
+        raise NotFoundError(
+            f"Aucune session « {text} ». Les identifiants sont affichés par « colloque list »."
+        )
+    raise AmbiguousSession(text, in_title)
+
+
+def _names(fragment: str, title: str) -> bool:
+    """Every word of ``fragment`` starts a word of ``title`` (short words: whole words)."""
+    from ..filters import words
+
+    vocabulary = words(title)
+    return all(
+        any(v == w or (len(w) >= 4 and v.startswith(w)) for v in vocabulary)
+        for w in words(fragment)
+    )
+
+
+class AmbiguousSession(NotFoundError):
+    def __init__(self, text: str, sessions: list[Session]) -> None:
+        self.sessions = sessions
+        super().__init__(
+            f"{len(sessions)} sessions correspondent à « {text} » : précisez l'identifiant."
+        )
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    session_id: Annotated[
+        str,
+        typer.Argument(
+            help="Identifiant de la session, ou un bout de son titre.",
+            metavar="SESSION",
+            autocompletion=complete_session,
+            show_default=False,
+        ),
+    ],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Afficher une session en entier, avec les sigles qu'elle emploie."""
+    from . import render
+
+    p = programme(ctx)
+    try:
+        session = find_session(p, session_id)
+    except AmbiguousSession as ambiguous:
+        if fmt is Format.table:
+            output.show(render.candidates_table(ambiguous.sessions))
+        else:
+            output.write_records(_records(p, ambiguous.sessions), fmt)
+        raise
+    if fmt is Format.table:
+        output.show(render.session_panel(p, session))
+        return
+    record = _records(p, [session])[0]
+    if fmt is Format.json:
+        record["acronyms"] = dict(p.acronyms_in(session))
+        output.write_json(record)
+    else:
+        output.write_records([record], fmt)
+
+
+@app.command()
+def grid(ctx: typer.Context, day: DayOption = None) -> None:
+    """Afficher la grille horaire : salles en lignes, créneaux en colonnes."""
+    from ..filters import selection
+    from . import render
+
+    p = programme(ctx)
+    chosen = selection(p, day=day)
+    sessions = chosen.apply(p.sessions)
+    if not sessions:
+        raise NotFoundError("Aucune session ce jour-là.")
+    output.show(render.grid_table(p, sessions, chosen.day))
+
+
+@app.command()
+def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Lister les salles et leur nombre de sessions."""
+    p = programme(ctx)
+    counts: dict[str | None, int] = {}
+    for s in p.sessions:
+        key = s.room.id if s.room else None
+        counts[key] = counts.get(key, 0) + 1
+    rows: list[dict[str, object]] = [
+        {"id": r.id, "name": r.name, "sessions": counts.get(r.id, 0)} for r in p.rooms
+    ]
+    if counts.get(None):
+        from ..model import NO_ROOM
+
+        rows.append({"id": None, "name": NO_ROOM, "sessions": counts[None]})
+    _emit_rows(rows, fmt, "Salles", {"name": "Salle", "id": "Identifiant", "sessions": "Sessions"})
+
+
+@app.command()
+def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Lister les thèmes et leur nombre de sessions."""
+    p = programme(ctx)
+    rows: list[dict[str, object]] = [
+        {
+            "id": th.id,
+            "label": th.label,
+            "description": th.description,
+            "sessions": sum(1 for s in p.sessions if th in s.themes),
+        }
+        for th in p.themes
+    ]
+    if not rows:
+        raise NotFoundError("Ce programme ne déclare aucun thème.")
+    _emit_rows(
+        rows,
+        fmt,
+        "Thèmes",
+        {
+            "label": "Thème",
+            "id": "Identifiant",
+            "sessions": "Sessions",
+            "description": "Description",
+        },
+    )
+
+
+@app.command()
+def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
+    from ..model import day_name, hhmm, short_date
+
+    p = programme(ctx)
+    rows: list[dict[str, object]] = []
+    for d in p.days:
+        slots = [s for s in p.slots if s.date == d]
+        rows.append(
+            {
+                "date": d.isoformat(),
+                "day": day_name(d),
+                "label": short_date(d),
+                "slots": [f"{hhmm(s.start)}-{hhmm(s.end)}" for s in slots],
+                "sessions": sum(1 for s in p.sessions if s.slot.date == d),
+            }
+        )
+    _emit_rows(
+        rows,
+        fmt,
+        "Jours",
+        {"label": "Jour", "date": "Date", "slots": "Créneaux", "sessions": "Sessions"},
+    )
+
+
+def _emit_rows(
+    rows: list[dict[str, object]], fmt: Format, title: str, columns: dict[str, str]
+) -> None:
+    if fmt is not Format.table:
+        output.write_records(rows, fmt, list(columns))
+        return
+    from rich import box
+    from rich.table import Table
+
+    from .render import t
+
+    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    for key, heading in columns.items():
+        table.add_column(heading, justify="right" if key == "sessions" else "left")
+    for row in rows:
+        cells = []
+        for key in columns:
+            value = row[key]
+            if isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            cells.append(t("" if value is None else str(value)))
+        table.add_row(*cells)
+    output.show(table)

@@ -1,0 +1,114 @@
+"""Options shared by several commands, declared once, with shell completion of their values."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .output import Format
+
+if TYPE_CHECKING:
+    from ..model import Programme
+
+
+@cache
+def _programme_for(path: str | None) -> Programme:
+    from ..loader import load_programme
+
+    return load_programme(path)
+
+
+def programme(ctx: typer.Context) -> Programme:
+    """The programme chosen by the global options (loaded once per process)."""
+    root = ctx.find_root()
+    chosen = (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
+    return _programme_for(chosen)
+
+
+def _complete(
+    ctx: typer.Context, incomplete: str, values: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    from ..text import fold
+
+    wanted = fold(incomplete)
+    return [(v, h) for v, h in values if fold(v).startswith(wanted)]
+
+
+def _safe_programme(ctx: typer.Context) -> Programme | None:
+    from ..errors import ColloqueError
+
+    try:
+        return programme(ctx)
+    except ColloqueError:
+        return None
+
+
+def complete_day(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from ..model import day_name, short_date
+
+    p = _safe_programme(ctx)
+    days = p.days if p else ()
+    return _complete(
+        ctx,
+        incomplete,
+        [(day_name(d), short_date(d)) for d in days]
+        + [(d.isoformat(), short_date(d)) for d in days],
+    )
+
+
+def complete_room(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    p = _safe_programme(ctx)
+    return _complete(ctx, incomplete, [(r.id, r.name) for r in p.rooms] if p else [])
+
+
+def complete_theme(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    p = _safe_programme(ctx)
+    return _complete(ctx, incomplete, [(th.id, th.label) for th in p.themes] if p else [])
+
+
+def complete_session(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    p = _safe_programme(ctx)
+    return _complete(ctx, incomplete, [(s.id, s.title) for s in p.sessions] if p else [])
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Format de sortie : table (lisible), json ou csv.",
+        case_sensitive=False,
+    ),
+]
+DayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--day",
+        "-d",
+        help="Jour : mardi, mar, 2025-03-04, 04/03, « 4 mars »…",
+        metavar="JOUR",
+        autocompletion=complete_day,
+    ),
+]
+RoomOption = Annotated[
+    str | None,
+    typer.Option(
+        "--room",
+        "-r",
+        help="Salle : « corneille 2 », pleniere, radio… (voir « colloque rooms »).",
+        metavar="SALLE",
+        autocompletion=complete_room,
+    ),
+]
+ThemeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--theme",
+        "-t",
+        help="Thème : identifiant ou libellé, même approximatif (voir « colloque themes »).",
+        metavar="THÈME",
+        autocompletion=complete_theme,
+    ),
+]

@@ -1,0 +1,81 @@
+"""The one place that writes: rich renderables, JSON and CSV to stdout, messages to stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from ..text import inert
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    # markup and emoji off: text from the programme file is never interpreted.
+    return Console(
+        file=sys.stderr if stderr else sys.stdout,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def show(*renderables: RenderableType) -> None:
+    """Print rich renderables on stdout, separated by blank lines."""
+    console = _console()
+    for index, renderable in enumerate(renderables):
+        if index:
+            console.print()
+        console.print(renderable)
+
+
+def _stdout_is_unicode() -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding.startswith("utf")
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def write_json(data: Any) -> None:
+    from ..records import json_text
+
+    write(json_text(data, ascii_only=not _stdout_is_unicode()))
+
+
+def write_records(
+    records: list[dict[str, Any]], fmt: Format, default_header: Sequence[str] | None = None
+) -> None:
+    """JSON list, or CSV with one column per key (``table`` is rendered elsewhere)."""
+    from ..records import FIELDS, records_csv
+
+    if fmt is Format.json:
+        write_json(records)
+    else:
+        write(records_csv(records, default_header or FIELDS))
+
+
+def error(message: str) -> None:
+    """A message for the user, on stderr."""
+    _console(stderr=True).print(inert(message), style="red", overflow="fold")
+
+
+def warn(message: str) -> None:
+    _console(stderr=True).print(inert(message), style="yellow", overflow="fold")
+
+
+def info(message: str) -> None:
+    _console(stderr=True).print(inert(message), style="dim", overflow="fold")

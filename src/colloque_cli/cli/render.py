@@ -1,0 +1,219 @@
+"""Renderers: build rich objects from domain objects; they never print."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..model import NO_ROOM, Programme, Session, Slot, hhmm, long_date, short_date
+from ..search import Hit
+from ..text import inert
+
+DEFAULT_TYPE = "atelier"
+
+
+def t(value: str | None, style: str = "") -> Text:
+    """Data as inert rich text: never markup, never control sequences."""
+    return Text(inert(value or ""), style=style)
+
+
+def slot_heading(slot: Slot) -> Text:
+    heading = Text.assemble(
+        (long_date(slot.date).capitalize(), "bold"), " · ", (slot.hours.replace("–", " – "), "bold")
+    )
+    if slot.label:
+        heading.append("\n")
+        heading.append_text(t(slot.label, "italic"))
+    return heading
+
+
+def session_cell(session: Session, *, long: bool = False) -> Text:
+    cell = t(session.title, "bold")
+    if session.subtitle:
+        cell.append("\n")
+        cell.append_text(t(session.subtitle, "italic"))
+    details = [session.type] if session.type != DEFAULT_TYPE else []
+    details.append(session.id)
+    cell.append("\n")
+    cell.append_text(t(" · ".join(details), "dim"))
+    if long:
+        if session.speakers:
+            cell.append("\n")
+            cell.append_text(t("Intervenants : " + ", ".join(session.speakers), "cyan"))
+        if session.description:
+            cell.append("\n")
+            cell.append_text(t(session.description))
+        cell.append("\n")
+    return cell
+
+
+def room_cell(session: Session) -> Text:
+    return t(session.room_name, "" if session.room else "dim italic")
+
+
+def themes_cell(session: Session) -> Text:
+    return t("\n".join(theme.label for theme in session.themes), "green")
+
+
+def slot_table(slot: Slot, sessions: Sequence[Session], *, long: bool = False) -> Table:
+    table = Table(
+        title=slot_heading(slot),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_lines=long,
+        expand=True,
+    )
+    table.add_column("Salle", style="cyan", no_wrap=False, min_width=8, max_width=22)
+    table.add_column("Session", ratio=3, min_width=20)
+    table.add_column("Thèmes", ratio=1, min_width=12, max_width=30)
+    for session in sessions:
+        table.add_row(room_cell(session), session_cell(session, long=long), themes_cell(session))
+    return table
+
+
+def listing(
+    programme: Programme, sessions: Sequence[Session], *, long: bool = False
+) -> list[Table]:
+    """One table per slot, in chronological order."""
+    tables = []
+    for slot in programme.slots:
+        in_slot = [s for s in sessions if s.slot.id == slot.id]
+        if in_slot:
+            tables.append(slot_table(slot, in_slot, long=long))
+    return tables
+
+
+def summary_line(count: int, what: str = "session") -> Text:
+    plural = "s" if count > 1 else ""
+    return Text(f"{count} {what}{plural}", style="dim")
+
+
+def hits_table(hits: Sequence[Hit], query: str) -> Table:
+    table = Table(
+        title=Text.assemble("Résultats pour « ", t(query, "bold"), " »"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Score", justify="right", style="magenta", no_wrap=True)
+    table.add_column("Quand", no_wrap=True)
+    table.add_column("Salle", style="cyan", max_width=22)
+    table.add_column("Session", ratio=1, min_width=20)
+    for hit in hits:
+        s = hit.session
+        when = Text(f"{short_date(s.slot.date)}\n{s.slot.hours}")
+        cell = session_cell(s)
+        if hit.matched:
+            cell.append("\n")
+            cell.append_text(
+                t("trouvé dans : " + ", ".join(FIELD_NAMES[m] for m in hit.matched), "dim italic")
+            )
+        table.add_row(str(hit.score), when, room_cell(s), cell)
+    return table
+
+
+FIELD_NAMES = {
+    "title": "titre",
+    "subtitle": "sous-titre",
+    "themes": "thèmes",
+    "type": "type",
+    "room": "salle",
+    "description": "description",
+    "speakers": "intervenants",
+    "glossary": "sigles",
+}
+
+
+def session_panel(programme: Programme, session: Session) -> Panel:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column()
+    slot = session.slot
+    grid.add_row(
+        "Quand", Text(f"{long_date(slot.date).capitalize()}, {hhmm(slot.start)} – {hhmm(slot.end)}")
+    )
+    grid.add_row("Salle", room_cell(session))
+    grid.add_row("Type", t(session.type))
+    if session.themes:
+        grid.add_row("Thèmes", t(", ".join(th.label for th in session.themes), "green"))
+    if session.speakers:
+        grid.add_row("Intervenants", t(", ".join(session.speakers)))
+    grid.add_row("Identifiant", t(session.id, "dim"))
+    if slot.label:
+        grid.add_row("Créneau", t(slot.label, "italic"))
+    parts: list[Text | Table] = []
+    if session.subtitle:
+        parts.append(t(session.subtitle, "italic"))
+        parts.append(Text())
+    parts.append(grid)
+    if session.description:
+        parts.extend([Text(), t(session.description)])
+    acronyms = programme.acronyms_in(session)
+    if acronyms:
+        parts.append(Text())
+        parts.append(Text("Sigles", style="bold cyan"))
+        for acronym, expansion in acronyms:
+            parts.append(Text.assemble("  ", t(acronym, "bold"), " : ", t(expansion)))
+    return Panel(Group(*parts), title=t(session.title, "bold"), title_align="left", box=box.ROUNDED)
+
+
+def candidates_table(sessions: Sequence[Session]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("Identifiant", style="bold", no_wrap=True)
+    table.add_column("Quand", no_wrap=True)
+    table.add_column("Titre")
+    for s in sessions:
+        table.add_row(t(s.id), Text(f"{short_date(s.slot.date)} {hhmm(s.slot.start)}"), t(s.title))
+    return table
+
+
+def short_title(title: str, limit: int = 48) -> str:
+    """The title up to its first « : » or question, cut at a word."""
+    for sep in (" : ", " — ", ", ", " ?", ". "):
+        head = title.split(sep)[0]
+        if 12 <= len(head) < len(title):
+            title = head
+            break
+    if len(title) > limit:
+        title = title[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return title.rstrip(" .:")
+
+
+def grid_table(programme: Programme, sessions: Sequence[Session], day: date | None) -> Table:
+    slots = [s for s in programme.slots if day is None or s.date == day]
+    table = Table(
+        title=Text("Grille du programme" + (f" — {long_date(day)}" if day else ""), style="bold"),
+        title_justify="left",
+        box=box.SQUARE,
+        show_lines=True,
+    )
+    table.add_column("Salle", style="cyan", max_width=18)
+    for slot in slots:
+        table.add_column(Text(f"{short_date(slot.date)}\n{slot.hours}"), ratio=1)
+    cells: dict[tuple[str | None, str], list[Session]] = {}
+    for session in sessions:
+        key = (session.room.id if session.room else None, session.slot.id)
+        cells.setdefault(key, []).append(session)
+    rooms: list[tuple[str | None, Text]] = [(r.id, t(r.name)) for r in programme.rooms]
+    if any(s.room is None for s in sessions):
+        rooms.append((None, Text(NO_ROOM, style="dim italic")))
+    for room_id, name in rooms:
+        row = []
+        used = False
+        for slot in slots:
+            cell = Text()
+            for index, session in enumerate(cells.get((room_id, slot.id), [])):
+                used = True
+                if index:
+                    cell.append("\n")
+                cell.append_text(t(short_title(session.title)))
+                cell.append_text(t(f"\n{session.id}", "dim"))
+            row.append(cell)
+        if used:
+            table.add_row(name, *row)
+    return table

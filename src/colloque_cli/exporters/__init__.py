@@ -1,0 +1,26 @@
+"""Exporters: a programme (or a selection of its sessions) as a file in a standard format.
+
+Each exporter is a function ``(programme, sessions) -> str`` in its own module, imported
+only when its format is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from ..model import Programme, Session
+
+Exporter = Callable[[Programme, Sequence[Session]], str]
+
+# format name -> (module, function); the order is the order shown in --help.
+EXPORTERS: dict[str, tuple[str, str]] = {
+    "json": ("tabular", "to_json"),
+    "csv": ("tabular", "to_csv"),
+}
+
+
+def exporter(name: str) -> Exporter:
+    module, function = EXPORTERS[name]
+    exporter: Exporter = getattr(import_module(f"{__name__}.{module}"), function)
+    return exporter

@@ -1,0 +1,88 @@
+"""Sessions as plain records: the one row shape behind JSON, CSV and every export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .model import Programme, Session, day_name, hhmm
+from .text import inert
+
+FIELDS = (
+    "id",
+    "date",
+    "day",
+    "start",
+    "end",
+    "slot",
+    "room",
+    "title",
+    "subtitle",
+    "type",
+    "themes",
+    "description",
+)
+
+
+def session_record(session: Session, *, speakers: bool = False) -> dict[str, Any]:
+    """A session as the documented JSON object (``speakers`` only for programmes that have some)."""
+    slot = session.slot
+    record: dict[str, Any] = {
+        "id": session.id,
+        "date": slot.date.isoformat(),
+        "day": day_name(slot.date),
+        "start": hhmm(slot.start),
+        "end": hhmm(slot.end),
+        "slot": slot.id,
+        "room": session.room.name if session.room else None,
+        "title": session.title,
+        "subtitle": session.subtitle,
+        "type": session.type,
+        "themes": [t.label for t in session.themes],
+        "description": session.description,
+    }
+    if speakers:
+        record["speakers"] = list(session.speakers)
+    return record
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not evaluate (OWASP: prefix formula starters with ')."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = " ; ".join(str(v) for v in value)
+    text = inert(str(value))
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """UTF-8 CSV with a header row, as spreadsheets read it (RFC 4180 line ends)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def records_csv(records: Sequence[dict[str, Any]], default_header: Sequence[str] = FIELDS) -> str:
+    header = list(records[0]) if records else list(default_header)
+    return csv_text(header, ([r.get(k) for k in header] for r in records))
+
+
+def json_text(data: Any, *, ascii_only: bool = False) -> str:
+    text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
+    # json.dumps escapes C0 controls but not C1, bidi or zero-width characters.
+    return (text if text.isascii() else inert(text)) + "\n"
+
+
+def session_records(programme: Programme, sessions: Iterable[Session]) -> list[dict[str, Any]]:
+    """Records of ``sessions``; ``speakers`` appears when the programme has any."""
+    with_speakers = any(s.speakers for s in programme.sessions)
+    return [session_record(s, speakers=with_speakers) for s in sessions]
