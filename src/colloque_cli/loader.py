@@ -376,7 +376,8 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
             if item.id in seen:
                 yield at(
                     (section, index, "id"),
-                    f"identifiant « {item.id} » en double (déjà utilisé par {section}[{seen[item.id]}])",
+                    f"identifiant « {item.id} » en double "
+                    f"(déjà utilisé par {section}[{seen[item.id]}])",
                 )
             else:
                 seen[item.id] = index
