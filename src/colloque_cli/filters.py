@@ -27,18 +27,25 @@ def _listing(names: Sequence[str]) -> str:
     return shown + (f", … ({len(names)} en tout)" if len(names) > MAX_LISTED else "")
 
 
-def _closest(value: str, names: Iterable[str]) -> str | None:
-    from rapidfuzz import fuzz, process, utils
+def _closest(value: str, names: Iterable[str], cutoff: float = 70) -> str | None:
+    """The name closest to ``value``, as a whole or by one of its words, if close enough."""
+    from rapidfuzz import fuzz
 
-    found = process.extractOne(
-        value, list(names), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75
-    )
-    return found[0] if found else None
+    wanted = " ".join(words(value))
+    if not wanted:
+        return None
+    best, best_score = None, 0.0
+    for name in names:
+        folded = " ".join(words(name))
+        score = max([fuzz.ratio(wanted, folded)] + [fuzz.ratio(wanted, w) for w in folded.split()])
+        if score > best_score:
+            best, best_score = name, score
+    return best if best_score >= cutoff else None
 
 
 def _unknown(what: str, value: str, plural: str, names: Sequence[str]) -> InvalidValueError:
     message = f"{what} « {value} ». {plural} : {_listing(names)}."
-    closest = _closest(fold(value), names) if value.strip() else None
+    closest = _closest(value, names)
     if closest:
         message += f" Vouliez-vous dire « {closest} » ?"
     return InvalidValueError(message)
@@ -171,7 +178,7 @@ def resolve_theme(programme: Programme, text: str) -> Theme:
         raise InvalidValueError(f"Thème ambigu « {text} » : {_listing(names)}.")
     if not programme.themes:
         raise InvalidValueError(f"Thème inconnu « {text} » : ce programme ne déclare aucun thème.")
-    closest = _closest(fold(text), [t.label for t in programme.themes])
+    closest = _closest(text, [t.label for t in programme.themes], cutoff=75)
     if closest:
         # Themes are a small vocabulary: a close label is what the user meant.
         return next(t for t in programme.themes if t.label == closest)

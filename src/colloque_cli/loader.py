@@ -129,7 +129,7 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        return [_yaml_problem(error, source)], None
+        return [_yaml_problem(error, source, text)], None
     except yaml.YAMLError as error:
         return [Problem(source, f"YAML illisible ({error})")], None
     except RecursionError:
@@ -212,8 +212,15 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+_TAB = "tabulation interdite en YAML : indentez avec des espaces"
 _YAML_MESSAGES = (
-    ("found character '\\t'", "tabulation interdite en YAML : indentez avec des espaces"),
+    ("found character '\\t'", _TAB),
+    ("did not find expected ',' or '}'", "accolade « { » non fermée ou virgule manquante"),
+    ("did not find expected ',' or ']'", "crochet « [ » non fermé ou virgule manquante"),
+    ("did not find expected key", "indentation incohérente : clé attendue"),
+    ("did not find expected '-' indicator", "indentation incohérente dans une liste"),
+    ("did not find expected node content", "valeur attendue"),
+    ("found character that cannot start any token", "caractère inattendu en début de valeur"),
     ("could not determine a constructor", "étiquette YAML non autorisée"),
     (
         "mapping values are not allowed",
@@ -233,10 +240,12 @@ _YAML_MESSAGES = (
 )
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, source: str) -> Problem:
+def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     text = f"{error.context or ''} {error.problem or ''}"
     message = next((fr for en, fr in _YAML_MESSAGES if en in text), "syntaxe YAML invalide")
+    if mark is not None and document[mark.index : mark.index + 1] == "\t":
+        message = _TAB
     if "constructor" in text and error.problem:
         tag = re.search(r"tag '([^']*)'", error.problem)
         if tag:
@@ -255,14 +264,15 @@ def _yaml_problem(error: yaml.MarkedYAMLError, source: str) -> Problem:
 def _locate(root: yaml.Node, loc: Iterable[Any], *, key: bool = False) -> yaml.Node:
     """The node at a pydantic ``loc`` (or its deepest existing ancestor)."""
     node = root
-    for part in loc:
+    parts = list(loc)
+    for position, part in enumerate(parts):
         if isinstance(node, yaml.MappingNode):
             match = next((pair for pair in node.value if pair[0].value == str(part)), None)
             if match is None:
                 return node
-            node = match[0] if key else match[1]
-            if key:
-                return node
+            if key and position == len(parts) - 1:
+                return match[0]
+            node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
                 return node
@@ -385,7 +395,7 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
 
     def unknown(kind: str, value: str, known: dict[str, int]) -> str:
         names = ", ".join(list(known)[:12]) + (" …" if len(known) > 12 else "")
-        return f"{kind} inconnu(e) « {value} » (valeurs déclarées : {names or 'aucune'})"
+        return f"{kind} « {value} » (déclarés : {names or 'aucun'})"
 
     for index, slot in enumerate(data.slots):
         if slot.end_date is not None and slot.end_date < slot.date:
@@ -398,13 +408,18 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
 
     for index, session in enumerate(data.sessions):
         if session.slot not in ids["slots"]:
-            yield at(("sessions", index, "slot"), unknown("créneau", session.slot, ids["slots"]))
+            yield at(
+                ("sessions", index, "slot"), unknown("créneau inconnu", session.slot, ids["slots"])
+            )
         if session.room is not None and session.room not in ids["rooms"]:
-            yield at(("sessions", index, "room"), unknown("salle", session.room, ids["rooms"]))
+            yield at(
+                ("sessions", index, "room"), unknown("salle inconnue", session.room, ids["rooms"])
+            )
         for position, theme in enumerate(session.themes):
             if theme not in ids["themes"]:
                 yield at(
-                    ("sessions", index, "themes", position), unknown("thème", theme, ids["themes"])
+                    ("sessions", index, "themes", position),
+                    unknown("thème inconnu", theme, ids["themes"]),
                 )
 
     # Two sessions in one room at overlapping times: sort by start, sweep once.

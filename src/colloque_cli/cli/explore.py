@@ -251,17 +251,12 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     ]
     if not rows:
         raise NotFoundError("Ce programme ne déclare aucun thème.")
-    _emit_rows(
-        rows,
-        fmt,
-        "Thèmes",
-        {
-            "label": "Thème",
-            "id": "Identifiant",
-            "sessions": "Sessions",
-            "description": "Description",
-        },
-    )
+    if fmt is Format.table:
+        from .render import themes_table
+
+        output.show(themes_table(rows))
+    else:
+        output.write_records(rows, fmt, list(rows[0]))
 
 
 @app.command()
@@ -303,7 +298,13 @@ def _emit_rows(
 
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
     for key, heading in columns.items():
-        table.add_column(heading, justify="right" if key == "sessions" else "left")
+        widest = max((len(str(row[key] or "")) for row in rows), default=0)
+        table.add_column(
+            heading,
+            justify="right" if key == "sessions" else "left",
+            # identifiers are typed back by users: never cut them
+            min_width=widest if key == "id" else None,
+        )
     for row in rows:
         cells = []
         for key in columns:

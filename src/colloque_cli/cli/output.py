@@ -68,14 +68,19 @@ def write_records(
         write(records_csv(records, default_header or FIELDS))
 
 
+def _message(message: str, style: str) -> None:
+    # soft_wrap: one message is one line, whatever the terminal width (logs, grep, tests).
+    _console(stderr=True).print(inert(message), style=style, soft_wrap=True)
+
+
 def error(message: str) -> None:
-    """A message for the user, on stderr."""
-    _console(stderr=True).print(inert(message), style="red", overflow="fold")
+    """An error for the user, on stderr."""
+    _message(message, "red")
 
 
 def warn(message: str) -> None:
-    _console(stderr=True).print(inert(message), style="yellow", overflow="fold")
+    _message(message, "yellow")
 
 
 def info(message: str) -> None:
-    _console(stderr=True).print(inert(message), style="dim", overflow="fold")
+    _message(message, "dim")

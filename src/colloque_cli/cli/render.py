@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from rich import box
 from rich.console import Group
@@ -172,7 +173,7 @@ def candidates_table(sessions: Sequence[Session]) -> Table:
     return table
 
 
-def short_title(title: str, limit: int = 48) -> str:
+def short_title(title: str, limit: int = 60) -> str:
     """The title up to its first « : » or question, cut at a word."""
     for sep in (" : ", " — ", ", ", " ?", ". "):
         head = title.split(sep)[0]
@@ -194,7 +195,7 @@ def grid_table(programme: Programme, sessions: Sequence[Session], day: date | No
     )
     table.add_column("Salle", style="cyan", max_width=18)
     for slot in slots:
-        table.add_column(Text(f"{short_date(slot.date)}\n{slot.hours}"), ratio=1)
+        table.add_column(Text(f"{short_date(slot.date)}\n{slot.hours}"), ratio=1, overflow="fold")
     cells: dict[tuple[str | None, str], list[Session]] = {}
     for session in sessions:
         key = (session.room.id if session.room else None, session.slot.id)
@@ -216,4 +217,19 @@ def grid_table(programme: Programme, sessions: Sequence[Session], day: date | No
             row.append(cell)
         if used:
             table.add_row(name, *row)
+    return table
+
+
+def themes_table(rows: Sequence[dict[str, Any]]) -> Table:
+    """Themes with their description under the label, ids never cut."""
+    table = Table(title="Thèmes", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    table.add_column("Thème", ratio=1)
+    table.add_column("Identifiant", min_width=max(len(r["id"]) for r in rows))
+    table.add_column("Sessions", justify="right")
+    for row in rows:
+        label = t(row["label"], "bold")
+        if row["description"]:
+            label.append("\n")
+            label.append_text(t(row["description"], "dim"))
+        table.add_row(label, t(row["id"]), str(row["sessions"]))
     return table
