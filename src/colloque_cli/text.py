@@ -39,3 +39,35 @@ def inert(text: str) -> str:
     if text.isprintable():
         return text
     return _UNSAFE.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_ASCII = str.maketrans(
+    {
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "’": "'",
+        "‘": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "·": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+    }
+)
+
+
+def to_ascii(text: str) -> str:
+    """A readable ASCII rendering of French text (« é » → « e »), for ASCII-only outputs."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return (
+        "".join(c for c in decomposed if not unicodedata.combining(c))
+        .encode("ascii", "replace")
+        .decode("ascii")
+    )

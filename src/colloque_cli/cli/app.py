@@ -39,12 +39,36 @@ def _debug() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0") or "--debug" in sys.argv[1:]
 
 
+def _transliterate(error: UnicodeError) -> tuple[str, int]:
+    from ..text import to_ascii
+
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return to_ascii(error.object[error.start : error.end]), error.end
+
+
+def prepare_streams() -> None:
+    """Outputs that cannot encode French (PYTHONIOENCODING=ascii…) get ASCII look-alikes."""
+    import codecs
+
+    codecs.register_error("colloque-ascii", _transliterate)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "éà«»œ–…─│".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="colloque-ascii")
+
+
 def run_guarded(call: Any) -> int:
     from typer._click import exceptions as click_errors
 
     from . import output
     from .usage import translate
 
+    prepare_streams()
     try:
         result = call()
         sys.stdout.flush()

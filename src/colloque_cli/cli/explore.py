@@ -37,7 +37,9 @@ def emit_sessions(
     if fmt is Format.table:
         from . import render
 
-        output.show(*render.listing(p, sessions, long=long), render.summary_line(len(sessions)))
+        compact = output.width() < render.COMPACT_WIDTH
+        parts = render.listing(p, sessions, long=long, compact=compact)
+        output.show(*parts, render.summary_line(len(sessions)))
     else:
         output.write_records(_records(p, sessions), fmt)
 
@@ -215,6 +217,9 @@ def grid(ctx: typer.Context, day: DayOption = None) -> None:
     sessions = chosen.apply(p.sessions)
     if not sessions:
         raise NotFoundError("Aucune session ce jour-là.")
+    if output.width() < render.COMPACT_WIDTH:  # no room for columns: one slot after another
+        output.show(*render.listing(p, sessions, compact=True))
+        return
     output.show(render.grid_table(p, sessions, chosen.day))
 
 

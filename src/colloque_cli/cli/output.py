@@ -32,6 +32,11 @@ def _console(*, stderr: bool = False) -> Console:
     )
 
 
+def width() -> int:
+    """The width results will be rendered at (COLUMNS, the terminal, or 80)."""
+    return _console().width
+
+
 def show(*renderables: RenderableType) -> None:
     """Print rich renderables on stdout, separated by blank lines."""
     console = _console()

@@ -78,16 +78,47 @@ def slot_table(slot: Slot, sessions: Sequence[Session], *, long: bool = False) -
     return table
 
 
+# Below this width a table cannot show its columns whole: sessions become text blocks.
+COMPACT_WIDTH = 60
+
+
+def session_block(session: Session, *, long: bool = False) -> Text:
+    """A session as a few wrapped lines, for narrow terminals."""
+    block = Text("• ")
+    block.append_text(t(session.title, "bold"))
+    if session.subtitle:
+        block.append_text(t(f"\n  {session.subtitle}", "italic"))
+    details = [session.room_name] + ([session.type] if session.type != DEFAULT_TYPE else [])
+    block.append_text(t(f"\n  {' · '.join(details)} · ", "cyan"))
+    block.append_text(t(session.id, "dim"))
+    if session.themes:
+        block.append_text(t("\n  " + ", ".join(th.label for th in session.themes), "green"))
+    if long and session.speakers:
+        block.append_text(t("\n  Intervenants : " + ", ".join(session.speakers)))
+    if long and session.description:
+        block.append_text(t(f"\n  {session.description}"))
+    return block
+
+
+def slot_blocks(slot: Slot, sessions: Sequence[Session], *, long: bool = False) -> Group:
+    return Group(slot_heading(slot), Text(), *(session_block(s, long=long) for s in sessions))
+
+
 def listing(
-    programme: Programme, sessions: Sequence[Session], *, long: bool = False
-) -> list[Table]:
-    """One table per slot, in chronological order."""
-    tables = []
+    programme: Programme,
+    sessions: Sequence[Session],
+    *,
+    long: bool = False,
+    compact: bool = False,
+) -> list[Table | Group]:
+    """One table per slot (text blocks when ``compact``), in chronological order."""
+    parts: list[Table | Group] = []
     for slot in programme.slots:
         in_slot = [s for s in sessions if s.slot.id == slot.id]
         if in_slot:
-            tables.append(slot_table(slot, in_slot, long=long))
-    return tables
+            render = slot_blocks if compact else slot_table
+            parts.append(render(slot, in_slot, long=long))
+    return parts
 
 
 def summary_line(count: int, what: str = "session") -> Text:
