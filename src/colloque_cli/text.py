@@ -34,11 +34,16 @@ _UNSAFE = re.compile(
 )
 
 
+def escape_unsafe(json_text: str) -> str:
+    """JSON text with every unsafe character written as a ``\\uXXXX`` escape (data kept)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 def inert(text: str) -> str:
     """``text`` with every terminal control or invisible format character removed."""
     if text.isprintable():
         return text
-    return _UNSAFE.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+    return _UNSAFE.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", " "))
 
 
 _ASCII = str.maketrans(

@@ -70,9 +70,10 @@ def slot_table(slot: Slot, sessions: Sequence[Session], *, long: bool = False) -
         show_lines=long,
         expand=True,
     )
-    table.add_column("Salle", style="cyan", no_wrap=False, min_width=8, max_width=22)
-    table.add_column("Session", ratio=3, min_width=20)
-    table.add_column("Thèmes", ratio=1, min_width=12, max_width=30)
+    table.add_column("Salle", style="cyan", min_width=8, max_width=22, overflow="fold")
+    # fold, not ellipsis: a very long word is wrapped, never silently cut
+    table.add_column("Session", ratio=3, min_width=20, overflow="fold")
+    table.add_column("Thèmes", ratio=1, min_width=12, max_width=30, overflow="fold")
     for session in sessions:
         table.add_row(room_cell(session), session_cell(session, long=long), themes_cell(session))
     return table
