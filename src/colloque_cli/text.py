@@ -76,3 +76,9 @@ def to_ascii(text: str) -> str:
         .encode("ascii", "replace")
         .decode("ascii")
     )
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A user-typed value as quoted back in a message: inert, on one line, cut when long."""
+    value = " ".join(inert(value).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InvalidValueError, NotFoundError
+from ..text import shown
 from . import output
 from .app import app
 from .options import (
@@ -42,6 +43,9 @@ def emit_sessions(
         output.show(*parts, render.summary_line(len(sessions)))
     else:
         output.write_records(_records(p, sessions), fmt)
+
+
+MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
 
 @app.command("list")
@@ -93,29 +97,33 @@ def search(
     text = " ".join(query).strip()
     if not text:
         raise InvalidValueError("Recherche vide : indiquez au moins un mot.")
+    if len(text) > MAX_QUERY:
+        raise InvalidValueError(
+            f"Recherche trop longue ({len(text)} caractères ; {MAX_QUERY} au plus)."
+        )
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)
     within = {s.id for s in chosen.apply(p.sessions)} if chosen != type(chosen)() else None
     index = SearchIndex(p)
     hits = index.search(text, within=within)
     if not hits:
-        message = f"Aucun résultat pour « {text} »."
+        message = f"Aucun résultat pour « {shown(text)} »."
         suggestion = index.suggest(text)
         if suggestion:
             message += f" Vouliez-vous dire « {suggestion} » ?"
         raise NotFoundError(message)
-    shown = hits[:limit]
+    page = hits[:limit]
     if fmt is Format.table:
         from . import render
 
-        output.show(render.hits_table(shown, text))
+        output.show(render.hits_table(page, text))
         if len(hits) > limit:
             output.info(
                 f"{len(hits) - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
             )
         return
-    records = _records(p, [h.session for h in shown])
-    for record, hit in zip(records, shown, strict=True):
+    records = _records(p, [h.session for h in page])
+    for record, hit in zip(records, page, strict=True):
         record["score"] = hit.score
         record["matched"] = list(hit.matched)
     output.write_records(records, fmt)
@@ -145,7 +153,7 @@ def find_session(p: Programme, text: str) -> Session:
         return in_title[0]
     if not in_title:
         raise NotFoundError(
-            f"Aucune session « {text} ». Les identifiants sont affichés par « colloque list »."
+            f"Aucune session « {shown(text)} ». Les identifiants sont affichés par « colloque list »."
         )
     raise AmbiguousSession(text, in_title)
 
@@ -165,7 +173,7 @@ class AmbiguousSession(NotFoundError):
     def __init__(self, text: str, sessions: list[Session]) -> None:
         self.sessions = sessions
         super().__init__(
-            f"{len(sessions)} sessions correspondent à « {text} » : précisez l'identifiant."
+            f"{len(sessions)} sessions correspondent à « {shown(text)} » : précisez l'identifiant."
         )
 
 
