@@ -153,7 +153,8 @@ def find_session(p: Programme, text: str) -> Session:
         return in_title[0]
     if not in_title:
         raise NotFoundError(
-            f"Aucune session « {shown(text)} ». Les identifiants sont affichés par « colloque list »."
+            f"Aucune session « {shown(text)} ». "
+            "Les identifiants sont affichés par « colloque list »."
         )
     raise AmbiguousSession(text, in_title)
 
