@@ -66,7 +66,9 @@ def read_text(path: Path) -> str:
         if path.is_dir():
             raise ProgrammeError([Problem(source, "c'est un dossier, pas un fichier de programme")])
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            # fstat answers at once for regular files; the bounded read guards pipes
+            too_big = os.fstat(handle.fileno()).st_size > MAX_BYTES
+            raw = b"" if too_big else handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ProgrammeError([Problem(source, "fichier introuvable")]) from None
     except PermissionError:
@@ -75,7 +77,7 @@ def read_text(path: Path) -> str:
         raise ProgrammeError(
             [Problem(source, f"lecture impossible ({error.strerror or error})")]
         ) from None
-    if len(raw) > MAX_BYTES:
+    if too_big or len(raw) > MAX_BYTES:
         raise ProgrammeError(
             [Problem(source, f"fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo)")]
         )
@@ -221,6 +223,7 @@ _YAML_MESSAGES = (
     ("did not find expected '-' indicator", "indentation incohérente dans une liste"),
     ("did not find expected node content", "valeur attendue"),
     ("found character that cannot start any token", "caractère inattendu en début de valeur"),
+    ("nesting depth", "structure YAML trop profondément imbriquée"),
     ("could not determine a constructor", "étiquette YAML non autorisée"),
     (
         "mapping values are not allowed",
