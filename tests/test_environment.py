@@ -14,7 +14,9 @@ COMMAND = [sys.executable, "-m", "colloque_cli"]
 COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-7]m")  # a foreground colour code
 
 
-def run(*args: str, stdout: object = subprocess.PIPE, **env: str) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, stdout: object = subprocess.PIPE, **env: str
+) -> subprocess.CompletedProcess[bytes]:
     base = {
         k: v
         for k, v in os.environ.items()
