@@ -35,8 +35,14 @@ class ColloqueGroup(TyperGroup):
         sys.exit(code)
 
 
+class _State:
+    """Per-invocation switches set by the global options."""
+
+    debug = False
+
+
 def _debug() -> bool:
-    return os.environ.get(DEBUG_ENV, "") not in ("", "0") or "--debug" in sys.argv[1:]
+    return _State.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _transliterate(error: UnicodeError) -> tuple[str, int]:
@@ -69,6 +75,7 @@ def run_guarded(call: Any) -> int:
     from .usage import translate
 
     prepare_streams()
+    _State.debug = False
     try:
         result = call()
         sys.stdout.flush()
@@ -164,5 +171,4 @@ def main_options(
 ) -> None:
     """Explorer le programme d'un colloque : sessions, salles, horaires, thèmes."""
     ctx.obj = {"programme": programme}
-    if debug:
-        os.environ[DEBUG_ENV] = "1"
+    _State.debug = debug
