@@ -39,3 +39,11 @@ def inert(text: str) -> str:
     if text.isprintable():
         return text
     return _UNSAFE.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", fold(text)))
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0]
+    return slug

@@ -79,3 +79,11 @@ def warn(message: str) -> None:
 
 def info(message: str) -> None:
     _console(stderr=True).print(inert(message), style="dim", overflow="fold")
+
+
+def confirm(question: str) -> bool:
+    """Ask on stderr, read the answer on stdin: « o », « oui », « y » or « yes » mean yes."""
+    sys.stderr.write(f"{question} [o/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline() if sys.stdin else ""
+    return answer.strip().casefold() in {"o", "oui", "y", "yes"}
