@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from colloque_cli.agenda import VERSION, AgendaStore, agenda_path
+from colloque_cli.errors import StorageError
 from colloque_cli.loader import load_programme
 from conftest import PROGRAMME, Run
 
@@ -324,3 +327,32 @@ def test_store_edit_writes_nothing_when_the_caller_fails(programme) -> None:
         agenda.picks.append(Pick("fake-news"))
         raise RuntimeError
     assert not store.path.exists()
+
+
+# --- any file content: an agenda, or a clear storage error ---------------------------------
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=8,
+)
+_agendas = st.fixed_dictionaries(
+    {"format": st.just("colloque-agenda"), "version": st.integers(-1, 3) | _json},
+    optional={"picks": st.lists(st.dictionaries(st.sampled_from(["id", "title"]), _json))},
+).map(lambda d: json.dumps(d).encode())
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=st.binary(max_size=60) | _json.map(lambda v: json.dumps(v).encode()) | _agendas)
+def test_any_file_content_loads_or_raises_a_storage_error(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "agenda.json"
+    path.write_bytes(content)
+    try:
+        agenda = AgendaStore(path).load()
+    except StorageError as error:
+        assert str(path) in str(error)
+    else:
+        assert all(isinstance(p.id, str) and p.id for p in agenda.picks)
+    assert path.read_bytes() == content

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from colloque_cli.errors import InvalidValueError
 from colloque_cli.loader import load_programme
@@ -215,3 +217,27 @@ def test_a_bad_at_is_a_usage_error(run: Run, at: str) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Moment invalide « {at} »")
     assert result.stdout == ""
+
+
+# --- open-ended input ------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=40),
+        st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+        st.datetimes().map(lambda d: d.isoformat(sep=" ")),
+    )
+)
+@example(text="0001-01-01T00:00+05:00")
+@example(text="9999-12-31T23:59-05:00")
+@example(text="0001-01-01 00:00")
+def test_parse_moment_gives_an_aware_moment_or_a_usage_error(programme, text: str) -> None:
+    try:
+        moment = parse_moment(text, programme, now=NOW)
+    except InvalidValueError as error:
+        assert str(error).startswith("Moment invalide")
+    else:
+        assert moment.tzinfo is not None
+        assert moment.utcoffset() is not None

@@ -31,7 +31,10 @@ def parse_moment(text: str, programme: Programme, *, now: datetime) -> datetime:
     except ValueError:
         parsed = None
     if parsed is not None:
-        return parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        try:
+            return parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        except OverflowError:  # year 1 or 9999 pushed out of range by the change of zone
+            raise InvalidValueError(f"Moment invalide « {text} » : date hors limites.") from None
     match = _TRAILING_TIME.search(value)
     if match:
         moment = parse_time(match.group("time"))

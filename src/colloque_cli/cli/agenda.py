@@ -31,7 +31,7 @@ SessionsArgument = Annotated[
     list[str],
     typer.Argument(
         help="Identifiants des sessions, ou des bouts de leurs titres.",
-        metavar="SESSION…",
+        metavar="SESSION",
         autocompletion=complete_session,
         show_default=False,
     ),

@@ -86,4 +86,6 @@ def confirm(question: str) -> bool:
     sys.stderr.write(f"{question} [o/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline() if sys.stdin else ""
+    if not answer.endswith("\n"):  # end of input: no answer, and no newline echoed
+        sys.stderr.write("\n")
     return answer.strip().casefold() in {"o", "oui", "y", "yes"}
