@@ -38,6 +38,7 @@ def programme():  # type: ignore[no-untyped-def]
         ("4 mars 17h45", datetime(2025, 3, 4, 17, 45, tzinfo=PARIS)),
         ("05/03 10:00", datetime(2025, 3, 5, 10, 0, tzinfo=PARIS)),
         ("14:30", datetime(2025, 3, 5, 14, 30, tzinfo=PARIS)),  # today, in Paris
+        ("à 16h", datetime(2025, 3, 5, 16, 0, tzinfo=PARIS)),
         ("2025-06-01 12:00", datetime(2025, 6, 1, 12, 0, tzinfo=PARIS)),  # summer time
     ],
 )

@@ -39,7 +39,7 @@ def parse_moment(text: str, programme: Programme, *, now: datetime) -> datetime:
     if match:
         moment = parse_time(match.group("time"))
         day_text = value[: match.start("time")].strip().rstrip(",T").strip()
-        day_text = re.sub(r"\s+(?:à|a)$", "", day_text, flags=re.IGNORECASE).strip()
+        day_text = re.sub(r"(?:^|\s+)(?:à|a)$", "", day_text, flags=re.IGNORECASE).strip()
         if not day_text:
             return datetime.combine(now.astimezone(tz).date(), moment, tzinfo=tz)
         days = colloque_days(programme)
