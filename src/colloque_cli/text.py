@@ -82,3 +82,11 @@ def shown(value: str, limit: int = 60) -> str:
     """A user-typed value as quoted back in a message: inert, on one line, cut when long."""
     value = " ".join(inert(value).split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", fold(text)))
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0]
+    return slug

@@ -89,3 +89,13 @@ def warn(message: str) -> None:
 
 def info(message: str) -> None:
     _message(message, "dim")
+
+
+def confirm(question: str) -> bool:
+    """Ask on stderr, read the answer on stdin: « o », « oui », « y » or « yes » mean yes."""
+    sys.stderr.write(f"{question} [o/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline() if sys.stdin else ""
+    if not answer.endswith("\n"):  # end of input: no answer, and no newline echoed
+        sys.stderr.write("\n")
+    return answer.strip().casefold() in {"o", "oui", "y", "yes"}

@@ -17,6 +17,8 @@ Exporter = Callable[[Programme, Sequence[Session]], str]
 EXPORTERS: dict[str, tuple[str, str]] = {
     "json": ("tabular", "to_json"),
     "csv": ("tabular", "to_csv"),
+    "ics": ("ics", "to_ics"),
+    "markdown": ("markdown", "to_markdown"),
 }
 
 
