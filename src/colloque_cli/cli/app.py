@@ -17,10 +17,34 @@ from .help_fr import FrenchContext
 DEBUG_ENV = "COLLOQUE_DEBUG"
 
 
+COMMAND_ORDER = (
+    "list",
+    "search",
+    "show",
+    "grid",
+    "rooms",
+    "themes",
+    "days",
+    "now",
+    "next",
+    "agenda",
+    "export",
+    "import",
+    "validate",
+    "schema",
+)
+
+
 class ColloqueGroup(TyperGroup):
     """Runs a command and turns every failure into a French message and an exit code."""
 
     context_class = FrenchContext
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # the order of the help page: explore, attend, then share and check
+        names = super().list_commands(ctx)
+        rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
@@ -83,6 +107,10 @@ def run_guarded(call: Any) -> int:
     except ColloqueError as error:
         output.error(str(error))
         return error.exit_code
+    except click_errors.NoArgsIsHelpError as error:
+        # a bare « colloque » or « colloque agenda »: show what there is to do
+        sys.stdout.write(error.ctx.get_help() + "\n" if error.ctx else "")
+        return 0
     except click_errors.UsageError as error:
         output.error(f"Erreur : {translate(error.format_message())}")
         command = error.ctx.command_path if error.ctx else "colloque"
