@@ -122,15 +122,14 @@ def schedule(programme: Programme, sessions: Sequence[Session]) -> Schedule:
     events: list[Event] = []
     for session in sessions:
         number = numbers[session.id]
-        slug = f"{short}-{session.id}"
-        xml_ok = _XML_SLUG.fullmatch(slug) is not None and _JSON_SLUG.fullmatch(slug) is not None
+        slug = _slug(short, session.id)
         events.append(
             Event(
                 session=session,
                 number=number,
                 guid=str(uuid.uuid5(namespace, session.id)),
-                xml_slug=slug if xml_ok else None,
-                json_slug=slug if xml_ok else f"{short}-{number}",
+                xml_slug=slug,
+                json_slug=slug or f"{short}-{number}",
                 start=session.slot.starts_at(tz),
                 end=session.slot.ends_at(tz),
             )
@@ -181,6 +180,23 @@ def schedule(programme: Programme, sessions: Sequence[Session]) -> Schedule:
         rooms=[r for r in programme.rooms if r.id in used_rooms],
         days=days,
     )
+
+
+def _slug(short: str, session_id: str) -> str | None:
+    """``<acronym>-<session id>``, valid for both schemas, or None.
+
+    The XSD wants at least four characters after the slug's first hyphen: for a short id,
+    an underscore of the acronym becomes that hyphen (``fosdem-2025-bal``). The importer
+    reads ``_`` and ``-`` alike in the prefix.
+    """
+    prefixes = [short] + [
+        f"{short[:i]}-{short[i + 1 :]}" for i in reversed(range(len(short))) if short[i] == "_"
+    ]
+    for prefix in prefixes:
+        slug = f"{prefix}-{session_id}"
+        if _XML_SLUG.fullmatch(slug) and _JSON_SLUG.fullmatch(slug):
+            return slug
+    return None
 
 
 def _numbers(programme: Programme, namespace: uuid.UUID) -> dict[str, int]:

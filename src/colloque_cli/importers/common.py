@@ -396,13 +396,17 @@ def _session_ids(schedule: Schedule, events: list[Event]) -> list[str]:
     the event's page is known by. A slug ``<acronym>-<rest>`` whose rest is not the numeric id
     is what ``colloque export`` writes for a session id: the rest is that id, kept.
     """
-    prefix = f"{fold(schedule.acronym)}-" if schedule.acronym else None
+
+    def loose(text: str) -> str:  # "fosdem_2025" and "fosdem-2025" are one prefix
+        return fold(text).replace("_", "-")
+
+    prefix = f"{loose(schedule.acronym)}-" if schedule.acronym else None
     taken: set[str] = set()
     ids = []
     for position, event in enumerate(events, start=1):
         number = _ID_CHARS.sub("-", event.number or "").strip("-") or None
         wanted = number
-        if prefix and event.slug and fold(event.slug).startswith(prefix):
+        if prefix and event.slug and loose(event.slug).startswith(prefix):
             rest = event.slug[len(prefix) :]
             if rest and rest != number and not (number and rest.startswith(f"{number}-")):
                 wanted = _ID_CHARS.sub("-", rest).strip("-") or number

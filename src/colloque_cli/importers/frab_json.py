@@ -54,6 +54,9 @@ def read(data: bytes, source: str) -> Schedule:
             f"{source} : ce n'est pas un programme frab (clé « schedule.conference » absente)."
         )
     schedule = Schedule()
+    for key in document["schedule"]:
+        if key not in ("conference", "$schema") and key not in REDUNDANT:
+            schedule.skipped[key] += 1
     for key in conference:
         if key not in _CONFERENCE and key not in REDUNDANT:
             schedule.skipped[f"conference.{key}"] += 1
