@@ -125,6 +125,12 @@ def test_imported_file_is_valid_and_every_command_works(tmp_path: Path, run: Run
     show = run("--programme", str(out), "show", "101")
     assert show.exit_code == 0
     assert "Intervenants  Alice Martin, Bruno Diallo" in show.stdout
+    long = run("--programme", str(out), "list", "--long", "--room", "amphi")
+    assert long.exit_code == 0
+    assert long.stdout.count("Intervenants : Alice Martin, Bruno Diallo") == 1
+    assert [r["speakers"] for r in records(run, out, "list", "--day", "samedi")] == [
+        ["Chloé Nguyen"]
+    ]
     for command in (["grid"], ["rooms"], ["themes"], ["days"], ["export", "-f", "csv"]):
         assert run("--programme", str(out), *command).exit_code == 0, command
 
@@ -201,7 +207,10 @@ def test_json_import(tmp_path: Path, run: Run) -> None:
     ]
     souder = programme.session("7")
     assert souder is not None and souder.description == "Les bases de la soudure."
-    assert squash("guid (3)") in squash(messages)
+    assert squash(
+        "Champs non repris dans le programme : attachments (3), base_url (1), do_not_record (1), "
+        "language (3), links (3), recording_license (1), url (3)."
+    ) in squash(messages)
 
 
 # --- malformed and hostile input --------------------------------------------------------------

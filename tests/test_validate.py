@@ -198,3 +198,13 @@ def test_schema_written_to_a_file(tmp_path: Path, run: Run) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "Programme colloque"
+
+
+def test_the_readme_example_programme_is_valid(tmp_path: Path, run: Run) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Utiliser votre propre programme", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = write(tmp_path, example)
+    result = run("validate", str(path))
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == f"{path} est valide : 1 session, 1 créneau, 1 salle.\n"

@@ -31,6 +31,8 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 REDUNDANT = frozenset(
     {"version", "start", "end", "days", "daysCount", "timeslot_duration", "day_change"}
 )
+# Identifiers of the source system: an export makes its own (see exporters.frab).
+SOURCE_IDS = frozenset({"guid", "code"})
 _DURATION = re.compile(r"^\s*(\d{1,3}):([0-5]?\d)(?::([0-5]?\d))?\s*$")
 _CLOCK = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?\s*$")
 
@@ -74,7 +76,6 @@ class Schedule:
     room_slugs: dict[str, str] = field(default_factory=dict)  # name -> slug, when declared
     events: list[Event] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)  # element/key name -> count
-    notes: list[str] = field(default_factory=list)  # problems met while reading
 
 
 @dataclass
@@ -139,7 +140,7 @@ def slugify(text: str) -> str:
 
 def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
     """The programme file (as plain data, ready to be written as YAML) of a schedule."""
-    warnings = list(schedule.notes)
+    warnings: list[str] = []
     zone_name, zone = _choose_zone(schedule, timezone, warnings)
 
     # Times: every event gets a local start and end in the chosen zone.

@@ -8,6 +8,7 @@ from typing import Any
 
 from .common import (
     REDUNDANT,
+    SOURCE_IDS,
     Event,
     Schedule,
     ScheduleError,
@@ -109,7 +110,7 @@ def _event(
     item: dict[str, Any], room: str | None, day_date: date | None, schedule: Schedule
 ) -> Event:
     for key in item:
-        if key not in _EVENT:
+        if key not in _EVENT and key not in SOURCE_IDS:
             schedule.skipped[key] += 1
     number = item.get("id")
     title = _text(item.get("title")) or ""
