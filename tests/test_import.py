@@ -276,3 +276,12 @@ def test_missing_file(tmp_path: Path, run: Run) -> None:
 )
 def test_html_to_text(html: str, text: str) -> None:
     assert html_to_text(html) == text
+
+
+def test_a_new_output_file_gets_the_usual_permissions(tmp_path: Path, run: Run) -> None:
+    import os
+
+    out, _ = imported(run, MINI_XML, tmp_path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
