@@ -73,7 +73,7 @@ def test_unknown_key_is_located_with_the_allowed_keys() -> None:
     text = MINIMAL.replace("title: Session Y}", "title: Session Y, salle: a}")
     assert problems(text) == [
         "p.yaml:14:50: sessions[1] : clé inconnue « salle » (clés permises : id, slot, room, "
-        "title, subtitle, type, themes, description, speakers)"
+        "title, subtitle, type, themes, description, speakers, allow_overlap)"
     ]
 
 
@@ -108,15 +108,15 @@ def test_cross_references_duplicates_end_before_start_and_overlaps() -> None:
     assert problems(text) == [
         "p.yaml:6:10: rooms[1].id : identifiant « a » en double (déjà utilisé par rooms[0])",
         "p.yaml:10:53: slots[0].end : la fin (15:30) n'est pas après le début (16:00)",
-        "p.yaml:13:59: sessions[0].themes[0] : thème inconnu « t9 » (déclarés : t1)",
-        "p.yaml:14:29: sessions[1].room : salle inconnue « z » (déclarés : a)",
+        "p.yaml:13:59: sessions[0].themes[0] : thème inconnu « t9 » (valeurs déclarées : t1)",
+        "p.yaml:14:29: sessions[1].room : salle inconnue « z » (valeurs déclarées : a)",
     ]
 
 
 def test_two_sessions_in_one_room_at_the_same_time() -> None:
     text = MINIMAL + "  - {id: w, slot: s1, room: a, title: Session W}\n"
     assert problems(text) == [
-        "p.yaml:15:29: sessions[2].room : chevauche « x » dans la même salle « a »"
+        "p.yaml:15:29: sessions[2].room : chevauche « x » dans la même salle « a » (si c'est voulu, ajoutez « allow_overlap: true » à cette session)"
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -107,6 +108,22 @@ def read_text(path: Path) -> str:
         ) from None
 
 
+def check_file(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[list[Problem], Programme | None]:
+    """Every problem of a programme file (unreadable included), or the programme it holds."""
+    resolved = resolve_programme_path(path)
+    source = str(resolved)
+    try:
+        text = read_text(resolved)
+    except ProgrammeError as error:
+        return error.problems, None
+    problems, validated = check_text(text, source)
+    if problems:
+        return problems, None
+    return [], _build(validated, source)
+
+
 def parse_programme(text: str, source: str = "<programme>") -> Programme:
     """Validate the text of a programme file and build the domain objects."""
     problems, validated = check_text(text, source)
@@ -117,15 +134,20 @@ def parse_programme(text: str, source: str = "<programme>") -> Programme:
 
 
 def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
-    """Every problem of a programme file's text, and its validated form when there is none."""
+    """Every problem of a programme file's text, and its validated form when there is none.
+
+    Problems of every kind are reported together, ordered by position: duplicate keys,
+    schema errors, and the cross-checks (ids, references, times, overlaps), which run on
+    whatever parts of the file are individually valid.
+    """
     try:
         loader = ProgrammeLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return [Problem(source, "fichier vide : aucun programme à lire")], None
-            problems = _check_nodes(root, source)
-            if problems:
+            problems, fatal = _check_nodes(root, source)
+            if fatal:
                 return problems, None
             data = loader.construct_document(root)
         finally:
@@ -152,19 +174,32 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
     from .schema import ProgrammeFile
 
+    validated = None
     try:
         validated = ProgrammeFile.model_validate(data)
     except ValidationError as error:
-        return [_pydantic_problem(e, root, source) for e in error.errors()], None
-    problems = list(_cross_check(validated, root, source))
-    return problems, (None if problems else validated)
+        problems.extend(_pydantic_problem(e, root, source) for e in error.errors())
+        sections = _salvage(data)
+    else:
+        sections = {
+            name: list(enumerate(getattr(validated, name)))
+            for name in ("rooms", "themes", "slots", "sessions")
+        }
+    problems.extend(_cross_check(sections, root, source))
+    if not problems:
+        return [], validated
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems, None
 
 
 # --- YAML-level checks ---------------------------------------------------------------------
 
 
-def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
-    """Duplicate keys and alias bombs, found on the node tree before anything is built."""
+def _check_nodes(root: yaml.Node, source: str) -> tuple[list[Problem], bool]:
+    """Duplicate keys and alias bombs, found on the node tree before anything is built.
+
+    The flag is true when the document must not be built at all (an alias bomb).
+    """
     problems: list[Problem] = []
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -182,7 +217,7 @@ def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
                         line=node.start_mark.line + 1,
                         column=node.start_mark.column + 1,
                     )
-                ]
+                ], True
             continue
         if key in sizes:
             continue
@@ -203,7 +238,7 @@ def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
                         )
                     seen.add(key_node.value)
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
-    return problems
+    return problems, False
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -267,7 +302,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Pr
 def _locate(root: yaml.Node, loc: Iterable[Any], *, key: bool = False) -> yaml.Node:
     """The node at a pydantic ``loc`` (or its deepest existing ancestor)."""
     node = root
-    parts = list(loc)
+    parts = tuple(loc)
     for position, part in enumerate(parts):
         if isinstance(node, yaml.MappingNode):
             match = next((pair for pair in node.value if pair[0].value == str(part)), None)
@@ -370,8 +405,76 @@ def _pydantic_problem(error: Any, root: yaml.Node, source: str) -> Problem:
 
 # --- cross-references ----------------------------------------------------------------------
 
+# The fields the cross-checks read, per section (see ``_salvage``).
+_CROSS_FIELDS = {
+    "rooms": ("id",),
+    "themes": ("id",),
+    "slots": ("id", "date", "start", "end", "end_date"),
+    "sessions": ("id", "slot", "room", "themes", "allow_overlap"),
+}
 
-def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
+
+def _salvage(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
+    """The individually valid fields of every item, for cross-checks on an invalid file.
+
+    A session whose title has the wrong type still has a slot and a room worth checking:
+    each field the cross-checks need is validated on its own, with the model's own type;
+    a field that is missing or invalid is ``None`` (its problem is already reported).
+    """
+    from types import SimpleNamespace
+
+    from . import schema
+
+    models = {
+        "rooms": schema.RoomFile,
+        "themes": schema.ThemeFile,
+        "slots": schema.SlotFile,
+        "sessions": schema.SessionFile,
+    }
+    sections: dict[str, list[tuple[int, Any]]] = {}
+    for section, names in _CROSS_FIELDS.items():
+        items = data.get(section)
+        sections[section] = []
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            fields = {}
+            for name in names:
+                adapter = _field_adapter(models[section], name)
+                value = item.get(name)
+                try:
+                    fields[name] = adapter.validate_python(value) if name in item else None
+                except ValueError:
+                    fields[name] = None
+            sections[section].append((index, SimpleNamespace(**fields)))
+    return sections
+
+
+@functools.cache
+def _field_adapter(model: Any, name: str) -> Any:
+    """A validator for one field of a file model, with the model's string handling."""
+    from typing import Annotated
+
+    from pydantic import ConfigDict, TypeAdapter
+
+    field = model.model_fields[name]
+    annotation = (
+        Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    )
+    return TypeAdapter(annotation, config=ConfigDict(str_strip_whitespace=True))
+
+
+def _cross_check(
+    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node, source: str
+) -> Iterable[Problem]:
+    """Duplicate ids, unknown references, end before start, overlaps in one room.
+
+    ``sections`` holds ``(index in the file, item)`` pairs; a field may be ``None`` when it is
+    missing or invalid, and the checks that need it are then skipped for that item.
+    """
+
     def at(loc: tuple[Any, ...], message: str) -> Problem:
         node = _locate(root, loc)
         return Problem(
@@ -385,7 +488,9 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
     ids: dict[str, dict[str, int]] = {}
     for section in ("rooms", "themes", "slots", "sessions"):
         seen: dict[str, int] = {}
-        for index, item in enumerate(getattr(data, section)):
+        for index, item in sections[section]:
+            if item.id is None:
+                continue
             if item.id in seen:
                 yield at(
                     (section, index, "id"),
@@ -398,9 +503,12 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
 
     def unknown(kind: str, value: str, known: dict[str, int]) -> str:
         names = ", ".join(list(known)[:12]) + (" …" if len(known) > 12 else "")
-        return f"{kind} « {value} » (déclarés : {names or 'aucun'})"
+        return f"{kind} « {value} » (valeurs déclarées : {names or 'aucune'})"
 
-    for index, slot in enumerate(data.slots):
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for index, slot in sections["slots"]:
+        if slot.date is None or slot.start is None or slot.end is None:
+            continue
         if slot.end_date is not None and slot.end_date < slot.date:
             yield at(("slots", index, "end_date"), "le jour de fin précède le jour de début")
         elif (slot.end_date or slot.date, slot.end) <= (slot.date, slot.start):
@@ -408,9 +516,14 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
                 ("slots", index, "end"),
                 f"la fin ({hhmm(slot.end)}) n'est pas après le début ({hhmm(slot.start)})",
             )
+        if slot.id is not None and slot.id not in spans:
+            spans[slot.id] = (
+                datetime.combine(slot.date, slot.start),
+                datetime.combine(slot.end_date or slot.date, slot.end),
+            )
 
-    for index, session in enumerate(data.sessions):
-        if session.slot not in ids["slots"]:
+    for index, session in sections["sessions"]:
+        if session.slot is not None and session.slot not in ids["slots"]:
             yield at(
                 ("sessions", index, "slot"), unknown("créneau inconnu", session.slot, ids["slots"])
             )
@@ -418,35 +531,34 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
             yield at(
                 ("sessions", index, "room"), unknown("salle inconnue", session.room, ids["rooms"])
             )
-        for position, theme in enumerate(session.themes):
+        for position, theme in enumerate(session.themes or ()):
             if theme not in ids["themes"]:
                 yield at(
                     ("sessions", index, "themes", position),
                     unknown("thème inconnu", theme, ids["themes"]),
                 )
 
-    # Two sessions in one room at overlapping times: sort by start, sweep once.
-    slots = {slot.id: slot for slot in data.slots}
-    by_room: dict[str, list[tuple[datetime, datetime, int]]] = {}
-    for index, session in enumerate(data.sessions):
-        slot = slots.get(session.slot)
-        if session.room is None or slot is None:
+    # Two sessions in one room at overlapping times: sort by start, sweep once. A session
+    # marked ``allow_overlap`` (one nested in another, as real schedules have) is left out.
+    by_room: dict[str, list[tuple[datetime, datetime, int, str]]] = {}
+    for index, session in sections["sessions"]:
+        span = spans.get(session.slot) if session.slot is not None else None
+        if session.room is None or span is None or session.allow_overlap:
             continue
-        start = datetime.combine(slot.date, slot.start)
-        end = datetime.combine(slot.end_date or slot.date, slot.end)
-        by_room.setdefault(session.room, []).append((start, end, index))
-    for spans in by_room.values():
-        spans.sort()
-        latest_end, latest_index = None, -1
-        for start, end, index in spans:
+        by_room.setdefault(session.room, []).append((*span, index, session.id or f"#{index}"))
+    for room, room_spans in by_room.items():
+        room_spans.sort()
+        latest_end: datetime | None = None
+        latest_id = ""
+        for start, end, index, session_id in room_spans:
             if latest_end is not None and start < latest_end:
-                other = data.sessions[latest_index]
                 yield at(
                     ("sessions", index, "room"),
-                    f"chevauche « {other.id} » dans la même salle « {data.sessions[index].room} »",
+                    f"chevauche « {latest_id} » dans la même salle « {room} » "
+                    "(si c'est voulu, ajoutez « allow_overlap: true » à cette session)",
                 )
             if latest_end is None or end > latest_end:
-                latest_end, latest_index = end, index
+                latest_end, latest_id = end, session_id
 
 
 # --- domain objects ------------------------------------------------------------------------

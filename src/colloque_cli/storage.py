@@ -42,11 +42,11 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         _pause_at("before-rename")
-        if path.exists():
-            try:
-                os.chmod(temporary, path.stat().st_mode & 0o777)
-            except OSError:
-                pass
+        try:
+            # mkstemp makes the file private (0600); a new file gets the usual mode instead.
+            os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _new_file_mode())
+        except OSError:
+            pass
         os.replace(temporary, path)
     except OSError as error:
         try:
@@ -56,6 +56,13 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise StorageError(f"Écriture impossible de « {path} » : {error.strerror}.") from None
     _pause_at("after-rename")
     _fsync_directory(directory)
+
+
+def _new_file_mode() -> int:
+    """0666 less the process umask, as ``open()`` would create the file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _fsync_directory(directory: Path) -> None:

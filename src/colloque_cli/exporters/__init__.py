@@ -19,6 +19,8 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "csv": ("tabular", "to_csv"),
     "ics": ("ics", "to_ics"),
     "markdown": ("markdown", "to_markdown"),
+    "frab-xml": ("frab_xml", "to_frab_xml"),
+    "frab-json": ("frab_json", "to_frab_json"),
 }
 
 
