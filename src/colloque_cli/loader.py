@@ -7,20 +7,23 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import Problem, ProgrammeError
 from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
+from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
+    ENV_PROGRAMME,
+    MAX_BYTES,
+    default_programme_path,
+    read_text,
+    resolve_programme_path,
+)
 
-MAX_BYTES = 32 * 1024 * 1024
 # A YAML document may reuse nodes through aliases; expanded, a few lines can stand for
 # billions of nodes ("billion laughs"). Real programmes stay far below this.
 MAX_EXPANDED_NODES = 5_000_000
-ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -43,69 +46,10 @@ for _tag, _pattern, _first in (
     )
 
 
-def default_programme_path() -> Path:
-    """The programme shipped inside the package (the repository's ``data/programme.yaml``)."""
-    return Path(str(resources.files("colloque_cli") / "data" / "programme.yaml"))
-
-
-def resolve_programme_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--programme``, else ``$COLLOQUE_PROGRAMME``, else the shipped programme."""
-    chosen = explicit or os.environ.get(ENV_PROGRAMME) or None
-    return Path(chosen) if chosen else default_programme_path()
-
-
 def load_programme(path: str | os.PathLike[str] | None = None) -> Programme:
     """Load and validate a programme file; raise ``ProgrammeError`` listing every problem."""
     resolved = resolve_programme_path(path)
     return parse_programme(read_text(resolved), str(resolved))
-
-
-def read_text(path: Path) -> str:
-    """The file's text, decoded as UTF-8; any reason it cannot be read is a ``ProgrammeError``."""
-    source = str(path)
-    try:
-        if path.is_dir():
-            raise ProgrammeError([Problem(source, "c'est un dossier, pas un fichier de programme")])
-        with path.open("rb") as handle:
-            # fstat answers at once for regular files; the bounded read guards pipes
-            too_big = os.fstat(handle.fileno()).st_size > MAX_BYTES
-            raw = b"" if too_big else handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ProgrammeError([Problem(source, "fichier introuvable")]) from None
-    except PermissionError:
-        raise ProgrammeError([Problem(source, "lecture refusée (droits insuffisants)")]) from None
-    except OSError as error:
-        raise ProgrammeError(
-            [Problem(source, f"lecture impossible ({error.strerror or error})")]
-        ) from None
-    if too_big or len(raw) > MAX_BYTES:
-        raise ProgrammeError(
-            [Problem(source, f"fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo)")]
-        )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ProgrammeError(
-            [
-                Problem(
-                    source, "encodage UTF-16 non pris en charge : enregistrez le fichier en UTF-8"
-                )
-            ]
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ProgrammeError(
-            [
-                Problem(
-                    source,
-                    "le fichier n'est pas encodé en UTF-8 "
-                    f"(octet 0x{raw[error.start]:02x} invalide) : enregistrez-le en UTF-8",
-                    line=line,
-                    column=column,
-                )
-            ]
-        ) from None
 
 
 def check_file(

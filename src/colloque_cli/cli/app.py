@@ -187,6 +187,13 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Relire et revalider le fichier de programme sans utiliser le cache.",
+        ),
+    ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Afficher le détail technique des erreurs internes.")
     ] = False,
@@ -198,5 +205,5 @@ def main_options(
     ] = False,
 ) -> None:
     """Explorer le programme d'un colloque : sessions, salles, horaires, thèmes."""
-    ctx.obj = {"programme": programme}
+    ctx.obj = {"programme": programme, "no_cache": no_cache}
     _State.debug = debug

@@ -13,14 +13,17 @@ if TYPE_CHECKING:
 
 
 def programme(ctx: typer.Context) -> Programme:
-    """The programme chosen by the global options (loaded once per invocation)."""
-    from ..loader import load_programme
+    """The programme chosen by the global options (loaded once per invocation, cached)."""
+    from ..cache import open_programme
 
     root = ctx.find_root()
     if not isinstance(root.obj, dict):  # shell completion skips the main callback
         root.obj = {"programme": root.params.get("programme")}
     if "loaded" not in root.obj:
-        root.obj["loaded"] = load_programme(root.obj.get("programme"))
+        use_cache = not root.obj.get("no_cache", False)
+        root.obj["loaded"], root.obj["cache"] = open_programme(
+            root.obj.get("programme"), use_cache=use_cache
+        )
     loaded: Programme = root.obj["loaded"]
     return loaded
 
