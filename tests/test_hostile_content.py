@@ -33,6 +33,12 @@ COMMANDS = [
     ["days"],
     ["export", "--format", "csv"],
     ["export", "--format", "json"],
+    ["export", "--format", "ics"],
+    ["export", "--format", "markdown"],
+    ["export", "--format", "frab-xml"],
+    ["export", "--format", "frab-json"],
+    ["now", "--at", "2025-03-04 14:30"],
+    ["next", "--at", "2025-03-04 12:00"],
 ]
 
 
@@ -75,3 +81,11 @@ def test_json_keeps_the_data_escaped(run: Run) -> None:
     data = json.loads(result.stdout)
     assert "\x1b[31mrouge\x1b[0m" in data["description"]
     assert "\u202ecod\u202c" in data["description"]
+
+
+def test_frab_xml_keeps_the_data_as_character_references(run: Run) -> None:
+    from xml.etree.ElementTree import fromstring
+
+    result = run("--programme", str(HOSTILE), "export", "--format", "frab-xml")
+    abstracts = [e.text or "" for e in fromstring(result.stdout).iter("abstract")]
+    assert any("\u202ecod\u202c" in text for text in abstracts)

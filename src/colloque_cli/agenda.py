@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import StorageError
+from .errors import StorageError, os_reason
 from .model import Programme, Session, Slot
 from .paths import data_dir
 from .storage import atomic_write
@@ -111,7 +111,7 @@ class AgendaStore:
         except OSError as error:
             raise StorageError(
                 f"Lecture impossible de votre agenda « {self.path} » : "
-                f"{error.strerror or error}. Il n'a pas été modifié."
+                f"{os_reason(error)}. Il n'a pas été modifié."
             ) from None
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -177,7 +177,7 @@ class AgendaStore:
             except OSError as error:
                 raise StorageError(
                     f"Impossible de mettre de côté votre agenda « {self.path} » : "
-                    f"{error.strerror or error}. Il n'a pas été modifié."
+                    f"{os_reason(error)}. Il n'a pas été modifié."
                 ) from None
             return backup
 
@@ -199,7 +199,7 @@ class AgendaStore:
         except OSError as error:
             raise StorageError(
                 f"Impossible de créer le dossier de l'agenda « {self.path.parent} » : "
-                f"{error.strerror or error}."
+                f"{os_reason(error)}."
             ) from None
         lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT)
         try:
@@ -212,7 +212,7 @@ class AgendaStore:
         except OSError as error:
             raise StorageError(
                 f"Impossible de verrouiller votre agenda (« {self.lock_path} ») : "
-                f"{error.strerror or error}."
+                f"{os_reason(error)}."
             ) from None
         try:
             self._remove_orphans()

@@ -52,3 +52,29 @@ class InvalidValueError(ColloqueError):
 
 class StorageError(ColloqueError):
     """A user file (agenda, cache, output) that cannot be read or written safely."""
+
+
+_OS_REASONS = {
+    "ENOENT": "dossier ou fichier inexistant",
+    "EACCES": "accès refusé",
+    "EPERM": "opération non permise",
+    "ENOSPC": "plus de place sur le disque",
+    "EDQUOT": "quota disque dépassé",
+    "EROFS": "système de fichiers en lecture seule",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "EISDIR": "c'est un dossier",
+    "EEXIST": "le fichier existe déjà",
+    "EIO": "erreur d'entrée-sortie du disque",
+    "ENAMETOOLONG": "nom de fichier trop long",
+    "EMFILE": "trop de fichiers ouverts",
+    "ELOOP": "trop de liens symboliques",
+    "EBUSY": "ressource occupée",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The French reason for a system error (« plus de place sur le disque »…)."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    return _OS_REASONS.get(name) or f"erreur système {name or error.errno}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import Problem, ProgrammeError
+from .errors import Problem, ProgrammeError, os_reason
 
 MAX_BYTES = 32 * 1024 * 1024
 ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
@@ -44,7 +44,7 @@ def read_bytes(path: Path) -> bytes:
         raise ProgrammeError([Problem(source, "lecture refusée (droits insuffisants)")]) from None
     except OSError as error:
         raise ProgrammeError(
-            [Problem(source, f"lecture impossible ({error.strerror or error})")]
+            [Problem(source, f"lecture impossible ({os_reason(error)})")]
         ) from None
     if too_big or len(raw) > MAX_BYTES:
         raise ProgrammeError(

@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import StorageError
+from .errors import StorageError, os_reason
 
 # Fault injection for the crash tests only: the writer pauses at this step (``mid-write``,
 # ``before-rename`` or ``after-rename``) so that a test can kill it there with SIGKILL.
@@ -27,7 +27,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
         raise StorageError(
-            f"Écriture impossible dans « {directory} » : {error.strerror}."
+            f"Écriture impossible dans « {directory} » : {os_reason(error)}."
         ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -53,7 +53,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.unlink(temporary)
         except OSError:
             pass
-        raise StorageError(f"Écriture impossible de « {path} » : {error.strerror}.") from None
+        raise StorageError(f"Écriture impossible de « {path} » : {os_reason(error)}.") from None
     _pause_at("after-rename")
     _fsync_directory(directory)
 

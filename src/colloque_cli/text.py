@@ -39,6 +39,14 @@ def escape_unsafe(json_text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
+def xml_escape_unsafe(xml: str) -> str:
+    """XML text with invisible or terminal-unsafe characters as ``&#x…;`` references (data kept).
+
+    Characters XML 1.0 cannot carry at all must already be gone.
+    """
+    return _UNSAFE.sub(lambda m: f"&#x{ord(m.group()):x};", xml)
+
+
 def inert(text: str) -> str:
     """``text`` with every terminal control or invisible format character removed."""
     if text.isprintable():

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ColloqueError
+from ..errors import ColloqueError, os_reason
 from .help_fr import FrenchContext
 
 DEBUG_ENV = "COLLOQUE_DEBUG"
@@ -134,7 +134,7 @@ def run_guarded(call: Any) -> int:
             _silence_stdout()
             output.error("Écriture impossible : plus de place sur le périphérique de sortie.")
             return 1
-        output.error(f"Erreur d'entrée-sortie : {error.strerror or error}")
+        output.error(f"Erreur d'entrée-sortie : {os_reason(error)}")
         return 1
     except Exception as error:
         if _debug():

@@ -11,6 +11,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from .. import __version__
 from ..model import Programme, Session, hhmm
+from ..text import xml_escape_unsafe
 from .frab import GENERATOR, Event, schedule, xml_text
 
 
@@ -47,7 +48,8 @@ def to_frab_xml(programme: Programme, sessions: Sequence[Session]) -> str:
             for event in events:
                 _event(room_element, event)
     indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode") + "\n"
+    body = xml_escape_unsafe(tostring(root, encoding="unicode"))  # inert on a terminal too
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _leaf(parent: Element, tag: str, text: str | None) -> Element:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import os_reason
 from .common import Schedule, ScheduleError
 
 __all__ = ["ImportResult", "ScheduleError", "import_schedule", "read_schedule", "read_file"]
@@ -39,7 +40,7 @@ def read_file(path: Path) -> bytes:
     except PermissionError:
         raise ScheduleError(f"{path} : lecture refusée (droits insuffisants).") from None
     except OSError as error:
-        raise ScheduleError(f"{path} : lecture impossible ({error.strerror or error}).") from None
+        raise ScheduleError(f"{path} : lecture impossible ({os_reason(error)}).") from None
     if len(data) > MAX_BYTES:
         raise ScheduleError(f"{path} : fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo).")
     return data

@@ -1,0 +1,103 @@
+"""A home that cannot be written: clear French errors, the agenda untouched, reading still works."""
+
+from __future__ import annotations
+
+import errno
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import colloque_cli.storage as storage
+from conftest import Run
+
+
+def agenda_files(home: Path) -> list[Path]:
+    return sorted((home / "agendas").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOSPC, "plus de place sur le disque"),
+        (errno.EROFS, "système de fichiers en lecture seule"),
+        (errno.EDQUOT, "quota disque dépassé"),
+    ],
+)
+def test_write_failure_keeps_the_previous_agenda(
+    run: Run, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, code: int, reason: str
+) -> None:
+    assert run("agenda", "add", "mobilite").exit_code == 0
+    [path] = agenda_files(isolated_env)
+    before = path.read_bytes()
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(code, "injected")
+
+    monkeypatch.setattr(storage.os, "fsync", failing_fsync)
+    result = run("agenda", "add", "fake-news")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Écriture impossible de « {path} » : {reason}."
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
+    monkeypatch.undo()
+    assert [p["id"] for p in json.loads(path.read_text())["picks"]] == ["mobilite"]
+
+
+def test_home_that_is_not_a_directory(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "fichier"
+    home.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    added = run("agenda", "add", "mobilite")
+    assert added.exit_code == 1
+    assert "un élément du chemin n'est pas un dossier" in added.stderr
+    assert "Traceback" not in added.stderr
+    listed = run("list", "--day", "mardi")  # no agenda, no cache: exploring still works
+    assert listed.exit_code == 0
+    assert listed.stderr == ""
+
+
+def test_really_full_disk(tmp_path: Path) -> None:
+    """A real 64 KiB tmpfs as home, where this machine lets us mount one."""
+    mount = tmp_path / "petit"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip("montage tmpfs impossible ici (droits)")
+    try:
+        filler = mount / "remplissage"
+        with open(filler, "wb") as handle:
+            try:
+                handle.write(b"x" * 200_000)
+            except OSError:
+                pass
+        env = {"COLLOQUE_HOME": str(mount), "PATH": "/usr/bin:/bin"}
+        result = subprocess.run(
+            [sys.executable, "-m", "colloque_cli", "agenda", "add", "mobilite"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert result.returncode == 1
+        assert "plus de place sur le disque" in result.stderr
+        assert "Traceback" not in result.stderr
+        shown = subprocess.run(
+            [sys.executable, "-m", "colloque_cli", "list", "--day", "mardi"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.rstrip().endswith("19 sessions")
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
