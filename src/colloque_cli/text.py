@@ -20,11 +20,12 @@ _LIGATURES = str.maketrans(
 
 
 def fold(text: str) -> str:
-    """Lower-case, accent-free, ligature-free form of ``text`` for matching."""
-    text = text.translate(_LIGATURES)
+    """Lower-case, accent-free, ligature-free form of ``text`` for matching (idempotent)."""
+    # Case folding can itself produce accents or ligatures (« İ » → « i̇ », « Œ » → « œ »),
+    # so fold the case first, then translate and strip.
+    text = unicodedata.normalize("NFKD", text).casefold().translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # C0 and C1 controls (but tab and newline), DEL, bidi controls, zero-width characters,

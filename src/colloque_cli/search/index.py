@@ -1,0 +1,470 @@
+"""The engine: an inverted index over documents made of weighted fields.
+
+Built once; every structure is a plain list, dict or ``array`` so that the index pickles.
+A query word is expanded once over the vocabulary (exact word, same stem, prefix, typo),
+then postings are read for the expanded words only: the cost of a query grows with the
+number of documents that contain its words, not with the size of the programme.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from math import sqrt
+
+from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
+
+# How a programme word matches a query word, best first.
+EXACT, STEM, PREFIX, TYPO = 4, 3, 2, 1
+KINDS = {EXACT: "exact", STEM: "stem", PREFIX: "prefix", TYPO: "typo"}
+MIN_PREFIX = 4  # « mobil » finds « mobilité »; « art » does not find « artificielle »
+MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in 16 bits
+_SYNONYMS = 7
+_COUNT = 14
+_FIELD_BITS = (1 << MAX_FIELDS) - 1
+MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
+
+
+def max_typos(word: str) -> int:
+    """Typos tolerated in a query word: none under 5 letters, 1 from 5, 2 from 9."""
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """How one document matched a query, and where it ranks."""
+
+    doc: int
+    score: int  # 0–100, never higher than the score of a match ranked above it
+    fields: int  # bit mask of the fields where a query word matched
+    kind: int  # the weakest way a query word matched (EXACT … TYPO)
+    strong: bool  # matched in a field other than the body, or the body dwells on it
+    words: frozenset[str]  # programme words that matched, for highlighting
+
+
+class Concept:
+    """One thing the query asks for: alternatives, each a run of adjacent word sets."""
+
+    __slots__ = ("alternatives", "tokens")
+
+    def __init__(self, alternatives: list[tuple[dict[int, int], ...]]) -> None:
+        self.alternatives = alternatives
+        self.tokens: dict[int, int] = {}
+        for alternative in alternatives:
+            for slot in alternative:
+                for tid, kind in slot.items():
+                    if kind > self.tokens.get(tid, 0):
+                        self.tokens[tid] = kind
+
+
+class Index:
+    """Documents given as sequences of field texts; ``weights`` per field (higher first)."""
+
+    def __init__(
+        self,
+        documents: Sequence[Sequence[str | None]],
+        weights: Sequence[int],
+        *,
+        body: int | None = None,
+        glossary: Mapping[str, str] | None = None,
+    ) -> None:
+        if len(weights) > MAX_FIELDS:
+            raise ValueError(f"at most {MAX_FIELDS} fields")
+        if body is not None and list(weights).count(weights[body]) > 1:
+            raise ValueError("the body's weight must be its own: it tells body matches apart")
+        self.weights = tuple(weights)
+        self.body = body  # the long text where one passing mention is weak evidence
+        self.glossary = Glossary(glossary or {})
+        self.size = len(documents)
+        self.vocabulary: list[str] = []
+        self.ids: dict[str, int] = {}
+        self._docs: list[array[int]] = []
+        self._infos: list[array[int]] = []
+        self._flat: array[int] = array("I")
+        self._offsets: array[int] = array("I", [0])
+        self._build(documents)
+        self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
+        order = sorted(range(len(self.vocabulary)), key=self.vocabulary.__getitem__)
+        self._sorted = [self.vocabulary[i] for i in order]
+        self._sorted_ids = order
+        self._by_stem: dict[str, list[int]] = {}
+        for tid, word in enumerate(self.vocabulary):
+            self._by_stem.setdefault(stem(word), []).append(tid)
+        self._stems_by_length: dict[int, list[str]] = {}
+        for word_stem in self._by_stem:
+            self._stems_by_length.setdefault(len(word_stem), []).append(word_stem)
+
+    # --- building ------------------------------------------------------------------------
+
+    def _build(self, documents: Sequence[Sequence[str | None]]) -> None:
+        analyser = Analyser(self.glossary)
+        ids, vocabulary, docs, infos = self.ids, self.vocabulary, self._docs, self._infos
+        flat, offsets = self._flat, self._offsets
+        fields = len(self.weights)
+        body = self.body
+        for doc, texts in enumerate(documents):
+            local: dict[int, int] = {}
+            for field in range(fields):
+                text = texts[field]
+                if text:
+                    literal = 1 << field
+                    synonym = literal << _SYNONYMS
+                    for token in analyser.tokens(text):
+                        tid = ids.get(token.text)
+                        if tid is None:
+                            tid = ids[token.text] = len(vocabulary)
+                            vocabulary.append(token.text)
+                            docs.append(array("I"))
+                            infos.append(array("H"))
+                        flat.append(tid)
+                        info = local.get(tid, 0)
+                        if token.synonym:
+                            info |= synonym
+                        else:
+                            info |= literal
+                            if field == body and info >> _COUNT < 3:
+                                info += 1 << _COUNT
+                        local[tid] = info
+                offsets.append(len(flat))
+            for tid, info in local.items():
+                docs[tid].append(doc)
+                infos[tid].append(info)
+
+    def _best_weight(self, mask: int) -> int:
+        return max((w for f, w in enumerate(self.weights) if mask >> f & 1), default=0)
+
+    # --- query words → programme words ------------------------------------------------------
+
+    def expand(self, word: str) -> dict[int, int]:
+        """Programme words that ``word`` stands for, each with how it matches."""
+        found: dict[int, int] = {}
+        exact = self.ids.get(word)
+        if exact is not None:
+            found[exact] = EXACT
+        same_stem = self._by_stem.get(stem(word), ())
+        for tid in same_stem:
+            found.setdefault(tid, STEM)
+        if len(word) >= MIN_PREFIX:
+            start = bisect_left(self._sorted, word)
+            for position in range(start, len(self._sorted)):
+                if not self._sorted[position].startswith(word):
+                    break
+                found.setdefault(self._sorted_ids[position], PREFIX)
+        if exact is None and not same_stem:
+            # The word is not in the programme: perhaps a typo of one that is.
+            for near in self._near_stems(stem(word), max_typos(word)):
+                for tid in self._by_stem[near]:
+                    found.setdefault(tid, TYPO)
+        return found
+
+    def _near_stems(self, word_stem: str, typos: int) -> list[str]:
+        if not typos:
+            return []
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA  # a transposition counts as one typo
+
+        near: list[str] = []
+        for length in range(len(word_stem) - typos, len(word_stem) + typos + 1):
+            choices = self._stems_by_length.get(length)
+            if choices:
+                found = process.extract(
+                    word_stem, choices, scorer=OSA.distance, score_cutoff=typos, limit=None
+                )
+                near.extend(choice for choice, _, _ in found)
+        return near
+
+    def _concepts(self, words: list[QueryWord]) -> list[Concept] | None:
+        """What the query asks for; None when one of its words matches nothing."""
+        memo: dict[str, dict[int, int]] = {}
+
+        def expand(word: str) -> dict[int, int]:
+            if word not in memo:
+                memo[word] = self.expand(word)
+            return memo[word]
+
+        concepts: list[Concept] = []
+        index = 0
+        while index < len(words):
+            word = words[index]
+            alternatives: list[tuple[dict[int, int], ...]] = []
+            following = words[index + 1] if index + 1 < len(words) else None
+            single = len(word.parts) == 1 and word.joined is None
+            if single and following and len(following.parts) == 1 and not following.joined:
+                # « inter générationnelles » also means « intergénérationnelles ».
+                joined = word.parts[0] + following.parts[0]
+                if joined in self.ids or stem(joined) in self._by_stem:
+                    alternatives = [
+                        (expand(word.parts[0]), expand(following.parts[0])),
+                        (expand(joined),),
+                    ]
+                    index += 1
+            if not alternatives:
+                alternatives.append(tuple(expand(part) for part in word.parts))
+                if word.joined:
+                    alternatives.append((expand(word.joined),))
+                elif len(word.parts) == 1:
+                    alternatives.extend(self._splits(word.parts[0]))
+            alternatives = [a for a in alternatives if all(a)]
+            if not alternatives:
+                return None
+            concepts.append(Concept(alternatives))
+            index += 1
+        return concepts
+
+    def _splits(self, word: str) -> list[tuple[dict[int, int], ...]]:
+        """« intergenerationnelles » as « inter » then « generationnelles », written apart."""
+        if not 5 <= len(word) <= 40:
+            return []
+        found = []
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            if left in STOP_WORDS or right in STOP_WORDS or left not in self.ids:
+                continue
+            right_ids = {tid: STEM for tid in self._by_stem.get(stem(right), ())}
+            if right in self.ids:
+                right_ids[self.ids[right]] = EXACT
+            if right_ids:
+                found.append(({self.ids[left]: EXACT}, right_ids))
+        return found
+
+    # --- searching -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        within: Collection[int] | None = None,
+        fields: int | None = None,
+    ) -> list[Match]:
+        """Documents matching every meaningful word of ``query``, best first.
+
+        ``within`` restricts the documents, ``fields`` (a bit mask) the fields searched.
+        When some documents match strongly (outside the body, or dwelling on the words),
+        documents that only mention the words in passing are left out.
+        """
+        words = query_words(query)[:MAX_QUERY_WORDS]
+        if not words:
+            return []
+        concepts = self._concepts(words)
+        if not concepts:
+            return []
+        allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
+        allowed |= allowed << _SYNONYMS
+        per_concept: list[dict[int, list[int]]] = [{} for _ in concepts]
+        candidates: set[int] | None = set(within) if within is not None else None
+        order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
+        for position in order:
+            found = self._evaluate(concepts[position], candidates, allowed)
+            if not found:
+                return []
+            per_concept[position] = found
+            candidates = set(found)
+        assert candidates is not None
+        return self._rank(concepts, per_concept, candidates)
+
+    def _cost(self, concept: Concept) -> int:
+        return sum(len(self._docs[tid]) for tid in concept.tokens)
+
+    def _evaluate(
+        self, concept: Concept, candidates: set[int] | None, allowed: int
+    ) -> dict[int, list[int]]:
+        """Per document: [best (weight, kind) code, field mask, body count]."""
+        found: dict[int, list[int]] = {}
+        best = self._best
+        for alternative in concept.alternatives:
+            if len(alternative) > 1:
+                self._evaluate_phrase(alternative, candidates, allowed, found)
+                continue
+            for tid, kind in alternative[0].items():
+                synonym_kind = min(kind, STEM)
+                for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
+                    if candidates is not None and doc not in candidates:
+                        continue
+                    masked = info & allowed
+                    if not masked:
+                        continue
+                    literal = masked & _FIELD_BITS
+                    synonym = masked >> _SYNONYMS & _FIELD_BITS
+                    code = max(
+                        best[literal] * 8 + kind if literal else 0,
+                        best[synonym] * 8 + synonym_kind if synonym else 0,
+                    )
+                    entry = found.get(doc)
+                    if entry is None:
+                        found[doc] = [code, literal | synonym, info >> _COUNT]
+                    else:
+                        if code > entry[0]:
+                            entry[0] = code
+                        entry[1] |= literal | synonym
+                        entry[2] += info >> _COUNT
+        return found
+
+    def _evaluate_phrase(
+        self,
+        slots: tuple[dict[int, int], ...],
+        candidates: set[int] | None,
+        allowed: int,
+        found: dict[int, list[int]],
+    ) -> None:
+        """Documents where one word of each slot follows the previous, in order."""
+        masks: list[dict[int, int]] = []
+        for slot in slots:
+            docs: dict[int, int] = {}
+            for tid in slot:
+                for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
+                    if candidates is None or doc in candidates:
+                        docs[doc] = docs.get(doc, 0) | (info & allowed)
+            masks.append(docs)
+        fields = len(self.weights)
+        for doc in set(masks[0]).intersection(*masks[1:]):
+            common = _FIELD_BITS
+            for docs in masks:
+                common &= (docs[doc] | docs[doc] >> _SYNONYMS) & _FIELD_BITS
+            for field in range(fields):
+                if not common >> field & 1:
+                    continue
+                start = self._offsets[doc * fields + field]
+                sequence = self._flat[start : self._offsets[doc * fields + field + 1]]
+                kind = _phrase_kind(sequence, slots)
+                if not kind:
+                    continue
+                code = self.weights[field] * 8 + kind
+                count = 1 if field == self.body else 0
+                entry = found.get(doc)
+                if entry is None:
+                    found[doc] = [code, 1 << field, count]
+                else:
+                    entry[0] = max(entry[0], code)
+                    entry[1] |= 1 << field
+                    entry[2] += count
+
+    def _rank(
+        self,
+        concepts: list[Concept],
+        per_concept: list[dict[int, list[int]]],
+        docs: set[int],
+    ) -> list[Match]:
+        count = len(concepts)
+        top = max(self.weights)
+        body_weight = self.weights[self.body] if self.body is not None else -1
+        # Field weight first, then how the words matched, then how close they are: the
+        # small factors below can only reorder documents whose field weights tie.
+        unit = 1 / (top * count)
+        kind_factor = 0.6 * unit
+        proximity_factor = 0.5 * kind_factor / (4 * count)
+        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
+        ranked: list[tuple[tuple[float, ...], Match]] = []
+        for doc in docs:
+            entries = [found[doc] for found in per_concept]
+            weight_sum = sum(entry[0] >> 3 for entry in entries)
+            kinds = [entry[0] & 7 for entry in entries]
+            mask = 0
+            for entry in entries:
+                mask |= entry[1]
+            proximity, span = self._proximity(doc, concepts, entries) if count > 1 else (1, 0)
+            # Strong: every word is in a field other than the body, or repeated in the body,
+            # or all the words stand together somewhere (at most one word apart).
+            strong = all(entry[0] >> 3 != body_weight or entry[2] >= 2 for entry in entries) or (
+                0 < span <= count + 1
+            )
+            raw = (
+                weight_sum / (top * count)
+                - kind_factor * (1 - sum(kinds) / (4 * count))
+                - proximity_factor * (1 - proximity)
+            )
+            score = max(1, min(100, round(100 * sqrt(max(raw, 0)))))
+            key = (weight_sum, sum(kinds), proximity, mask.bit_count(), -doc)
+            ranked.append((key, Match(doc, score, mask, min(kinds), strong, words)))
+        ranked.sort(key=lambda item: item[0], reverse=True)
+        matches = [match for _, match in ranked]
+        if any(m.strong for m in matches):
+            matches = [m for m in matches if m.strong]
+        return matches
+
+    def _proximity(
+        self, doc: int, concepts: list[Concept], entries: list[list[int]]
+    ) -> tuple[float, int]:
+        """How close the query's words are in the field holding them closest (1 = adjacent,
+        in order), and the shortest span they cover there (0 when no field has them all)."""
+        common = _FIELD_BITS
+        for entry in entries:
+            common &= entry[1]
+        if not common:
+            return 0.0, 0
+        fields = len(self.weights)
+        best = 0.0
+        shortest = 0
+        count = len(concepts)
+        for field in range(fields):
+            if not common >> field & 1:
+                continue
+            start = self._offsets[doc * fields + field]
+            sequence = self._flat[start : self._offsets[doc * fields + field + 1]]
+            span, in_order = _window(sequence, concepts)
+            if not span:
+                continue
+            # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
+            closeness = min(1.0, count / span) * (1.0 if in_order else 0.9)
+            best = max(best, closeness)
+            shortest = min(shortest, span) if shortest else span
+        return best, shortest
+
+
+def _phrase_kind(sequence: Sequence[int], slots: tuple[dict[int, int], ...]) -> int:
+    """The best kind of an in-order, adjacent occurrence of ``slots`` in ``sequence``."""
+    best = 0
+    length = len(slots)
+    first = slots[0]
+    for position in range(len(sequence) - length + 1):
+        kind = first.get(sequence[position], 0)
+        if not kind:
+            continue
+        for offset in range(1, length):
+            found = slots[offset].get(sequence[position + offset], 0)
+            kind = min(kind, found)
+            if not kind:
+                break
+        best = max(best, kind)
+    return best
+
+
+def _window(sequence: Sequence[int], concepts: list[Concept]) -> tuple[int, bool]:
+    """Length of the shortest run of ``sequence`` holding a word of every concept, and
+    whether the concepts come in query order there (0 when some concept is missing)."""
+    hits: list[tuple[int, int]] = []
+    for position, tid in enumerate(sequence):
+        for number, concept in enumerate(concepts):
+            if tid in concept.tokens:
+                hits.append((position, number))
+    needed = len(concepts)
+    seen: dict[int, int] = {}
+    best_span = 0
+    best_order = False
+    left = 0
+    for right, (position, number) in enumerate(hits):
+        seen[number] = seen.get(number, 0) + 1
+        while len(seen) == needed:
+            start = hits[left][0]
+            span = position - start + 1
+            if not best_span or span < best_span:
+                best_span = span
+                window = [n for _, n in hits[left : right + 1]]
+                best_order = _in_order(window, needed)
+            gone = hits[left][1]
+            seen[gone] -= 1
+            if not seen[gone]:
+                del seen[gone]
+            left += 1
+    return best_span, best_order
+
+
+def _in_order(numbers: list[int], needed: int) -> bool:
+    expected = 0
+    for number in numbers:
+        if number == expected:
+            expected += 1
+            if expected == needed:
+                return True
+    return False
