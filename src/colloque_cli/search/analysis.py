@@ -7,7 +7,7 @@ and over queries, so that both sides meet on the same tokens.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from ..text import fold
@@ -18,7 +18,7 @@ STOP_WORDS = frozenset(
     """
     a au aux avec c ca ce ces cet cette d dans de des du elle elles en est et etre eux il ils
     j je l la le les leur leurs lui m ma me mes moi mon n ne nos notre nous on ou par pas pour
-    qu que qui quoi s sa se ses son sont sur t ta te tes toi ton tu un une vos votre vous y
+    qu que qui quoi s sa se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y
     comment quel quelle quels quelles dont quand lorsqu puisqu jusqu contre entre vers chez
     tout tous toute toutes
     """.split()

@@ -16,9 +16,23 @@ from math import sqrt
 
 from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
 
-# How a programme word matches a query word, best first.
-EXACT, STEM, PREFIX, TYPO = 4, 3, 2, 1
-KINDS = {EXACT: "exact", STEM: "stem", PREFIX: "prefix", TYPO: "typo"}
+# How a programme word matches a query word, best first: the same word; the same light
+# stem (plural, feminine); the same Snowball root (« démocratique » for « démocratie »);
+# a word it begins (« mobil » → « mobilité »); a word one or two typos away.
+EXACT, STEM, ROOT, PREFIX, TYPO = 6, 5, 4, 3, 2
+TWO_TYPOS = TYPO - 1
+KINDS = {EXACT: "exact", STEM: "stem", ROOT: "root", PREFIX: "prefix", TYPO: "typo", 1: "typo"}
+# Loose matches of a word that the programme itself uses are restricted: a completion
+# (prefix) counts outside the body only (« jeunes » finds the theme « Jeunesse », not a
+# description saying « fonctionnement » for « fonction »); a derived form (root) counts
+# in the headline only (the title and subtitle: a session *about* « démocratique »).
+NOT_IN_BODY = 8
+HEADLINE_ONLY = 16
+_KIND = 7
+# A Snowball root must be most of both words: « démocratie » and « démocratique » share
+# « democrat », but « populisme » and « population » only « popul ».
+MIN_ROOT_SHARE = 0.6
+# Shorter words (IA, JOP, QPV) match whole words only: no prefix, no root, no typo.
 MIN_PREFIX = 4  # « mobil » finds « mobilité »; « art » does not find « artificielle »
 MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in 16 bits
 _SYNONYMS = 7
@@ -54,7 +68,8 @@ class Concept:
         self.tokens: dict[int, int] = {}
         for alternative in alternatives:
             for slot in alternative:
-                for tid, kind in slot.items():
+                for tid, flagged in slot.items():
+                    kind = flagged & _KIND
                     if kind > self.tokens.get(tid, 0):
                         self.tokens[tid] = kind
 
@@ -68,6 +83,7 @@ class Index:
         weights: Sequence[int],
         *,
         body: int | None = None,
+        headline: Sequence[int] = (0,),
         glossary: Mapping[str, str] | None = None,
     ) -> None:
         if len(weights) > MAX_FIELDS:
@@ -76,6 +92,7 @@ class Index:
             raise ValueError("the body's weight must be its own: it tells body matches apart")
         self.weights = tuple(weights)
         self.body = body  # the long text where one passing mention is weak evidence
+        self.headline = sum(1 << f for f in headline)  # what a document is about
         self.glossary = Glossary(glossary or {})
         self.size = len(documents)
         self.vocabulary: list[str] = []
@@ -92,6 +109,12 @@ class Index:
         self._by_stem: dict[str, list[int]] = {}
         for tid, word in enumerate(self.vocabulary):
             self._by_stem.setdefault(stem(word), []).append(tid)
+        self._by_root: dict[str, list[int]] = {}
+        for tid, word_root in enumerate(_roots(self.vocabulary)):
+            self._by_root.setdefault(word_root, []).append(tid)
+        self._words_by_length: dict[int, list[str]] = {}
+        for word in self.vocabulary:
+            self._words_by_length.setdefault(len(word), []).append(word)
         self._stems_by_length: dict[int, list[str]] = {}
         for word_stem in self._by_stem:
             self._stems_by_length.setdefault(len(word_stem), []).append(word_stem)
@@ -135,6 +158,13 @@ class Index:
     def _best_weight(self, mask: int) -> int:
         return max((w for f, w in enumerate(self.weights) if mask >> f & 1), default=0)
 
+    def frequency(self, tid: int) -> int:
+        """How many documents use the vocabulary word ``tid``."""
+        return len(self._docs[tid])
+
+    def documents_with(self, tid: int) -> Sequence[int]:
+        return self._docs[tid]
+
     # --- query words → programme words ------------------------------------------------------
 
     def expand(self, word: str) -> dict[int, int]:
@@ -146,34 +176,49 @@ class Index:
         same_stem = self._by_stem.get(stem(word), ())
         for tid in same_stem:
             found.setdefault(tid, STEM)
+        complete = bool(found)
+        same_root: list[int] = []
+        word_root = _roots([word])[0]
+        if len(word) >= MIN_PREFIX and len(word_root) >= MIN_ROOT_SHARE * len(word):
+            same_root = [
+                tid
+                for tid in self._by_root.get(word_root, ())
+                if len(word_root) >= MIN_ROOT_SHARE * len(self.vocabulary[tid])
+            ]
+        for tid in same_root:
+            found.setdefault(tid, ROOT | (HEADLINE_ONLY if complete else 0))
+        loose = NOT_IN_BODY if complete else 0
         if len(word) >= MIN_PREFIX:
             start = bisect_left(self._sorted, word)
             for position in range(start, len(self._sorted)):
                 if not self._sorted[position].startswith(word):
                     break
-                found.setdefault(self._sorted_ids[position], PREFIX)
-        if exact is None and not same_stem:
+                found.setdefault(self._sorted_ids[position], PREFIX | loose)
+        if exact is None and not same_stem and not same_root:
             # The word is not in the programme: perhaps a typo of one that is.
-            for near in self._near_stems(stem(word), max_typos(word)):
-                for tid in self._by_stem[near]:
-                    found.setdefault(tid, TYPO)
+            for tid, kind in self._typos(word).items():
+                found.setdefault(tid, kind)
         return found
 
-    def _near_stems(self, word_stem: str, typos: int) -> list[str]:
+    def _typos(self, word: str) -> dict[int, int]:
+        """Programme words within the typos ``word`` may hold, compared as words (for
+        « numerqiue ») and as stems (« budjet » for « budgets »). Only the closest are
+        kept: when one typo explains the word, two-typo neighbours are noise."""
+        typos = max_typos(word)
         if not typos:
-            return []
-        from rapidfuzz import process
-        from rapidfuzz.distance import OSA  # a transposition counts as one typo
-
-        near: list[str] = []
-        for length in range(len(word_stem) - typos, len(word_stem) + typos + 1):
-            choices = self._stems_by_length.get(length)
-            if choices:
-                found = process.extract(
-                    word_stem, choices, scorer=OSA.distance, score_cutoff=typos, limit=None
-                )
-                near.extend(choice for choice, _, _ in found)
-        return near
+            return {}
+        found: dict[int, int] = {}
+        for near, distance in _near(word, self._words_by_length, typos, 0):
+            found[self.ids[near]] = distance
+        # A stem is shorter than its word: its stripped ending counts as one letter.
+        for near, distance in _near(stem(word), self._stems_by_length, typos, 1):
+            for tid in self._by_stem[near]:
+                found[tid] = min(distance, found.get(tid, distance))
+        if not found:
+            return {}
+        fewest = min(found.values())
+        kind = TYPO if fewest <= 1 else TWO_TYPOS
+        return {tid: kind for tid, distance in found.items() if distance == fewest}
 
     def _concepts(self, words: list[QueryWord]) -> list[Concept] | None:
         """What the query asks for; None when one of its words matches nothing."""
@@ -222,9 +267,7 @@ class Index:
             left, right = word[:cut], word[cut:]
             if left in STOP_WORDS or right in STOP_WORDS or left not in self.ids:
                 continue
-            right_ids = {tid: STEM for tid in self._by_stem.get(stem(right), ())}
-            if right in self.ids:
-                right_ids[self.ids[right]] = EXACT
+            right_ids = self.expand(right)
             if right_ids:
                 found.append(({self.ids[left]: EXACT}, right_ids))
         return found
@@ -252,11 +295,16 @@ class Index:
             return []
         allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
         allowed |= allowed << _SYNONYMS
+        outside_body = allowed
+        if self.body is not None:
+            outside_body &= ~((1 << self.body) | (1 << (self.body + _SYNONYMS)))
+        headline = allowed & (self.headline | self.headline << _SYNONYMS)
+        where = {0: allowed, NOT_IN_BODY: outside_body, HEADLINE_ONLY: headline}
         per_concept: list[dict[int, list[int]]] = [{} for _ in concepts]
         candidates: set[int] | None = set(within) if within is not None else None
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
         for position in order:
-            found = self._evaluate(concepts[position], candidates, allowed)
+            found = self._evaluate(concepts[position], candidates, where)
             if not found:
                 return []
             per_concept[position] = found
@@ -268,37 +316,41 @@ class Index:
         return sum(len(self._docs[tid]) for tid in concept.tokens)
 
     def _evaluate(
-        self, concept: Concept, candidates: set[int] | None, allowed: int
+        self, concept: Concept, candidates: set[int] | None, where: dict[int, int]
     ) -> dict[int, list[int]]:
         """Per document: [best (weight, kind) code, field mask, body count]."""
         found: dict[int, list[int]] = {}
         best = self._best
+        body_bit = 1 << self.body if self.body is not None else 0
         for alternative in concept.alternatives:
             if len(alternative) > 1:
-                self._evaluate_phrase(alternative, candidates, allowed, found)
+                self._evaluate_phrase(alternative, candidates, where[0], found)
                 continue
-            for tid, kind in alternative[0].items():
+            for tid, flagged in alternative[0].items():
+                kind = flagged & _KIND
+                fields = where[flagged & ~_KIND]
                 synonym_kind = min(kind, STEM)
                 for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
                     if candidates is not None and doc not in candidates:
                         continue
-                    masked = info & allowed
+                    masked = info & fields
                     if not masked:
                         continue
                     literal = masked & _FIELD_BITS
                     synonym = masked >> _SYNONYMS & _FIELD_BITS
                     code = max(
-                        best[literal] * 8 + kind if literal else 0,
-                        best[synonym] * 8 + synonym_kind if synonym else 0,
+                        best[literal] * 16 + kind if literal else 0,
+                        best[synonym] * 16 + synonym_kind if synonym else 0,
                     )
+                    count = info >> _COUNT if masked & body_bit else 0
                     entry = found.get(doc)
                     if entry is None:
-                        found[doc] = [code, literal | synonym, info >> _COUNT]
+                        found[doc] = [code, literal | synonym, count]
                     else:
                         if code > entry[0]:
                             entry[0] = code
                         entry[1] |= literal | synonym
-                        entry[2] += info >> _COUNT
+                        entry[2] += count
         return found
 
     def _evaluate_phrase(
@@ -330,7 +382,7 @@ class Index:
                 kind = _phrase_kind(sequence, slots)
                 if not kind:
                     continue
-                code = self.weights[field] * 8 + kind
+                code = self.weights[field] * 16 + kind
                 count = 1 if field == self.body else 0
                 entry = found.get(doc)
                 if entry is None:
@@ -353,25 +405,25 @@ class Index:
         # small factors below can only reorder documents whose field weights tie.
         unit = 1 / (top * count)
         kind_factor = 0.6 * unit
-        proximity_factor = 0.5 * kind_factor / (4 * count)
+        proximity_factor = 0.5 * kind_factor / (EXACT * count)
         words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
         ranked: list[tuple[tuple[float, ...], Match]] = []
         for doc in docs:
             entries = [found[doc] for found in per_concept]
-            weight_sum = sum(entry[0] >> 3 for entry in entries)
-            kinds = [entry[0] & 7 for entry in entries]
+            weight_sum = sum(entry[0] >> 4 for entry in entries)
+            kinds = [entry[0] & 15 for entry in entries]
             mask = 0
             for entry in entries:
                 mask |= entry[1]
             proximity, span = self._proximity(doc, concepts, entries) if count > 1 else (1, 0)
             # Strong: every word is in a field other than the body, or repeated in the body,
             # or all the words stand together somewhere (at most one word apart).
-            strong = all(entry[0] >> 3 != body_weight or entry[2] >= 2 for entry in entries) or (
+            strong = all(entry[0] >> 4 != body_weight or entry[2] >= 2 for entry in entries) or (
                 0 < span <= count + 1
             )
             raw = (
                 weight_sum / (top * count)
-                - kind_factor * (1 - sum(kinds) / (4 * count))
+                - kind_factor * (1 - sum(kinds) / (EXACT * count))
                 - proximity_factor * (1 - proximity)
             )
             score = max(1, min(100, round(100 * sqrt(max(raw, 0)))))
@@ -412,17 +464,42 @@ class Index:
         return best, shortest
 
 
+def _near(
+    word: str, by_length: Mapping[int, list[str]], typos: int, ending: int
+) -> list[tuple[str, int]]:
+    """Strings of ``by_length`` at most ``typos`` edits from ``word``.
+
+    The tolerance is that of the shorter of the two (``ending`` letters added to the
+    candidate's length): « vieux » is not « vie » mistyped. As in Meilisearch, a wrong
+    first letter counts twice: « vieux » is not « mieux » mistyped either.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA  # a transposition counts as one typo
+
+    near: list[tuple[str, int]] = []
+    for length in range(len(word) - typos, len(word) + typos + 1):
+        choices = by_length.get(length)
+        if not choices:
+            continue
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=typos, limit=None)
+        for choice, distance, _ in found:
+            distance += choice[:1] != word[:1]
+            if distance <= min(typos, max_typos("x" * (len(choice) + ending))):
+                near.append((choice, distance))
+    return near
+
+
 def _phrase_kind(sequence: Sequence[int], slots: tuple[dict[int, int], ...]) -> int:
     """The best kind of an in-order, adjacent occurrence of ``slots`` in ``sequence``."""
     best = 0
     length = len(slots)
     first = slots[0]
     for position in range(len(sequence) - length + 1):
-        kind = first.get(sequence[position], 0)
+        kind = first.get(sequence[position], 0) & _KIND
         if not kind:
             continue
         for offset in range(1, length):
-            found = slots[offset].get(sequence[position + offset], 0)
+            found = slots[offset].get(sequence[position + offset], 0) & _KIND
             kind = min(kind, found)
             if not kind:
                 break
@@ -468,3 +545,17 @@ def _in_order(numbers: list[int], needed: int) -> bool:
             if expected == needed:
                 return True
     return False
+
+
+def _roots(words: Sequence[str]) -> list[str]:
+    """Snowball French roots (« democratie », « democratique » → « democrat »).
+
+    PyStemmer runs the Snowball algorithm in C; without it, roots are the words themselves
+    and the ROOT level simply finds nothing more than exact matches do.
+    """
+    try:
+        import Stemmer
+    except ImportError:  # pragma: no cover - a declared dependency
+        return list(words)
+    roots: list[str] = Stemmer.Stemmer("french").stemWords(words)
+    return roots

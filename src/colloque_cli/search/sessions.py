@@ -62,6 +62,7 @@ class SearchIndex:
             [session_fields(s) for s in self.sessions],
             WEIGHTS,
             body=BODY,
+            headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
             glossary=programme.glossary,
         )
 
@@ -134,27 +135,31 @@ class SearchIndex:
         return proposal
 
     def _closest(self, word: str) -> str | None:
-        from rapidfuzz import fuzz, process
+        """The programme word nearest ``word``: a quarter of its letters changed at most."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
 
-        if len(word) < 3:
-            return None
-        found = process.extract(word, self.index.vocabulary, scorer=fuzz.ratio, score_cutoff=75)
+        limit = max(1, len(word) // 4)
+        found = process.extract(
+            word, self.index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
         if not found:
             return None
-        # The closest spelling first, then the word the programme uses most.
-        best = max(found, key=lambda f: (f[1], len(self.index._docs[f[2]])))
+        # The nearest spelling first, then the word the programme uses most.
+        best = min(found, key=lambda f: (f[1], -self.index.frequency(f[2])))
         return self._surface(best[2])
 
     def _surface(self, tid: int) -> str:
         """How the programme writes a vocabulary word (« mobilité » for « mobilite »)."""
         token = self.index.vocabulary[tid]
         analyser = Analyser(self.index.glossary)
-        for doc in self.index._docs[tid][:1]:
+        for doc in self.index.documents_with(tid)[:1]:
             for text in session_fields(self.sessions[doc]):
                 for t in analyser.tokens(text or ""):
                     if t.text == token and not t.synonym:
                         surface = (text or "")[t.start : t.end]
-                        return surface if surface.isupper() and len(surface) > 1 else surface.lower()
+                        acronym = surface.isupper() and len(surface) > 1
+                        return surface if acronym else surface.lower()
         return token
 
 
