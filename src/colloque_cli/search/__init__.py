@@ -9,6 +9,6 @@
 
 from .analysis import normalise
 from .index import Index
-from .sessions import FIELDS, Hit, SearchIndex
+from .sessions import FIELDS, Hit, Results, SearchIndex
 
-__all__ = ["FIELDS", "Hit", "Index", "SearchIndex", "normalise"]
+__all__ = ["FIELDS", "Hit", "Index", "Results", "SearchIndex", "normalise"]

@@ -27,6 +27,8 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 _SUBWORD = re.compile(r"[^\W_]+")
 _HYPHENS = frozenset("-\u2010\u2011")
+# In folded text (where U+2011 has become U+2010): a word, or hyphenated words.
+_INDEX_RUN = re.compile(r"[^\W_]+(?:[-\u2010][^\W_]+)*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -157,12 +159,58 @@ class Analyser:
         self.glossary = glossary or Glossary({})
         self._folded: dict[str, tuple[str, ...]] = {}
         self._stems: dict[str, str] = {}
+        self._checked: set[str] = set()  # words known to start a glossary match, or not
+        self._triggers: set[str] = set()
 
     def stem(self, word: str) -> str:
         found = self._stems.get(word)
         if found is None:
             found = self._stems[word] = stem(word)
         return found
+
+    def index_tokens(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """What indexing needs, fast: the meaningful words in order, the joined forms of
+        hyphenated compounds, and the glossary synonyms (no spans)."""
+        folded = fold(text)
+        runs = _INDEX_RUN.findall(folded)
+        compounds: list[str] = []
+        if "-" in folded or "\u2010" in folded:
+            found: list[str] = []
+            for run in runs:
+                if "-" in run or "\u2010" in run:
+                    parts = _SUBWORD.findall(run)
+                    found.extend(p for p in parts if p not in STOP_WORDS)
+                    compounds.append("".join(parts))
+                elif run not in STOP_WORDS:
+                    found.append(run)
+        else:
+            found = [run for run in runs if run not in STOP_WORDS]
+        synonyms: list[str] = []
+        if self.glossary:
+            for word in set(found).difference(self._checked):
+                self._checked.add(word)
+                if word in self.glossary.expansions or (
+                    self.stem(word) in self.glossary.by_first_stem
+                ):
+                    self._triggers.add(word)
+            if not self._triggers.isdisjoint(found):
+                synonyms = self._synonyms_of(found)
+        return found, compounds, synonyms
+
+    def _synonyms_of(self, found: list[str]) -> list[str]:
+        glossary = self.glossary
+        synonyms: list[str] = []
+        for index, word in enumerate(found):
+            if word not in self._triggers:
+                continue
+            meaning = glossary.expansions.get(word)
+            if meaning is not None:
+                synonyms.extend(meaning)
+            for expansion, acronym in glossary.by_first_stem.get(self.stem(word), ()):
+                following = found[index : index + len(expansion)]
+                if tuple(self.stem(w) for w in following) == expansion and word != acronym:
+                    synonyms.append(acronym)
+        return synonyms
 
     def tokens(self, text: str) -> list[Token]:
         """Meaningful tokens of ``text``, plus joined compounds and glossary synonyms."""

@@ -122,8 +122,10 @@ class Index:
     # --- building ------------------------------------------------------------------------
 
     def _build(self, documents: Sequence[Sequence[str | None]]) -> None:
+        from collections import Counter
+
         analyser = Analyser(self.glossary)
-        ids, vocabulary, docs, infos = self.ids, self.vocabulary, self._docs, self._infos
+        ids, docs, infos = self.ids, self._docs, self._infos
         flat, offsets = self._flat, self._offsets
         fields = len(self.weights)
         body = self.body
@@ -132,28 +134,34 @@ class Index:
             for field in range(fields):
                 text = texts[field]
                 if text:
-                    literal = 1 << field
-                    synonym = literal << _SYNONYMS
-                    for token in analyser.tokens(text):
-                        tid = ids.get(token.text)
-                        if tid is None:
-                            tid = ids[token.text] = len(vocabulary)
-                            vocabulary.append(token.text)
-                            docs.append(array("I"))
-                            infos.append(array("H"))
-                        flat.append(tid)
-                        info = local.get(tid, 0)
-                        if token.synonym:
-                            info |= synonym
-                        else:
-                            info |= literal
-                            if field == body and info >> _COUNT < 3:
-                                info += 1 << _COUNT
-                        local[tid] = info
+                    words, compounds, synonyms = analyser.index_tokens(text)
+                    words += compounds
+                    for word in set(words).union(synonyms).difference(ids):
+                        ids[word] = len(ids)
+                    literal = list(map(ids.__getitem__, words))
+                    extra = list(map(ids.__getitem__, synonyms))
+                    # Positions: the words in order, then the extra forms (compounds and
+                    # synonyms) together, so that « jeux olympiques » stand side by side.
+                    flat.extend(literal)
+                    flat.extend(extra)
+                    bit = 1 << field
+                    if field == body:
+                        for tid, count in Counter(literal).items():
+                            local[tid] = local.get(tid, 0) | bit | min(count, 3) << _COUNT
+                    else:
+                        for tid in set(literal):
+                            local[tid] = local.get(tid, 0) | bit
+                    bit <<= _SYNONYMS
+                    for tid in set(extra):
+                        local[tid] = local.get(tid, 0) | bit
                 offsets.append(len(flat))
+            while len(docs) < len(ids):
+                docs.append(array("I"))
+                infos.append(array("H"))
             for tid, info in local.items():
                 docs[tid].append(doc)
                 infos[tid].append(info)
+        self.vocabulary.extend(ids)
 
     def _best_weight(self, mask: int) -> int:
         return max((w for f, w in enumerate(self.weights) if mask >> f & 1), default=0)
@@ -249,7 +257,8 @@ class Index:
                 alternatives.append(tuple(expand(part) for part in word.parts))
                 if word.joined:
                     alternatives.append((expand(word.joined),))
-                elif len(word.parts) == 1:
+                elif len(word.parts) == 1 and not _complete(alternatives[0][0]):
+                    # Not a programme word: perhaps two, written apart in the programme.
                     alternatives.extend(self._splits(word.parts[0]))
             alternatives = [a for a in alternatives if all(a)]
             if not alternatives:
@@ -280,19 +289,21 @@ class Index:
         *,
         within: Collection[int] | None = None,
         fields: int | None = None,
-    ) -> list[Match]:
-        """Documents matching every meaningful word of ``query``, best first.
+        limit: int | None = None,
+    ) -> tuple[list[Match], int]:
+        """The best ``limit`` documents matching every meaningful word of ``query``, best
+        first, and how many match in all.
 
         ``within`` restricts the documents, ``fields`` (a bit mask) the fields searched.
         When some documents match strongly (outside the body, or dwelling on the words),
         documents that only mention the words in passing are left out.
         """
-        words = query_words(query)[:MAX_QUERY_WORDS]
+        words = list(dict.fromkeys(query_words(query)))[:MAX_QUERY_WORDS]
         if not words:
-            return []
+            return [], 0
         concepts = self._concepts(words)
         if not concepts:
-            return []
+            return [], 0
         allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
         allowed |= allowed << _SYNONYMS
         outside_body = allowed
@@ -303,22 +314,23 @@ class Index:
         per_concept: list[dict[int, list[int]]] = [{} for _ in concepts]
         candidates: set[int] | None = set(within) if within is not None else None
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
+        track = len(concepts) > 1  # where each word matched, to measure proximity
         for position in order:
-            found = self._evaluate(concepts[position], candidates, where)
+            found = self._evaluate(concepts[position], candidates, where, track)
             if not found:
-                return []
+                return [], 0
             per_concept[position] = found
-            candidates = set(found)
+            candidates = found.keys() & candidates if candidates is not None else set(found)
         assert candidates is not None
-        return self._rank(concepts, per_concept, candidates)
+        return self._rank(concepts, per_concept, candidates, limit)
 
     def _cost(self, concept: Concept) -> int:
         return sum(len(self._docs[tid]) for tid in concept.tokens)
 
     def _evaluate(
-        self, concept: Concept, candidates: set[int] | None, where: dict[int, int]
+        self, concept: Concept, candidates: set[int] | None, where: dict[int, int], track: bool
     ) -> dict[int, list[int]]:
-        """Per document: [best (weight, kind) code, field mask, body count]."""
+        """Per document: [best (weight, kind) code, field mask, body count, *words]."""
         found: dict[int, list[int]] = {}
         best = self._best
         body_bit = 1 << self.body if self.body is not None else 0
@@ -345,12 +357,22 @@ class Index:
                     count = info >> _COUNT if masked & body_bit else 0
                     entry = found.get(doc)
                     if entry is None:
-                        found[doc] = [code, literal | synonym, count]
+                        found[doc] = (
+                            [code, literal | synonym, count, tid]
+                            if track
+                            else [
+                                code,
+                                literal | synonym,
+                                count,
+                            ]
+                        )
                     else:
                         if code > entry[0]:
                             entry[0] = code
                         entry[1] |= literal | synonym
                         entry[2] += count
+                        if track:
+                            entry.append(tid)
         return found
 
     def _evaluate_phrase(
@@ -370,6 +392,7 @@ class Index:
                         docs[doc] = docs.get(doc, 0) | (info & allowed)
             masks.append(docs)
         fields = len(self.weights)
+        words = [tid for slot in slots for tid in slot]
         for doc in set(masks[0]).intersection(*masks[1:]):
             common = _FIELD_BITS
             for docs in masks:
@@ -386,75 +409,121 @@ class Index:
                 count = 1 if field == self.body else 0
                 entry = found.get(doc)
                 if entry is None:
-                    found[doc] = [code, 1 << field, count]
+                    found[doc] = [code, 1 << field, count, *words]
                 else:
                     entry[0] = max(entry[0], code)
                     entry[1] |= 1 << field
                     entry[2] += count
+                    entry.extend(words)
 
     def _rank(
         self,
         concepts: list[Concept],
         per_concept: list[dict[int, list[int]]],
-        docs: set[int],
-    ) -> list[Match]:
+        docs: Collection[int],
+        limit: int | None,
+    ) -> tuple[list[Match], int]:
+        """Order: field weights, then how the words matched, then proximity, then the
+        number of fields matched, then document order; passing mentions cut."""
         count = len(concepts)
-        top = max(self.weights)
         body_weight = self.weights[self.body] if self.body is not None else -1
-        # Field weight first, then how the words matched, then how close they are: the
-        # small factors below can only reorder documents whose field weights tie.
-        unit = 1 / (top * count)
-        kind_factor = 0.6 * unit
-        proximity_factor = 0.5 * kind_factor / (EXACT * count)
+        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
+        if count == 1:
+            for doc, entry in per_concept[0].items():
+                if doc in docs:
+                    code, mask, body_count = entry[0], entry[1], entry[2]
+                    strong = code >> 4 != body_weight or body_count >= 2
+                    rows.append((((code >> 4) << 8) + (code & 15), mask, doc, strong, (1.0, 0)))
+        else:
+            for doc in docs:
+                entries = [found[doc] for found in per_concept]
+                weight_sum = kind_sum = mask = 0
+                salient = True
+                for entry in entries:
+                    weight_sum += entry[0] >> 4
+                    kind_sum += entry[0] & 15
+                    mask |= entry[1]
+                    if entry[0] >> 4 == body_weight and entry[2] < 2:
+                        salient = False
+                proximity = None
+                strong = salient
+                if not salient:
+                    # Weak words, but perhaps all together (at most one word apart).
+                    proximity = self._proximity(doc, entries)
+                    strong = 0 < proximity[1] <= count + 1
+                rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
+        if any(row[3] for row in rows):
+            rows = [row for row in rows if row[3]]
+        total = len(rows)
+        rows.sort(key=lambda row: row[0], reverse=True)
+        if limit is not None and limit < total:
+            boundary = rows[limit - 1][0]
+            end = limit
+            while end < total and rows[end][0] == boundary:
+                end += 1
+            rows = rows[:end]
+        keyed = []
+        for coarse, mask, doc, strong, proximity in rows:
+            if proximity is None:
+                proximity = self._proximity(doc, [found[doc] for found in per_concept])
+            keyed.append(((coarse, proximity[0], mask.bit_count(), -doc), mask, doc, strong))
+        keyed.sort(key=lambda row: row[0], reverse=True)
         words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
-        ranked: list[tuple[tuple[float, ...], Match]] = []
-        for doc in docs:
+        matches = []
+        for (coarse, closeness, _, _), mask, doc, strong in keyed[:limit]:
             entries = [found[doc] for found in per_concept]
-            weight_sum = sum(entry[0] >> 4 for entry in entries)
-            kinds = [entry[0] & 15 for entry in entries]
-            mask = 0
-            for entry in entries:
-                mask |= entry[1]
-            proximity, span = self._proximity(doc, concepts, entries) if count > 1 else (1, 0)
-            # Strong: every word is in a field other than the body, or repeated in the body,
-            # or all the words stand together somewhere (at most one word apart).
-            strong = all(entry[0] >> 4 != body_weight or entry[2] >= 2 for entry in entries) or (
-                0 < span <= count + 1
-            )
-            raw = (
-                weight_sum / (top * count)
-                - kind_factor * (1 - sum(kinds) / (EXACT * count))
-                - proximity_factor * (1 - proximity)
-            )
-            score = max(1, min(100, round(100 * sqrt(max(raw, 0)))))
-            key = (weight_sum, sum(kinds), proximity, mask.bit_count(), -doc)
-            ranked.append((key, Match(doc, score, mask, min(kinds), strong, words)))
-        ranked.sort(key=lambda item: item[0], reverse=True)
-        matches = [match for _, match in ranked]
-        if any(m.strong for m in matches):
-            matches = [m for m in matches if m.strong]
-        return matches
+            score = self._score(coarse, closeness, count)
+            kind = min(entry[0] & 15 for entry in entries)
+            matches.append(Match(doc, score, mask, kind, strong, words))
+        return matches, total
 
-    def _proximity(
-        self, doc: int, concepts: list[Concept], entries: list[list[int]]
-    ) -> tuple[float, int]:
+    def _score(self, coarse: int, closeness: float, count: int) -> int:
+        """0–100, monotonic in the ranking: field weight first, then kind, then proximity.
+
+        The kind and proximity terms are too small to outweigh one step of field weight.
+        """
+        top = max(self.weights)
+        weight_sum, kind_sum = coarse >> 8, coarse & 255
+        kind_factor = 0.6 / (top * count)
+        proximity_factor = 0.5 * kind_factor / (EXACT * count)
+        raw = (
+            weight_sum / (top * count)
+            - kind_factor * (1 - kind_sum / (EXACT * count))
+            - proximity_factor * (1 - closeness)
+        )
+        return max(1, min(100, round(100 * sqrt(max(raw, 0)))))
+
+    def _proximity(self, doc: int, entries: list[list[int]]) -> tuple[float, int]:
         """How close the query's words are in the field holding them closest (1 = adjacent,
         in order), and the shortest span they cover there (0 when no field has them all)."""
         common = _FIELD_BITS
         for entry in entries:
             common &= entry[1]
+        common = (common | common >> _SYNONYMS) & _FIELD_BITS
         if not common:
             return 0.0, 0
         fields = len(self.weights)
+        flat, offsets = self._flat, self._offsets
+        count = len(entries)
         best = 0.0
         shortest = 0
-        count = len(concepts)
         for field in range(fields):
             if not common >> field & 1:
                 continue
-            start = self._offsets[doc * fields + field]
-            sequence = self._flat[start : self._offsets[doc * fields + field + 1]]
-            span, in_order = _window(sequence, concepts)
+            start, stop = offsets[doc * fields + field], offsets[doc * fields + field + 1]
+            hits: list[tuple[int, int]] = []
+            for number, entry in enumerate(entries):
+                for tid in set(entry[3:]):
+                    position = start
+                    while True:
+                        try:
+                            position = flat.index(tid, position, stop)
+                        except ValueError:
+                            break
+                        hits.append((position, number))
+                        position += 1
+            hits.sort()
+            span, in_order = _window(hits, count)
             if not span:
                 continue
             # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
@@ -462,6 +531,11 @@ class Index:
             best = max(best, closeness)
             shortest = min(shortest, span) if shortest else span
         return best, shortest
+
+
+def _complete(expansion: dict[int, int]) -> bool:
+    """Whether a word's expansion holds the word itself or one of its inflections."""
+    return any(kind & _KIND >= STEM for kind in expansion.values())
 
 
 def _near(
@@ -507,15 +581,10 @@ def _phrase_kind(sequence: Sequence[int], slots: tuple[dict[int, int], ...]) -> 
     return best
 
 
-def _window(sequence: Sequence[int], concepts: list[Concept]) -> tuple[int, bool]:
-    """Length of the shortest run of ``sequence`` holding a word of every concept, and
-    whether the concepts come in query order there (0 when some concept is missing)."""
-    hits: list[tuple[int, int]] = []
-    for position, tid in enumerate(sequence):
-        for number, concept in enumerate(concepts):
-            if tid in concept.tokens:
-                hits.append((position, number))
-    needed = len(concepts)
+def _window(hits: list[tuple[int, int]], needed: int) -> tuple[int, bool]:
+    """Length of the shortest run holding a word of every concept, given sorted
+    (position, concept) pairs, and whether the concepts come in query order there
+    (0 when some concept is missing)."""
     seen: dict[int, int] = {}
     best_span = 0
     best_order = False
@@ -527,8 +596,7 @@ def _window(sequence: Sequence[int], concepts: list[Concept]) -> tuple[int, bool
             span = position - start + 1
             if not best_span or span < best_span:
                 best_span = span
-                window = [n for _, n in hits[left : right + 1]]
-                best_order = _in_order(window, needed)
+                best_order = _in_order([n for _, n in hits[left : right + 1]], needed)
             gone = hits[left][1]
             seen[gone] -= 1
             if not seen[gone]:

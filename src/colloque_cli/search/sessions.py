@@ -38,6 +38,14 @@ class Hit:
         return dict(self.marks).get(field, ())
 
 
+@dataclass(frozen=True, slots=True)
+class Results:
+    """The best hits of a query, and how many sessions it found in all."""
+
+    hits: list[Hit]
+    total: int
+
+
 def session_fields(session: Session) -> tuple[str | None, ...]:
     """The texts of a session, in ``FIELDS`` order."""
     return (
@@ -78,20 +86,31 @@ class SearchIndex:
 
         ``within`` restricts to these session ids, ``fields`` to these field names.
         """
+        return self.query(query, within=within, limit=limit, fields=fields).hits
+
+    def query(
+        self,
+        query: str,
+        *,
+        within: Collection[str] | None = None,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> Results:
+        """Like ``search``, with the number of sessions found beyond ``limit``."""
         docs = None
         if within is not None:
             docs = {self._positions[i] for i in within if i in self._positions}
         mask = None
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
-        matches = self.index.search(query, within=docs, fields=mask)
-        return [self._hit(m) for m in matches[:limit]]
+        matches, total = self.index.search(query, within=docs, fields=mask, limit=limit)
+        analyser = Analyser(self.index.glossary)
+        return Results([self._hit(m, analyser) for m in matches], total)
 
-    def _hit(self, match: Match) -> Hit:
+    def _hit(self, match: Match, analyser: Analyser) -> Hit:
         session = self.sessions[match.doc]
         texts = session_fields(session)
         matched = tuple(f for n, f in enumerate(FIELDS) if match.fields >> n & 1)
-        analyser = Analyser(self.index.glossary)
         marks = tuple(
             (field, highlights(texts[FIELDS.index(field)] or "", match.words, analyser))
             for field in SHOWN
