@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from .errors import InvalidValueError
 from .model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
-from .text import fold
+from .text import fold, shown
 
 T = TypeVar("T")
 _MONTHS = [fold(m) for m in FRENCH_MONTHS]
@@ -27,18 +27,25 @@ def _listing(names: Sequence[str]) -> str:
     return shown + (f", … ({len(names)} en tout)" if len(names) > MAX_LISTED else "")
 
 
-def _closest(value: str, names: Iterable[str]) -> str | None:
-    from rapidfuzz import fuzz, process, utils
+def _closest(value: str, names: Iterable[str], cutoff: float = 70) -> str | None:
+    """The name closest to ``value``, as a whole or by one of its words, if close enough."""
+    from rapidfuzz import fuzz
 
-    found = process.extractOne(
-        value, list(names), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75
-    )
-    return found[0] if found else None
+    wanted = " ".join(words(value))
+    if not wanted:
+        return None
+    best, best_score = None, 0.0
+    for name in names:
+        folded = " ".join(words(name))
+        score = max([fuzz.ratio(wanted, folded)] + [fuzz.ratio(wanted, w) for w in folded.split()])
+        if score > best_score:
+            best, best_score = name, score
+    return best if best_score >= cutoff else None
 
 
 def _unknown(what: str, value: str, plural: str, names: Sequence[str]) -> InvalidValueError:
-    message = f"{what} « {value} ». {plural} : {_listing(names)}."
-    closest = _closest(fold(value), names) if value.strip() else None
+    message = f"{what} « {shown(value)} ». {plural} : {_listing(names)}."
+    closest = _closest(value, names)
     if closest:
         message += f" Vouliez-vous dire « {closest} » ?"
     return InvalidValueError(message)
@@ -158,7 +165,7 @@ def resolve_room(programme: Programme, text: str) -> Room:
         return found[0]
     names = [r.name for r in (found or programme.rooms)]
     if found:
-        raise InvalidValueError(f"Salle ambiguë « {text} » : {_listing(names)}.")
+        raise InvalidValueError(f"Salle ambiguë « {shown(text)} » : {_listing(names)}.")
     raise _unknown("Salle inconnue", text, "Salles", names)
 
 
@@ -168,16 +175,18 @@ def resolve_theme(programme: Programme, text: str) -> Theme:
         return found[0]
     names = [t.label for t in (found or programme.themes)]
     if found:
-        raise InvalidValueError(f"Thème ambigu « {text} » : {_listing(names)}.")
+        raise InvalidValueError(f"Thème ambigu « {shown(text)} » : {_listing(names)}.")
     if not programme.themes:
-        raise InvalidValueError(f"Thème inconnu « {text} » : ce programme ne déclare aucun thème.")
+        raise InvalidValueError(
+            f"Thème inconnu « {shown(text)} » : ce programme ne déclare aucun thème."
+        )
     searched = _search_themes(programme, text)
     if len(searched) == 1:
         return searched[0]
     if searched:
         labels = [t.label for t in searched]
-        raise InvalidValueError(f"Thème ambigu « {text} » : {_listing(labels)}.")
-    closest = _closest(fold(text), [t.label for t in programme.themes])
+        raise InvalidValueError(f"Thème ambigu « {shown(text)} » : {_listing(labels)}.")
+    closest = _closest(text, [t.label for t in programme.themes], cutoff=75)
     if closest:
         # Themes are a small vocabulary: a close label is what the user meant.
         return next(t for t in programme.themes if t.label == closest)
@@ -209,7 +218,7 @@ def parse_time(text: str) -> time:
     match = re.fullmatch(r"\s*([01]?\d|2[0-3])\s*(?:[:hH]\s*([0-5]\d)?)?\s*", text)
     if not match:
         raise InvalidValueError(
-            f"Heure invalide « {text} ». Format attendu : HH:MM (par exemple 14:30)."
+            f"Heure invalide « {shown(text)} ». Format attendu : HH:MM (par exemple 14:30)."
         )
     return time(int(match.group(1)), int(match.group(2) or 0))
 

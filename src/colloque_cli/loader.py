@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import Problem, ProgrammeError
 from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
+from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
+    ENV_PROGRAMME,
+    MAX_BYTES,
+    default_programme_path,
+    read_text,
+    resolve_programme_path,
+)
 
-MAX_BYTES = 32 * 1024 * 1024
 # A YAML document may reuse nodes through aliases; expanded, a few lines can stand for
 # billions of nodes ("billion laughs"). Real programmes stay far below this.
 MAX_EXPANDED_NODES = 5_000_000
-ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,67 +46,26 @@ for _tag, _pattern, _first in (
     )
 
 
-def default_programme_path() -> Path:
-    """The programme shipped inside the package (the repository's ``data/programme.yaml``)."""
-    return Path(str(resources.files("colloque_cli") / "data" / "programme.yaml"))
-
-
-def resolve_programme_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--programme``, else ``$COLLOQUE_PROGRAMME``, else the shipped programme."""
-    chosen = explicit or os.environ.get(ENV_PROGRAMME) or None
-    return Path(chosen) if chosen else default_programme_path()
-
-
 def load_programme(path: str | os.PathLike[str] | None = None) -> Programme:
     """Load and validate a programme file; raise ``ProgrammeError`` listing every problem."""
     resolved = resolve_programme_path(path)
     return parse_programme(read_text(resolved), str(resolved))
 
 
-def read_text(path: Path) -> str:
-    """The file's text, decoded as UTF-8; any reason it cannot be read is a ``ProgrammeError``."""
-    source = str(path)
+def check_file(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[list[Problem], Programme | None]:
+    """Every problem of a programme file (unreadable included), or the programme it holds."""
+    resolved = resolve_programme_path(path)
+    source = str(resolved)
     try:
-        if path.is_dir():
-            raise ProgrammeError([Problem(source, "c'est un dossier, pas un fichier de programme")])
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ProgrammeError([Problem(source, "fichier introuvable")]) from None
-    except PermissionError:
-        raise ProgrammeError([Problem(source, "lecture refusée (droits insuffisants)")]) from None
-    except OSError as error:
-        raise ProgrammeError(
-            [Problem(source, f"lecture impossible ({error.strerror or error})")]
-        ) from None
-    if len(raw) > MAX_BYTES:
-        raise ProgrammeError(
-            [Problem(source, f"fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo)")]
-        )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ProgrammeError(
-            [
-                Problem(
-                    source, "encodage UTF-16 non pris en charge : enregistrez le fichier en UTF-8"
-                )
-            ]
-        )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ProgrammeError(
-            [
-                Problem(
-                    source,
-                    "le fichier n'est pas encodé en UTF-8 "
-                    f"(octet 0x{raw[error.start]:02x} invalide) : enregistrez-le en UTF-8",
-                    line=line,
-                    column=column,
-                )
-            ]
-        ) from None
+        text = read_text(resolved)
+    except ProgrammeError as error:
+        return error.problems, None
+    problems, validated = check_text(text, source)
+    if problems:
+        return problems, None
+    return [], _build(validated, source)
 
 
 def parse_programme(text: str, source: str = "<programme>") -> Programme:
@@ -115,21 +78,26 @@ def parse_programme(text: str, source: str = "<programme>") -> Programme:
 
 
 def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
-    """Every problem of a programme file's text, and its validated form when there is none."""
+    """Every problem of a programme file's text, and its validated form when there is none.
+
+    Problems of every kind are reported together, ordered by position: duplicate keys,
+    schema errors, and the cross-checks (ids, references, times, overlaps), which run on
+    whatever parts of the file are individually valid.
+    """
     try:
         loader = ProgrammeLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return [Problem(source, "fichier vide : aucun programme à lire")], None
-            problems = _check_nodes(root, source)
-            if problems:
+            problems, fatal = _check_nodes(root, source)
+            if fatal:
                 return problems, None
             data = loader.construct_document(root)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        return [_yaml_problem(error, source)], None
+        return [_yaml_problem(error, source, text)], None
     except yaml.YAMLError as error:
         return [Problem(source, f"YAML illisible ({error})")], None
     except RecursionError:
@@ -150,19 +118,32 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
     from .schema import ProgrammeFile
 
+    validated = None
     try:
         validated = ProgrammeFile.model_validate(data)
     except ValidationError as error:
-        return [_pydantic_problem(e, root, source) for e in error.errors()], None
-    problems = list(_cross_check(validated, root, source))
-    return problems, (None if problems else validated)
+        problems.extend(_pydantic_problem(e, root, source) for e in error.errors())
+        sections = _salvage(data)
+    else:
+        sections = {
+            name: list(enumerate(getattr(validated, name)))
+            for name in ("rooms", "themes", "slots", "sessions")
+        }
+    problems.extend(_cross_check(sections, root, source))
+    if not problems:
+        return [], validated
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return problems, None
 
 
 # --- YAML-level checks ---------------------------------------------------------------------
 
 
-def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
-    """Duplicate keys and alias bombs, found on the node tree before anything is built."""
+def _check_nodes(root: yaml.Node, source: str) -> tuple[list[Problem], bool]:
+    """Duplicate keys and alias bombs, found on the node tree before anything is built.
+
+    The flag is true when the document must not be built at all (an alias bomb).
+    """
     problems: list[Problem] = []
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -180,7 +161,7 @@ def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
                         line=node.start_mark.line + 1,
                         column=node.start_mark.column + 1,
                     )
-                ]
+                ], True
             continue
         if key in sizes:
             continue
@@ -201,7 +182,7 @@ def _check_nodes(root: yaml.Node, source: str) -> list[Problem]:
                         )
                     seen.add(key_node.value)
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
-    return problems
+    return problems, False
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -212,8 +193,16 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+_TAB = "tabulation interdite en YAML : indentez avec des espaces"
 _YAML_MESSAGES = (
-    ("found character '\\t'", "tabulation interdite en YAML : indentez avec des espaces"),
+    ("found character '\\t'", _TAB),
+    ("did not find expected ',' or '}'", "accolade « { » non fermée ou virgule manquante"),
+    ("did not find expected ',' or ']'", "crochet « [ » non fermé ou virgule manquante"),
+    ("did not find expected key", "indentation incohérente : clé attendue"),
+    ("did not find expected '-' indicator", "indentation incohérente dans une liste"),
+    ("did not find expected node content", "valeur attendue"),
+    ("found character that cannot start any token", "caractère inattendu en début de valeur"),
+    ("nesting depth", "structure YAML trop profondément imbriquée"),
     ("could not determine a constructor", "étiquette YAML non autorisée"),
     (
         "mapping values are not allowed",
@@ -233,10 +222,12 @@ _YAML_MESSAGES = (
 )
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, source: str) -> Problem:
+def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     text = f"{error.context or ''} {error.problem or ''}"
     message = next((fr for en, fr in _YAML_MESSAGES if en in text), "syntaxe YAML invalide")
+    if mark is not None and document[mark.index : mark.index + 1] == "\t":
+        message = _TAB
     if "constructor" in text and error.problem:
         tag = re.search(r"tag '([^']*)'", error.problem)
         if tag:
@@ -255,14 +246,15 @@ def _yaml_problem(error: yaml.MarkedYAMLError, source: str) -> Problem:
 def _locate(root: yaml.Node, loc: Iterable[Any], *, key: bool = False) -> yaml.Node:
     """The node at a pydantic ``loc`` (or its deepest existing ancestor)."""
     node = root
-    for part in loc:
+    parts = tuple(loc)
+    for position, part in enumerate(parts):
         if isinstance(node, yaml.MappingNode):
             match = next((pair for pair in node.value if pair[0].value == str(part)), None)
             if match is None:
                 return node
-            node = match[0] if key else match[1]
-            if key:
-                return node
+            if key and position == len(parts) - 1:
+                return match[0]
+            node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
                 return node
@@ -357,8 +349,76 @@ def _pydantic_problem(error: Any, root: yaml.Node, source: str) -> Problem:
 
 # --- cross-references ----------------------------------------------------------------------
 
+# The fields the cross-checks read, per section (see ``_salvage``).
+_CROSS_FIELDS = {
+    "rooms": ("id",),
+    "themes": ("id",),
+    "slots": ("id", "date", "start", "end", "end_date"),
+    "sessions": ("id", "slot", "room", "themes", "allow_overlap"),
+}
 
-def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
+
+def _salvage(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
+    """The individually valid fields of every item, for cross-checks on an invalid file.
+
+    A session whose title has the wrong type still has a slot and a room worth checking:
+    each field the cross-checks need is validated on its own, with the model's own type;
+    a field that is missing or invalid is ``None`` (its problem is already reported).
+    """
+    from types import SimpleNamespace
+
+    from . import schema
+
+    models = {
+        "rooms": schema.RoomFile,
+        "themes": schema.ThemeFile,
+        "slots": schema.SlotFile,
+        "sessions": schema.SessionFile,
+    }
+    sections: dict[str, list[tuple[int, Any]]] = {}
+    for section, names in _CROSS_FIELDS.items():
+        items = data.get(section)
+        sections[section] = []
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            fields = {}
+            for name in names:
+                adapter = _field_adapter(models[section], name)
+                value = item.get(name)
+                try:
+                    fields[name] = adapter.validate_python(value) if name in item else None
+                except ValueError:
+                    fields[name] = None
+            sections[section].append((index, SimpleNamespace(**fields)))
+    return sections
+
+
+@functools.cache
+def _field_adapter(model: Any, name: str) -> Any:
+    """A validator for one field of a file model, with the model's string handling."""
+    from typing import Annotated
+
+    from pydantic import ConfigDict, TypeAdapter
+
+    field = model.model_fields[name]
+    annotation = (
+        Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+    )
+    return TypeAdapter(annotation, config=ConfigDict(str_strip_whitespace=True))
+
+
+def _cross_check(
+    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node, source: str
+) -> Iterable[Problem]:
+    """Duplicate ids, unknown references, end before start, overlaps in one room.
+
+    ``sections`` holds ``(index in the file, item)`` pairs; a field may be ``None`` when it is
+    missing or invalid, and the checks that need it are then skipped for that item.
+    """
+
     def at(loc: tuple[Any, ...], message: str) -> Problem:
         node = _locate(root, loc)
         return Problem(
@@ -372,7 +432,9 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
     ids: dict[str, dict[str, int]] = {}
     for section in ("rooms", "themes", "slots", "sessions"):
         seen: dict[str, int] = {}
-        for index, item in enumerate(getattr(data, section)):
+        for index, item in sections[section]:
+            if item.id is None:
+                continue
             if item.id in seen:
                 yield at(
                     (section, index, "id"),
@@ -385,9 +447,12 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
 
     def unknown(kind: str, value: str, known: dict[str, int]) -> str:
         names = ", ".join(list(known)[:12]) + (" …" if len(known) > 12 else "")
-        return f"{kind} inconnu(e) « {value} » (valeurs déclarées : {names or 'aucune'})"
+        return f"{kind} « {value} » (valeurs déclarées : {names or 'aucune'})"
 
-    for index, slot in enumerate(data.slots):
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for index, slot in sections["slots"]:
+        if slot.date is None or slot.start is None or slot.end is None:
+            continue
         if slot.end_date is not None and slot.end_date < slot.date:
             yield at(("slots", index, "end_date"), "le jour de fin précède le jour de début")
         elif (slot.end_date or slot.date, slot.end) <= (slot.date, slot.start):
@@ -395,40 +460,49 @@ def _cross_check(data: Any, root: yaml.Node, source: str) -> Iterable[Problem]:
                 ("slots", index, "end"),
                 f"la fin ({hhmm(slot.end)}) n'est pas après le début ({hhmm(slot.start)})",
             )
+        if slot.id is not None and slot.id not in spans:
+            spans[slot.id] = (
+                datetime.combine(slot.date, slot.start),
+                datetime.combine(slot.end_date or slot.date, slot.end),
+            )
 
-    for index, session in enumerate(data.sessions):
-        if session.slot not in ids["slots"]:
-            yield at(("sessions", index, "slot"), unknown("créneau", session.slot, ids["slots"]))
+    for index, session in sections["sessions"]:
+        if session.slot is not None and session.slot not in ids["slots"]:
+            yield at(
+                ("sessions", index, "slot"), unknown("créneau inconnu", session.slot, ids["slots"])
+            )
         if session.room is not None and session.room not in ids["rooms"]:
-            yield at(("sessions", index, "room"), unknown("salle", session.room, ids["rooms"]))
-        for position, theme in enumerate(session.themes):
+            yield at(
+                ("sessions", index, "room"), unknown("salle inconnue", session.room, ids["rooms"])
+            )
+        for position, theme in enumerate(session.themes or ()):
             if theme not in ids["themes"]:
                 yield at(
-                    ("sessions", index, "themes", position), unknown("thème", theme, ids["themes"])
+                    ("sessions", index, "themes", position),
+                    unknown("thème inconnu", theme, ids["themes"]),
                 )
 
-    # Two sessions in one room at overlapping times: sort by start, sweep once.
-    slots = {slot.id: slot for slot in data.slots}
-    by_room: dict[str, list[tuple[datetime, datetime, int]]] = {}
-    for index, session in enumerate(data.sessions):
-        slot = slots.get(session.slot)
-        if session.room is None or slot is None:
+    # Two sessions in one room at overlapping times: sort by start, sweep once. A session
+    # marked ``allow_overlap`` (one nested in another, as real schedules have) is left out.
+    by_room: dict[str, list[tuple[datetime, datetime, int, str]]] = {}
+    for index, session in sections["sessions"]:
+        span = spans.get(session.slot) if session.slot is not None else None
+        if session.room is None or span is None or session.allow_overlap:
             continue
-        start = datetime.combine(slot.date, slot.start)
-        end = datetime.combine(slot.end_date or slot.date, slot.end)
-        by_room.setdefault(session.room, []).append((start, end, index))
-    for spans in by_room.values():
-        spans.sort()
-        latest_end, latest_index = None, -1
-        for start, end, index in spans:
+        by_room.setdefault(session.room, []).append((*span, index, session.id or f"#{index}"))
+    for room, room_spans in by_room.items():
+        room_spans.sort()
+        latest_end: datetime | None = None
+        latest_id = ""
+        for start, end, index, session_id in room_spans:
             if latest_end is not None and start < latest_end:
-                other = data.sessions[latest_index]
                 yield at(
                     ("sessions", index, "room"),
-                    f"chevauche « {other.id} » dans la même salle « {data.sessions[index].room} »",
+                    f"chevauche « {latest_id} » dans la même salle « {room} » "
+                    "(si c'est voulu, ajoutez « allow_overlap: true » à cette session)",
                 )
             if latest_end is None or end > latest_end:
-                latest_end, latest_index = end, index
+                latest_end, latest_id = end, session_id
 
 
 # --- domain objects ------------------------------------------------------------------------

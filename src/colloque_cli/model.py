@@ -127,6 +127,19 @@ class Programme:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.colloque.timezone)
 
+    @cached_property
+    def identity(self) -> str:
+        """A stable name for the colloque itself: first day and title (``2025-03-04-renouveler-…``).
+
+        It keys the user's agenda and the calendar UIDs, so it depends on what the colloque
+        is, not on where its file lies: moving or updating the file keeps both.
+        """
+        from .text import slugify
+
+        days = self.colloque.dates or self.days
+        first = min(days).isoformat() if days else "sans-date"
+        return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
+
     def session(self, session_id: str) -> Session | None:
         return self._by_id.get(session_id)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .model import Programme, Session, day_name, hhmm
-from .text import inert
+from .text import escape_unsafe, inert
 
 FIELDS = (
     "id",
@@ -78,8 +78,8 @@ def records_csv(records: Sequence[dict[str, Any]], default_header: Sequence[str]
 
 def json_text(data: Any, *, ascii_only: bool = False) -> str:
     text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
-    # json.dumps escapes C0 controls but not C1, bidi or zero-width characters.
-    return (text if text.isascii() else inert(text)) + "\n"
+    # json.dumps escapes C0 controls but not C1, bidi or zero-width characters: escape them too.
+    return (text if text.isascii() else escape_unsafe(text)) + "\n"
 
 
 def session_records(programme: Programme, sessions: Iterable[Session]) -> list[dict[str, Any]]:

@@ -145,7 +145,12 @@ class SessionFile(_Strict):
     type: Text = Field(default="atelier", description="atelier, table ronde, émission radio…")
     themes: list[Id] = Field(default_factory=list)
     description: str = ""
-    speakers: list[Text] = Field(default_factory=list)
+    speakers: list[Text] = Field(default_factory=list, description="Intervenants (noms).")
+    allow_overlap: bool = Field(
+        default=False,
+        description="Vrai si la session peut chevaucher une autre dans la même salle "
+        "(session imbriquée dans une autre, comme en ont les programmes importés).",
+    )
 
 
 class ProgrammeFile(_Strict):

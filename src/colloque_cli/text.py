@@ -49,8 +49,59 @@ _UNSAFE = re.compile(
 )
 
 
+def escape_unsafe(json_text: str) -> str:
+    """JSON text with every unsafe character written as a ``\\uXXXX`` escape (data kept)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 def inert(text: str) -> str:
     """``text`` with every terminal control or invisible format character removed."""
     if text.isprintable():
         return text
-    return _UNSAFE.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", "\n"))
+    return _UNSAFE.sub("", text.replace("\t", " ").replace("\r\n", "\n").replace("\r", " "))
+
+
+_ASCII = str.maketrans(
+    {
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "’": "'",
+        "‘": "'",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "·": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+    }
+)
+
+
+def to_ascii(text: str) -> str:
+    """A readable ASCII rendering of French text (« é » → « e »), for ASCII-only outputs."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return (
+        "".join(c for c in decomposed if not unicodedata.combining(c))
+        .encode("ascii", "replace")
+        .decode("ascii")
+    )
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A user-typed value as quoted back in a message: inert, on one line, cut when long."""
+    value = " ".join(inert(value).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", fold(text)))
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0]
+    return slug

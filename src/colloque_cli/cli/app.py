@@ -17,10 +17,34 @@ from .help_fr import FrenchContext
 DEBUG_ENV = "COLLOQUE_DEBUG"
 
 
+COMMAND_ORDER = (
+    "list",
+    "search",
+    "show",
+    "grid",
+    "rooms",
+    "themes",
+    "days",
+    "now",
+    "next",
+    "agenda",
+    "export",
+    "import",
+    "validate",
+    "schema",
+)
+
+
 class ColloqueGroup(TyperGroup):
     """Runs a command and turns every failure into a French message and an exit code."""
 
     context_class = FrenchContext
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        # the order of the help page: explore, attend, then share and check
+        names = super().list_commands(ctx)
+        rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
@@ -35,8 +59,37 @@ class ColloqueGroup(TyperGroup):
         sys.exit(code)
 
 
+class _State:
+    """Per-invocation switches set by the global options."""
+
+    debug = False
+
+
 def _debug() -> bool:
-    return os.environ.get(DEBUG_ENV, "") not in ("", "0") or "--debug" in sys.argv[1:]
+    return _State.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _transliterate(error: UnicodeError) -> tuple[str, int]:
+    from ..text import to_ascii
+
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return to_ascii(error.object[error.start : error.end]), error.end
+
+
+def prepare_streams() -> None:
+    """Outputs that cannot encode French (PYTHONIOENCODING=ascii…) get ASCII look-alikes."""
+    import codecs
+
+    codecs.register_error("colloque-ascii", _transliterate)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "éà«»œ–…─│".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(errors="colloque-ascii")
 
 
 def run_guarded(call: Any) -> int:
@@ -45,6 +98,8 @@ def run_guarded(call: Any) -> int:
     from . import output
     from .usage import translate
 
+    prepare_streams()
+    _State.debug = False
     try:
         result = call()
         sys.stdout.flush()
@@ -52,6 +107,10 @@ def run_guarded(call: Any) -> int:
     except ColloqueError as error:
         output.error(str(error))
         return error.exit_code
+    except click_errors.NoArgsIsHelpError as error:
+        # a bare « colloque » or « colloque agenda »: show what there is to do
+        sys.stdout.write(error.ctx.get_help() + "\n" if error.ctx else "")
+        return 0
     except click_errors.UsageError as error:
         output.error(f"Erreur : {translate(error.format_message())}")
         command = error.ctx.command_path if error.ctx else "colloque"
@@ -128,6 +187,13 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Relire et revalider le fichier de programme sans utiliser le cache.",
+        ),
+    ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Afficher le détail technique des erreurs internes.")
     ] = False,
@@ -139,6 +205,5 @@ def main_options(
     ] = False,
 ) -> None:
     """Explorer le programme d'un colloque : sessions, salles, horaires, thèmes."""
-    ctx.obj = {"programme": programme}
-    if debug:
-        os.environ[DEBUG_ENV] = "1"
+    ctx.obj = {"programme": programme, "no_cache": no_cache}
+    _State.debug = debug

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InvalidValueError, NotFoundError
+from ..text import shown
 from . import output
 from .app import app
 from .options import (
@@ -37,9 +38,14 @@ def emit_sessions(
     if fmt is Format.table:
         from . import render
 
-        output.show(*render.listing(p, sessions, long=long), render.summary_line(len(sessions)))
+        compact = output.width() < render.COMPACT_WIDTH
+        parts = render.listing(p, sessions, long=long, compact=compact)
+        output.show(*parts, render.summary_line(len(sessions)))
     else:
         output.write_records(_records(p, sessions), fmt)
+
+
+MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
 
 @app.command("list")
@@ -91,29 +97,33 @@ def search(
     text = " ".join(query).strip()
     if not text:
         raise InvalidValueError("Recherche vide : indiquez au moins un mot.")
+    if len(text) > MAX_QUERY:
+        raise InvalidValueError(
+            f"Recherche trop longue ({len(text)} caractères ; {MAX_QUERY} au plus)."
+        )
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)
     within = {s.id for s in chosen.apply(p.sessions)} if chosen != type(chosen)() else None
     index = SearchIndex(p)
     results = index.query(text, within=within, limit=limit)
     if not results.hits:
-        message = f"Aucun résultat pour « {text} »."
+        message = f"Aucun résultat pour « {shown(text)} »."
         suggestion = index.suggest(text)
         if suggestion:
             message += f" Vouliez-vous dire « {suggestion} » ?"
         raise NotFoundError(message)
-    shown = results.hits
+    page = results.hits
     if fmt is Format.table:
         from . import render
 
-        output.show(render.hits_table(shown, text))
+        output.show(render.hits_table(page, text))
         if results.total > limit:
             output.info(
                 f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
             )
         return
-    records = _records(p, [h.session for h in shown])
-    for record, hit in zip(records, shown, strict=True):
+    records = _records(p, [h.session for h in page])
+    for record, hit in zip(records, page, strict=True):
         record["score"] = hit.score
         record["matched"] = list(hit.matched)
     output.write_records(records, fmt)
@@ -144,18 +154,33 @@ def find_session(p: Programme, text: str) -> Session:
         candidates = whole if len(whole) == 1 else candidates
     if not candidates:
         raise NotFoundError(
-            f"Aucune session « {text} ». Les identifiants sont affichés par « colloque list »."
+            f"Aucune session « {shown(text)} ». "
+            "Les identifiants sont affichés par « colloque list »."
         )
     if len(candidates) == 1:
         return candidates[0].session
     raise AmbiguousSession(text, [h.session for h in candidates])
 
 
+def _names(fragment: str, title: str) -> bool:
+    """Every word of ``fragment`` starts a word of ``title`` (short words: whole words).
+
+    Used by the agenda for picks whose session left the programme (titles kept alone).
+    """
+    from ..filters import words
+
+    vocabulary = words(title)
+    return all(
+        any(v == w or (len(w) >= 4 and v.startswith(w)) for v in vocabulary)
+        for w in words(fragment)
+    )
+
+
 class AmbiguousSession(NotFoundError):
     def __init__(self, text: str, sessions: list[Session]) -> None:
         self.sessions = sessions
         super().__init__(
-            f"{len(sessions)} sessions correspondent à « {text} » : précisez l'identifiant."
+            f"{len(sessions)} sessions correspondent à « {shown(text)} » : précisez l'identifiant."
         )
 
 
@@ -207,6 +232,9 @@ def grid(ctx: typer.Context, day: DayOption = None) -> None:
     sessions = chosen.apply(p.sessions)
     if not sessions:
         raise NotFoundError("Aucune session ce jour-là.")
+    if output.width() < render.COMPACT_WIDTH:  # no room for columns: one slot after another
+        output.show(*render.listing(p, sessions, compact=True))
+        return
     output.show(render.grid_table(p, sessions, chosen.day))
 
 
@@ -243,17 +271,12 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     ]
     if not rows:
         raise NotFoundError("Ce programme ne déclare aucun thème.")
-    _emit_rows(
-        rows,
-        fmt,
-        "Thèmes",
-        {
-            "label": "Thème",
-            "id": "Identifiant",
-            "sessions": "Sessions",
-            "description": "Description",
-        },
-    )
+    if fmt is Format.table:
+        from .render import themes_table
+
+        output.show(themes_table(rows))
+    else:
+        output.write_records(rows, fmt, list(rows[0]))
 
 
 @app.command()
@@ -295,7 +318,13 @@ def _emit_rows(
 
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
     for key, heading in columns.items():
-        table.add_column(heading, justify="right" if key == "sessions" else "left")
+        widest = max((len(str(row[key] or "")) for row in rows), default=0)
+        table.add_column(
+            heading,
+            justify="right" if key == "sessions" else "left",
+            # identifiers are typed back by users: never cut them
+            min_width=widest if key == "id" else None,
+        )
     for row in rows:
         cells = []
         for key in columns:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,37 +13,90 @@ from . import output
 from .app import app
 from .options import DayOption, RoomOption, ThemeOption, programme
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..agenda import Pick
+    from ..model import Programme, Session
+
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
+
+ExportFormatOption = Annotated[
+    ExportFormat,  # type: ignore[valid-type]
+    typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Fichier à écrire (sinon la sortie standard).", metavar="FICHIER"
+    ),
+]
 
 
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[
-        ExportFormat,  # type: ignore[valid-type]
-        typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
-    ] = "json",  # type: ignore[assignment]
+    fmt: ExportFormatOption = "json",  # type: ignore[assignment]
     day: DayOption = None,
     room: RoomOption = None,
     theme: ThemeOption = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Fichier à écrire (sinon la sortie standard).", metavar="FICHIER"
-        ),
-    ] = None,
+    agenda: Annotated[
+        bool, typer.Option("--agenda", "-a", help="Seulement les sessions de votre agenda.")
+    ] = False,
+    out: OutputOption = None,
 ) -> None:
     """Exporter le programme (ou une sélection) vers un fichier : calendrier, tableur…"""
+    run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=agenda, out=out)
+
+
+def agenda_sessions(p: Programme) -> list[Session]:
+    """The sessions of the user's agenda; picks the programme lacks are reported on stderr."""
+    from ..agenda import AgendaStore, resolve
+    from ..errors import NotFoundError
+
+    agenda = AgendaStore.for_programme(p).load()
+    if not agenda:
+        raise NotFoundError(
+            "Votre agenda est vide : ajoutez des sessions avec « colloque agenda add SESSION »."
+        )
+    sessions, missing = resolve(p, agenda)
+    warn_missing(missing)
+    return sessions
+
+
+def warn_missing(picks: Sequence[Pick]) -> None:
+    """Report picks whose session is no longer in the programme (they stay in the agenda)."""
+    if not picks:
+        return
+    names = ", ".join(f"« {pick.title or pick.id} » ({pick.id})" for pick in picks)
+    output.warn(
+        f"{len(picks)} choix de votre agenda introuvable(s) dans ce programme : {names}. "
+        "Ils restent dans votre agenda ; retirez-les avec « colloque agenda remove "
+        f"{' '.join(pick.id for pick in picks)} »."
+    )
+
+
+def run_export(
+    ctx: typer.Context,
+    fmt: str,
+    *,
+    day: str | None,
+    room: str | None,
+    theme: str | None,
+    agenda: bool,
+    out: Path | None,
+) -> None:
     from ..errors import NotFoundError
     from ..exporters import exporter
     from ..filters import selection
     from ..storage import atomic_write
 
     p = programme(ctx)
-    sessions = selection(p, day=day, room=room, theme=theme).apply(p.sessions)
+    chosen = selection(p, day=day, room=room, theme=theme)
+    sessions = chosen.apply(agenda_sessions(p) if agenda else p.sessions)
     if not sessions:
         raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
-    text = exporter(fmt.value)(p, sessions)
+    text = exporter(fmt)(p, sessions)
     if out is None or str(out) == "-":
         output.write(text)
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,18 +12,20 @@ if TYPE_CHECKING:
     from ..model import Programme
 
 
-@cache
-def _programme_for(path: str | None) -> Programme:
-    from ..loader import load_programme
-
-    return load_programme(path)
-
-
 def programme(ctx: typer.Context) -> Programme:
-    """The programme chosen by the global options (loaded once per process)."""
+    """The programme chosen by the global options (loaded once per invocation, cached)."""
+    from ..cache import open_programme
+
     root = ctx.find_root()
-    chosen = (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
-    return _programme_for(chosen)
+    if not isinstance(root.obj, dict):  # shell completion skips the main callback
+        root.obj = {"programme": root.params.get("programme")}
+    if "loaded" not in root.obj:
+        use_cache = not root.obj.get("no_cache", False)
+        root.obj["loaded"], root.obj["cache"] = open_programme(
+            root.obj.get("programme"), use_cache=use_cache
+        )
+    loaded: Programme = root.obj["loaded"]
+    return loaded
 
 
 def _complete(

@@ -32,6 +32,11 @@ def _console(*, stderr: bool = False) -> Console:
     )
 
 
+def width() -> int:
+    """The width results will be rendered at (COLUMNS, the terminal, or 80)."""
+    return _console().width
+
+
 def show(*renderables: RenderableType) -> None:
     """Print rich renderables on stdout, separated by blank lines."""
     console = _console()
@@ -68,14 +73,29 @@ def write_records(
         write(records_csv(records, default_header or FIELDS))
 
 
+def _message(message: str, style: str) -> None:
+    # soft_wrap: one message is one line, whatever the terminal width (logs, grep, tests).
+    _console(stderr=True).print(inert(message), style=style, soft_wrap=True)
+
+
 def error(message: str) -> None:
-    """A message for the user, on stderr."""
-    _console(stderr=True).print(inert(message), style="red", overflow="fold")
+    """An error for the user, on stderr."""
+    _message(message, "red")
 
 
 def warn(message: str) -> None:
-    _console(stderr=True).print(inert(message), style="yellow", overflow="fold")
+    _message(message, "yellow")
 
 
 def info(message: str) -> None:
-    _console(stderr=True).print(inert(message), style="dim", overflow="fold")
+    _message(message, "dim")
+
+
+def confirm(question: str) -> bool:
+    """Ask on stderr, read the answer on stdin: « o », « oui », « y » or « yes » mean yes."""
+    sys.stderr.write(f"{question} [o/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline() if sys.stdin else ""
+    if not answer.endswith("\n"):  # end of input: no answer, and no newline echoed
+        sys.stderr.write("\n")
+    return answer.strip().casefold() in {"o", "oui", "y", "yes"}

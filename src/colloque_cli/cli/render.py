@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from rich import box
 from rich.console import Group
@@ -70,24 +71,56 @@ def slot_table(slot: Slot, sessions: Sequence[Session], *, long: bool = False) -
         show_lines=long,
         expand=True,
     )
-    table.add_column("Salle", style="cyan", no_wrap=False, min_width=8, max_width=22)
-    table.add_column("Session", ratio=3, min_width=20)
-    table.add_column("Thèmes", ratio=1, min_width=12, max_width=30)
+    table.add_column("Salle", style="cyan", min_width=8, max_width=22, overflow="fold")
+    # fold, not ellipsis: a very long word is wrapped, never silently cut
+    table.add_column("Session", ratio=3, min_width=20, overflow="fold")
+    table.add_column("Thèmes", ratio=1, min_width=12, max_width=30, overflow="fold")
     for session in sessions:
         table.add_row(room_cell(session), session_cell(session, long=long), themes_cell(session))
     return table
 
 
+# Below this width a table cannot show its columns whole: sessions become text blocks.
+COMPACT_WIDTH = 60
+
+
+def session_block(session: Session, *, long: bool = False) -> Text:
+    """A session as a few wrapped lines, for narrow terminals."""
+    block = Text("• ")
+    block.append_text(t(session.title, "bold"))
+    if session.subtitle:
+        block.append_text(t(f"\n  {session.subtitle}", "italic"))
+    details = [session.room_name] + ([session.type] if session.type != DEFAULT_TYPE else [])
+    block.append_text(t(f"\n  {' · '.join(details)} · ", "cyan"))
+    block.append_text(t(session.id, "dim"))
+    if session.themes:
+        block.append_text(t("\n  " + ", ".join(th.label for th in session.themes), "green"))
+    if long and session.speakers:
+        block.append_text(t("\n  Intervenants : " + ", ".join(session.speakers)))
+    if long and session.description:
+        block.append_text(t(f"\n  {session.description}"))
+    return block
+
+
+def slot_blocks(slot: Slot, sessions: Sequence[Session], *, long: bool = False) -> Group:
+    return Group(slot_heading(slot), Text(), *(session_block(s, long=long) for s in sessions))
+
+
 def listing(
-    programme: Programme, sessions: Sequence[Session], *, long: bool = False
-) -> list[Table]:
-    """One table per slot, in chronological order."""
-    tables = []
+    programme: Programme,
+    sessions: Sequence[Session],
+    *,
+    long: bool = False,
+    compact: bool = False,
+) -> list[Table | Group]:
+    """One table per slot (text blocks when ``compact``), in chronological order."""
+    parts: list[Table | Group] = []
     for slot in programme.slots:
         in_slot = [s for s in sessions if s.slot.id == slot.id]
         if in_slot:
-            tables.append(slot_table(slot, in_slot, long=long))
-    return tables
+            render = slot_blocks if compact else slot_table
+            parts.append(render(slot, in_slot, long=long))
+    return parts
 
 
 def summary_line(count: int, what: str = "session") -> Text:
@@ -215,7 +248,7 @@ def candidates_table(sessions: Sequence[Session]) -> Table:
     return table
 
 
-def short_title(title: str, limit: int = 48) -> str:
+def short_title(title: str, limit: int = 60) -> str:
     """The title up to its first « : » or question, cut at a word."""
     for sep in (" : ", " — ", ", ", " ?", ". "):
         head = title.split(sep)[0]
@@ -237,7 +270,7 @@ def grid_table(programme: Programme, sessions: Sequence[Session], day: date | No
     )
     table.add_column("Salle", style="cyan", max_width=18)
     for slot in slots:
-        table.add_column(Text(f"{short_date(slot.date)}\n{slot.hours}"), ratio=1)
+        table.add_column(Text(f"{short_date(slot.date)}\n{slot.hours}"), ratio=1, overflow="fold")
     cells: dict[tuple[str | None, str], list[Session]] = {}
     for session in sessions:
         key = (session.room.id if session.room else None, session.slot.id)
@@ -259,4 +292,19 @@ def grid_table(programme: Programme, sessions: Sequence[Session], day: date | No
             row.append(cell)
         if used:
             table.add_row(name, *row)
+    return table
+
+
+def themes_table(rows: Sequence[dict[str, Any]]) -> Table:
+    """Themes with their description under the label, ids never cut."""
+    table = Table(title="Thèmes", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
+    table.add_column("Thème", ratio=1)
+    table.add_column("Identifiant", min_width=max(len(r["id"]) for r in rows))
+    table.add_column("Sessions", justify="right")
+    for row in rows:
+        label = t(row["label"], "bold")
+        if row["description"]:
+            label.append("\n")
+            label.append_text(t(row["description"], "dim"))
+        table.add_row(label, t(row["id"]), str(row["sessions"]))
     return table

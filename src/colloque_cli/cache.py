@@ -1,0 +1,176 @@
+"""A cache of validated programmes (and their search index) in the user's cache directory.
+
+Reading and validating YAML is the slow part of every command; a programme that has not
+changed is read back from a pickle instead. A cache entry is trusted only if everything
+matches: the file (path, size, mtime and a hash of its content), this program's version and
+the source of the classes it pickles, and an HMAC made with a secret key that never leaves
+the user's cache directory. Anything else (stale, truncated, corrupt, written by another
+version or copied from elsewhere) is ignored and rebuilt. The cache is an optimisation only:
+when it cannot be read or written, commands work without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import __version__
+from .model import Programme
+from .source import decode, read_bytes, resolve_programme_path
+
+T = TypeVar("T")
+MAGIC = b"colloque-cache\n"
+NO_CACHE_ENV = "COLLOQUE_NO_CACHE"
+# modules whose classes end up in the pickles: a change to their source invalidates the cache
+_PICKLED_MODULES = ("model.py", "search.py", "search")
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """What a cache entry must match to be used."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    digest: str
+
+    @property
+    def name(self) -> str:
+        return hashlib.blake2b(self.path.encode(), digest_size=16).hexdigest()
+
+
+def _code_fingerprint() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for name in _PICKLED_MODULES:
+        target = here / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for file in (f for f in files if f.is_file()):
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _secret(directory: Path) -> bytes:
+    """The per-user key that signs cache entries (created once, readable by the user only)."""
+    path = directory / "secret.key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    temporary = path.with_name(f".secret.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    os.replace(temporary, path)
+    return path.read_bytes()  # another process may have won the race: use its key
+
+
+class ProgrammeCache:
+    """Entries for one programme file, e.g. ``programme`` and ``index``."""
+
+    def __init__(self, directory: Path, key: Key) -> None:
+        self.directory = directory
+        self.key = key
+        self._fingerprint = _code_fingerprint()
+
+    def _header(self, kind: str) -> bytes:
+        fields = {
+            "kind": kind,
+            "code": self._fingerprint,
+            "path": self.key.path,
+            "size": self.key.size,
+            "mtime_ns": self.key.mtime_ns,
+            "digest": self.key.digest,
+        }
+        return json.dumps(fields, sort_keys=True).encode() + b"\n"
+
+    def _file(self, kind: str) -> Path:
+        return self.directory / f"{self.key.name}.{kind}"
+
+    def get(self, kind: str) -> Any | None:
+        """The cached object, or None when there is no entry that can be trusted."""
+        try:
+            blob = self._file(kind).read_bytes()
+            secret = _secret(self.directory)
+        except OSError:
+            return None
+        header = self._header(kind)
+        start = len(MAGIC) + len(header)
+        if not blob.startswith(MAGIC + header) or len(blob) < start + 32:
+            return None
+        mac, payload = blob[start : start + 32], blob[start + 32 :]
+        expected = hmac.digest(secret, header + payload, "sha256")
+        if not hmac.compare_digest(mac, expected):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # a signed but unreadable entry (e.g. another Python): rebuild
+            return None
+
+    def put(self, kind: str, value: Any) -> None:
+        """Store ``value``; any failure (read-only or full disk…) is silently skipped."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            secret = _secret(self.directory)
+            header = self._header(kind)
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            mac = hmac.digest(secret, header + payload, "sha256")
+            from .storage import atomic_write
+
+            atomic_write(self._file(kind), MAGIC + header + mac + payload)
+        except Exception:  # the cache is an optimisation: never fail a command for it
+            return
+
+    def get_or_build(self, kind: str, build: Callable[[], T]) -> T:
+        value = self.get(kind)
+        if value is None:
+            value = build()
+            self.put(kind, value)
+        return value  # type: ignore[no-any-return]
+
+
+def enabled() -> bool:
+    return os.environ.get(NO_CACHE_ENV, "") in ("", "0")
+
+
+def open_programme(
+    path: str | os.PathLike[str] | None = None, *, use_cache: bool = True
+) -> tuple[Programme, ProgrammeCache | None]:
+    """Load a programme, from the cache when it is still valid; also return the cache."""
+    resolved = resolve_programme_path(path)
+    source = str(resolved)
+    raw = read_bytes(resolved)
+    cache = None
+    if use_cache and enabled():
+        from .paths import cache_dir
+
+        stat = resolved.stat()
+        key = Key(
+            path=str(resolved.absolute()),
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            digest=hashlib.blake2b(raw, digest_size=32).hexdigest(),
+        )
+        cache = ProgrammeCache(cache_dir() / "programmes", key)
+        programme = cache.get("programme")
+        if isinstance(programme, Programme) and programme.source == source:
+            return programme, cache
+
+    from .loader import parse_programme
+
+    programme = parse_programme(decode(raw, source), source)
+    if cache is not None:
+        cache.put("programme", programme)
+    return programme, cache

@@ -1,0 +1,221 @@
+"""``colloque agenda``: the attendee's picks (add, remove, list, clear, export)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import NotFoundError
+from . import output
+from .app import ColloqueGroup, app
+from .export import ExportFormatOption, OutputOption, run_export, warn_missing
+from .options import DayOption, FormatOption, RoomOption, ThemeOption, complete_session, programme
+from .output import Format
+
+if TYPE_CHECKING:
+    from ..agenda import Agenda, AgendaStore
+    from ..model import Programme, Session
+
+agenda_app = typer.Typer(
+    # ColloqueGroup only for its French help pages: errors are handled by the root command.
+    cls=ColloqueGroup,
+    name="agenda",
+    help="Votre agenda personnel : les sessions que vous choisissez, créneau par créneau.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(agenda_app)
+
+SessionsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Identifiants des sessions, ou des bouts de leurs titres.",
+        metavar="SESSION",
+        autocompletion=complete_session,
+        show_default=False,
+    ),
+]
+
+
+def _about(session: Session) -> str:
+    from ..model import short_date
+
+    return (
+        f"« {session.title} » ({short_date(session.slot.date)}, {session.slot.hours}, "
+        f"{session.room_name})"
+    )
+
+
+def _store(p: Programme) -> AgendaStore:
+    from ..agenda import AgendaStore
+
+    return AgendaStore.for_programme(p)
+
+
+def _find(p: Programme, text: str) -> Session:
+    """A session as ``show`` finds it; an ambiguous fragment lists its candidates."""
+    from .explore import AmbiguousSession, find_session
+
+    try:
+        return find_session(p, text)
+    except AmbiguousSession as ambiguous:
+        from . import render
+
+        output.show(render.candidates_table(ambiguous.sessions))
+        raise
+
+
+@agenda_app.command("add")
+def add(
+    ctx: typer.Context,
+    sessions: SessionsArgument,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Retirer de l'agenda les sessions qui se tiennent en même temps."
+        ),
+    ] = False,
+) -> None:
+    """Ajouter des sessions à votre agenda (un conflit d'horaire est signalé)."""
+    from ..agenda import add as add_pick
+
+    p = programme(ctx)
+    chosen = [_find(p, text) for text in sessions]  # all resolved before anything is written
+    with _store(p).edit() as agenda:
+        outcomes = [add_pick(agenda, p, s, replace=replace) for s in chosen]
+    for outcome in outcomes:
+        session = outcome.session
+        if outcome.already:
+            output.info(f"Déjà dans votre agenda : {_about(session)}.")
+        else:
+            output.info(f"Ajoutée à votre agenda : {_about(session)}.")
+        for other in outcome.replaced:
+            output.info(f"Retirée de votre agenda (même horaire) : {_about(other)}.")
+        for other in outcome.collides_with:
+            output.warn(
+                f"Conflit d'horaire : « {session.title} » ({session.id}) se tient en même temps "
+                f"que « {other.title} » ({other.id}), déjà dans votre agenda. Gardez-en une : "
+                f"« colloque agenda add {session.id} --replace » ou "
+                f"« colloque agenda remove {session.id} »."
+            )
+
+
+def _target(p: Programme, agenda: Agenda, text: str) -> str | None:
+    """The id of the pick that ``text`` names (an id, a title fragment), None if not picked."""
+    from ..errors import ColloqueError
+    from .explore import AmbiguousSession, _names, find_session
+
+    wanted = text.strip()
+    if wanted in agenda:
+        return wanted
+    try:
+        session = find_session(p, text)
+    except AmbiguousSession as ambiguous:
+        mine = [s for s in ambiguous.sessions if s.id in agenda]
+        if len(mine) == 1:
+            return mine[0].id
+        if mine:
+            raise AmbiguousSession(text, mine) from None
+        return None
+    except ColloqueError:
+        # A pick whose session left the programme can still be named by its stored title.
+        from ..text import fold
+
+        stale = [
+            pick.id
+            for pick in agenda.picks
+            if p.session(pick.id) is None and _names(fold(wanted), pick.title)
+        ]
+        return stale[0] if len(stale) == 1 else None
+    return session.id if session.id in agenda else None
+
+
+@agenda_app.command("remove")
+def remove(ctx: typer.Context, sessions: SessionsArgument) -> None:
+    """Retirer des sessions de votre agenda."""
+    p = programme(ctx)
+    absent: list[str] = []
+    removed = []
+    with _store(p).edit() as agenda:
+        for text in sessions:
+            target = _target(p, agenda, text)
+            pick = agenda.remove(target) if target else None
+            if pick is None:
+                absent.append(text)
+            else:
+                removed.append(pick)
+    for pick in removed:
+        session = p.session(pick.id)
+        output.info(
+            f"Retirée de votre agenda : {_about(session) if session else f'« {pick.title} »'}."
+        )
+    if absent:
+        names = ", ".join(f"« {a} »" for a in absent)
+        raise NotFoundError(
+            f"Pas dans votre agenda : {names}. Voyez vos choix avec « colloque agenda list »."
+        )
+
+
+@agenda_app.command("list")
+def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Afficher votre agenda créneau par créneau : choix, créneaux libres, conflits."""
+    from ..agenda import plan
+
+    p = programme(ctx)
+    agenda = _store(p).load()
+    laid = plan(p, agenda)
+    if fmt is Format.table:
+        from .render_agenda import agenda_summary, agenda_table
+
+        output.show(agenda_table(p, laid), agenda_summary(laid))
+    else:
+        from .render_agenda import AGENDA_FIELDS, agenda_records
+
+        output.write_records(agenda_records(laid), fmt, AGENDA_FIELDS)
+    if not agenda:
+        output.info("Votre agenda est vide : ajoutez des sessions avec « colloque agenda add ».")
+    warn_missing(laid.missing)
+
+
+@agenda_app.command("clear")
+def clear(
+    ctx: typer.Context,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ne pas demander de confirmation.")
+    ] = False,
+) -> None:
+    """Vider votre agenda (l'ancien est gardé de côté, en .bak)."""
+    from ..agenda import AgendaCorrupt
+
+    p = programme(ctx)
+    store = _store(p)
+    if not store.path.exists():
+        output.info("Votre agenda est déjà vide.")
+        return
+    try:
+        count = len(store.load())
+        question = f"Vider votre agenda ({count} session{'s' if count > 1 else ''}) ?"
+    except AgendaCorrupt:
+        question = f"Mettre de côté votre agenda illisible « {store.path} » ?"
+    if not yes and not output.confirm(question):
+        output.info("Rien n'a été effacé.")
+        raise typer.Abort()
+    backup = store.clear()
+    if backup is None:
+        output.info("Votre agenda est déjà vide.")
+        return
+    output.info(f"Agenda vidé. L'ancien est conservé dans « {backup} ».")
+
+
+@agenda_app.command("export")
+def export_agenda(
+    ctx: typer.Context,
+    fmt: ExportFormatOption = "ics",  # type: ignore[assignment]
+    day: DayOption = None,
+    room: RoomOption = None,
+    theme: ThemeOption = None,
+    out: OutputOption = None,
+) -> None:
+    """Exporter votre agenda (iCalendar par défaut, pour votre application de calendrier)."""
+    run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=True, out=out)

@@ -1,0 +1,129 @@
+"""Renderers for the personal agenda: a table of slots, a summary, and plain records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from ..agenda import Plan
+from ..model import Programme, day_name, hhmm, short_date
+from .render import room_cell, t
+
+AGENDA_FIELDS = (
+    "date",
+    "day",
+    "start",
+    "end",
+    "slot",
+    "status",
+    "id",
+    "title",
+    "room",
+    "conflicts_with",
+)
+FREE, PICKED, CONFLICT, MISSING = "libre", "choisi", "conflit", "introuvable"
+
+
+def _count(count: int, singular: str, plural: str, none: str) -> str:
+    """French counting: « aucun créneau libre », « 1 conflit », « 2 conflits »."""
+    if count == 0:
+        return none
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def agenda_table(programme: Programme, plan: Plan) -> Table:
+    """One row per slot, in time order: the pick, « libre », or the conflicting picks."""
+    table = Table(
+        title=Text.assemble(("Votre agenda", "bold"), " — ", t(programme.colloque.title)),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Quand", no_wrap=True)
+    table.add_column("Salle", style="cyan", max_width=18)
+    table.add_column("Session", ratio=1, min_width=24)
+    table.add_column("État", no_wrap=True)
+    for line in plan.slots:
+        slot = line.slot
+        when = Text(f"{short_date(slot.date)}\n{slot.hours}")
+        if line.free:
+            table.add_row(
+                when,
+                Text(""),
+                Text("—", style="dim"),
+                Text("libre", style="dim italic"),
+                end_section=True,
+            )
+            continue
+        # Picks that overlap share the slot's line, one row each, the slot named once.
+        for index, session in enumerate(line.sessions):
+            cell = t(session.title, "bold")
+            cell.append_text(t(f"\n{session.id}", "dim"))
+            others = plan.conflicts.get(session.id)
+            if others:
+                cell.append_text(
+                    t("\nen même temps que : " + ", ".join(o.id for o in others), "red")
+                )
+            state = Text("⚠ conflit", style="bold red") if others else Text("choisi", "green")
+            table.add_row(
+                when if index == 0 else Text(""),
+                room_cell(session),
+                cell,
+                state,
+                end_section=index == len(line.sessions) - 1,
+            )
+    return table
+
+
+def agenda_summary(plan: Plan) -> Text:
+    free = sum(1 for line in plan.slots if line.free)
+    pairs = sum(len(others) for others in plan.conflicts.values()) // 2
+    parts = [
+        _count(plan.picked, "session choisie", "sessions choisies", "aucune session choisie"),
+        _count(free, "créneau libre", "créneaux libres", "aucun créneau libre"),
+        _count(pairs, "conflit", "conflits", "aucun conflit"),
+    ]
+    return Text(" · ".join(parts), style="bold red" if pairs else "dim")
+
+
+def agenda_records(plan: Plan) -> list[dict[str, Any]]:
+    """One record per pick (and per free slot), then the picks the programme lacks."""
+    rows: list[dict[str, Any]] = []
+    for line in plan.slots:
+        slot = line.slot
+        when = {
+            "date": slot.date.isoformat(),
+            "day": day_name(slot.date),
+            "start": hhmm(slot.start),
+            "end": hhmm(slot.end),
+            "slot": slot.id,
+        }
+        if line.free:
+            free = {"status": FREE, "id": None, "title": None, "room": None}
+            rows.append({**when, **free, "conflicts_with": []})
+        for session in line.sessions:
+            others = [o.id for o in plan.conflicts.get(session.id, [])]
+            rows.append(
+                {
+                    **when,
+                    "status": CONFLICT if others else PICKED,
+                    "id": session.id,
+                    "title": session.title,
+                    "room": session.room.name if session.room else None,
+                    "conflicts_with": others,
+                }
+            )
+    for pick in plan.missing:
+        rows.append(
+            dict.fromkeys(("date", "day", "start", "end", "slot"))
+            | {
+                "status": MISSING,
+                "id": pick.id,
+                "title": pick.title or None,
+                "room": None,
+                "conflicts_with": [],
+            }
+        )
+    return rows

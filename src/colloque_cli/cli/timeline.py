@@ -1,0 +1,138 @@
+"""``colloque now`` and ``colloque next``: what is on, what comes next, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from . import output
+from .app import app
+from .options import FormatOption, programme
+from .output import Format
+
+if TYPE_CHECKING:
+    from ..model import Programme, Session
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="Moment à considérer, à l'heure du colloque : « 2025-03-04 14:30 », "
+        "« mardi 14h30 », « 14:30 »… (par défaut : maintenant).",
+        metavar="MOMENT",
+    ),
+]
+MineOption = Annotated[
+    bool, typer.Option("--agenda", "-a", help="Seulement les sessions de votre agenda.")
+]
+
+
+def _moment(p: Programme, at: str | None) -> datetime:
+    from ..timeline import parse_moment
+
+    now = datetime.now(p.tz)
+    return parse_moment(at, p, now=now) if at is not None else now
+
+
+def _pool(p: Programme, mine: bool) -> list[Session]:
+    if not mine:
+        return list(p.sessions)
+    from .export import agenda_sessions
+
+    return agenda_sessions(p)
+
+
+def _say(sentence: str, fmt: Format) -> None:
+    """The answer is a sentence: on stdout for a person, on stderr next to empty data."""
+    if fmt is Format.table:
+        from rich.text import Text
+
+        output.show(Text(sentence))
+    else:
+        output.write_records([], fmt)
+        output.info(sentence)
+
+
+def _moment_label(p: Programme, at: datetime) -> str:
+    from ..model import hhmm, long_date
+
+    local = at.astimezone(p.tz)
+    return f"{long_date(local.date())}, {hhmm(local.time())}"
+
+
+@app.command()
+def now(
+    ctx: typer.Context,
+    at: AtOption = None,
+    mine: MineOption = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Les sessions en cours (à l'heure du colloque), ou quand reprendre."""
+    from ..timeline import idle_sentence, running
+
+    p = programme(ctx)
+    moment = _moment(p, at)
+    sessions = _pool(p, mine)
+    on = running(p, sessions, moment)
+    if not on:
+        _say(idle_sentence(p, sessions, moment, mine=mine), fmt)
+        return
+    if fmt is Format.table:
+        from rich.text import Text
+
+        from . import render
+
+        heading = f"En ce moment ({_moment_label(p, moment)}) :"
+        output.show(Text(heading, style="bold"), *render.listing(p, on))
+        return
+    from ..records import session_records
+
+    output.write_records(session_records(p, on), fmt)
+
+
+@app.command("next")
+def next_slot(
+    ctx: typer.Context,
+    at: AtOption = None,
+    mine: MineOption = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Les sessions du prochain créneau, et dans combien de temps il commence."""
+    from ..timeline import (
+        finished_sentence,
+        outside_sentence,
+        upcoming,
+        wait_phrase,
+        when_phrase,
+    )
+
+    p = programme(ctx)
+    moment = _moment(p, at)
+    sessions = _pool(p, mine)
+    following = upcoming(p, sessions, moment)
+    if following is None:
+        _say(finished_sentence(p, sessions, moment, mine=mine), fmt)
+        return
+    subject = "Votre prochaine session" if mine else "Prochain créneau"
+    heading = (
+        f"{subject} {when_phrase(p, following.starts_at, moment)} ({wait_phrase(following.wait)}) :"
+    )
+    outside = outside_sentence(p, moment)
+    if fmt is Format.table:
+        from rich.text import Text
+
+        from . import render
+
+        lines = [Text(outside)] if outside else []
+        output.show(*lines, Text(heading, style="bold"), *render.listing(p, following.sessions))
+        return
+    from ..records import session_records
+
+    minutes = max(1, round(following.wait.total_seconds() / 60))
+    records = session_records(p, following.sessions)
+    for record in records:
+        record["starts_in_minutes"] = minutes
+    output.write_records(records, fmt)
+    output.info(f"{outside + ' ' if outside else ''}{heading.removesuffix(' :')}.")

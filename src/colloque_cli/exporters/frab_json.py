@@ -1,0 +1,87 @@
+"""frab/pretalx ``schedule.json``: the JSON twin of ``schedule.xml``.
+
+Shaped after the published JSON Schema (``schema.json`` of the voc/schedule project).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .. import __version__
+from ..model import Programme, Session, hhmm
+from ..records import json_text
+from .frab import GENERATOR, Event, schedule
+
+SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
+_SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")  # the schema's pattern for room slugs
+
+
+def to_frab_json(programme: Programme, sessions: Sequence[Session]) -> str:
+    plan = schedule(programme, sessions)
+    conference: dict[str, Any] = {
+        "acronym": plan.acronym,
+        "title": plan.title,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "daysCount": len(plan.days),
+        "timeslot_duration": plan.timeslot,
+        "time_zone_name": plan.timezone,
+        "tracks": [
+            {"name": label, **({"slug": slug} if slug else {})} for label, slug in plan.tracks
+        ],
+        "rooms": [
+            {
+                "name": room.name,
+                **({"slug": room.id} if _SLUG.fullmatch(room.id) else {}),
+                "guid": plan.room_guid(room),
+            }
+            for room in plan.rooms
+        ],
+        "days": [
+            {
+                "index": day.index,
+                "date": day.date.isoformat(),
+                "day_start": day.start.isoformat(),
+                "day_end": day.end.isoformat(),
+                "rooms": {
+                    (room.name if room else ""): [_event(e) for e in events]
+                    for room, events in day.rooms
+                },
+            }
+            for day in plan.days
+        ],
+    }
+    document = {
+        "$schema": SCHEMA_URL,
+        "generator": {"name": GENERATOR, "version": __version__},
+        "schedule": {"version": plan.version, "conference": conference},
+    }
+    return json_text(document)
+
+
+def _event(event: Event) -> dict[str, Any]:
+    session = event.session
+    return {
+        "guid": event.guid,
+        "id": event.number,
+        "date": event.start.isoformat(),
+        "start": hhmm(session.slot.start),
+        "end": event.end.isoformat(),
+        "duration": event.duration,
+        "room": session.room.name if session.room else "",
+        "slug": event.json_slug,
+        # Required by the schema; a programme file has no web page per session.
+        "url": f"urn:uuid:{event.guid}",
+        "title": session.title,
+        "subtitle": session.subtitle,
+        "track": event.track or None,
+        "type": session.type,
+        "language": None,
+        "abstract": session.description,
+        "description": None,
+        "persons": [{"name": name, "public_name": name} for name in session.speakers],
+        "links": [],
+        "attachments": [],
+    }

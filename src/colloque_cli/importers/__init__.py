@@ -1,0 +1,90 @@
+"""Importers: a schedule published in a standard format, as a programme file.
+
+``import_schedule`` recognises the format (frab/pentabarf ``schedule.xml``, frab/pretalx
+``schedule.json``), reads it into a format-neutral ``Schedule`` and builds the programme
+file's text, with the warnings the user should see (what was skipped, what was assumed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .common import Schedule, ScheduleError
+
+__all__ = ["ImportResult", "ScheduleError", "import_schedule", "read_schedule", "read_file"]
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    text: str  # the programme file, YAML
+    warnings: list[str]
+    sessions: int
+    rooms: int
+    themes: int
+    slots: int
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a schedule file; any reason it cannot be read is a ``ScheduleError``."""
+    try:
+        if path.is_dir():
+            raise ScheduleError(f"{path} : c'est un dossier, pas un fichier de programme.")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ScheduleError(f"{path} : fichier introuvable.") from None
+    except PermissionError:
+        raise ScheduleError(f"{path} : lecture refusée (droits insuffisants).") from None
+    except OSError as error:
+        raise ScheduleError(f"{path} : lecture impossible ({error.strerror or error}).") from None
+    if len(data) > MAX_BYTES:
+        raise ScheduleError(f"{path} : fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo).")
+    return data
+
+
+def read_schedule(data: bytes, source: str) -> Schedule:
+    """The schedule in ``data``, whatever its format (recognised from its first character)."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        from . import frab_xml
+
+        return frab_xml.read(data, source)
+    if head in (b"{", b"["):
+        from . import frab_json
+
+        return frab_json.read(data, source)
+    raise ScheduleError(
+        f"{source} : format non reconnu (attendu : schedule.xml ou schedule.json au format frab)."
+    )
+
+
+def import_schedule(data: bytes, source: str, *, timezone: str | None = None) -> ImportResult:
+    """The programme file built from a schedule file's bytes."""
+    from ..loader import parse_programme
+    from .common import build
+    from .writer import dump
+
+    imported = build(read_schedule(data, source), timezone=timezone)
+    from ..text import inert
+
+    name = " ".join(inert(Path(source).name).split())
+    text = dump(
+        imported.document,
+        header=[
+            f"Programme importé de {name} par « colloque import ».",
+            "Vérifiez-le avec « colloque validate » après chaque modification.",
+        ],
+    )
+    # The file must load: a failure here is a bug of the importer, not of the schedule.
+    programme = parse_programme(text, f"<import de {name}>")
+    return ImportResult(
+        text=text,
+        warnings=imported.warnings,
+        sessions=len(programme.sessions),
+        rooms=len(programme.rooms),
+        themes=len(programme.themes),
+        slots=len(programme.slots),
+    )

@@ -1,0 +1,144 @@
+"""Read a frab/pretalx ``schedule.json`` (CCC congresses and camps, pretalx) into a ``Schedule``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from .common import (
+    REDUNDANT,
+    SOURCE_IDS,
+    Event,
+    Schedule,
+    ScheduleError,
+    clean,
+    parse_clock,
+    parse_date,
+    parse_datetime,
+    parse_duration,
+)
+
+_CONFERENCE = {"title", "acronym", "subtitle", "city", "venue", "time_zone_name", "tracks", "rooms"}
+_EVENT = {
+    "id",
+    "slug",
+    "title",
+    "subtitle",
+    "type",
+    "room",
+    "track",
+    "abstract",
+    "description",
+    "persons",
+    "date",
+    "start",
+    "duration",
+    "end",
+}
+
+
+def read(data: bytes, source: str) -> Schedule:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ScheduleError(f"{source} : le fichier n'est pas encodé en UTF-8.") from None
+    except json.JSONDecodeError as error:
+        raise ScheduleError(
+            f"{source}:{error.lineno}:{error.colno}: JSON illisible ({error.msg})."
+        ) from None
+    except RecursionError:
+        raise ScheduleError(f"{source} : JSON trop profondément imbriqué.") from None
+    conference = _dig(document, "schedule", "conference")
+    if not isinstance(conference, dict):
+        raise ScheduleError(
+            f"{source} : ce n'est pas un programme frab (clé « schedule.conference » absente)."
+        )
+    schedule = Schedule()
+    for key in document["schedule"]:
+        if key not in ("conference", "$schema") and key not in REDUNDANT:
+            schedule.skipped[key] += 1
+    for key in conference:
+        if key not in _CONFERENCE and key not in REDUNDANT:
+            schedule.skipped[f"conference.{key}"] += 1
+    schedule.title = clean(conference.get("title"))
+    schedule.subtitle = clean(conference.get("subtitle"))
+    schedule.acronym = clean(conference.get("acronym"))
+    schedule.city = clean(conference.get("city"))
+    schedule.venue = clean(conference.get("venue"))
+    schedule.time_zone = clean(conference.get("time_zone_name"))
+    for track in _list(conference.get("tracks")):
+        name = clean(track.get("name")) if isinstance(track, dict) else clean(track)
+        if name:
+            slug = clean(track.get("slug")) if isinstance(track, dict) else None
+            schedule.tracks.append((name, slug))
+    for room in _list(conference.get("rooms")):
+        name = clean(room.get("name")) if isinstance(room, dict) else None
+        if name and name not in schedule.rooms:
+            schedule.rooms.append(name)
+            slug = clean(room.get("slug"))
+            if slug:
+                schedule.room_slugs[name] = slug
+    for day in _list(conference.get("days")):
+        if not isinstance(day, dict):
+            continue
+        day_date = parse_date(day.get("date"))
+        rooms = day.get("rooms")
+        for room_name, events in rooms.items() if isinstance(rooms, dict) else ():
+            room = clean(room_name)
+            for item in _list(events):
+                if isinstance(item, dict):
+                    schedule.events.append(_event(item, room, day_date, schedule))
+    return schedule
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _event(
+    item: dict[str, Any], room: str | None, day_date: date | None, schedule: Schedule
+) -> Event:
+    for key in item:
+        if key not in _EVENT and key not in SOURCE_IDS:
+            schedule.skipped[key] += 1
+    number = item.get("id")
+    title = _text(item.get("title")) or ""
+    persons = []
+    for person in _list(item.get("persons")):
+        if isinstance(person, dict):
+            persons.append(_text(person.get("public_name")) or _text(person.get("name")) or "")
+        elif isinstance(person, str):
+            persons.append(person)
+    track = clean(_text(item.get("track")))
+    event = Event(
+        number=str(number) if isinstance(number, int | str) and number != "" else None,
+        slug=clean(_text(item.get("slug"))),
+        title=title,
+        subtitle=_text(item.get("subtitle")),
+        type=_text(item.get("type")),
+        room=clean(_text(item.get("room"))) or room,
+        tracks=(track,) if track else (),
+        abstract=_text(item.get("abstract")),
+        description=_text(item.get("description")),
+        persons=tuple(persons),
+        start=parse_datetime(_text(item.get("date"))),
+        duration=parse_duration(_text(item.get("duration"))),
+        end=parse_datetime(_text(item.get("end"))),
+        where=f"{number if number is not None else '?'} « {clean(title) or 'sans titre'} »",
+    )
+    if event.start is None and day_date is not None:
+        clock = parse_clock(_text(item.get("start")))
+        if clock is not None:
+            event.start = datetime.combine(day_date, clock)
+    return event

@@ -1,0 +1,81 @@
+"""Where a programme file is and how its bytes are read: no YAML here, so it stays cheap."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import Problem, ProgrammeError
+
+MAX_BYTES = 32 * 1024 * 1024
+ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
+
+
+def default_programme_path() -> Path:
+    """The programme shipped inside the package (the repository's ``data/programme.yaml``)."""
+    # next to this module: a plain file in every installed form (wheel, editable, source)
+    return Path(__file__).parent / "data" / "programme.yaml"
+
+
+def resolve_programme_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--programme``, else ``$COLLOQUE_PROGRAMME``, else the shipped programme."""
+    chosen = explicit or os.environ.get(ENV_PROGRAMME) or None
+    return Path(chosen) if chosen else default_programme_path()
+
+
+def read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8; any reason it cannot be read is a ``ProgrammeError``."""
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing, unreadable or oversized file is a ``ProgrammeError``."""
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise ProgrammeError([Problem(source, "c'est un dossier, pas un fichier de programme")])
+        with path.open("rb") as handle:
+            # fstat answers at once for regular files; the bounded read guards pipes
+            too_big = os.fstat(handle.fileno()).st_size > MAX_BYTES
+            raw = b"" if too_big else handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ProgrammeError([Problem(source, "fichier introuvable")]) from None
+    except PermissionError:
+        raise ProgrammeError([Problem(source, "lecture refusée (droits insuffisants)")]) from None
+    except OSError as error:
+        raise ProgrammeError(
+            [Problem(source, f"lecture impossible ({error.strerror or error})")]
+        ) from None
+    if too_big or len(raw) > MAX_BYTES:
+        raise ProgrammeError(
+            [Problem(source, f"fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo)")]
+        )
+    return raw
+
+
+def decode(raw: bytes, source: str) -> str:
+    """UTF-8 text (a BOM is fine); anything else is a ``ProgrammeError`` located in the file."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProgrammeError(
+            [
+                Problem(
+                    source, "encodage UTF-16 non pris en charge : enregistrez le fichier en UTF-8"
+                )
+            ]
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ProgrammeError(
+            [
+                Problem(
+                    source,
+                    "le fichier n'est pas encodé en UTF-8 "
+                    f"(octet 0x{raw[error.start]:02x} invalide) : enregistrez-le en UTF-8",
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from None

@@ -1,0 +1,133 @@
+"""The agenda with real processes: parallel invocations, and a writer killed mid-write."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from colloque_cli.agenda import agenda_path
+from colloque_cli.loader import load_programme
+from colloque_cli.storage import FAULT_ENV
+from conftest import PROGRAMME
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
+
+
+def colloque(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """A real ``colloque`` process (the installed package, run by this interpreter)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "colloque_cli", *args],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def test_28_parallel_adds_all_land(isolated_env: Path) -> None:
+    programme = load_programme(PROGRAMME)
+    ids = [s.id for s in programme.sessions]
+    assert len(ids) == 28
+    # Each writer lingers 0.1 s between writing its file and renaming it into place: without
+    # the lock their read-modify-write cycles would overlap and most picks would be lost.
+    slow = {FAULT_ENV: "before-rename", f"{FAULT_ENV}_SECONDS": "0.1"}
+    processes = [colloque("agenda", "add", session_id, env=slow) for session_id in ids]
+    results = [finish(p) for p in processes]
+    for session_id, (code, _out, err) in zip(ids, results, strict=True):
+        assert code == 0, (session_id, err)
+
+    path = agenda_path(programme)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert sorted(p["id"] for p in data["picks"]) == sorted(ids)
+    assert len(data["picks"]) == 28
+    assert not list(path.parent.glob("*.tmp"))
+
+    # Conflicting picks are all kept, and flagged.
+    code, out, err = finish(colloque("agenda", "list", "--format", "json"))
+    assert code == 0, err
+    rows = json.loads(out)
+    assert len(rows) == 28
+    assert {r["status"] for r in rows} == {"conflit"}
+    by_slot = {slot.id: len(programme.sessions_in(slot)) for slot in programme.slots}
+    for row in rows:
+        assert len(row["conflicts_with"]) == by_slot[row["slot"]] - 1
+
+
+def _tmp_files(path: Path) -> list[Path]:
+    return list(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("step", "survivor"),
+    [("mid-write", "old"), ("before-rename", "old"), ("after-rename", "new")],
+)
+def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_agenda(
+    isolated_env: Path, step: str, survivor: str
+) -> None:
+    programme = load_programme(PROGRAMME)
+    path = agenda_path(programme)
+    code, _, err = finish(colloque("agenda", "add", "fake-news", "securite"))
+    assert code == 0, err
+    old = path.read_bytes()
+
+    writer = colloque("agenda", "add", "mobilite", env={FAULT_ENV: step})
+    try:
+        if step == "mid-write":
+            wait_for(lambda: any(f.stat().st_size for f in _tmp_files(path)), "a half-written file")
+            # Really half-written: the temporary file is not valid JSON.
+            partial = _tmp_files(path)[0].read_bytes()
+            with pytest.raises(ValueError):
+                json.loads(partial)
+        elif step == "before-rename":
+
+            def complete() -> bool:
+                try:
+                    return any(
+                        "mobilite" in f.read_text(encoding="utf-8") for f in _tmp_files(path)
+                    )
+                except (OSError, ValueError):
+                    return False
+
+            wait_for(complete, "a complete temporary file")
+        else:
+            wait_for(lambda: path.read_bytes() != old, "the renamed file")
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.communicate(timeout=60)
+    assert writer.returncode == -signal.SIGKILL
+
+    after = path.read_bytes()
+    ids = [p["id"] for p in json.loads(after)["picks"]]
+    if survivor == "old":
+        assert after == old
+        assert ids == ["fake-news", "securite"]
+    else:
+        assert ids == ["fake-news", "securite", "mobilite"]
+
+    # The agenda works on, and the next writer sweeps away what the killed one left.
+    code, _, err = finish(colloque("agenda", "add", "sante-mentale"))
+    assert code == 0, err
+    assert _tmp_files(path) == []
+    final = [p["id"] for p in json.loads(path.read_text(encoding="utf-8"))["picks"]]
+    assert final == [*ids, "sante-mentale"]

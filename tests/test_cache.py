@@ -1,0 +1,136 @@
+"""The programme cache: used when valid, ignored and rebuilt otherwise, never required."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import colloque_cli.cache as cache_module
+from colloque_cli.cache import open_programme
+from conftest import PROGRAMME, Run
+
+TITLE = "Sécurité et cohésion sociale"
+
+
+@pytest.fixture
+def programme_file(tmp_path: Path) -> Path:
+    path = tmp_path / "programme.yaml"
+    path.write_text(PROGRAMME.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def entries(home: Path) -> list[Path]:
+    return sorted((home / "cache" / "programmes").glob("*.programme"))
+
+
+def test_second_load_comes_from_the_cache(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, cache = open_programme(programme_file)
+    assert cache is not None
+    assert len(entries(isolated_env)) == 1
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("the YAML was parsed again")
+
+    monkeypatch.setattr("colloque_cli.loader.parse_programme", no_parsing)
+    second, _ = open_programme(programme_file)
+    assert second == first
+
+
+def test_same_size_same_mtime_other_content_is_reloaded(programme_file: Path) -> None:
+    open_programme(programme_file)
+    before = programme_file.stat()
+    text = programme_file.read_text(encoding="utf-8")
+    changed = text.replace(TITLE, TITLE.replace("Sécurité", "Sûreté  "))  # same byte length
+    assert len(changed.encode()) == before.st_size
+    programme_file.write_text(changed, encoding="utf-8")
+    os.utime(programme_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert programme_file.stat().st_mtime_ns == before.st_mtime_ns
+    reloaded, _ = open_programme(programme_file)
+    assert reloaded.session("securite").title.startswith("Sûreté")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_corrupt_entry_is_rebuilt(programme_file: Path, isolated_env: Path, damage: str) -> None:
+    open_programme(programme_file)
+    entry = entries(isolated_env)[0]
+    blob = entry.read_bytes()
+    if damage == "truncate":
+        entry.write_bytes(blob[: len(blob) // 2])
+    elif damage == "flip":
+        entry.write_bytes(blob[:-10] + bytes([blob[-10] ^ 0xFF]) + blob[-9:])
+    elif damage == "garbage":
+        entry.write_bytes(os.urandom(len(blob)))
+    else:
+        entry.write_bytes(b"")
+    programme, _ = open_programme(programme_file)
+    assert len(programme.sessions) == 28
+    assert entry.read_bytes() == blob  # rewritten with a good entry
+
+
+def test_entry_signed_with_another_key_is_not_trusted(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_programme(programme_file)
+    (isolated_env / "cache" / "programmes" / "secret.key").write_bytes(b"k" * 32)
+    parsed: list[str] = []
+    real = cache_module.ProgrammeCache.put
+
+    def spy(self: cache_module.ProgrammeCache, kind: str, value: object) -> None:
+        parsed.append(kind)
+        real(self, kind, value)
+
+    monkeypatch.setattr(cache_module.ProgrammeCache, "put", spy)
+    open_programme(programme_file)
+    assert parsed == ["programme"]  # rebuilt, not loaded
+
+
+def test_entry_from_another_version_is_ignored(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_programme(programme_file)
+    before = entries(isolated_env)[0].read_bytes()
+    monkeypatch.setattr(cache_module, "__version__", "0.0.0-autre")
+    open_programme(programme_file)
+    assert entries(isolated_env)[0].read_bytes() != before
+
+
+def test_unwritable_cache_directory_still_works(
+    run: Run, isolated_env: Path, programme_file: Path
+) -> None:
+    (isolated_env / "cache").write_text("pas un dossier", encoding="utf-8")
+    result = run("--programme", str(programme_file), "list", "--day", "mardi")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout.rstrip().endswith("19 sessions")
+
+
+def test_no_cache_option_writes_nothing(run: Run, isolated_env: Path, programme_file: Path) -> None:
+    assert run("--no-cache", "--programme", str(programme_file), "list").exit_code == 0
+    assert entries(isolated_env) == []
+    assert run("--programme", str(programme_file), "list").exit_code == 0
+    assert len(entries(isolated_env)) == 1
+
+
+def test_a_changed_file_is_never_served_stale_through_the_cli(
+    run: Run, programme_file: Path
+) -> None:
+    assert TITLE in run("--programme", str(programme_file), "show", "securite").stdout
+    text = programme_file.read_text(encoding="utf-8").replace(TITLE, "Sécurité, autrement")
+    programme_file.write_text(text, encoding="utf-8")
+    assert (
+        "Sécurité, autrement" in run("--programme", str(programme_file), "show", "securite").stdout
+    )
+
+
+def test_an_invalid_file_is_reported_even_after_a_valid_one_was_cached(
+    run: Run, programme_file: Path
+) -> None:
+    assert run("--programme", str(programme_file), "list").exit_code == 0
+    programme_file.write_text("colloque: [", encoding="utf-8")
+    result = run("--programme", str(programme_file), "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{programme_file}:")

@@ -1,0 +1,213 @@
+"""Broken and malicious programme files: one located French line, exit 1, nothing run."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import PROGRAMME, Run
+
+VALID = PROGRAMME.read_text(encoding="utf-8")
+
+
+def mutate(old: str, new: str) -> str:
+    assert old in VALID, old
+    return VALID.replace(old, new, 1)
+
+
+def line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+# name -> (file content, expected message fragment after "FILE:")
+CASES: dict[str, tuple[bytes | str, str]] = {
+    "vide": ("", " fichier vide : aucun programme à lire"),
+    "latin-1": (
+        "colloque:\n  title: Journée\n".encode("latin-1"),
+        ":2:15: le fichier n'est pas encodé en UTF-8",
+    ),
+    "utf-16": (VALID.encode("utf-16"), " encodage UTF-16 non pris en charge"),
+    "syntaxe": ("colloque: {title: x\n", ":2:1: accolade « { » non fermée ou virgule manquante"),
+    "tabulations": ("colloque:\n\ttitle: x\n", ":2:1: tabulation interdite en YAML"),
+    "liste": ("- colloque\n- sessions\n", ":1:1: le fichier doit être une table de clés"),
+    "scalaire": ("bonjour\n", ":1:1: le fichier doit être une table de clés"),
+    "type racine": (
+        mutate("rooms:\n", "rooms: 3\nancien_rooms:\n"),
+        "rooms : liste attendue, trouvé un nombre (3)",
+    ),
+    "type colloque": (
+        mutate("  city: Rouen", "  city: [Rouen]"),
+        "colloque.city : texte attendu, trouvé une liste",
+    ),
+    "type session": (
+        mutate(
+            "    themes: [citoyennete-participation, service-public]", "    themes: citoyennete"
+        ),
+        "sessions[0].themes : liste attendue, trouvé un texte",
+    ),
+    "type créneau": (
+        mutate('    start: "14:00"', "    start: [14]"),
+        "slots[0].start : heure attendue au format HH:MM",
+    ),
+    "clé inconnue": (
+        mutate("  city: Rouen", "  city: Rouen\n  ville: Rouen"),
+        "colloque : clé inconnue « ville »",
+    ),
+    "clé en double": (
+        mutate("  city: Rouen", "  city: Rouen\n  city: Caen"),
+        "clé « city » en double dans la même table",
+    ),
+    "champ manquant": (
+        mutate('  title: "Renouveler notre pacte social : un défi pour les territoires"\n', ""),
+        "colloque : champ obligatoire « title » manquant",
+    ),
+    "identifiant en double": (
+        mutate("id: fresque-valeurs", "id: citoyens-acteurs"),
+        "identifiant « citoyens-acteurs » en double",
+    ),
+    "salle inconnue": (
+        mutate("    room: salle-3", "    room: salle-33"),
+        "salle inconnue « salle-33 »",
+    ),
+    "thème inconnu": (mutate("[valeurs-confiance]", "[valeurs]"), "thème inconnu « valeurs »"),
+    "créneau inconnu": (
+        mutate("    slot: mer-9h", "    slot: jeu-9h"),
+        "créneau inconnu « jeu-9h »",
+    ),
+    "heure impossible": (mutate('start: "14:00"', 'start: "25:00"'), "heure invalide « 25:00 »"),
+    "date impossible": (
+        mutate('date: "2025-03-05"', 'date: "2025-02-30"'),
+        "date invalide « 2025-02-30 »",
+    ),
+    "fin avant début": (
+        mutate('end: "15:30"', 'end: "13:30"'),
+        "la fin (13:30) n'est pas après le début (14:00)",
+    ),
+    "chevauchement": (
+        mutate("    room: salle-3", "    room: salle-1"),
+        "chevauche « citoyens-acteurs » dans la même salle « salle-1 »",
+    ),
+    "fuseau inconnu": (
+        mutate("timezone: Europe/Paris", "timezone: Europe/Rouen"),
+        "fuseau horaire inconnu « Europe/Rouen »",
+    ),
+    "objet python": (
+        "colloque: !!python/object/apply:os.system ['touch {marker}']\n",
+        ":1:11: étiquette YAML non autorisée",
+    ),
+    "objet python nouveau": (
+        "colloque: !!python/object/new:os.system ['touch {marker}']\n",
+        ":1:11: étiquette YAML non autorisée",
+    ),
+    "alias inconnu": ("colloque: *rien\n", "alias YAML non défini"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_programme_file(run: Run, tmp_path: Path, name: str) -> None:
+    content, expected = CASES[name]
+    marker = tmp_path / "executed"
+    path = tmp_path / "programme.yaml"
+    if isinstance(content, str):
+        content = content.replace("{marker}", str(marker)).encode("utf-8")
+    path.write_bytes(content)
+    for args in (["list"], ["search", "santé"], ["show", "jop-sport"]):
+        result = run("--programme", str(path), *args)
+        assert result.exit_code == 1, (args, result.stderr)
+        assert result.stdout == ""
+        message = result.stderr.strip()
+        assert message.startswith(f"{path}:"), message
+        assert expected in message, message
+        assert "Traceback" not in result.stderr
+    assert not marker.exists()
+
+
+def test_every_problem_line_points_at_the_mistake(run: Run, tmp_path: Path) -> None:
+    text = mutate("    room: salle-3", "    room: salle-33")
+    path = tmp_path / "programme.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("--programme", str(path), "list")
+    assert result.stderr.startswith(f"{path}:{line_of(text, 'salle-33')}:11: sessions[1].room")
+
+
+def test_utf8_bom_is_fine(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.encode("utf-8"))
+    assert run("--programme", str(path), "list", "--day", "mardi").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "setup", "expected"),
+    [
+        ("absent", lambda p: None, ": fichier introuvable"),
+        ("dossier", lambda p: p.mkdir(), ": c'est un dossier, pas un fichier de programme"),
+    ],
+)
+def test_unreadable_paths(
+    run: Run, tmp_path: Path, name: str, setup: Callable[[Path], None], expected: str
+) -> None:
+    path = tmp_path / name
+    setup(path)
+    result = run("--programme", str(path), "list")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{path}{expected}"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lit tous les fichiers : droits non testables")
+def test_unreadable_permissions(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    path.chmod(0)
+    result = run("--programme", str(path), "list")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{path}: lecture refusée (droits insuffisants)"
+
+
+def _billion_laughs() -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 12)]
+    return "\n".join(lines) + "\n"
+
+
+LARGE_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
+    "50 Mo": (
+        lambda: b"# " + b"a" * (50 * 2**20) + b"\n",
+        "fichier trop volumineux (plus de 32 Mo)",
+    ),
+    "imbrication profonde": (
+        lambda: b"x: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
+        "structure YAML trop profondément imbriquée",
+    ),
+    "imbrication en retrait": (
+        lambda: "".join(" " * i + "k:\n" for i in range(3000)).encode(),
+        "structure YAML trop profondément imbriquée",
+    ),
+    "milliard de rires": (lambda: _billion_laughs().encode(), "trop d'alias YAML imbriqués"),
+}
+
+
+@pytest.mark.parametrize("name", list(LARGE_CASES))
+def test_huge_or_explosive_files_are_refused_in_a_real_process(tmp_path: Path, name: str) -> None:
+    make, expected = LARGE_CASES[name]
+    path = tmp_path / "programme.yaml"
+    path.write_bytes(make())
+    result = subprocess.run(
+        [sys.executable, "-m", "colloque_cli", "--programme", str(path), "list"],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang guard, not a timing: the README's Fiabilité table reports timings
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{path}")
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kib < 200 * 1024
