@@ -24,11 +24,13 @@ STOP_WORDS = frozenset(
     """.split()
 )
 # A run of letters or digits, with any combining accents typed after a letter.
-_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
+# A dotted acronym (« I.A. », « Q.P.V. ») is one word; otherwise a run of letters or digits,
+# with any combining accents typed after a letter.
+_WORD = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?(?![^\W_])|[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 _SUBWORD = re.compile(r"[^\W_]+")
 _HYPHENS = frozenset("-\u2010\u2011")
 # In folded text (where U+2011 has become U+2010): a word, or hyphenated words.
-_INDEX_RUN = re.compile(r"[^\W_]+(?:[-\u2010][^\W_]+)*")
+_INDEX_RUN = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?(?![^\W_])|[^\W_]+(?:[-\u2010][^\W_]+)*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -110,7 +112,7 @@ def words(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> list[Wor
         surface = match.group()
         folded = memo.get(surface) if memo is not None else None
         if folded is None:
-            folded = tuple(_SUBWORD.findall(fold(surface)))
+            folded = tuple(_SUBWORD.findall(fold(surface.replace(".", ""))))
             if memo is not None:
                 memo[surface] = folded
         start, end = match.span()
@@ -173,6 +175,8 @@ class Analyser:
         hyphenated compounds, and the glossary synonyms (no spans)."""
         folded = fold(text)
         runs = _INDEX_RUN.findall(folded)
+        if "." in folded:
+            runs = [run.replace(".", "") for run in runs]
         compounds: list[str] = []
         if "-" in folded or "\u2010" in folded:
             found: list[str] = []

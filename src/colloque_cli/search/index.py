@@ -271,7 +271,7 @@ class Index:
         """« intergenerationnelles » as « inter » then « generationnelles », written apart."""
         if not 5 <= len(word) <= 40:
             return []
-        found = []
+        found: list[tuple[dict[int, int], ...]] = []
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
             if left in STOP_WORDS or right in STOP_WORDS or left not in self.ids:

@@ -116,7 +116,8 @@ class SearchIndex:
             for field in SHOWN
             if field in matched
         )
-        snippet, spans, snippet_field = "", (), None
+        snippet, snippet_field = "", None
+        spans: tuple[Span, ...] = ()
         for field in ("description", *matched):
             if field in matched and field not in SHOWN:
                 text = texts[FIELDS.index(field)] or ""
@@ -158,10 +159,14 @@ class SearchIndex:
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
 
+        if len(word) < 2:
+            return None
         limit = max(1, len(word) // 4)
         found = process.extract(
             word, self.index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
+        # A word suggests a word, a number a number: « i » is not a typo of « 1 ».
+        found = [f for f in found if f[0].isdigit() == word.isdigit()]
         if not found:
             return None
         # The nearest spelling first, then the word the programme uses most.
