@@ -180,11 +180,34 @@ def resolve_theme(programme: Programme, text: str) -> Theme:
         raise InvalidValueError(
             f"Thème inconnu « {shown(text)} » : ce programme ne déclare aucun thème."
         )
+    searched = _search_themes(programme, text)
+    if len(searched) == 1:
+        return searched[0]
+    if searched:
+        labels = [t.label for t in searched]
+        raise InvalidValueError(f"Thème ambigu « {shown(text)} » : {_listing(labels)}.")
     closest = _closest(text, [t.label for t in programme.themes], cutoff=75)
     if closest:
         # Themes are a small vocabulary: a close label is what the user meant.
         return next(t for t in programme.themes if t.label == closest)
     raise _unknown("Thème inconnu", text, "Thèmes", names)
+
+
+def _search_themes(programme: Programme, text: str) -> list[Theme]:
+    """Themes the search engine finds for ``text`` (word forms, typos, acronyms), best
+    ones only: « mobilites », « securiter », « ESS », « IA » (named in a description)."""
+    from .search import Index
+
+    themes = programme.themes
+    index = Index(
+        [(t.label, t.id, t.description) for t in themes],
+        (4, 2, 1),
+        body=2,
+        glossary=programme.glossary,
+    )
+    matches, _ = index.search(text)
+    best = [m for m in matches if m.score == matches[0].score] if matches else []
+    return [themes[m.doc] for m in best]
 
 
 # --- time ----------------------------------------------------------------------------------

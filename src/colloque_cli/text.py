@@ -19,12 +19,27 @@ _LIGATURES = str.maketrans(
 )
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SPECIAL = re.compile("[" + "".join(map(chr, _LIGATURES)) + "]")
+
+
+def _translated(match: re.Match[str]) -> str:
+    return match.group().translate(_LIGATURES)
+
+
+def _unless_combining(match: re.Match[str]) -> str:
+    char = match.group()
+    return "" if unicodedata.combining(char) else char
+
+
 def fold(text: str) -> str:
-    """Lower-case, accent-free, ligature-free form of ``text`` for matching."""
-    text = text.translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.casefold()
+    """Lower-case, accent-free, ligature-free form of ``text`` for matching (idempotent)."""
+    # Case folding can itself produce accents or ligatures (« İ » → « i̇ », « Œ » → « œ »),
+    # so fold the case first, then translate and strip. Only non-ASCII characters can be
+    # combining accents: looking at those alone keeps folding fast on long texts.
+    text = unicodedata.normalize("NFKD", text).casefold()
+    text = _SPECIAL.sub(_translated, text)
+    return _NON_ASCII.sub(_unless_combining, unicodedata.normalize("NFKD", text))
 
 
 # C0 and C1 controls (but tab and newline), DEL, bidi controls, zero-width characters,

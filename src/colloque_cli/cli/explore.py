@@ -105,21 +105,21 @@ def search(
     chosen = selection(p, day=day, room=room, theme=theme)
     within = {s.id for s in chosen.apply(p.sessions)} if chosen != type(chosen)() else None
     index = SearchIndex(p)
-    hits = index.search(text, within=within)
-    if not hits:
+    results = index.query(text, within=within, limit=limit)
+    if not results.hits:
         message = f"Aucun résultat pour « {shown(text)} »."
         suggestion = index.suggest(text)
         if suggestion:
             message += f" Vouliez-vous dire « {suggestion} » ?"
         raise NotFoundError(message)
-    page = hits[:limit]
+    page = results.hits
     if fmt is Format.table:
         from . import render
 
         output.show(render.hits_table(page, text))
-        if len(hits) > limit:
+        if results.total > limit:
             output.info(
-                f"{len(hits) - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
+                f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
             )
         return
     records = _records(p, [h.session for h in page])
@@ -130,8 +130,13 @@ def search(
 
 
 def find_session(p: Programme, text: str) -> Session:
-    """A session by id, else by a title fragment; ambiguity lists the candidates."""
-    from ..search import SearchIndex
+    """A session by id, else by a title fragment; ambiguity lists the candidates.
+
+    The fragment is searched in titles and subtitles first, then everywhere; short words
+    match whole words only, longer ones also their forms, prefixes and typos. Typo
+    matches only count when nothing matches without typos.
+    """
+    from ..search import SearchIndex, normalise
     from ..text import fold
 
     wanted = fold(text).strip()
@@ -140,27 +145,28 @@ def find_session(p: Programme, text: str) -> Session:
     by_id = p.session(text.strip()) or next((s for s in p.sessions if fold(s.id) == wanted), None)
     if by_id:
         return by_id
-    in_title = [s for s in p.sessions if _names(wanted, f"{s.title} {s.subtitle or ''}")]
-    if len(in_title) == 1:
-        return in_title[0]
-    if not in_title:
-        hits = SearchIndex(p).search(text)
-        in_title = [h.session for h in hits if "title" in h.matched or "subtitle" in h.matched]
-        if len(in_title) == 1:
-            return in_title[0]
-        in_title = in_title or [h.session for h in hits]
-    if len(in_title) == 1:
-        return in_title[0]
-    if not in_title:
+    index = SearchIndex(p)
+    hits = index.search(text, fields=("title", "subtitle")) or index.search(text)
+    candidates = [h for h in hits if h.kind != "typo"] or hits
+    if len(candidates) > 1:
+        # « Sécurité et cohésion sociale » names one session even if others share words.
+        whole = [h for h in candidates if normalise(h.session.title) == normalise(text)]
+        candidates = whole if len(whole) == 1 else candidates
+    if not candidates:
         raise NotFoundError(
             f"Aucune session « {shown(text)} ». "
             "Les identifiants sont affichés par « colloque list »."
         )
-    raise AmbiguousSession(text, in_title)
+    if len(candidates) == 1:
+        return candidates[0].session
+    raise AmbiguousSession(text, [h.session for h in candidates])
 
 
 def _names(fragment: str, title: str) -> bool:
-    """Every word of ``fragment`` starts a word of ``title`` (short words: whole words)."""
+    """Every word of ``fragment`` starts a word of ``title`` (short words: whole words).
+
+    Used by the agenda for picks whose session left the programme (titles kept alone).
+    """
     from ..filters import words
 
     vocabulary = words(title)

@@ -35,7 +35,8 @@ def slot_heading(slot: Slot) -> Text:
 
 
 def session_cell(session: Session, *, long: bool = False) -> Text:
-    cell = t(session.title, "bold")
+    cell = Text()  # no base style: it would make every line below the title bold
+    cell.append_text(t(session.title, "bold"))
     if session.subtitle:
         cell.append("\n")
         cell.append_text(t(session.subtitle, "italic"))
@@ -127,27 +128,69 @@ def summary_line(count: int, what: str = "session") -> Text:
     return Text(f"{count} {what}{plural}", style="dim")
 
 
+HIGHLIGHT = "bold yellow"
+
+
+def marked(value: str, spans: Sequence[tuple[int, int]], style: str = "") -> Text:
+    """Data as inert text with the ``spans`` (matched words) highlighted.
+
+    The style goes on each piece, not on the Text: a base style would spread to whatever
+    is appended after it.
+    """
+    text = Text()
+    mark = f"{style} {HIGHLIGHT}".strip()
+    last = 0
+    for start, end in spans:
+        if start < last:
+            continue
+        text.append(inert(value[last:start]), style=style)
+        text.append(inert(value[start:end]), style=mark)
+        last = end
+    text.append(inert(value[last:]), style=style)
+    return text
+
+
 def hits_table(hits: Sequence[Hit], query: str) -> Table:
+    """Search results: score, when and where, then the session with its matched words
+    highlighted, where it matched, and a snippet of the text around the match."""
     table = Table(
         title=Text.assemble("Résultats pour « ", t(query, "bold"), " »"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
+        show_lines=True,
+        expand=True,
     )
     table.add_column("Score", justify="right", style="magenta", no_wrap=True)
-    table.add_column("Quand", no_wrap=True)
-    table.add_column("Salle", style="cyan", max_width=22)
-    table.add_column("Session", ratio=1, min_width=20)
+    table.add_column("Quand, où", min_width=12, max_width=17)
+    table.add_column("Session", ratio=1, min_width=24)
     for hit in hits:
         s = hit.session
-        when = Text(f"{short_date(s.slot.date)}\n{s.slot.hours}")
-        cell = session_cell(s)
-        if hit.matched:
-            cell.append("\n")
-            cell.append_text(
-                t("trouvé dans : " + ", ".join(FIELD_NAMES[m] for m in hit.matched), "dim italic")
-            )
-        table.add_row(str(hit.score), when, room_cell(s), cell)
+        where = Text(f"{short_date(s.slot.date)}\n{s.slot.hours}\n")
+        where.append_text(t(s.room_name, "cyan" if s.room else "dim italic"))
+        table.add_row(str(hit.score), where, hit_cell(hit))
     return table
+
+
+def hit_cell(hit: Hit) -> Text:
+    s = hit.session
+    cell = marked(s.title, hit.spans("title"), "bold")
+    if s.subtitle:
+        cell.append("\n")
+        cell.append_text(marked(s.subtitle, hit.spans("subtitle"), "italic"))
+    details = [s.type] if s.type != DEFAULT_TYPE else []
+    details.append(s.id)
+    cell.append("\n")
+    cell.append_text(t(" · ".join(details), "dim"))
+    cell.append("\n")
+    cell.append_text(
+        t("trouvé dans : " + ", ".join(FIELD_NAMES.get(m, m) for m in hit.matched), "dim italic")
+    )
+    if hit.snippet:
+        cell.append("\n")
+        if hit.snippet_field and hit.snippet_field != "description":
+            cell.append(FIELD_NAMES.get(hit.snippet_field, hit.snippet_field).capitalize() + " : ")
+        cell.append_text(marked(hit.snippet, hit.highlights))
+    return cell
 
 
 FIELD_NAMES = {

@@ -1,0 +1,191 @@
+"""Search over a programme's sessions: the index, its hits, and « did you mean »."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from ..model import Programme, Session
+from .analysis import STOP_WORDS, Analyser, words
+from .index import KINDS, Index, Match
+from .snippet import Span, excerpt, highlights
+
+# Searched fields, best first, and their weights. Giggity weighs title ×8, subtitle ×4,
+# track ×2, description ×1; doubled here so that the room can sit between track and body.
+FIELDS = ("title", "subtitle", "themes", "type", "speakers", "room", "description")
+WEIGHTS = (16, 8, 4, 4, 4, 3, 2)
+BODY = FIELDS.index("description")
+# Fields shown in full in a result row; a snippet is cut from the others.
+SHOWN = ("title", "subtitle")
+THEME_SEPARATOR = " · "
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A session found by a query, with why and where it matched."""
+
+    session: Session
+    score: int  # 0–100; never higher than the hit ranked above
+    matched: tuple[str, ...]  # field names, best first
+    kind: str = "exact"  # weakest way a query word matched: exact, stem, prefix or typo
+    snippet: str = ""  # text around the match in a field not shown in full ("" if none)
+    snippet_field: str | None = None
+    highlights: tuple[Span, ...] = ()  # spans of matched words within ``snippet``
+    marks: tuple[tuple[str, tuple[Span, ...]], ...] = ()  # spans in the title and subtitle
+
+    def spans(self, field: str) -> tuple[Span, ...]:
+        """Spans of matched words in the session's ``field`` (title or subtitle)."""
+        return dict(self.marks).get(field, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """The best hits of a query, and how many sessions it found in all."""
+
+    hits: list[Hit]
+    total: int
+
+
+def session_fields(session: Session) -> tuple[str | None, ...]:
+    """The texts of a session, in ``FIELDS`` order."""
+    return (
+        session.title,
+        session.subtitle,
+        THEME_SEPARATOR.join(theme.label for theme in session.themes) or None,
+        session.type,
+        ", ".join(session.speakers) or None,
+        session.room.name if session.room else None,
+        session.description,
+    )
+
+
+class SearchIndex:
+    """Built once per programme; ``search`` answers a query, ``suggest`` proposes another."""
+
+    def __init__(self, programme: Programme) -> None:
+        self.programme = programme
+        self.sessions: tuple[Session, ...] = programme.sessions
+        self._positions = {s.id: i for i, s in enumerate(self.sessions)}
+        self.index = Index(
+            [session_fields(s) for s in self.sessions],
+            WEIGHTS,
+            body=BODY,
+            headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
+            glossary=programme.glossary,
+        )
+
+    def search(
+        self,
+        query: str,
+        *,
+        within: Collection[str] | None = None,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Sessions matching every meaningful word of ``query``, best first.
+
+        ``within`` restricts to these session ids, ``fields`` to these field names.
+        """
+        return self.query(query, within=within, limit=limit, fields=fields).hits
+
+    def query(
+        self,
+        query: str,
+        *,
+        within: Collection[str] | None = None,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
+    ) -> Results:
+        """Like ``search``, with the number of sessions found beyond ``limit``."""
+        docs = None
+        if within is not None:
+            docs = {self._positions[i] for i in within if i in self._positions}
+        mask = None
+        if fields is not None:
+            mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
+        matches, total = self.index.search(query, within=docs, fields=mask, limit=limit)
+        analyser = Analyser(self.index.glossary)
+        return Results([self._hit(m, analyser) for m in matches], total)
+
+    def _hit(self, match: Match, analyser: Analyser) -> Hit:
+        session = self.sessions[match.doc]
+        texts = session_fields(session)
+        matched = tuple(f for n, f in enumerate(FIELDS) if match.fields >> n & 1)
+        marks = tuple(
+            (field, highlights(texts[FIELDS.index(field)] or "", match.words, analyser))
+            for field in SHOWN
+            if field in matched
+        )
+        snippet, snippet_field = "", None
+        spans: tuple[Span, ...] = ()
+        for field in ("description", *matched):
+            if field in matched and field not in SHOWN:
+                text = texts[FIELDS.index(field)] or ""
+                snippet, spans = excerpt(text, match.words, analyser)
+                snippet_field = field
+                break
+        return Hit(
+            session,
+            match.score,
+            matched,
+            KINDS[match.kind],
+            snippet,
+            snippet_field,
+            spans,
+            marks,
+        )
+
+    def suggest(self, query: str) -> str | None:
+        """``query`` with each word the programme lacks replaced by a close programme word,
+        if that finds something."""
+        proposal = query
+        changed = False
+        for word in reversed(words(query)):
+            if word.text in STOP_WORDS or self.index.expand(word.text):
+                continue
+            if word.hyphenated or _joined_next(query, word.end):
+                continue  # part of a compound: judged as a whole by the search itself
+            closest = self._closest(word.text)
+            if closest is None:
+                return None
+            proposal = proposal[: word.start] + closest + proposal[word.end :]
+            changed = True
+        if not changed or not self.search(proposal, limit=1):
+            return None
+        return proposal
+
+    def _closest(self, word: str) -> str | None:
+        """The programme word nearest ``word``: a quarter of its letters changed at most."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if len(word) < 2:
+            return None
+        limit = max(1, len(word) // 4)
+        found = process.extract(
+            word, self.index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
+        # A word suggests a word, a number a number: « i » is not a typo of « 1 ».
+        found = [f for f in found if f[0].isdigit() == word.isdigit()]
+        if not found:
+            return None
+        # The nearest spelling first, then the word the programme uses most.
+        best = min(found, key=lambda f: (f[1], -self.index.frequency(f[2])))
+        return self._surface(best[2])
+
+    def _surface(self, tid: int) -> str:
+        """How the programme writes a vocabulary word (« mobilité » for « mobilite »)."""
+        token = self.index.vocabulary[tid]
+        analyser = Analyser(self.index.glossary)
+        for doc in self.index.documents_with(tid)[:1]:
+            for text in session_fields(self.sessions[doc]):
+                for t in analyser.tokens(text or ""):
+                    if t.text == token and not t.synonym:
+                        surface = (text or "")[t.start : t.end]
+                        acronym = surface.isupper() and len(surface) > 1
+                        return surface if acronym else surface.lower()
+        return token
+
+
+def _joined_next(text: str, end: int) -> bool:
+    return end < len(text) - 1 and text[end] in "-\u2010\u2011" and text[end + 1].isalnum()
