@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -203,8 +204,11 @@ def test_huge_or_explosive_files_are_refused_in_a_real_process(tmp_path: Path, n
             stdout=stdout_file,
             stderr=stderr_file,
         )
+        guard = threading.Timer(60, process.kill)  # a hang guard, not a timing
+        guard.start()
         # wait4 gives this child's own peak memory (RUSAGE_CHILDREN mixes in earlier ones)
         _, status, usage = os.wait4(process.pid, 0)
+        guard.cancel()
         process.returncode = os.waitstatus_to_exitcode(status)
     stderr = err.read_text(encoding="utf-8")
     assert process.returncode == 1
