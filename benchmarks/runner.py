@@ -30,7 +30,7 @@ from typing import Any
 
 from . import generate
 from .probe import touch_content
-from .timing import Sample, Series, run
+from .timing import Sample, Series, Timer
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / ".data"
@@ -204,19 +204,26 @@ def build_units(config: Config, files: dict[int, generate.Generated]) -> list[Un
     return units
 
 
-def _execute(unit: Unit, env: dict[str, str], config: Config, counter: int) -> dict[str, Sample]:
+def _execute(
+    timer: Timer, unit: Unit, env: dict[str, str], config: Config, counter: int
+) -> dict[str, Sample]:
     environment = {**env, **unit.env}
     stem = config.data / "out" / f"{unit.size or 'floor'}-{unit.name.replace(' ', '_')}"
     if unit.changed is None:
-        return {"": run(unit.argv, environment, stem, expect=unit.expect)}
+        return {"": timer.run(unit.argv, environment, stem, expect=unit.expect)}
     touch_content(unit.changed, counter)
-    cold = run(unit.argv, environment, stem, expect=unit.expect)
-    warm = run(unit.argv, environment, stem, expect=unit.expect)
+    cold = timer.run(unit.argv, environment, stem, expect=unit.expect)
+    warm = timer.run(unit.argv, environment, stem, expect=unit.expect)
     return {"cold": cold, "warm": warm}
 
 
 def measure(units: list[Unit], config: Config) -> None:
     """Calibrate, then run every unit its planned number of times, round-robin."""
+    with Timer() as timer:
+        _measure(timer, units, config)
+
+
+def _measure(timer: Timer, units: list[Unit], config: Config) -> None:
     env = child_env(config)
     (config.data / "out").mkdir(parents=True, exist_ok=True)
     rng = random.Random(config.seed)
@@ -228,7 +235,7 @@ def measure(units: list[Unit], config: Config) -> None:
     took_ms: dict[int, float] = {}
     for unit in order:
         counter += 1
-        samples = _execute(unit, env, config, counter)
+        samples = _execute(timer, unit, env, config, counter)
         took = sum(s.wall_ms for s in samples.values())
         kept = took >= KEEP_CALIBRATION_MS
         for mode, sample in samples.items():
@@ -247,7 +254,7 @@ def measure(units: list[Unit], config: Config) -> None:
         started = time.monotonic()
         for unit in batch:
             counter += 1
-            for mode, sample in _execute(unit, env, config, counter).items():
+            for mode, sample in _execute(timer, unit, env, config, counter).items():
                 unit.series[mode].samples.append(sample)
         _say(
             config,
