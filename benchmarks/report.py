@@ -74,17 +74,24 @@ def _memory() -> str:
     return "inconnue"
 
 
-def _commit() -> str:
+def _git(*args: str) -> str:
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
     except OSError:
+        return ""
+    return done.stdout.strip()
+
+
+def _commit() -> str:
+    """HEAD, the last commit that changed ``src/``, and whether ``src/`` has local changes."""
+    head = _git("rev-parse", "--short", "HEAD")
+    if not head:
         return "inconnu"
-    return f"{head}{' (src/ modifié)' if dirty else ''}" if head else "inconnu"
+    source = _git("log", "-1", "--format=%h", "--", "src")
+    dirty = (
+        " ; src/ modifié depuis (non validé)" if _git("status", "--porcelain", "--", "src") else ""
+    )
+    return f"{head} (dernier changement de src/ : {source or 'inconnu'}){dirty}"
 
 
 def _versions() -> str:

@@ -159,7 +159,7 @@ def colloque_argv() -> list[str]:
 
 def _command(
     name: str, path: Path | None, sample_id: str, first_room: str
-) -> tuple[list, str, dict]:
+) -> tuple[list[str], str, dict[str, str]]:
     """(arguments, text expected in the output, extra environment) of one command."""
     programme = ["--programme", str(path)] if path else []
     if name == "list":
