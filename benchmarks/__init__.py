@@ -1,0 +1,1 @@
+"""Benchmarks of colloque: ``uv run python -m benchmarks`` writes ``benchmarks/RESULTS.md``."""

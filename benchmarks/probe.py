@@ -1,0 +1,151 @@
+"""In-process measurements of one programme file, run in a fresh interpreter per file.
+
+``python -m benchmarks.probe FILE`` prints one JSON object: the time to import the core, to
+load the file just after its content changed (``load_cold``) and once more (``load_warm``: the
+same as cold until the programme is cached), to build the search index, the median time of each
+of the 20 typical queries, and the process's peak resident memory.
+
+A fresh process per file keeps the peak RSS of one size from hiding behind another's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# Twenty queries a participant would type: single words, accents left out, typos, several
+# words, a theme label, a rare word. All of them find something in the generated programmes.
+QUERIES = (
+    "mobilité",
+    "mobilite",
+    "santé mentale",
+    "jeunesse",
+    "transition écologique",
+    "numérique",
+    "intelligence artificielle",
+    "démocratie participative",
+    "culture",
+    "mobilté",
+    "cohésion sociale",
+    "précarité",
+    "service public",
+    "alimentation",
+    "laïcité",
+    "sport",
+    "solidarités territoires",
+    "désinformation",
+    "vieillissement",
+    "budgets participatifs",
+)
+
+
+def touch_content(path: Path, counter: int) -> None:
+    """Change the file's last bytes in place: same size, new content, new mtime.
+
+    Every benchmarked file ends with a 20-byte comment line written here, so a cache keyed on
+    size and mtime alone would be caught serving stale data only by its content hash.
+    """
+    line = f"# bench {counter % 10**10:010d}\n".encode()
+    assert len(line) == 19
+    with path.open("r+b") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - 19))
+        tail = handle.read()
+        if tail.startswith(b"# bench ") and tail.endswith(b"\n"):
+            handle.seek(size - 19)
+        else:
+            handle.seek(size)
+            if tail and not tail.endswith(b"\n"):
+                handle.write(b"\n")
+        handle.write(line)
+
+
+def _ms(start: int) -> float:
+    return (time.perf_counter_ns() - start) / 1e6
+
+
+def probe(path: Path, counter: int) -> dict[str, Any]:
+    """Measure loading, indexing and querying ``path`` in this process."""
+    start = time.perf_counter_ns()
+    from colloque_cli.loader import load_programme
+    from colloque_cli.search import SearchIndex
+
+    result: dict[str, Any] = {"import_ms": _ms(start)}
+
+    touch_content(path, counter)
+    start = time.perf_counter_ns()
+    programme = load_programme(path)
+    result["load_cold_ms"] = _ms(start)
+    result["sessions"] = len(programme.sessions)
+    del programme
+    gc.collect()
+
+    start = time.perf_counter_ns()
+    programme = load_programme(path)
+    result["load_warm_ms"] = _ms(start)
+
+    start = time.perf_counter_ns()
+    index = SearchIndex(programme)
+    result["index_ms"] = _ms(start)
+
+    # The first query pays for importing rapidfuzz: measured apart, not in the 20.
+    start = time.perf_counter_ns()
+    index.search("cohesion")
+    result["first_query_ms"] = _ms(start)
+
+    per_query: dict[str, float] = {}
+    hits: dict[str, int] = {}
+    for query in QUERIES:
+        start = time.perf_counter_ns()
+        found = index.search(query)
+        times = [_ms(start)]
+        repeat = 5 if times[0] < 50 else 3 if times[0] < 500 else 1
+        for _ in range(repeat - 1):
+            start = time.perf_counter_ns()
+            index.search(query)
+            times.append(_ms(start))
+        per_query[query] = statistics.median(times)
+        hits[query] = len(found)
+    result["query_ms"] = per_query
+    result["query_hits"] = hits
+    result["peak_rss_mb"] = peak_rss_mb()
+    return result
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started (its exec), in MiB.
+
+    Linux's ``VmHWM`` rather than ``getrusage``: ``ru_maxrss`` also counts the memory the
+    parent had before the exec, so a child of a large benchmark runner would look large too.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: KiB on Linux, bytes on macOS
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.probe")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--counter", type=int, default=0, help="value for the content change")
+    args = parser.parse_args(argv)
+    json.dump(probe(args.file, args.counter), sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""The benchmark suite runs, on a tiny size; its generator makes valid, deterministic programmes.
+
+These tests time nothing: performance is read in ``benchmarks/RESULTS.md``, not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from colloque_cli.loader import parse_programme
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def generate(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """``benchmarks.generate``, importable from the repository's root."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks import generate
+
+    return generate
+
+
+def test_generated_programme_is_valid_and_deterministic(generate: ModuleType) -> None:
+    text = generate.generate(400)
+    assert generate.generate(400) == text
+    assert generate.generate(400, seed=7) != text
+
+    programme = parse_programme(text, "generated.yaml")  # raises on any problem, overlaps too
+    assert len(programme.sessions) == 400
+    assert len(programme.rooms) == 10  # one per 40 sessions, at least 9
+    assert [d.isoformat() for d in programme.days] == ["2026-06-08", "2026-06-09", "2026-06-10"]
+    placed = Counter((s.slot.id, s.room.id) for s in programme.sessions if s.room)
+    assert max(placed.values()) == 1
+    assert any(s.room is None for s in programme.sessions)
+    assert all(1 <= len(s.themes) <= 3 for s in programme.sessions)
+    assert all(len(s.description) <= 600 for s in programme.sessions)
+    assert len({s.id for s in programme.sessions}) == 400
+    sample = text.splitlines()[0].rsplit("sample=", 1)[1]
+    assert programme.session(sample) is not None
+
+
+def test_generated_file_is_written_once(generate: ModuleType, tmp_path: Path) -> None:
+    first = generate.ensure(50, tmp_path)
+    assert first.path == tmp_path / "programme-50.yaml"
+    stamp = first.path.stat().st_mtime_ns
+    again = generate.ensure(50, tmp_path)
+    assert (again.path, again.sample_id) == (first.path, first.sample_id)
+    assert again.path.stat().st_mtime_ns == stamp
+
+
+def test_benchmark_runs_on_a_tiny_size(tmp_path: Path) -> None:
+    report = tmp_path / "RESULTS.md"
+    data = tmp_path / "data"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--sizes", "40", "--runs", "1", "--budget", "0"]
+        + ["--commands", "search", "--output", str(report), "--data-dir", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+    text = report.read_text(encoding="utf-8")
+    assert "## Machine" in text
+    # Only the 28-session search target is measured here; whether it is met is not our business.
+    assert re.search(r"^## Objectifs : [01] atteint\(s\) sur 1 mesuré\(s\)$", text, re.M)
+    rows = [line for line in text.splitlines() if line.startswith("| `colloque search mobilité` |")]
+    assert len(rows) == 1 + 3  # side by side, then 28 / 40 cold / 40 warm in the details
+    assert rows[0].count(" ms (") == 3  # 28 sessions, 40 cold, 40 warm, each with its ratio
+    assert "| 28 (fourni) |" in text and "| 40 |" in text  # in-process rows
+
+    raw = json.loads((data / "results.json").read_text())
+    runs = {
+        (u["name"], u["size"], mode): len(samples)
+        for u in raw["units"]
+        for mode, samples in u["series"].items()
+    }
+    assert runs == {
+        ("python -c pass", None, ""): 1,
+        ("import", None, ""): 1,
+        ("search", 28, ""): 1,
+        ("search", 40, "cold"): 1,
+        ("search", 40, "warm"): 1,
+    }
+    assert raw["probes"]["40"]["sessions"] == 40
+    assert len(raw["probes"]["40"]["query_ms"]) == 20
+    # Cold runs change the file's content in place, in its last line.
+    last = (data / "programme-40.yaml").read_text(encoding="utf-8").splitlines()[-1]
+    assert re.fullmatch(r"# bench \d{10}", last)
