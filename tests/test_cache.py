@@ -134,3 +134,21 @@ def test_an_invalid_file_is_reported_even_after_a_valid_one_was_cached(
     result = run("--programme", str(programme_file), "list")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{programme_file}:")
+
+
+def test_search_index_is_cached_too(
+    run: Run, programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run("--programme", str(programme_file), "search", "mobilité", "--format", "json")
+    assert first.exit_code == 0
+    assert len(list((isolated_env / "cache" / "programmes").glob("*.index"))) == 1
+
+    import colloque_cli.search.index as index_module
+
+    def no_indexing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr(index_module.Index, "__init__", no_indexing)
+    second = run("--programme", str(programme_file), "search", "mobilité", "--format", "json")
+    assert second.exit_code == 0, second.stderr
+    assert second.stdout == first.stdout

@@ -1,10 +1,8 @@
-"""The command-line interface: a thin Typer layer over the core."""
+"""The command-line interface: a thin Typer layer over the core.
 
-from . import agenda as _agenda  # noqa: F401
-from . import explore as _explore  # noqa: F401  (registers the commands)
-from . import export as _export  # noqa: F401
-from . import programme_tools as _programme_tools  # noqa: F401
-from . import timeline as _timeline  # noqa: F401
+Command modules are imported on demand (see ``app.COMMANDS``), not here.
+"""
+
 from .app import app
 
 __all__ = ["app"]

@@ -8,7 +8,7 @@ import typer
 
 from ..errors import NotFoundError
 from . import output
-from .app import ColloqueGroup, app
+from .app import FrenchGroup, app
 from .export import ExportFormatOption, OutputOption, run_export, warn_missing
 from .options import DayOption, FormatOption, RoomOption, ThemeOption, complete_session, programme
 from .output import Format
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from ..model import Programme, Session
 
 agenda_app = typer.Typer(
-    # ColloqueGroup only for its French help pages: errors are handled by the root command.
-    cls=ColloqueGroup,
+    cls=FrenchGroup,  # errors are handled by the root command
     name="agenda",
     help="Votre agenda personnel : les sessions que vous choisissez, créneau par créneau.",
     no_args_is_help=True,

@@ -17,39 +17,51 @@ from .help_fr import FrenchContext
 DEBUG_ENV = "COLLOQUE_DEBUG"
 
 
-COMMAND_ORDER = (
-    "list",
-    "search",
-    "show",
-    "grid",
-    "rooms",
-    "themes",
-    "days",
-    "now",
-    "next",
-    "agenda",
-    "export",
-    "import",
-    "validate",
-    "schema",
-)
+# Every command, in the order of the help page (explore, attend, share and check), with the
+# module that defines it. A run imports and builds only the command it invokes: start-up
+# time is what users feel, and tab completion runs the program on every key press.
+COMMANDS = {
+    "list": "explore",
+    "search": "explore",
+    "show": "explore",
+    "grid": "explore",
+    "rooms": "explore",
+    "themes": "explore",
+    "days": "explore",
+    "now": "timeline",
+    "next": "timeline",
+    "agenda": "agenda",
+    "export": "export",
+    "import": "programme_tools",
+    "validate": "programme_tools",
+    "schema": "programme_tools",
+}
 
 
-class ColloqueGroup(TyperGroup):
-    """Runs a command and turns every failure into a French message and an exit code."""
+class FrenchGroup(TyperGroup):
+    """A command group whose help pages, and its commands', are in French."""
 
     context_class = FrenchContext
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        # the order of the help page: explore, attend, then share and check
-        names = super().list_commands(ctx)
-        rank = {name: position for position, name in enumerate(COMMAND_ORDER)}
-        return sorted(names, key=lambda name: rank.get(name, len(rank)))
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:
+            command.context_class = FrenchContext
+        return command
+
+
+class ColloqueGroup(FrenchGroup):
+    """The root: builds commands on demand, and turns every failure into a French message
+    and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS) + [name for name in self.commands if name not in COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name) or _build_command(cmd_name)
+        if command is not None:
             command.context_class = FrenchContext  # French help pages for every command
+            self.commands[cmd_name] = command
         return command
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -57,6 +69,27 @@ class ColloqueGroup(TyperGroup):
         kwargs.setdefault("prog_name", "colloque")
         code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
         sys.exit(code)
+
+
+def _build_command(name: str) -> Any:
+    """Import the module of command ``name`` and build only that command."""
+    from importlib import import_module
+
+    import typer.main as typer_main
+
+    module = COMMANDS.get(name)
+    if module is None:
+        return None
+    import_module(f"{__package__}.{module}")  # registers its commands on ``app``
+    options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
+    for info in app.registered_commands:
+        callback_name = info.callback.__name__ if info.callback else ""
+        if (info.name or typer_main.get_command_name(callback_name)) == name:
+            return typer_main.get_command_from_info(info, **options)
+    for group in app.registered_groups:
+        if group.typer_instance and group.typer_instance.info.name == name:
+            return typer_main.get_group_from_info(group, suggest_commands=True, **options)
+    return None
 
 
 class _State:

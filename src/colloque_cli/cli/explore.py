@@ -17,11 +17,15 @@ from .options import (
     ThemeOption,
     complete_session,
     programme,
+    search_index,
 )
 from .output import Format
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..model import Programme, Session
+    from ..search import SearchIndex
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
@@ -92,7 +96,6 @@ def search(
 ) -> None:
     """Rechercher des sessions par mots-clés, les plus pertinentes d'abord."""
     from ..filters import selection
-    from ..search import SearchIndex
 
     text = " ".join(query).strip()
     if not text:
@@ -104,7 +107,7 @@ def search(
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)
     within = {s.id for s in chosen.apply(p.sessions)} if chosen != type(chosen)() else None
-    index = SearchIndex(p)
+    index = search_index(ctx)
     results = index.query(text, within=within, limit=limit)
     if not results.hits:
         message = f"Aucun résultat pour « {shown(text)} »."
@@ -129,7 +132,9 @@ def search(
     output.write_records(records, fmt)
 
 
-def find_session(p: Programme, text: str) -> Session:
+def find_session(
+    p: Programme, text: str, make_index: Callable[[], SearchIndex] | None = None
+) -> Session:
     """A session by id, else by a title fragment; ambiguity lists the candidates.
 
     The fragment is searched in titles and subtitles first, then everywhere; short words
@@ -145,7 +150,7 @@ def find_session(p: Programme, text: str) -> Session:
     by_id = p.session(text.strip()) or next((s for s in p.sessions if fold(s.id) == wanted), None)
     if by_id:
         return by_id
-    index = SearchIndex(p)
+    index = make_index() if make_index else SearchIndex(p)
     hits = index.search(text, fields=("title", "subtitle")) or index.search(text)
     candidates = [h for h in hits if h.kind != "typo"] or hits
     if len(candidates) > 1:
@@ -203,7 +208,7 @@ def show(
 
     p = programme(ctx)
     try:
-        session = find_session(p, session_id)
+        session = find_session(p, session_id, lambda: search_index(ctx))
     except AmbiguousSession as ambiguous:
         if fmt is Format.table:
             output.show(render.candidates_table(ambiguous.sessions))

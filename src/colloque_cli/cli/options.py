@@ -10,6 +10,7 @@ from .output import Format
 
 if TYPE_CHECKING:
     from ..model import Programme
+    from ..search import SearchIndex
 
 
 def programme(ctx: typer.Context) -> Programme:
@@ -26,6 +27,23 @@ def programme(ctx: typer.Context) -> Programme:
         )
     loaded: Programme = root.obj["loaded"]
     return loaded
+
+
+def search_index(ctx: typer.Context) -> SearchIndex:
+    """The search index of the chosen programme, from the cache when it has one."""
+    from ..search import SearchIndex
+    from ..search.index import Index
+
+    loaded = programme(ctx)
+    cache = ctx.find_root().obj.get("cache")
+    if cache is None:
+        return SearchIndex(loaded)
+    cached = cache.get("index")
+    if isinstance(cached, Index):
+        return SearchIndex(loaded, cached)
+    index = SearchIndex(loaded)
+    cache.put("index", index.index)
+    return index
 
 
 def _complete(

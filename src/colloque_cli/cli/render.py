@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group
@@ -13,8 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import NO_ROOM, Programme, Session, Slot, hhmm, long_date, short_date
-from ..search import Hit
 from ..text import inert
+
+if TYPE_CHECKING:
+    from ..search import Hit
 
 DEFAULT_TYPE = "atelier"
 

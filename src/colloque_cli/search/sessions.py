@@ -62,17 +62,20 @@ def session_fields(session: Session) -> tuple[str | None, ...]:
 class SearchIndex:
     """Built once per programme; ``search`` answers a query, ``suggest`` proposes another."""
 
-    def __init__(self, programme: Programme) -> None:
+    def __init__(self, programme: Programme, index: Index | None = None) -> None:
+        """Index ``programme``; ``index`` is one built earlier for it (from the cache)."""
         self.programme = programme
         self.sessions: tuple[Session, ...] = programme.sessions
         self._positions = {s.id: i for i, s in enumerate(self.sessions)}
-        self.index = Index(
-            [session_fields(s) for s in self.sessions],
-            WEIGHTS,
-            body=BODY,
-            headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
-            glossary=programme.glossary,
-        )
+        if index is None or index.size != len(self.sessions):
+            index = Index(
+                [session_fields(s) for s in self.sessions],
+                WEIGHTS,
+                body=BODY,
+                headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
+                glossary=programme.glossary,
+            )
+        self.index = index
 
     def search(
         self,
