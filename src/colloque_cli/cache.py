@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import __version__
+from .gcpause import paused_gc
 from .model import Programme
 from .source import decode, read_bytes, resolve_programme_path
 
@@ -116,7 +117,8 @@ class ProgrammeCache:
         if mac != _mac(secret, header, payload):
             return None
         try:
-            return pickle.loads(payload)
+            with paused_gc():
+                return pickle.loads(payload)
         except Exception:  # a signed but unreadable entry (e.g. another Python): rebuild
             return None
 

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, ProgrammeError
+from .gcpause import paused_gc
 from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
 from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
     ENV_PROGRAMME,
@@ -29,9 +30,25 @@ _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ProgrammeLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader with YAML 1.2-like scalars: ``14:00`` and ``no`` stay strings."""
+    """Safe loader with YAML 1.2-like scalars: ``14:00`` and ``no`` stay strings.
+
+    It also records the keys found twice in one mapping (plain PyYAML keeps the last one).
+    """
 
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[yaml.Node] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicate_keys.append(key_node)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
 for _tag, _pattern, _first in (
@@ -74,10 +91,17 @@ def parse_programme(text: str, source: str = "<programme>") -> Programme:
     if problems:
         raise ProgrammeError(problems)
     assert validated is not None
-    return _build(validated, source)
+    with paused_gc():
+        return _build(validated, source)
 
 
 def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
+    """Every problem of a programme file's text, and its validated form when there is none."""
+    with paused_gc():
+        return _check_text(text, source)
+
+
+def _check_text(text: str, source: str) -> tuple[list[Problem], Any]:
     """Every problem of a programme file's text, and its validated form when there is none.
 
     Problems of every kind are reported together, ordered by position: duplicate keys,
@@ -90,10 +114,20 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
             root = loader.get_single_node()
             if root is None:
                 return [Problem(source, "fichier vide : aucun programme à lire")], None
-            problems, fatal = _check_nodes(root, source)
-            if fatal:
-                return problems, None
+            if _may_have_anchors(text):
+                bomb = _alias_bomb(root, source)
+                if bomb is not None:
+                    return [bomb], None
             data = loader.construct_document(root)
+            problems = [
+                Problem(
+                    source,
+                    f"clé « {key.value} » en double dans la même table",
+                    line=key.start_mark.line + 1,
+                    column=key.start_mark.column + 1,
+                )
+                for key in loader.duplicate_keys
+            ]
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -139,50 +173,40 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 # --- YAML-level checks ---------------------------------------------------------------------
 
 
-def _check_nodes(root: yaml.Node, source: str) -> tuple[list[Problem], bool]:
-    """Duplicate keys and alias bombs, found on the node tree before anything is built.
+_ANCHOR = re.compile(r"&[^\s\[\]{},]")
 
-    The flag is true when the document must not be built at all (an alias bomb).
+
+def _may_have_anchors(text: str) -> bool:
+    """Whether the text may define a YAML anchor (without one, no alias can expand)."""
+    return "&" in text and _ANCHOR.search(text) is not None
+
+
+def _alias_bomb(root: yaml.Node, source: str) -> Problem | None:
+    """A problem if aliases would expand the document beyond reason ("billion laughs").
+
+    Sizes are computed once per distinct node, so the check itself stays linear.
     """
-    problems: list[Problem] = []
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         key = id(node)
         if done:
-            children = _children(node)
-            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
             if sizes[key] > MAX_EXPANDED_NODES:
-                return [
-                    Problem(
-                        source,
-                        "trop d'alias YAML imbriqués (le document déplié serait démesuré)",
-                        line=node.start_mark.line + 1,
-                        column=node.start_mark.column + 1,
-                    )
-                ], True
+                return Problem(
+                    source,
+                    "trop d'alias YAML imbriqués (le document déplié serait démesuré)",
+                    line=node.start_mark.line + 1,
+                    column=node.start_mark.column + 1,
+                )
             continue
         if key in sizes:
             continue
         sizes[key] = 0  # in progress: a node that contains itself counts once
         stack.append((node, True))
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        problems.append(
-                            Problem(
-                                source,
-                                f"clé « {key_node.value} » en double dans la même table",
-                                line=key_node.start_mark.line + 1,
-                                column=key_node.start_mark.column + 1,
-                            )
-                        )
-                    seen.add(key_node.value)
         stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
-    return problems, False
+    return None
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from ..gcpause import paused_gc
 from ..model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
 from .index import KINDS, Index, Match
@@ -68,13 +69,14 @@ class SearchIndex:
         self.sessions: tuple[Session, ...] = programme.sessions
         self._positions = {s.id: i for i, s in enumerate(self.sessions)}
         if index is None or index.size != len(self.sessions):
-            index = Index(
-                [session_fields(s) for s in self.sessions],
-                WEIGHTS,
-                body=BODY,
-                headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
-                glossary=programme.glossary,
-            )
+            with paused_gc():
+                index = Index(
+                    [session_fields(s) for s in self.sessions],
+                    WEIGHTS,
+                    body=BODY,
+                    headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
+                    glossary=programme.glossary,
+                )
         self.index = index
 
     def search(
