@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+# An option as the parser quotes it: '--limit' or '--limit' / '-n'.
+_OPT = r"(?P<a>'[^']*'(?: / '[^']*')*)"
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"No such option: (?P<a>\S+)", "option inconnue : {a}"),
     (r"No such command '(?P<a>.*)'\.?", "commande inconnue « {a} »"),
@@ -16,18 +18,18 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"Option '(?P<a>[^']*)' does not take a value\.", "l'option {a} ne prend pas de valeur"),
     (r"Got unexpected extra arguments? \((?P<a>.*)\)", "argument(s) en trop : {a}"),
     (
-        r"Invalid value for '(?P<a>[^']*)': '(?P<b>.*)' is not a valid integer(?: range)?\.",
+        rf"Invalid value for {_OPT}: '(?P<b>.*)' is not a valid integer(?: range)?\.",
         "valeur invalide pour {a} : « {b} » n'est pas un nombre entier",
     ),
     (
-        r"Invalid value for '(?P<a>[^']*)': (?P<b>.*) is not in the range (?P<c>.*)\.",
+        rf"Invalid value for {_OPT}: (?P<b>.*) is not in the range (?P<c>.*)\.",
         "valeur invalide pour {a} : {b} n'est pas dans l'intervalle {c}",
     ),
     (
-        r"Invalid value for '(?P<a>[^']*)': '(?P<b>.*)' is not one of (?P<c>.*)\.",
+        rf"Invalid value for {_OPT}: '(?P<b>.*)' is not one of (?P<c>.*)\.",
         "valeur invalide pour {a} : « {b} » (valeurs permises : {c})",
     ),
-    (r"Invalid value for '(?P<a>[^']*)': (?P<b>.*)", "valeur invalide pour {a} : {b}"),
+    (rf"Invalid value for {_OPT}: (?P<b>.*)", "valeur invalide pour {a} : {b}"),
 )
 _SUGGESTION = re.compile(r"\s*(?:\(Possible options: (?P<a>.*)\)|Did you mean (?P<b>.*)\?)\s*$")
 
@@ -42,6 +44,7 @@ def translate(message: str) -> str:
     for pattern, french in _PATTERNS:
         found = re.fullmatch(pattern, message.strip(), flags=re.DOTALL)
         if found:
-            text = french.format(**found.groupdict())
+            parts = {k: (v or "").replace("'", "") for k, v in found.groupdict().items()}
+            text = french.format(**parts)
             return text[0].upper() + text[1:] + "." + hint
     return f"Utilisation incorrecte : {message}{hint}"

@@ -1,0 +1,105 @@
+"""Hostile command lines: odd queries, control characters, unknown ids, bad values."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Run
+
+CONTROL = "\x1b[31m\x07\x1b]52;c;ZXZpbA==\x07\u202e"
+
+
+def assert_clean(result_stdout: str, result_stderr: str) -> None:
+    for text in (result_stdout, result_stderr):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "Traceback" not in result_stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["search", ""], 2, "Recherche vide : indiquez au moins un mot."),
+        (["search", "   ", "\t"], 2, "Recherche vide : indiquez au moins un mot."),
+        (["search", "x" * 100_000], 2, "Recherche trop longue (100000 caractères ; 500 au plus)."),
+        (["search", "le", "la", "les", "de"], 1, "Aucun résultat pour « le la les de »."),
+        (["search", "🎉"], 1, "Aucun résultat pour « 🎉 »."),
+        (
+            ["search", "mobilité", "--limit", "0"],
+            2,
+            "Erreur : Valeur invalide pour --limit / -n : 0 n'est pas dans l'intervalle x>=1.",
+        ),
+        (["show", ""], 2, "Identifiant vide : indiquez l'identifiant ou un bout du titre."),
+        (
+            ["show", "inexistant"],
+            1,
+            "Aucune session « inexistant ». Les identifiants sont affichés par « colloque list ».",
+        ),
+        (
+            ["list", "--day", ""],
+            2,
+            "Jour inconnu «  ». Jours du colloque : mardi 4 mars, mercredi 5 mars.",
+        ),
+        (
+            ["list", "--day", "2025-02-30"],
+            2,
+            "Jour inconnu « 2025-02-30 ». Jours du colloque : mardi 4 mars, mercredi 5 mars.",
+        ),
+        (
+            ["list", "--time", "25:00"],
+            2,
+            "Heure invalide « 25:00 ». Format attendu : HH:MM (par exemple 14:30).",
+        ),
+        (["now", "--at", "pas une date"], 2, "Moment invalide « pas une date »."),
+        (
+            ["now", "--at", "2025-13-45 10:00"],
+            2,
+            "Moment invalide « 2025-13-45 10:00 » : « 2025-13-45 » n'est pas un jour du colloque",
+        ),
+        (["agenda", "add", "inexistant"], 1, "Aucune session « inexistant »."),
+        (["agenda", "remove", "inexistant"], 1, "Pas dans votre agenda : « inexistant »."),
+        (
+            ["export", "--format", "pdf"],
+            2,
+            "Erreur : Valeur invalide pour --format / -f : « pdf » (valeurs permises : json, csv, ics, markdown, frab-xml, frab-json).",
+        ),
+        (
+            ["list", "--format", "yaml"],
+            2,
+            "Erreur : Valeur invalide pour --format / -f : « yaml » (valeurs permises : table, json, csv).",
+        ),
+    ],
+)
+def test_bad_command_lines(run: Run, args: list[str], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stderr.startswith(message), result.stderr
+    assert_clean(result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", CONTROL],
+        ["show", CONTROL],
+        ["list", "--day", CONTROL],
+        ["list", "--room", CONTROL],
+        ["list", "--theme", CONTROL],
+        ["now", "--at", CONTROL],
+        ["agenda", "add", CONTROL],
+        ["--programme", CONTROL, "list"],
+    ],
+)
+def test_control_characters_in_arguments_never_reach_the_terminal(
+    run: Run, args: list[str]
+) -> None:
+    result = run(*args)
+    assert result.exit_code in (1, 2)
+    assert result.stderr.strip()
+    assert_clean(result.stdout, result.stderr)
+
+
+def test_contradictory_agenda_export_options(run: Run) -> None:
+    result = run("export", "--agenda")
+    assert result.exit_code == 1
+    assert "agenda" in result.stderr.lower()
+    assert_clean(result.stdout, result.stderr)
