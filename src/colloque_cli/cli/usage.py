@@ -18,7 +18,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"Option '(?P<a>[^']*)' does not take a value\.", "l'option {a} ne prend pas de valeur"),
     (r"Got unexpected extra arguments? \((?P<a>.*)\)", "argument(s) en trop : {a}"),
     (
-        rf"Invalid value for {_OPT}: '(?P<b>.*)' is not a valid integer(?: range)?\.",
+        rf"Invalid value for {_OPT}: '?(?P<b>.*?)'? is not a valid int(?:eger)?(?: range)?\.",
         "valeur invalide pour {a} : « {b} » n'est pas un nombre entier",
     ),
     (
