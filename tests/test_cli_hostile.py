@@ -28,7 +28,11 @@ def assert_clean(result_stdout: str, result_stderr: str) -> None:
             2,
             "Erreur : Valeur invalide pour --limit / -n : 0 n'est pas dans l'intervalle x>=1.",
         ),
-        (["search", "x", "--limit", "abc"], 2, "Erreur : Valeur invalide pour --limit / -n : « abc » n'est pas un nombre entier."),
+        (
+            ["search", "x", "--limit", "abc"],
+            2,
+            "Erreur : Valeur invalide pour --limit / -n : « abc » n'est pas un nombre entier.",
+        ),
         (["show", ""], 2, "Identifiant vide : indiquez l'identifiant ou un bout du titre."),
         (
             ["show", "inexistant"],

@@ -101,3 +101,45 @@ def test_really_full_disk(tmp_path: Path) -> None:
         assert shown.stdout.rstrip().endswith("19 sessions")
     finally:
         subprocess.run(["umount", str(mount)], check=False)
+
+
+def _device(path: Path, minor: int) -> Path:
+    import os
+    import stat
+
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("mknod impossible ici (droits)")
+    return path
+
+
+def test_export_to_a_device_writes_to_it_and_never_replaces_it(run: Run, tmp_path: Path) -> None:
+    import stat
+
+    full = _device(tmp_path / "full", 7)  # like /dev/full
+    result = run("export", "-o", str(full))
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip() == f"Écriture impossible de « {full} » : plus de place sur le disque."
+    )
+    assert stat.S_ISCHR(full.stat().st_mode)
+    null = _device(tmp_path / "null", 3)  # like /dev/null
+    assert run("export", "-o", str(null)).exit_code == 0
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_export_through_a_symbolic_link_keeps_the_link(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "vrai.json"
+    link = tmp_path / "lien.json"
+    link.symlink_to(target)
+    assert run("export", "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 28
+
+
+def test_export_to_a_directory_is_refused(run: Run, tmp_path: Path) -> None:
+    result = run("export", "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Écriture impossible de « {tmp_path} » : c'est un dossier."
+    assert tmp_path.is_dir()

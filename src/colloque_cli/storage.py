@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -20,8 +21,23 @@ def _pause_at(step: str) -> None:
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, fsync and rename."""
+    """Write ``data`` to ``path`` through a temporary file, fsync and rename.
+
+    A symbolic link is kept: the file it points to is replaced. A device or a pipe
+    (``/dev/stdout``, ``/dev/full``) cannot be replaced by renaming: it is written to.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    shown = path
+    try:
+        mode = os.stat(path).st_mode  # through links: what a write would reach
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise StorageError(f"Écriture impossible de « {shown} » : c'est un dossier.")
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_in_place(path, payload, shown)
+        return
+    path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -53,9 +69,18 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.unlink(temporary)
         except OSError:
             pass
-        raise StorageError(f"Écriture impossible de « {path} » : {os_reason(error)}.") from None
+        raise StorageError(f"Écriture impossible de « {shown} » : {os_reason(error)}.") from None
     _pause_at("after-rename")
     _fsync_directory(directory)
+
+
+def _write_in_place(path: Path, payload: bytes, shown: Path) -> None:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+    except OSError as error:
+        raise StorageError(f"Écriture impossible de « {shown} » : {os_reason(error)}.") from None
 
 
 def _new_file_mode() -> int:
