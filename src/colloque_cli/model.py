@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 FRENCH_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 FRENCH_MONTHS = (
@@ -125,6 +128,8 @@ class Programme:
 
     @cached_property
     def tz(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo  # only commands that deal with instants need it
+
         return ZoneInfo(self.colloque.timezone)
 
     @cached_property
