@@ -49,6 +49,7 @@ def emit_sessions(
         output.write_records(_records(p, sessions), fmt)
 
 
+MAX_CELL_ITEMS = 8  # a table cell lists at most this many values
 MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
 
@@ -237,7 +238,15 @@ def grid(ctx: typer.Context, day: DayOption = None) -> None:
     sessions = chosen.apply(p.sessions)
     if not sessions:
         raise NotFoundError("Aucune session ce jour-là.")
-    if output.width() < render.COMPACT_WIDTH:  # no room for columns: one slot after another
+    slots = {s.slot.id for s in sessions}
+    width = output.width()
+    if width < render.COMPACT_WIDTH or not render.grid_fits(len(slots), width):
+        # no room for one column per slot: one slot after another
+        if width >= render.COMPACT_WIDTH:
+            output.info(
+                f"{len(slots)} créneaux : trop pour une grille sur {width} colonnes ; "
+                "affichage créneau par créneau (précisez --day ou élargissez le terminal)."
+            )
         output.show(*render.listing(p, sessions, compact=True))
         return
     output.show(render.grid_table(p, sessions, chosen.day))
@@ -335,7 +344,10 @@ def _emit_rows(
         for key in columns:
             value = row[key]
             if isinstance(value, list):
-                value = ", ".join(str(v) for v in value)
+                if len(value) > MAX_CELL_ITEMS:  # a festival day has hundreds of slots
+                    value = f"{len(value)}, de {value[0]} à {value[-1]}"
+                else:
+                    value = ", ".join(str(v) for v in value)
             cells.append(t("" if value is None else str(value)))
         table.add_row(*cells)
     output.show(table)

@@ -262,6 +262,15 @@ def short_title(title: str, limit: int = 60) -> str:
     return title.rstrip(" .:")
 
 
+GRID_ROOM_WIDTH = 18
+GRID_MIN_COLUMN = 14  # narrower, a short title no longer reads
+
+
+def grid_fits(slots: int, width: int) -> bool:
+    """Whether a grid of ``slots`` columns stays readable at ``width`` columns."""
+    return GRID_ROOM_WIDTH + slots * (GRID_MIN_COLUMN + 3) <= width
+
+
 def grid_table(programme: Programme, sessions: Sequence[Session], day: date | None) -> Table:
     slots = [s for s in programme.slots if day is None or s.date == day]
     table = Table(
