@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -145,6 +145,33 @@ class Programme:
         first = min(days).isoformat() if days else "sans-date"
         return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle compactly: sessions as columns, their shared parts stored once.
+
+        Unpickling thousands of frozen dataclasses one by one is slow (each goes through the
+        generic ``__setstate__``); columns of plain values, rebuilt by ``_restore``, are read
+        back several times faster (see the ``cache`` module).
+        """
+        shared: dict[Any, Any] = {}
+
+        def once(value: Any) -> Any:  # equal values become one object: pickled once
+            return shared.setdefault(value, value)
+
+        sessions = self.sessions
+        columns = (
+            tuple(s.id for s in sessions),
+            tuple(s.slot for s in sessions),
+            tuple(s.room for s in sessions),
+            tuple(s.title for s in sessions),
+            tuple(once(s.type) for s in sessions),
+            tuple(s.description for s in sessions),
+            tuple(once(s.themes) for s in sessions),
+            tuple(s.subtitle for s in sessions),
+            tuple(once(s.speakers) for s in sessions),
+        )
+        fields = (self.colloque, self.rooms, self.themes, self.glossary, self.slots, self.source)
+        return _restore, (fields, columns)
+
     def session(self, session_id: str) -> Session | None:
         return self._by_id.get(session_id)
 
@@ -167,3 +194,49 @@ class Programme:
             for acronym, expansion in self.glossary.items()
             if re.search(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text)
         ]
+
+
+_SESSION_FIELDS = ("id", "slot", "room", "title", "type", "description", "themes", "subtitle")
+
+
+def _restore(fields: tuple[Any, ...], columns: tuple[tuple[Any, ...], ...]) -> Programme:
+    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``.
+
+    Each session's slots are filled through their descriptors (what the frozen dataclass's
+    own ``__init__`` does, minus its per-field overhead).
+    """
+    new = object.__new__
+    slots = Session.__dict__
+    set_id, set_slot, set_room, set_title, set_type, set_description, set_themes, set_subtitle = (
+        slots[name].__set__ for name in _SESSION_FIELDS
+    )
+    set_speakers = slots["speakers"].__set__
+    sessions = []
+    append = sessions.append
+    for id_, slot, room, title, type_, description, themes, subtitle, speakers in zip(
+        *columns, strict=True
+    ):
+        session = new(Session)
+        set_id(session, id_)
+        set_slot(session, slot)
+        set_room(session, room)
+        set_title(session, title)
+        set_type(session, type_)
+        set_description(session, description)
+        set_themes(session, themes)
+        set_subtitle(session, subtitle)
+        set_speakers(session, speakers)
+        append(session)
+    colloque, rooms, themes, glossary, slot_list, source = fields
+    programme = new(Programme)
+    programme.__dict__.update(
+        colloque=colloque,
+        rooms=rooms,
+        themes=themes,
+        glossary=glossary,
+        slots=slot_list,
+        sessions=tuple(sessions),
+        source=source,
+        _by_id=dict(zip(columns[0], sessions, strict=True)),
+    )
+    return programme
