@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from . import __version__
 from .gcpause import paused_gc
 from .model import Programme
-from .source import decode, read_bytes, resolve_programme_path
+from .source import read_bytes, resolve_programme_path
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -192,7 +192,7 @@ def open_programme(
 
     from .loader import parse_programme
 
-    programme = parse_programme(decode(raw, source), source)
+    programme = parse_programme(raw, source)  # decoded there: see its docstring
     if cache is not None:
         cache.put("programme", programme)
     return programme, cache

@@ -85,8 +85,22 @@ def check_file(
     return [], _build(validated, source)
 
 
-def parse_programme(text: str, source: str = "<programme>") -> Programme:
-    """Validate the text of a programme file and build the domain objects."""
+def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme:
+    """Validate the text of a programme file and build the domain objects.
+
+    Given the file's bytes (UTF-8), a regular file is parsed without ever holding its
+    whole text as a ``str`` (twice its size in memory with any non-Latin-1 character);
+    otherwise they are decoded as ``source.decode`` does, with its errors.
+    """
+    if isinstance(text, bytes):
+        if _is_utf8(text) and not _ANCHOR_BYTES.search(text):
+            with paused_gc():
+                validated = _check_regular(text, source)
+                if validated is not None:
+                    return _build(validated, source)
+        from .source import decode
+
+        text = decode(text, source)
     problems, validated = check_text(text, source)
     if problems:
         raise ProgrammeError(problems)
@@ -102,6 +116,14 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
 
 def _check_text(text: str, source: str) -> tuple[list[Problem], Any]:
+    if not _may_have_anchors(text):
+        validated = _check_regular(text, source)
+        if validated is not None:
+            return [], validated
+    return _check_fully(text, source)
+
+
+def _check_fully(text: str, source: str) -> tuple[list[Problem], Any]:
     """Every problem of a programme file's text, and its validated form when there is none.
 
     Problems of every kind are reported together, ordered by position: duplicate keys,
@@ -170,10 +192,183 @@ def _check_text(text: str, source: str) -> tuple[list[Problem], Any]:
     return problems, None
 
 
+# --- the fast path for regular, valid files ------------------------------------------------
+
+
+class _Irregular(Exception):
+    """Something the fast path leaves to the full check (which reports it, located)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+# The first characters of the plain scalars an implicit resolver may claim (see above).
+_RESOLVABLE = frozenset("tTfF-+0123456789.~nN<")
+_MAX_DEPTH = 64
+
+
+def _check_regular(text: str | bytes, source: str) -> Any | None:
+    """The validated file, or None when it is anything but plain, valid YAML.
+
+    A file without anchors, aliases, explicit tags, merge keys or duplicate keys, whose data
+    validates and passes the cross-checks, is read straight from the parser's events: no node
+    tree (several times the size of the data) is composed. Anything else, including every
+    error, returns None and is left to ``_check_fully``, which reports it as it always has.
+    """
+    loader = ProgrammeLoader(text)
+    try:
+        data = _data_from_events(loader)
+    except Exception:  # whatever it is, the full check will say it properly
+        return None
+    finally:
+        loader.dispose()
+        del loader  # and the parser's copy of the text with it
+    from pydantic import ValidationError
+
+    from .schema import ProgrammeFile
+
+    try:
+        validated = _validate_in_chunks(ProgrammeFile, data)
+    except ValidationError:
+        return None
+    del data
+    sections = {
+        name: list(enumerate(getattr(validated, name)))
+        for name in ("rooms", "themes", "slots", "sessions")
+    }
+    for _problem in _cross_check(sections, None, source):
+        return None
+    return validated
+
+
+_CHUNK = 2_000
+
+
+def _validate_in_chunks(model: Any, data: dict[Any, Any]) -> Any:
+    """``model.model_validate(data)``, for valid data, without two copies of every session.
+
+    pydantic copies the strings it validates: validating the sessions a chunk at a time and
+    dropping each chunk's dicts at once keeps one copy of most of the text alive, not two.
+    Only the fast path uses it: errors are reported by validating the whole file as usual.
+    """
+    sessions = data.get("sessions")
+    if not isinstance(sessions, list) or len(sessions) <= _CHUNK:
+        return model.model_validate(data)
+    data["sessions"] = []
+    head = model.model_validate(data)
+    adapter = _sessions_adapter()
+    validated: list[Any] = []
+    for start in range(0, len(sessions), _CHUNK):
+        chunk = sessions[start : start + _CHUNK]
+        sessions[start : start + _CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
+        validated.extend(adapter.validate_python(chunk))
+    return head.model_copy(update={"sessions": validated})
+
+
+@functools.cache
+def _sessions_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from .schema import SessionFile
+
+    return TypeAdapter(list[SessionFile])
+
+
+def _data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
+    """The document's top-level mapping, built event by event (``_Irregular`` if unusual)."""
+    from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
+
+    get = loader.get_event
+    resolve = loader.resolve
+    scalar_node = yaml.ScalarNode
+    keys: dict[str, str] = {}  # one string per distinct key, not one per occurrence
+    if not isinstance(get(), StreamStartEvent) or not isinstance(get(), DocumentStartEvent):
+        raise _Irregular
+    event = get()
+    if type(event) is not MappingStartEvent or event.anchor is not None or event.tag is not None:
+        raise _Irregular
+    root: dict[Any, Any] = {}
+    current: Any = root
+    key: Any = _Irregular  # the mapping's pending key; _Irregular when a key comes next
+    stack: list[tuple[Any, Any]] = []
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None:
+                raise _Irregular
+            value = event.value
+            tag = event.tag
+            if tag is not None and tag != "!":
+                raise _Irregular
+            if event.implicit[0] and (value == "" or value[0] in _RESOLVABLE):
+                tag = resolve(scalar_node, value, event.implicit)
+                if tag != _STR_TAG:
+                    if tag.endswith(":null"):
+                        value = None
+                    elif tag.endswith((":bool", ":int", ":float")):
+                        node = scalar_node(tag, value, event.start_mark, event.end_mark)
+                        value = loader.construct_object(node)
+                    else:  # a merge key
+                        raise _Irregular
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _Irregular
+            if key is _Irregular and type(current) is dict or len(stack) >= _MAX_DEPTH:
+                raise _Irregular  # a complex key, or absurdly deep
+            stack.append((current, key))
+            current = {} if kind is MappingStartEvent else []
+            key = _Irregular
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                break
+            value = current
+            current, key = stack.pop()
+        else:  # an alias
+            raise _Irregular
+        if type(current) is list:
+            current.append(value)
+        elif key is _Irregular:
+            if value in current:
+                raise _Irregular  # a duplicate key: located by the full check
+            key = keys.setdefault(value, value) if type(value) is str else value
+        else:
+            current[key] = value
+            key = _Irregular
+    if not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
+        raise _Irregular
+    return root
+
+
 # --- YAML-level checks ---------------------------------------------------------------------
 
 
 _ANCHOR = re.compile(r"&[^\s\[\]{},]")
+_ANCHOR_BYTES = re.compile(rb"&[^\s\[\]{},]")  # ASCII spaces only: finds more, never fewer
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether the bytes are valid UTF-8 (decoded a piece at a time: no full copy)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _may_have_anchors(text: str) -> bool:
@@ -435,7 +630,7 @@ def _field_adapter(model: Any, name: str) -> Any:
 
 
 def _cross_check(
-    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node, source: str
+    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node | None, source: str
 ) -> Iterable[Problem]:
     """Duplicate ids, unknown references, end before start, overlaps in one room.
 
@@ -444,6 +639,8 @@ def _cross_check(
     """
 
     def at(loc: tuple[Any, ...], message: str) -> Problem:
+        if root is None:  # the fast path only asks whether there is a problem
+            return Problem(source, message, path=_path(loc))
         node = _locate(root, loc)
         return Problem(
             source,
