@@ -11,6 +11,7 @@ when it cannot be read or written, commands work without it.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from collections.abc import Callable
@@ -82,7 +83,7 @@ def _secret(directory: Path) -> bytes:
     return path.read_bytes()  # another process may have won the race: use its key
 
 
-def _mac(secret: bytes, header: bytes, payload: bytes) -> bytes:
+def _mac(secret: bytes, header: bytes, payload: bytes | memoryview) -> bytes:
     """A keyed BLAKE2b of header and payload, or HMAC-SHA-256 for a large payload (32 bytes)."""
     if len(payload) >= LARGE:
         import hmac
@@ -147,11 +148,16 @@ class ProgrammeCache:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             secret = _secret(self.directory)
             header = self._header(kind)
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            mac = _mac(secret, header, payload)
+            # pickled straight after the header: no second copy of a large payload
+            blob = io.BytesIO()
+            blob.write(MAGIC + header + bytes(32))
+            start = blob.tell()
+            pickle.dump(value, blob, protocol=pickle.HIGHEST_PROTOCOL)
+            view = blob.getbuffer()
+            view[start - 32 : start] = _mac(secret, header, view[start:])
             from .storage import atomic_write
 
-            atomic_write(self._file(kind), MAGIC + header + mac + payload)
+            atomic_write(self._file(kind), view)  # type: ignore[arg-type]
         except Exception:  # the cache is an optimisation: never fail a command for it
             return
 

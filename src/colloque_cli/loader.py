@@ -92,20 +92,24 @@ def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme
     whole text as a ``str`` (twice its size in memory with any non-Latin-1 character);
     otherwise they are decoded as ``source.decode`` does, with its errors.
     """
-    if isinstance(text, bytes):
-        if _is_utf8(text) and not _ANCHOR_BYTES.search(text):
-            with paused_gc():
-                validated = _check_regular(text, source)
+    with paused_gc():
+        tried = False  # whether the fast path already failed: then only the full check
+        if isinstance(text, bytes):
+            if _is_utf8(text) and not _ANCHOR_BYTES.search(text):
+                validated = _check_regular(text, source, light=True)
                 if validated is not None:
                     return _build(validated, source)
-        from .source import decode
+                tried = True
+            from .source import decode
 
-        text = decode(text, source)
-    problems, validated = check_text(text, source)
-    if problems:
-        raise ProgrammeError(problems)
-    assert validated is not None
-    with paused_gc():
+            text = decode(text, source)
+        if tried:
+            problems, validated = _check_fully(text, source)
+        else:
+            problems, validated = _check_text(text, source, light=True)
+        if problems:
+            raise ProgrammeError(problems)
+        assert validated is not None
         return _build(validated, source)
 
 
@@ -115,9 +119,9 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
         return _check_text(text, source)
 
 
-def _check_text(text: str, source: str) -> tuple[list[Problem], Any]:
+def _check_text(text: str, source: str, *, light: bool = False) -> tuple[list[Problem], Any]:
     if not _may_have_anchors(text):
-        validated = _check_regular(text, source)
+        validated = _check_regular(text, source, light=light)
         if validated is not None:
             return [], validated
     return _check_fully(text, source)
@@ -205,7 +209,7 @@ _RESOLVABLE = frozenset("tTfF-+0123456789.~nN<")
 _MAX_DEPTH = 64
 
 
-def _check_regular(text: str | bytes, source: str) -> Any | None:
+def _check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any | None:
     """The validated file, or None when it is anything but plain, valid YAML.
 
     A file without anchors, aliases, explicit tags, merge keys or duplicate keys, whose data
@@ -226,7 +230,7 @@ def _check_regular(text: str | bytes, source: str) -> Any | None:
     from .schema import ProgrammeFile
 
     try:
-        validated = _validate_in_chunks(ProgrammeFile, data)
+        validated = _validate_in_chunks(ProgrammeFile, data, light=light)
     except ValidationError:
         return None
     del data
@@ -242,12 +246,14 @@ def _check_regular(text: str | bytes, source: str) -> Any | None:
 _CHUNK = 2_000
 
 
-def _validate_in_chunks(model: Any, data: dict[Any, Any]) -> Any:
+def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False) -> Any:
     """``model.model_validate(data)``, for valid data, without two copies of every session.
 
     pydantic copies the strings it validates: validating the sessions a chunk at a time and
     dropping each chunk's dicts at once keeps one copy of most of the text alive, not two.
     Only the fast path uses it: errors are reported by validating the whole file as usual.
+    ``light`` keeps each validated session as a ``SessionRow`` (a named tuple of the same
+    fields, a tenth of a model's size) for callers that only build domain objects from them.
     """
     sessions = data.get("sessions")
     if not isinstance(sessions, list) or len(sessions) <= _CHUNK:
@@ -255,12 +261,26 @@ def _validate_in_chunks(model: Any, data: dict[Any, Any]) -> Any:
     data["sessions"] = []
     head = model.model_validate(data)
     adapter = _sessions_adapter()
+    row = _session_row()
     validated: list[Any] = []
     for start in range(0, len(sessions), _CHUNK):
         chunk = sessions[start : start + _CHUNK]
         sessions[start : start + _CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
-        validated.extend(adapter.validate_python(chunk))
+        models = adapter.validate_python(chunk)
+        if light:
+            validated.extend(row(**m.__dict__) for m in models)
+        else:
+            validated.extend(models)
     return head.model_copy(update={"sessions": validated})
+
+
+@functools.cache
+def _session_row() -> Any:
+    from collections import namedtuple
+
+    from .schema import SessionFile
+
+    return namedtuple("SessionRow", list(SessionFile.model_fields))  # noqa: PYI024
 
 
 @functools.cache
