@@ -196,46 +196,67 @@ class Programme:
         ]
 
 
-_SESSION_FIELDS = ("id", "slot", "room", "title", "type", "description", "themes", "subtitle")
+_SESSION_FIELDS = (
+    "id",
+    "slot",
+    "room",
+    "title",
+    "type",
+    "description",
+    "themes",
+    "subtitle",
+    "speakers",
+)
+
+
+class _SessionTwin:
+    """A ``Session`` under construction: same slots, but writable (see ``_restore``).
+
+    Assigning to a frozen dataclass's slots goes through ``object.__setattr__`` once per
+    field; a twin with the same slot layout is filled by plain attribute stores, then
+    becomes a ``Session`` by changing its class (allowed between identical layouts).
+    """
+
+    __slots__ = Session.__slots__
+
+    def __init__(  # the order of _SESSION_FIELDS
+        self,
+        id: str,  # noqa: A002 (the field's name)
+        slot: Slot,
+        room: Room | None,
+        title: str,
+        type: str,  # noqa: A002
+        description: str,
+        themes: tuple[Theme, ...],
+        subtitle: str | None,
+        speakers: tuple[str, ...],
+    ) -> None:
+        self.id = id
+        self.slot = slot
+        self.room = room
+        self.title = title
+        self.type = type
+        self.description = description
+        self.themes = themes
+        self.subtitle = subtitle
+        self.speakers = speakers
+        self.__class__ = Session  # type: ignore[assignment]
 
 
 def _restore(fields: tuple[Any, ...], columns: tuple[tuple[Any, ...], ...]) -> Programme:
-    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``.
+    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``."""
+    from itertools import starmap
 
-    Each session's slots are filled through their descriptors (what the frozen dataclass's
-    own ``__init__`` does, minus its per-field overhead).
-    """
-    new = object.__new__
-    slots = Session.__dict__
-    set_id, set_slot, set_room, set_title, set_type, set_description, set_themes, set_subtitle = (
-        slots[name].__set__ for name in _SESSION_FIELDS
-    )
-    set_speakers = slots["speakers"].__set__
-    sessions = []
-    append = sessions.append
-    for id_, slot, room, title, type_, description, themes, subtitle, speakers in zip(
-        *columns, strict=True
-    ):
-        session = new(Session)
-        set_id(session, id_)
-        set_slot(session, slot)
-        set_room(session, room)
-        set_title(session, title)
-        set_type(session, type_)
-        set_description(session, description)
-        set_themes(session, themes)
-        set_subtitle(session, subtitle)
-        set_speakers(session, speakers)
-        append(session)
+    sessions = tuple(starmap(_SessionTwin, zip(*columns, strict=True)))
     colloque, rooms, themes, glossary, slot_list, source = fields
-    programme = new(Programme)
+    programme = object.__new__(Programme)
     programme.__dict__.update(
         colloque=colloque,
         rooms=rooms,
         themes=themes,
         glossary=glossary,
         slots=slot_list,
-        sessions=tuple(sessions),
+        sessions=sessions,
         source=source,
         _by_id=dict(zip(columns[0], sessions, strict=True)),
     )
