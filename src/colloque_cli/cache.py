@@ -132,7 +132,7 @@ class ProgrammeCache:
         start = len(MAGIC) + len(header)
         if not blob.startswith(MAGIC + header) or len(blob) < start + 32:
             return None
-        mac, payload = blob[start : start + 32], blob[start + 32 :]
+        mac, payload = blob[start : start + 32], memoryview(blob)[start + 32 :]  # no copy
         # a keyed BLAKE2b is a MAC; a timing-safe comparison is moot for a local file
         if mac != _mac(secret, header, payload):
             return None
