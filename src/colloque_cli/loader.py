@@ -18,6 +18,7 @@ from .source import (  # noqa: F401  (re-exported: the loader is their usual hom
     ENV_PROGRAMME,
     MAX_BYTES,
     default_programme_path,
+    read_bytes,
     read_text,
     resolve_programme_path,
 )
@@ -66,7 +67,7 @@ for _tag, _pattern, _first in (
 def load_programme(path: str | os.PathLike[str] | None = None) -> Programme:
     """Load and validate a programme file; raise ``ProgrammeError`` listing every problem."""
     resolved = resolve_programme_path(path)
-    return parse_programme(read_text(resolved), str(resolved))
+    return parse_programme(read_bytes(resolved), str(resolved))  # decoded there
 
 
 def check_file(
