@@ -63,6 +63,36 @@ for _tag, _pattern, _first in (
         f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
     )
 
+_DECIMAL = re.compile(r"^[-+]?[0-9]+$")
+
+
+def _scalar_constructor(tag: str) -> Any:
+    """PyYAML's constructor for ``tag``, with YAML 1.2 decimals and located failures.
+
+    PyYAML reads ``012`` as octal and fails on ``09`` with a bare ``ValueError``; an
+    explicit ``!!bool peut-être`` fails with a ``KeyError``. Here ``09`` is nine, and a
+    value its tag cannot take is a located YAML error, not an internal one.
+    """
+    base = yaml.constructor.SafeConstructor.yaml_constructors[tag]
+
+    def construct(loader: ProgrammeLoader, node: yaml.ScalarNode) -> Any:
+        if tag.endswith(":int") and isinstance(node.value, str) and _DECIMAL.match(node.value):
+            return int(node.value, 10)
+        try:
+            return base(loader, node)
+        except (ValueError, KeyError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid value for its tag {tag}", node.start_mark
+            ) from None
+
+    return construct
+
+
+for _tag in ("int", "float", "bool"):
+    ProgrammeLoader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}", _scalar_constructor(f"tag:yaml.org,2002:{_tag}")
+    )
+
 
 def load_programme(path: str | os.PathLike[str] | None = None) -> Programme:
     """Load and validate a programme file; raise ``ProgrammeError`` listing every problem."""
@@ -458,6 +488,10 @@ _YAML_MESSAGES = (
     ),
     ("expected a single document", "un seul document YAML attendu (retirez les « --- » en trop)"),
     ("found unacceptable character", "caractère interdit en YAML"),
+    (
+        "invalid value for its tag",
+        "valeur impossible pour son étiquette YAML (!!int, !!float, !!bool)",
+    ),
     ("while scanning a quoted scalar", "guillemet non fermé"),
 )
 
