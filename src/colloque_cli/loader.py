@@ -13,7 +13,7 @@ import yaml
 
 from .errors import Problem, ProgrammeError
 from .gcpause import paused_gc
-from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
+from .model import Colloque, Programme, Room, Slot, Theme, _SessionTwin, hhmm
 from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
     ENV_PROGRAMME,
     MAX_BYTES,
@@ -793,21 +793,32 @@ def _build(data: Any, source: str) -> Programme:
     def slot_key(slot: Slot) -> tuple[Any, ...]:
         return (slot.date, slot.start, slot.end_date or slot.date, slot.end, order[slot.id])
 
+    theme_sets: dict[tuple[str, ...], tuple[Theme, ...]] = {}  # one tuple per combination
+
+    def themes_of(ids: Iterable[str]) -> tuple[Theme, ...]:
+        key = tuple(ids)
+        found = theme_sets.get(key)
+        if found is None:
+            found = theme_sets[key] = tuple(themes[t] for t in dict.fromkeys(key))
+        return found
+
+    # _SessionTwin(...) is Session(...) without the frozen dataclass's per-field overhead
     sessions = [
-        Session(
-            id=s.id,
-            slot=slots[s.slot],
-            room=rooms[s.room] if s.room else None,
-            title=s.title,
-            subtitle=s.subtitle or None,
-            type=s.type,
-            description=s.description,
-            themes=tuple(themes[t] for t in dict.fromkeys(s.themes)),
-            speakers=tuple(s.speakers),
+        _SessionTwin(
+            s.id,
+            slots[s.slot],
+            rooms[s.room] if s.room else None,
+            s.title,
+            s.type,
+            s.description,
+            themes_of(s.themes),
+            s.subtitle or None,
+            tuple(s.speakers),
         )
         for s in data.sessions
     ]
-    sessions.sort(key=lambda s: slot_key(s.slot))  # stable: file order within a slot
+    slot_keys = {slot_id: slot_key(slot) for slot_id, slot in slots.items()}
+    sessions.sort(key=lambda s: slot_keys[s.slot.id])  # stable: file order within a slot
     c = data.colloque
     return Programme(
         colloque=Colloque(
