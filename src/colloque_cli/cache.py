@@ -17,12 +17,13 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, TypeVar
 
 from . import __version__
 from .gcpause import paused_gc
 from .model import Programme
-from .source import read_bytes, resolve_programme_path
+from .source import MAX_BYTES, read_bytes, resolve_programme_path
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -179,11 +180,19 @@ def open_programme(
     """Load a programme, from the cache when it is still valid; also return the cache."""
     resolved = resolve_programme_path(path)
     source = str(resolved)
-    raw = read_bytes(resolved)
     cache = None
     if use_cache and enabled():
         from .paths import cache_dir
 
+        directory = cache_dir() / "programmes"
+        key = file_key(resolved)  # hashed as read: a cache hit never holds the file's bytes
+        if key is not None:
+            cache = ProgrammeCache(directory, key)
+            programme = cache.get("programme")
+            if isinstance(programme, Programme) and programme.source == source:
+                return programme, cache
+    raw = read_bytes(resolved)  # every reason it cannot be read is reported here
+    if use_cache and enabled():
         stat = resolved.stat()
         key = Key(
             path=str(resolved.absolute()),
@@ -191,10 +200,8 @@ def open_programme(
             mtime_ns=stat.st_mtime_ns,
             digest=content_digest(raw),
         )
-        cache = ProgrammeCache(cache_dir() / "programmes", key)
-        programme = cache.get("programme")
-        if isinstance(programme, Programme) and programme.source == source:
-            return programme, cache
+        if cache is None or cache.key != key:  # the entry must describe the bytes parsed
+            cache = ProgrammeCache(directory, key)
 
     from .loader import parse_programme
 
@@ -202,3 +209,44 @@ def open_programme(
     if cache is not None:
         cache.put("programme", programme)
     return programme, cache
+
+
+def file_key(path: Path) -> Key | None:
+    """The key of a regular file, its content hashed a piece at a time as it is read.
+
+    Equal to the key ``open_programme`` makes from the file's bytes. None for anything but a
+    regular file of at most ``MAX_BYTES`` that stays the same size while it is read (and
+    for any error): the caller then reads the file as usual, and reports what is wrong.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO never blocks
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb", buffering=0, closefd=True) as handle:
+            info = os.fstat(fd)
+            if not S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None
+            if info.st_size >= LARGE:
+                import hashlib
+
+                name, hasher = "sha256", hashlib.sha256()
+            else:
+                name, hasher = "blake2b", blake2b(digest_size=32)
+            buffer = memoryview(bytearray(1 << 20))
+            total = 0
+            while count := handle.readinto(buffer):
+                hasher.update(buffer[:count])
+                total += count
+                if total > info.st_size:
+                    return None
+    except OSError:
+        return None
+    if total != info.st_size:
+        return None
+    return Key(
+        path=str(path.absolute()),
+        size=info.st_size,
+        mtime_ns=info.st_mtime_ns,
+        digest=f"{name}:{hasher.hexdigest()}",
+    )
