@@ -3,9 +3,10 @@
 Reading and validating YAML is the slow part of every command; a programme that has not
 changed is read back from a pickle instead. A cache entry is trusted only if everything
 matches: the file (path, size, mtime and a hash of its content), this program's version and
-the source of the classes it pickles, and a MAC (keyed BLAKE2b) made with a secret key that
-never leaves the user's cache directory. Anything else (stale, truncated, corrupt, written by
-another version or copied from elsewhere) is ignored and rebuilt. The cache is an optimisation only:
+the source of the classes it pickles, and a MAC (keyed BLAKE2b, or HMAC-SHA-256 for payloads
+of 1 MiB or more) made with a secret key that never leaves the user's cache directory.
+Anything else (stale, truncated, corrupt, written by another version or copied from
+elsewhere) is ignored and rebuilt. The cache is an optimisation only:
 when it cannot be read or written, commands work without it.
 """
 
@@ -134,7 +135,7 @@ class ProgrammeCache:
         if not blob.startswith(MAGIC + header) or len(blob) < start + 32:
             return None
         mac, payload = blob[start : start + 32], memoryview(blob)[start + 32 :]  # no copy
-        # a keyed BLAKE2b is a MAC; a timing-safe comparison is moot for a local file
+        # a timing-safe comparison is moot for a local file
         if mac != _mac(secret, header, payload):
             return None
         try:
