@@ -152,3 +152,55 @@ def test_search_index_is_cached_too(
     second = run("--programme", str(programme_file), "search", "mobilité", "--format", "json")
     assert second.exit_code == 0, second.stderr
     assert second.stdout == first.stdout
+
+
+def key_from_bytes(path: Path) -> cache_module.Key:
+    """The key as open_programme makes it from the bytes it parses."""
+    stat = path.stat()
+    return cache_module.Key(
+        path=str(path.absolute()),
+        size=stat.st_size,
+        mtime_ns=stat.st_mtime_ns,
+        digest=cache_module.content_digest(path.read_bytes()),
+    )
+
+
+@pytest.mark.parametrize("copies", [1, 60])  # 30 KB (BLAKE2b) and 1.8 MB (SHA-256)
+def test_key_hashed_while_reading_equals_the_key_of_the_bytes(tmp_path: Path, copies: int) -> None:
+    path = tmp_path / "programme.yaml"
+    text = PROGRAMME.read_text(encoding="utf-8")
+    path.write_text(text + ("#" + "x" * 29_999 + "\n") * (copies - 1), encoding="utf-8")
+    assert (path.stat().st_size >= cache_module.LARGE) == (copies > 1)
+    key = cache_module.file_key(path)
+    assert key == key_from_bytes(path)
+    assert key is not None
+    assert key.digest.startswith("sha256:" if copies > 1 else "blake2b:")
+
+
+def test_a_large_programme_is_served_from_the_cache(
+    tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "programme.yaml"
+    text = PROGRAMME.read_text(encoding="utf-8")
+    path.write_text(text + ("#" + "x" * 29_999 + "\n") * 40, encoding="utf-8")
+    first, _ = open_programme(path)
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("the YAML was parsed again")
+
+    monkeypatch.setattr("colloque_cli.loader.parse_programme", no_parsing)
+    second, _ = open_programme(path)
+    assert second == first
+    assert len(second.sessions) == 28
+
+
+def test_no_key_for_what_is_not_a_regular_file_of_reasonable_size(tmp_path: Path) -> None:
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    assert cache_module.file_key(fifo) is None  # and does not wait for a writer
+    assert cache_module.file_key(tmp_path) is None
+    assert cache_module.file_key(tmp_path / "absent.yaml") is None
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(cache_module.MAX_BYTES + 1)
+    assert cache_module.file_key(big) is None

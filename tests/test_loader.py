@@ -183,3 +183,21 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
     assert len(load_programme(path).sessions) == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("09", "texte attendu, trouvé un nombre (9)"),  # YAML 1.2 decimal, not bad octal
+        ("012", "texte attendu, trouvé un nombre (12)"),
+        ("!!int zz", "valeur impossible pour son étiquette YAML (!!int, !!float, !!bool)"),
+        ("!!bool peut-être", "valeur impossible pour son étiquette YAML (!!int, !!float, !!bool)"),
+        ("!!float abc", "valeur impossible pour son étiquette YAML (!!int, !!float, !!bool)"),
+    ],
+)
+def test_numbers_and_typed_scalars_are_reported_not_crashed_on(value: str, message: str) -> None:
+    text = MINIMAL.replace("title: Test", f"title: {value}", 1)
+    assert text != MINIMAL
+    (problem,) = problems(text)
+    assert problem.startswith("p.yaml:")
+    assert problem.endswith(message)

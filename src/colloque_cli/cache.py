@@ -3,25 +3,28 @@
 Reading and validating YAML is the slow part of every command; a programme that has not
 changed is read back from a pickle instead. A cache entry is trusted only if everything
 matches: the file (path, size, mtime and a hash of its content), this program's version and
-the source of the classes it pickles, and a MAC (keyed BLAKE2b) made with a secret key that
-never leaves the user's cache directory. Anything else (stale, truncated, corrupt, written by
-another version or copied from elsewhere) is ignored and rebuilt. The cache is an optimisation only:
+the source of the classes it pickles, and a MAC (keyed BLAKE2b, or HMAC-SHA-256 for payloads
+of 1 MiB or more) made with a secret key that never leaves the user's cache directory.
+Anything else (stale, truncated, corrupt, written by another version or copied from
+elsewhere) is ignored and rebuilt. The cache is an optimisation only:
 when it cannot be read or written, commands work without it.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, TypeVar
 
 from . import __version__
 from .gcpause import paused_gc
 from .model import Programme
-from .source import decode, read_bytes, resolve_programme_path
+from .source import MAX_BYTES, read_bytes, resolve_programme_path
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -29,6 +32,9 @@ except ImportError:  # pragma: no cover - other Python implementations
     from hashlib import blake2b
 
 T = TypeVar("T")
+# Above this size, SHA-256 from OpenSSL (about twice as fast as BLAKE2b on large inputs here)
+# is worth the few milliseconds that importing hashlib costs; below it, BLAKE2b needs no import.
+LARGE = 1 << 20
 MAGIC = b"colloque-cache\n"
 NO_CACHE_ENV = "COLLOQUE_NO_CACHE"
 # modules whose classes end up in the pickles: a change to their source invalidates the cache
@@ -79,10 +85,26 @@ def _secret(directory: Path) -> bytes:
     return path.read_bytes()  # another process may have won the race: use its key
 
 
-def _mac(secret: bytes, header: bytes, payload: bytes) -> bytes:
+def _mac(secret: bytes, header: bytes, payload: bytes | memoryview) -> bytes:
+    """A keyed BLAKE2b of header and payload, or HMAC-SHA-256 for a large payload (32 bytes)."""
+    if len(payload) >= LARGE:
+        import hmac
+
+        signer = hmac.new(secret, header, "sha256")
+        signer.update(payload)
+        return signer.digest()
     mac = blake2b(header, key=secret, digest_size=32)
     mac.update(payload)
     return mac.digest()
+
+
+def content_digest(raw: bytes) -> str:
+    """A hash of a file's content (its algorithm named, so that the two never mix)."""
+    if len(raw) >= LARGE:
+        import hashlib
+
+        return "sha256:" + hashlib.sha256(raw).hexdigest()
+    return "blake2b:" + blake2b(raw, digest_size=32).hexdigest()
 
 
 class ProgrammeCache:
@@ -112,8 +134,8 @@ class ProgrammeCache:
         start = len(MAGIC) + len(header)
         if not blob.startswith(MAGIC + header) or len(blob) < start + 32:
             return None
-        mac, payload = blob[start : start + 32], blob[start + 32 :]
-        # a keyed BLAKE2b is a MAC; a timing-safe comparison is moot for a local file
+        mac, payload = blob[start : start + 32], memoryview(blob)[start + 32 :]  # no copy
+        # a timing-safe comparison is moot for a local file
         if mac != _mac(secret, header, payload):
             return None
         try:
@@ -128,11 +150,16 @@ class ProgrammeCache:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             secret = _secret(self.directory)
             header = self._header(kind)
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            mac = _mac(secret, header, payload)
+            # pickled straight after the header: no second copy of a large payload
+            blob = io.BytesIO()
+            blob.write(MAGIC + header + bytes(32))
+            start = blob.tell()
+            pickle.dump(value, blob, protocol=pickle.HIGHEST_PROTOCOL)
+            view = blob.getbuffer()
+            view[start - 32 : start] = _mac(secret, header, view[start:])
             from .storage import atomic_write
 
-            atomic_write(self._file(kind), MAGIC + header + mac + payload)
+            atomic_write(self._file(kind), view)  # type: ignore[arg-type]
         except Exception:  # the cache is an optimisation: never fail a command for it
             return
 
@@ -154,26 +181,73 @@ def open_programme(
     """Load a programme, from the cache when it is still valid; also return the cache."""
     resolved = resolve_programme_path(path)
     source = str(resolved)
-    raw = read_bytes(resolved)
     cache = None
     if use_cache and enabled():
         from .paths import cache_dir
 
+        directory = cache_dir() / "programmes"
+        key = file_key(resolved)  # hashed as read: a cache hit never holds the file's bytes
+        if key is not None:
+            cache = ProgrammeCache(directory, key)
+            programme = cache.get("programme")
+            if isinstance(programme, Programme) and programme.source == source:
+                return programme, cache
+    raw = read_bytes(resolved)  # every reason it cannot be read is reported here
+    if use_cache and enabled():
         stat = resolved.stat()
         key = Key(
             path=str(resolved.absolute()),
             size=stat.st_size,
             mtime_ns=stat.st_mtime_ns,
-            digest=blake2b(raw, digest_size=32).hexdigest(),
+            digest=content_digest(raw),
         )
-        cache = ProgrammeCache(cache_dir() / "programmes", key)
-        programme = cache.get("programme")
-        if isinstance(programme, Programme) and programme.source == source:
-            return programme, cache
+        if cache is None or cache.key != key:  # the entry must describe the bytes parsed
+            cache = ProgrammeCache(directory, key)
 
     from .loader import parse_programme
 
-    programme = parse_programme(decode(raw, source), source)
+    programme = parse_programme(raw, source)  # decoded there: see its docstring
     if cache is not None:
         cache.put("programme", programme)
     return programme, cache
+
+
+def file_key(path: Path) -> Key | None:
+    """The key of a regular file, its content hashed a piece at a time as it is read.
+
+    Equal to the key ``open_programme`` makes from the file's bytes. None for anything but a
+    regular file of at most ``MAX_BYTES`` that stays the same size while it is read (and
+    for any error): the caller then reads the file as usual, and reports what is wrong.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO never blocks
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb", buffering=0, closefd=True) as handle:
+            info = os.fstat(fd)
+            if not S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                return None
+            if info.st_size >= LARGE:
+                import hashlib
+
+                name, hasher = "sha256", hashlib.sha256()
+            else:
+                name, hasher = "blake2b", blake2b(digest_size=32)
+            buffer = memoryview(bytearray(1 << 20))
+            total = 0
+            while count := handle.readinto(buffer):
+                hasher.update(buffer[:count])
+                total += count
+                if total > info.st_size:
+                    return None
+    except OSError:
+        return None
+    if total != info.st_size:
+        return None
+    return Key(
+        path=str(path.absolute()),
+        size=info.st_size,
+        mtime_ns=info.st_mtime_ns,
+        digest=f"{name}:{hasher.hexdigest()}",
+    )

@@ -13,11 +13,12 @@ import yaml
 
 from .errors import Problem, ProgrammeError
 from .gcpause import paused_gc
-from .model import Colloque, Programme, Room, Session, Slot, Theme, hhmm
+from .model import Colloque, Programme, Room, Slot, Theme, _SessionTwin, hhmm
 from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
     ENV_PROGRAMME,
     MAX_BYTES,
     default_programme_path,
+    read_bytes,
     read_text,
     resolve_programme_path,
 )
@@ -62,11 +63,41 @@ for _tag, _pattern, _first in (
         f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
     )
 
+_DECIMAL = re.compile(r"^[-+]?[0-9]+$")
+
+
+def _scalar_constructor(tag: str) -> Any:
+    """PyYAML's constructor for ``tag``, with YAML 1.2 decimals and located failures.
+
+    PyYAML reads ``012`` as octal and fails on ``09`` with a bare ``ValueError``; an
+    explicit ``!!bool peut-être`` fails with a ``KeyError``. Here ``09`` is nine, and a
+    value its tag cannot take is a located YAML error, not an internal one.
+    """
+    base = yaml.constructor.SafeConstructor.yaml_constructors[tag]
+
+    def construct(loader: ProgrammeLoader, node: yaml.ScalarNode) -> Any:
+        if tag.endswith(":int") and isinstance(node.value, str) and _DECIMAL.match(node.value):
+            return int(node.value, 10)
+        try:
+            return base(loader, node)
+        except (ValueError, KeyError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid value for its tag {tag}", node.start_mark
+            ) from None
+
+    return construct
+
+
+for _tag in ("int", "float", "bool"):
+    ProgrammeLoader.add_constructor(
+        f"tag:yaml.org,2002:{_tag}", _scalar_constructor(f"tag:yaml.org,2002:{_tag}")
+    )
+
 
 def load_programme(path: str | os.PathLike[str] | None = None) -> Programme:
     """Load and validate a programme file; raise ``ProgrammeError`` listing every problem."""
     resolved = resolve_programme_path(path)
-    return parse_programme(read_text(resolved), str(resolved))
+    return parse_programme(read_bytes(resolved), str(resolved))  # decoded there
 
 
 def check_file(
@@ -85,13 +116,31 @@ def check_file(
     return [], _build(validated, source)
 
 
-def parse_programme(text: str, source: str = "<programme>") -> Programme:
-    """Validate the text of a programme file and build the domain objects."""
-    problems, validated = check_text(text, source)
-    if problems:
-        raise ProgrammeError(problems)
-    assert validated is not None
+def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme:
+    """Validate the text of a programme file and build the domain objects.
+
+    Given the file's bytes (UTF-8), a regular file is parsed without ever holding its
+    whole text as a ``str`` (twice its size in memory with any non-Latin-1 character);
+    otherwise they are decoded as ``source.decode`` does, with its errors.
+    """
     with paused_gc():
+        tried = False  # whether the fast path already failed: then only the full check
+        if isinstance(text, bytes):
+            if _is_utf8(text) and not _ANCHOR_BYTES.search(text):
+                validated = _check_regular(text, source, light=True)
+                if validated is not None:
+                    return _build(validated, source)
+                tried = True
+            from .source import decode
+
+            text = decode(text, source)
+        if tried:
+            problems, validated = _check_fully(text, source)
+        else:
+            problems, validated = _check_text(text, source, light=True)
+        if problems:
+            raise ProgrammeError(problems)
+        assert validated is not None
         return _build(validated, source)
 
 
@@ -101,7 +150,15 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
         return _check_text(text, source)
 
 
-def _check_text(text: str, source: str) -> tuple[list[Problem], Any]:
+def _check_text(text: str, source: str, *, light: bool = False) -> tuple[list[Problem], Any]:
+    if not _may_have_anchors(text):
+        validated = _check_regular(text, source, light=light)
+        if validated is not None:
+            return [], validated
+    return _check_fully(text, source)
+
+
+def _check_fully(text: str, source: str) -> tuple[list[Problem], Any]:
     """Every problem of a programme file's text, and its validated form when there is none.
 
     Problems of every kind are reported together, ordered by position: duplicate keys,
@@ -170,10 +227,199 @@ def _check_text(text: str, source: str) -> tuple[list[Problem], Any]:
     return problems, None
 
 
+# --- the fast path for regular, valid files ------------------------------------------------
+
+
+class _Irregular(Exception):
+    """Something the fast path leaves to the full check (which reports it, located)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+# The first characters of the plain scalars an implicit resolver may claim (see above).
+_RESOLVABLE = frozenset("tTfF-+0123456789.~nN<")
+_MAX_DEPTH = 64
+
+
+def _check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any | None:
+    """The validated file, or None when it is anything but plain, valid YAML.
+
+    A file without anchors, aliases, explicit tags, merge keys or duplicate keys, whose data
+    validates and passes the cross-checks, is read straight from the parser's events: no node
+    tree (several times the size of the data) is composed. Anything else, including every
+    error, returns None and is left to ``_check_fully``, which reports it as it always has.
+    """
+    loader = ProgrammeLoader(text)
+    try:
+        data = _data_from_events(loader)
+    except Exception:  # whatever it is, the full check will say it properly
+        return None
+    finally:
+        loader.dispose()
+        del loader  # and the parser's copy of the text with it
+    from pydantic import ValidationError
+
+    from .schema import ProgrammeFile
+
+    try:
+        validated = _validate_in_chunks(ProgrammeFile, data, light=light)
+    except ValidationError:
+        return None
+    del data
+    sections = {
+        name: list(enumerate(getattr(validated, name)))
+        for name in ("rooms", "themes", "slots", "sessions")
+    }
+    for _problem in _cross_check(sections, None, source):
+        return None
+    return validated
+
+
+_CHUNK = 2_000
+
+
+def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False) -> Any:
+    """``model.model_validate(data)``, for valid data, without two copies of every session.
+
+    pydantic copies the strings it validates: validating the sessions a chunk at a time and
+    dropping each chunk's dicts at once keeps one copy of most of the text alive, not two.
+    Only the fast path uses it: errors are reported by validating the whole file as usual.
+    ``light`` keeps each validated session as a ``SessionRow`` (a named tuple of the same
+    fields, a tenth of a model's size) for callers that only build domain objects from them.
+    """
+    sessions = data.get("sessions")
+    if not isinstance(sessions, list) or len(sessions) <= _CHUNK:
+        return model.model_validate(data)
+    data["sessions"] = []
+    head = model.model_validate(data)
+    adapter = _sessions_adapter()
+    row = _session_row()
+    validated: list[Any] = []
+    for start in range(0, len(sessions), _CHUNK):
+        chunk = sessions[start : start + _CHUNK]
+        sessions[start : start + _CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
+        models = adapter.validate_python(chunk)
+        if light:
+            validated.extend(row(**m.__dict__) for m in models)
+        else:
+            validated.extend(models)
+    return head.model_copy(update={"sessions": validated})
+
+
+@functools.cache
+def _session_row() -> Any:
+    from collections import namedtuple
+
+    from .schema import SessionFile
+
+    return namedtuple("SessionRow", list(SessionFile.model_fields))  # noqa: PYI024
+
+
+@functools.cache
+def _sessions_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from .schema import SessionFile
+
+    return TypeAdapter(list[SessionFile])
+
+
+def _data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
+    """The document's top-level mapping, built event by event (``_Irregular`` if unusual)."""
+    from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
+
+    get = loader.get_event
+    resolve = loader.resolve
+    scalar_node = yaml.ScalarNode
+    keys: dict[str, str] = {}  # one string per distinct key, not one per occurrence
+    if not isinstance(get(), StreamStartEvent) or not isinstance(get(), DocumentStartEvent):
+        raise _Irregular
+    event = get()
+    if type(event) is not MappingStartEvent or event.anchor is not None or event.tag is not None:
+        raise _Irregular
+    root: dict[Any, Any] = {}
+    current: Any = root
+    key: Any = _Irregular  # the mapping's pending key; _Irregular when a key comes next
+    stack: list[tuple[Any, Any]] = []
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None:
+                raise _Irregular
+            value = event.value
+            tag = event.tag
+            if tag is not None and tag != "!":
+                raise _Irregular
+            if event.implicit[0] and (value == "" or value[0] in _RESOLVABLE):
+                tag = resolve(scalar_node, value, event.implicit)
+                if tag != _STR_TAG:
+                    if tag.endswith(":null"):
+                        value = None
+                    elif tag.endswith((":bool", ":int", ":float")):
+                        node = scalar_node(tag, value, event.start_mark, event.end_mark)
+                        value = loader.construct_object(node)
+                    else:  # a merge key
+                        raise _Irregular
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _Irregular
+            if key is _Irregular and type(current) is dict or len(stack) >= _MAX_DEPTH:
+                raise _Irregular  # a complex key, or absurdly deep
+            stack.append((current, key))
+            current = {} if kind is MappingStartEvent else []
+            key = _Irregular
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                break
+            value = current
+            current, key = stack.pop()
+        else:  # an alias
+            raise _Irregular
+        if type(current) is list:
+            current.append(value)
+        elif key is _Irregular:
+            if value in current:
+                raise _Irregular  # a duplicate key: located by the full check
+            key = keys.setdefault(value, value) if type(value) is str else value
+        else:
+            current[key] = value
+            key = _Irregular
+    if not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
+        raise _Irregular
+    return root
+
+
 # --- YAML-level checks ---------------------------------------------------------------------
 
 
 _ANCHOR = re.compile(r"&[^\s\[\]{},]")
+_ANCHOR_BYTES = re.compile(rb"&[^\s\[\]{},]")  # ASCII spaces only: finds more, never fewer
+
+
+def _is_utf8(raw: bytes) -> bool:
+    """Whether the bytes are valid UTF-8 (decoded a piece at a time: no full copy)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    try:
+        for start in range(0, len(raw), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _may_have_anchors(text: str) -> bool:
@@ -242,6 +488,10 @@ _YAML_MESSAGES = (
     ),
     ("expected a single document", "un seul document YAML attendu (retirez les « --- » en trop)"),
     ("found unacceptable character", "caractère interdit en YAML"),
+    (
+        "invalid value for its tag",
+        "valeur impossible pour son étiquette YAML (!!int, !!float, !!bool)",
+    ),
     ("while scanning a quoted scalar", "guillemet non fermé"),
 )
 
@@ -435,7 +685,7 @@ def _field_adapter(model: Any, name: str) -> Any:
 
 
 def _cross_check(
-    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node, source: str
+    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node | None, source: str
 ) -> Iterable[Problem]:
     """Duplicate ids, unknown references, end before start, overlaps in one room.
 
@@ -444,6 +694,8 @@ def _cross_check(
     """
 
     def at(loc: tuple[Any, ...], message: str) -> Problem:
+        if root is None:  # the fast path only asks whether there is a problem
+            return Problem(source, message, path=_path(loc))
         node = _locate(root, loc)
         return Problem(
             source,
@@ -541,21 +793,32 @@ def _build(data: Any, source: str) -> Programme:
     def slot_key(slot: Slot) -> tuple[Any, ...]:
         return (slot.date, slot.start, slot.end_date or slot.date, slot.end, order[slot.id])
 
+    theme_sets: dict[tuple[str, ...], tuple[Theme, ...]] = {}  # one tuple per combination
+
+    def themes_of(ids: Iterable[str]) -> tuple[Theme, ...]:
+        key = tuple(ids)
+        found = theme_sets.get(key)
+        if found is None:
+            found = theme_sets[key] = tuple(themes[t] for t in dict.fromkeys(key))
+        return found
+
+    # _SessionTwin(...) is Session(...) without the frozen dataclass's per-field overhead
     sessions = [
-        Session(
-            id=s.id,
-            slot=slots[s.slot],
-            room=rooms[s.room] if s.room else None,
-            title=s.title,
-            subtitle=s.subtitle or None,
-            type=s.type,
-            description=s.description,
-            themes=tuple(themes[t] for t in dict.fromkeys(s.themes)),
-            speakers=tuple(s.speakers),
+        _SessionTwin(
+            s.id,
+            slots[s.slot],
+            rooms[s.room] if s.room else None,
+            s.title,
+            s.type,
+            s.description,
+            themes_of(s.themes),
+            s.subtitle or None,
+            tuple(s.speakers),
         )
         for s in data.sessions
     ]
-    sessions.sort(key=lambda s: slot_key(s.slot))  # stable: file order within a slot
+    slot_keys = {slot_id: slot_key(slot) for slot_id, slot in slots.items()}
+    sessions.sort(key=lambda s: slot_keys[s.slot.id])  # stable: file order within a slot
     c = data.colloque
     return Programme(
         colloque=Colloque(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -145,6 +145,33 @@ class Programme:
         first = min(days).isoformat() if days else "sans-date"
         return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle compactly: sessions as columns, their shared parts stored once.
+
+        Unpickling thousands of frozen dataclasses one by one is slow (each goes through the
+        generic ``__setstate__``); columns of plain values, rebuilt by ``_restore``, are read
+        back several times faster (see the ``cache`` module).
+        """
+        shared: dict[Any, Any] = {}
+
+        def once(value: Any) -> Any:  # equal values become one object: pickled once
+            return shared.setdefault(value, value)
+
+        sessions = self.sessions
+        columns = (
+            tuple(s.id for s in sessions),
+            tuple(s.slot for s in sessions),
+            tuple(s.room for s in sessions),
+            tuple(s.title for s in sessions),
+            tuple(once(s.type) for s in sessions),
+            tuple(s.description for s in sessions),
+            tuple(once(s.themes) for s in sessions),
+            tuple(s.subtitle for s in sessions),
+            tuple(once(s.speakers) for s in sessions),
+        )
+        fields = (self.colloque, self.rooms, self.themes, self.glossary, self.slots, self.source)
+        return _restore, (fields, columns)
+
     def session(self, session_id: str) -> Session | None:
         return self._by_id.get(session_id)
 
@@ -167,3 +194,70 @@ class Programme:
             for acronym, expansion in self.glossary.items()
             if re.search(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text)
         ]
+
+
+_SESSION_FIELDS = (
+    "id",
+    "slot",
+    "room",
+    "title",
+    "type",
+    "description",
+    "themes",
+    "subtitle",
+    "speakers",
+)
+
+
+class _SessionTwin:
+    """A ``Session`` under construction: same slots, but writable (see ``_restore``).
+
+    Assigning to a frozen dataclass's slots goes through ``object.__setattr__`` once per
+    field; a twin with the same slot layout is filled by plain attribute stores, then
+    becomes a ``Session`` by changing its class (allowed between identical layouts).
+    """
+
+    __slots__ = Session.__slots__
+
+    def __init__(  # the order of _SESSION_FIELDS
+        self,
+        id: str,  # noqa: A002 (the field's name)
+        slot: Slot,
+        room: Room | None,
+        title: str,
+        type: str,  # noqa: A002
+        description: str,
+        themes: tuple[Theme, ...],
+        subtitle: str | None,
+        speakers: tuple[str, ...],
+    ) -> None:
+        self.id = id
+        self.slot = slot
+        self.room = room
+        self.title = title
+        self.type = type
+        self.description = description
+        self.themes = themes
+        self.subtitle = subtitle
+        self.speakers = speakers
+        self.__class__ = Session  # type: ignore[assignment]
+
+
+def _restore(fields: tuple[Any, ...], columns: tuple[tuple[Any, ...], ...]) -> Programme:
+    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``."""
+    from itertools import starmap
+
+    sessions = tuple(starmap(_SessionTwin, zip(*columns, strict=True)))
+    colloque, rooms, themes, glossary, slot_list, source = fields
+    programme = object.__new__(Programme)
+    programme.__dict__.update(
+        colloque=colloque,
+        rooms=rooms,
+        themes=themes,
+        glossary=glossary,
+        slots=slot_list,
+        sessions=sessions,
+        source=source,
+        _by_id=dict(zip(columns[0], sessions, strict=True)),
+    )
+    return programme
