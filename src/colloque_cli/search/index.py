@@ -11,8 +11,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from math import sqrt
+from typing import NamedTuple
 
 from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
 
@@ -46,9 +46,8 @@ def max_typos(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """How one document matched a query, and where it ranks."""
+class Match(NamedTuple):
+    """How one document matched a query, and where it ranks (a tuple: quick to make)."""
 
     doc: int
     score: int  # 0–100, never higher than the score of a match ranked above it
