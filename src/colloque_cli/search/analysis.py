@@ -31,6 +31,8 @@ _SUBWORD = re.compile(r"[^\W_]+")
 _HYPHENS = frozenset("-\u2010\u2011")
 # In folded text (where U+2011 has become U+2010): a word, or hyphenated words.
 _INDEX_RUN = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?(?![^\W_])|[^\W_]+(?:[-\u2010][^\W_]+)*")
+# What a run holding a full stop (a dotted acronym) needs: a letter, a dot, a letter.
+_DOTTED = re.compile(r"[^\W\d_]\.[^\W\d_]")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -154,6 +156,12 @@ class Glossary:
         return bool(self.expansions)
 
 
+class _FoldMemo(dict[str, str]):
+    def __missing__(self, chunk: str) -> str:
+        folded = self[chunk] = fold(chunk)
+        return folded
+
+
 class Analyser:
     """Turns text into tokens; keeps memos of folded and stemmed words while indexing."""
 
@@ -163,6 +171,7 @@ class Analyser:
         self._stems: dict[str, str] = {}
         self._checked: set[str] = set()  # words known to start a glossary match, or not
         self._triggers: set[str] = set()
+        self._chunks = _FoldMemo()  # folded whitespace-separated chunks, while indexing
 
     def stem(self, word: str) -> str:
         found = self._stems.get(word)
@@ -173,9 +182,11 @@ class Analyser:
     def index_tokens(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """What indexing needs, fast: the meaningful words in order, the joined forms of
         hyphenated compounds, and the glossary synonyms (no spans)."""
-        folded = fold(text)
+        # Folding works character by character, and white space stays white space: a
+        # text folds as its chunks between white space do, and they repeat a lot.
+        folded = " ".join(map(self._chunks.__getitem__, text.split()))
         runs = _INDEX_RUN.findall(folded)
-        if "." in folded:
+        if "." in folded and _DOTTED.search(folded):  # a sentence's full stop is no acronym
             runs = [run.replace(".", "") for run in runs]
         compounds: list[str] = []
         if "-" in folded or "\u2010" in folded:

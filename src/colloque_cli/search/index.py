@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from math import sqrt
 from typing import NamedTuple
 
+from ..gcpause import paused_gc
 from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
 
 # How a programme word matches a query word, best first: the same word; the same light
@@ -102,6 +103,7 @@ class Index:
         self._offsets: array[int] = array("I", [0])
         self._build(documents)
         self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
+        self._scores: dict[tuple[int, float, int], int] = {}
         order = sorted(range(len(self.vocabulary)), key=self.vocabulary.__getitem__)
         self._sorted = [self.vocabulary[i] for i in order]
         self._sorted_ids = order
@@ -121,39 +123,37 @@ class Index:
     # --- building ------------------------------------------------------------------------
 
     def _build(self, documents: Sequence[Sequence[str | None]]) -> None:
-        from collections import Counter
-
         analyser = Analyser(self.glossary)
         ids, docs, infos = self.ids, self._docs, self._infos
         flat, offsets = self._flat, self._offsets
         fields = len(self.weights)
         body = self.body
+        # Short field texts often repeat (rooms, types, themes): each distinct one is
+        # analysed once per field, into its positions and its posting bits.
+        seen: list[dict[str, tuple[list[int], list[tuple[int, int]]]]] = [{} for _ in range(fields)]
+        append_flat, append_offset = flat.extend, offsets.append
         for doc, texts in enumerate(documents):
             local: dict[int, int] = {}
             for field in range(fields):
                 text = texts[field]
                 if text:
-                    words, compounds, synonyms = analyser.index_tokens(text)
-                    words += compounds
-                    for word in set(words).union(synonyms).difference(ids):
-                        ids[word] = len(ids)
-                    literal = list(map(ids.__getitem__, words))
-                    extra = list(map(ids.__getitem__, synonyms))
-                    # Positions: the words in order, then the extra forms (compounds and
-                    # synonyms) together, so that « jeux olympiques » stand side by side.
-                    flat.extend(literal)
-                    flat.extend(extra)
-                    bit = 1 << field
-                    if field == body:
-                        for tid, count in Counter(literal).items():
-                            local[tid] = local.get(tid, 0) | bit | min(count, 3) << _COUNT
+                    if field == body:  # long and seldom repeated: not kept
+                        known = self._analyse(analyser, text, True, 1 << field)
                     else:
-                        for tid in set(literal):
-                            local[tid] = local.get(tid, 0) | bit
-                    bit <<= _SYNONYMS
-                    for tid in set(extra):
-                        local[tid] = local.get(tid, 0) | bit
-                offsets.append(len(flat))
+                        known = seen[field].get(text)
+                        if known is None:
+                            known = seen[field][text] = self._analyse(
+                                analyser, text, False, 1 << field
+                            )
+                    positions, bits = known
+                    append_flat(positions)
+                    if local:
+                        get = local.get
+                        for tid, bit in bits:
+                            local[tid] = get(tid, 0) | bit
+                    else:
+                        local = dict(bits)
+                append_offset(len(flat))
             while len(docs) < len(ids):
                 docs.append(array("I"))
                 infos.append(array("H"))
@@ -161,6 +161,32 @@ class Index:
                 docs[tid].append(doc)
                 infos[tid].append(info)
         self.vocabulary.extend(ids)
+
+    def _analyse(
+        self, analyser: Analyser, text: str, is_body: bool, bit: int
+    ) -> tuple[list[int], list[tuple[int, int]]]:
+        """A field text's word ids in order (then its extra forms: compounds and synonyms
+        together, so that « jeux olympiques » stand side by side), and the posting bits of
+        each distinct word."""
+        from collections import Counter
+
+        ids = self.ids
+        words, compounds, synonyms = analyser.index_tokens(text)
+        words += compounds
+        for word in set(words).union(synonyms).difference(ids):
+            ids[word] = len(ids)
+        literal = list(map(ids.__getitem__, words))
+        extra = list(map(ids.__getitem__, synonyms))
+        bits: dict[int, int] = {}
+        if is_body:
+            for tid, count in Counter(literal).items():
+                bits[tid] = bit | min(count, 3) << _COUNT
+        else:
+            bits = dict.fromkeys(literal, bit)
+        synonym_bit = bit << _SYNONYMS
+        for tid in extra:
+            bits[tid] = bits.get(tid, 0) | synonym_bit
+        return literal + extra, list(bits.items())
 
     def _best_weight(self, mask: int) -> int:
         return max((w for f, w in enumerate(self.weights) if mask >> f & 1), default=0)
@@ -297,6 +323,18 @@ class Index:
         When some documents match strongly (outside the body, or dwelling on the words),
         documents that only mention the words in passing are left out.
         """
+        # A common word finds thousands of documents: tens of thousands of small objects,
+        # none in a cycle; collector passes over a large programme would cost more.
+        with paused_gc():
+            return self._search(query, within, fields, limit)
+
+    def _search(
+        self,
+        query: str,
+        within: Collection[int] | None,
+        fields: int | None,
+        limit: int | None,
+    ) -> tuple[list[Match], int]:
         words = list(dict.fromkeys(query_words(query)))[:MAX_QUERY_WORDS]
         if not words:
             return [], 0
@@ -341,38 +379,42 @@ class Index:
                 kind = flagged & _KIND
                 fields = where[flagged & ~_KIND]
                 synonym_kind = min(kind, STEM)
-                for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
-                    if candidates is not None and doc not in candidates:
+                # Postings hold few distinct infos: each is worked out once.
+                rows: dict[int, tuple[int, int, int] | None] = {}
+                for doc, info in self._postings(tid, candidates):
+                    row = rows.get(info, False)
+                    if row is False:
+                        row = rows[info] = _row(info, fields, kind, synonym_kind, body_bit, best)
+                    if row is None:
                         continue
-                    masked = info & fields
-                    if not masked:
-                        continue
-                    literal = masked & _FIELD_BITS
-                    synonym = masked >> _SYNONYMS & _FIELD_BITS
-                    code = max(
-                        best[literal] * 16 + kind if literal else 0,
-                        best[synonym] * 16 + synonym_kind if synonym else 0,
-                    )
-                    count = info >> _COUNT if masked & body_bit else 0
                     entry = found.get(doc)
                     if entry is None:
-                        found[doc] = (
-                            [code, literal | synonym, count, tid]
-                            if track
-                            else [
-                                code,
-                                literal | synonym,
-                                count,
-                            ]
-                        )
+                        found[doc] = [*row, tid] if track else list(row)
                     else:
+                        code, mask, count = row
                         if code > entry[0]:
                             entry[0] = code
-                        entry[1] |= literal | synonym
+                        entry[1] |= mask
                         entry[2] += count
                         if track:
                             entry.append(tid)
         return found
+
+    def _postings(self, tid: int, candidates: set[int] | None) -> Iterable[tuple[int, int]]:
+        """(document, info) pairs of ``tid``, among ``candidates`` when given."""
+        docs, infos = self._docs[tid], self._infos[tid]
+        if candidates is None:
+            return zip(docs, infos, strict=True)
+        if len(candidates) * 8 < len(docs):
+            # Few candidates, a long list: look each one up (the list is in order).
+            pairs = []
+            end = len(docs)
+            for doc in candidates:
+                at = bisect_left(docs, doc)
+                if at < end and docs[at] == doc:
+                    pairs.append((doc, infos[at]))
+            return pairs
+        return [(doc, info) for doc, info in zip(docs, infos, strict=True) if doc in candidates]
 
     def _evaluate_phrase(
         self,
@@ -481,6 +523,13 @@ class Index:
 
         The kind and proximity terms are too small to outweigh one step of field weight.
         """
+        key = (coarse, closeness, count)
+        score = self._scores.get(key)
+        if score is None:
+            score = self._scores[key] = self._compute_score(coarse, closeness, count)
+        return score
+
+    def _compute_score(self, coarse: int, closeness: float, count: int) -> int:
         top = max(self.weights)
         weight_sum, kind_sum = coarse >> 8, coarse & 255
         kind_factor = 0.6 / (top * count)
@@ -504,24 +553,25 @@ class Index:
         fields = len(self.weights)
         flat, offsets = self._flat, self._offsets
         count = len(entries)
+        concepts_of: dict[int, tuple[int, ...]] = {}
+        for number, entry in enumerate(entries):
+            for tid in entry[3:]:
+                numbers = concepts_of.get(tid, ())
+                if number not in numbers:
+                    concepts_of[tid] = (*numbers, number)
         best = 0.0
         shortest = 0
         for field in range(fields):
             if not common >> field & 1:
                 continue
             start, stop = offsets[doc * fields + field], offsets[doc * fields + field + 1]
-            hits: list[tuple[int, int]] = []
-            for number, entry in enumerate(entries):
-                for tid in set(entry[3:]):
-                    position = start
-                    while True:
-                        try:
-                            position = flat.index(tid, position, stop)
-                        except ValueError:
-                            break
-                        hits.append((position, number))
-                        position += 1
-            hits.sort()
+            # (position, concept) pairs in order: one pass over the field's words.
+            hits = [
+                (position, number)
+                for position, tid in enumerate(flat[start:stop], start)
+                if tid in concepts_of
+                for number in concepts_of[tid]
+            ]
             span, in_order = _window(hits, count)
             if not span:
                 continue
@@ -530,6 +580,24 @@ class Index:
             best = max(best, closeness)
             shortest = min(shortest, span) if shortest else span
         return best, shortest
+
+
+def _row(
+    info: int, fields: int, kind: int, synonym_kind: int, body_bit: int, best: list[int]
+) -> tuple[int, int, int] | None:
+    """What a posting's ``info`` says for one expanded word: (best (weight, kind) code,
+    field mask, body count), or None when it matched in no field searched."""
+    masked = info & fields
+    if not masked:
+        return None
+    literal = masked & _FIELD_BITS
+    synonym = masked >> _SYNONYMS & _FIELD_BITS
+    code = max(
+        best[literal] * 16 + kind if literal else 0,
+        best[synonym] * 16 + synonym_kind if synonym else 0,
+    )
+    count = info >> _COUNT if masked & body_bit else 0
+    return code, literal | synonym, count
 
 
 def _complete(expansion: dict[int, int]) -> bool:

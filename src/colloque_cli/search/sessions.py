@@ -183,13 +183,12 @@ class SearchIndex:
         maker = _HitMaker(Analyser(self.index.glossary))
         sessions = self.sessions
         names = _FIELD_NAMES
-        return Results(
-            [
+        with paused_gc():
+            hits = [
                 Hit(sessions[m.doc], m.score, names[m.fields], KINDS[m.kind], m, maker)
                 for m in matches
-            ],
-            total,
-        )
+            ]
+        return Results(hits, total)
 
     def suggest(self, query: str) -> str | None:
         """``query`` with each word the programme lacks replaced by a close programme word,
