@@ -39,6 +39,7 @@ MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in
 _SYNONYMS = 7
 _COUNT = 14
 _FIELD_BITS = (1 << MAX_FIELDS) - 1
+_LAST_DOC = (1 << 32) - 1  # document numbers fit in 32 bits (array "I")
 MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
 
 
@@ -468,31 +469,27 @@ class Index:
         number of fields matched, then document order; passing mentions cut."""
         count = len(concepts)
         body_weight = self.weights[self.body] if self.body is not None else -1
-        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
+        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
         if count == 1:
-            for doc, entry in per_concept[0].items():
-                if doc in docs:
-                    code, mask, body_count = entry[0], entry[1], entry[2]
-                    strong = code >> 4 != body_weight or body_count >= 2
-                    rows.append((((code >> 4) << 8) + (code & 15), mask, doc, strong, (1.0, 0)))
-        else:
-            for doc in docs:
-                entries = [found[doc] for found in per_concept]
-                weight_sum = kind_sum = mask = 0
-                salient = True
-                for entry in entries:
-                    weight_sum += entry[0] >> 4
-                    kind_sum += entry[0] & 15
-                    mask |= entry[1]
-                    if entry[0] >> 4 == body_weight and entry[2] < 2:
-                        salient = False
-                proximity = None
-                strong = salient
-                if not salient:
-                    # Weak words, but perhaps all together (at most one word apart).
-                    proximity = self._proximity(doc, entries)
-                    strong = 0 < proximity[1] <= count + 1
-                rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
+            return self._rank_one(per_concept[0], docs, limit, body_weight, words)
+        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
+        for doc in docs:
+            entries = [found[doc] for found in per_concept]
+            weight_sum = kind_sum = mask = 0
+            salient = True
+            for entry in entries:
+                weight_sum += entry[0] >> 4
+                kind_sum += entry[0] & 15
+                mask |= entry[1]
+                if entry[0] >> 4 == body_weight and entry[2] < 2:
+                    salient = False
+            proximity = None
+            strong = salient
+            if not salient:
+                # Weak words, but perhaps all together (at most one word apart).
+                proximity = self._proximity(doc, entries)
+                strong = 0 < proximity[1] <= count + 1
+            rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
         if any(row[3] for row in rows):
             rows = [row for row in rows if row[3]]
         total = len(rows)
@@ -509,13 +506,43 @@ class Index:
                 proximity = self._proximity(doc, [found[doc] for found in per_concept])
             keyed.append(((coarse, proximity[0], mask.bit_count(), -doc), mask, doc, strong))
         keyed.sort(key=lambda row: row[0], reverse=True)
-        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
         matches = []
         for (coarse, closeness, _, _), mask, doc, strong in keyed[:limit]:
             entries = [found[doc] for found in per_concept]
             score = self._score(coarse, closeness, count)
             kind = min(entry[0] & 15 for entry in entries)
             matches.append(Match(doc, score, mask, kind, strong, words))
+        return matches, total
+
+    def _rank_one(
+        self,
+        found: dict[int, list[int]],
+        docs: Collection[int],
+        limit: int | None,
+        body_weight: int,
+        words: frozenset[str],
+    ) -> tuple[list[Match], int]:
+        """``_rank`` for a query of one concept: no proximity to measure, so each document's
+        place is one integer (coarse code, fields matched, document order)."""
+        strong_keys: list[int] = []
+        weak_keys: list[int] = []
+        for doc in docs:
+            code, mask, body_count = found[doc][:3]
+            key = ((code >> 4) << 8 | (code & 15)) << 35 | mask.bit_count() << 32 | _LAST_DOC - doc
+            if code >> 4 != body_weight or body_count >= 2:
+                strong_keys.append(key)
+            else:
+                weak_keys.append(key)
+        keys = strong_keys or weak_keys
+        strong = bool(strong_keys)
+        total = len(keys)
+        keys.sort(reverse=True)
+        matches = []
+        score = self._score
+        for key in keys[:limit]:
+            doc = _LAST_DOC - (key & _LAST_DOC)
+            code, mask = found[doc][:2]
+            matches.append(Match(doc, score(key >> 35, 1.0, 1), mask, code & 15, strong, words))
         return matches, total
 
     def _score(self, coarse: int, closeness: float, count: int) -> int:
