@@ -33,6 +33,7 @@ _HYPHENS = frozenset("-\u2010\u2011")
 _INDEX_RUN = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?(?![^\W_])|[^\W_]+(?:[-\u2010][^\W_]+)*")
 # What a run holding a full stop (a dotted acronym) needs: a letter, a dot, a letter.
 _DOTTED = re.compile(r"[^\W\d_]\.[^\W\d_]")
+_PLAIN_RUN = re.compile(r"[^\W_]+(?:[-\u2010][^\W_]+)*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -156,6 +157,16 @@ class Glossary:
         return bool(self.expansions)
 
 
+def _dotted(folded: str) -> bool:
+    """Whether ``folded`` holds a letter, a dot, a letter (looked for at its few dots)."""
+    at = folded.find(".", 1)
+    while at != -1:
+        if _DOTTED.match(folded, at - 1):
+            return True
+        at = folded.find(".", at + 1)
+    return False
+
+
 class _FoldMemo(dict[str, str]):
     def __missing__(self, chunk: str) -> str:
         folded = self[chunk] = fold(chunk)
@@ -185,9 +196,10 @@ class Analyser:
         # Folding works character by character, and white space stays white space: a
         # text folds as its chunks between white space do, and they repeat a lot.
         folded = " ".join(map(self._chunks.__getitem__, text.split()))
-        runs = _INDEX_RUN.findall(folded)
-        if "." in folded and _DOTTED.search(folded):  # a sentence's full stop is no acronym
-            runs = [run.replace(".", "") for run in runs]
+        if "." in folded and _dotted(folded):
+            runs = [run.replace(".", "") for run in _INDEX_RUN.findall(folded)]
+        else:  # no dotted acronym: the simpler pattern finds the same runs, faster
+            runs = _PLAIN_RUN.findall(folded)
         compounds: list[str] = []
         if "-" in folded or "\u2010" in folded:
             found: list[str] = []

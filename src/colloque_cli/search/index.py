@@ -11,6 +11,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import cached_property
+from itertools import accumulate, chain
 from math import sqrt
 from typing import NamedTuple
 
@@ -96,36 +98,101 @@ class Index:
         self.headline = sum(1 << f for f in headline)  # what a document is about
         self.glossary = Glossary(glossary or {})
         self.size = len(documents)
-        self.vocabulary: list[str] = []
-        self.ids: dict[str, int] = {}
-        self._docs: list[array[int]] = []
-        self._infos: list[array[int]] = []
         self._flat: array[int] = array("I")
         self._offsets: array[int] = array("I", [0])
-        self._build(documents)
+        vocabulary, docs, infos = self._build(documents)
+        # What is kept (and pickled) is a few large strings and arrays, quick to load:
+        # words joined by newlines, postings end to end, word groups by stem and by root.
+        self._words = "\n".join(vocabulary)
+        order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
+        self._order = array("I", order)
+        self._sorted_words = "\n".join(vocabulary[i] for i in order)
+        self._starts = array("Q", accumulate(map(len, docs), initial=0))
+        self._all_docs = array("I", chain.from_iterable(docs))
+        self._all_infos = array("H", chain.from_iterable(infos))
+        self._stem_groups = _groups(list(map(stem, vocabulary)))
+        self._root_groups = _groups(_roots(vocabulary))
+        self.__setstate__(self.__getstate__())
+
+    _STATE = (
+        "weights",
+        "body",
+        "headline",
+        "glossary",
+        "size",
+        "_flat",
+        "_offsets",
+        "_words",
+        "_order",
+        "_sorted_words",
+        "_starts",
+        "_all_docs",
+        "_all_infos",
+        "_stem_groups",
+        "_root_groups",
+    )
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self._STATE}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
         self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
         self._scores: dict[tuple[int, float, int], int] = {}
-        order = sorted(range(len(self.vocabulary)), key=self.vocabulary.__getitem__)
-        self._sorted = [self.vocabulary[i] for i in order]
-        self._sorted_ids = order
-        self._by_stem: dict[str, list[int]] = {}
-        for tid, word in enumerate(self.vocabulary):
-            self._by_stem.setdefault(stem(word), []).append(tid)
-        self._by_root: dict[str, list[int]] = {}
-        for tid, word_root in enumerate(_roots(self.vocabulary)):
-            self._by_root.setdefault(word_root, []).append(tid)
-        self._words_by_length: dict[int, list[str]] = {}
-        for word in self.vocabulary:
-            self._words_by_length.setdefault(len(word), []).append(word)
-        self._stems_by_length: dict[int, list[str]] = {}
-        for word_stem in self._by_stem:
-            self._stems_by_length.setdefault(len(word_stem), []).append(word_stem)
+
+    # --- tables made at first use (not stored) -----------------------------------------------
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """The programme's words, by word id."""
+        return self._words.split("\n") if self._words else []
+
+    @cached_property
+    def _sorted(self) -> list[str]:
+        return self._sorted_words.split("\n") if self._sorted_words else []
+
+    @cached_property
+    def _stems(self) -> list[str]:
+        return self._stem_groups[0].split("\n") if self._stem_groups[0] else []
+
+    @cached_property
+    def _root_keys(self) -> list[str]:
+        return self._root_groups[0].split("\n") if self._root_groups[0] else []
+
+    @cached_property
+    def _words_by_length(self) -> dict[int, list[str]]:
+        return _by_length(self.vocabulary)
+
+    @cached_property
+    def _stems_by_length(self) -> dict[int, list[str]]:
+        return _by_length(self._stems)
+
+    def _tid(self, word: str) -> int | None:
+        """The id of the vocabulary word ``word``, if the programme uses it."""
+        words = self._sorted
+        at = bisect_left(words, word)
+        if at < len(words) and words[at] == word:
+            return self._order[at]
+        return None
+
+    def _by_stem(self, key: str) -> Sequence[int]:
+        """Ids of the words whose light stem is ``key``."""
+        return _group(self._stems, self._stem_groups, key)
+
+    def _by_root(self, key: str) -> Sequence[int]:
+        """Ids of the words whose Snowball root is ``key``."""
+        return _group(self._root_keys, self._root_groups, key)
 
     # --- building ------------------------------------------------------------------------
 
-    def _build(self, documents: Sequence[Sequence[str | None]]) -> None:
+    def _build(
+        self, documents: Sequence[Sequence[str | None]]
+    ) -> tuple[list[str], list[list[int]], list[list[int]]]:
+        """The vocabulary, and per word the documents using it and the posting infos."""
         analyser = Analyser(self.glossary)
-        ids, docs, infos = self.ids, self._docs, self._infos
+        ids: dict[str, int] = {}
+        docs: list[list[int]] = []
+        infos: list[list[int]] = []
         flat, offsets = self._flat, self._offsets
         fields = len(self.weights)
         body = self.body
@@ -139,12 +206,12 @@ class Index:
                 text = texts[field]
                 if text:
                     if field == body:  # long and seldom repeated: not kept
-                        known = self._analyse(analyser, text, True, 1 << field)
+                        known = self._analyse(ids, analyser, text, True, 1 << field)
                     else:
                         known = seen[field].get(text)
                         if known is None:
                             known = seen[field][text] = self._analyse(
-                                analyser, text, False, 1 << field
+                                ids, analyser, text, False, 1 << field
                             )
                     positions, bits = known
                     append_flat(positions)
@@ -156,22 +223,22 @@ class Index:
                         local = dict(bits)
                 append_offset(len(flat))
             while len(docs) < len(ids):
-                docs.append(array("I"))
-                infos.append(array("H"))
+                docs.append([])
+                infos.append([])
             for tid, info in local.items():
                 docs[tid].append(doc)
                 infos[tid].append(info)
-        self.vocabulary.extend(ids)
+        return list(ids), docs, infos
 
+    @staticmethod
     def _analyse(
-        self, analyser: Analyser, text: str, is_body: bool, bit: int
+        ids: dict[str, int], analyser: Analyser, text: str, is_body: bool, bit: int
     ) -> tuple[list[int], list[tuple[int, int]]]:
         """A field text's word ids in order (then its extra forms: compounds and synonyms
         together, so that « jeux olympiques » stand side by side), and the posting bits of
         each distinct word."""
         from collections import Counter
 
-        ids = self.ids
         words, compounds, synonyms = analyser.index_tokens(text)
         words += compounds
         for word in set(words).union(synonyms).difference(ids):
@@ -194,20 +261,23 @@ class Index:
 
     def frequency(self, tid: int) -> int:
         """How many documents use the vocabulary word ``tid``."""
-        return len(self._docs[tid])
+        return self._starts[tid + 1] - self._starts[tid]
 
     def documents_with(self, tid: int) -> Sequence[int]:
-        return self._docs[tid]
+        return self._all_docs[self._starts[tid] : self._starts[tid + 1]]
+
+    def _infos_of(self, tid: int) -> Sequence[int]:
+        return self._all_infos[self._starts[tid] : self._starts[tid + 1]]
 
     # --- query words → programme words ------------------------------------------------------
 
     def expand(self, word: str) -> dict[int, int]:
         """Programme words that ``word`` stands for, each with how it matches."""
         found: dict[int, int] = {}
-        exact = self.ids.get(word)
+        exact = self._tid(word)
         if exact is not None:
             found[exact] = EXACT
-        same_stem = self._by_stem.get(stem(word), ())
+        same_stem = self._by_stem(stem(word))
         for tid in same_stem:
             found.setdefault(tid, STEM)
         complete = bool(found)
@@ -216,7 +286,7 @@ class Index:
         if len(word) >= MIN_PREFIX and len(word_root) >= MIN_ROOT_SHARE * len(word):
             same_root = [
                 tid
-                for tid in self._by_root.get(word_root, ())
+                for tid in self._by_root(word_root)
                 if len(word_root) >= MIN_ROOT_SHARE * len(self.vocabulary[tid])
             ]
         for tid in same_root:
@@ -227,7 +297,7 @@ class Index:
             for position in range(start, len(self._sorted)):
                 if not self._sorted[position].startswith(word):
                     break
-                found.setdefault(self._sorted_ids[position], PREFIX | loose)
+                found.setdefault(self._order[position], PREFIX | loose)
         if exact is None and not same_stem and not same_root:
             # The word is not in the programme: perhaps a typo of one that is.
             for tid, kind in self._typos(word).items():
@@ -243,10 +313,10 @@ class Index:
             return {}
         found: dict[int, int] = {}
         for near, distance in _near(word, self._words_by_length, typos, 0):
-            found[self.ids[near]] = distance
+            found[self._order[bisect_left(self._sorted, near)]] = distance
         # A stem is shorter than its word: its stripped ending counts as one letter.
         for near, distance in _near(stem(word), self._stems_by_length, typos, 1):
-            for tid in self._by_stem[near]:
+            for tid in self._by_stem(near):
                 found[tid] = min(distance, found.get(tid, distance))
         if not found:
             return {}
@@ -273,7 +343,7 @@ class Index:
             if single and following and len(following.parts) == 1 and not following.joined:
                 # « inter générationnelles » also means « intergénérationnelles ».
                 joined = word.parts[0] + following.parts[0]
-                if joined in self.ids or stem(joined) in self._by_stem:
+                if self._tid(joined) is not None or self._by_stem(stem(joined)):
                     alternatives = [
                         (expand(word.parts[0]), expand(following.parts[0])),
                         (expand(joined),),
@@ -300,11 +370,14 @@ class Index:
         found: list[tuple[dict[int, int], ...]] = []
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
-            if left in STOP_WORDS or right in STOP_WORDS or left not in self.ids:
+            if left in STOP_WORDS or right in STOP_WORDS:
+                continue
+            left_id = self._tid(left)
+            if left_id is None:
                 continue
             right_ids = self.expand(right)
             if right_ids:
-                found.append(({self.ids[left]: EXACT}, right_ids))
+                found.append(({left_id: EXACT}, right_ids))
         return found
 
     # --- searching -------------------------------------------------------------------------------
@@ -363,7 +436,8 @@ class Index:
         return self._rank(concepts, per_concept, candidates, limit)
 
     def _cost(self, concept: Concept) -> int:
-        return sum(len(self._docs[tid]) for tid in concept.tokens)
+        starts = self._starts
+        return sum(starts[tid + 1] - starts[tid] for tid in concept.tokens)
 
     def _evaluate(
         self, concept: Concept, candidates: set[int] | None, where: dict[int, int], track: bool
@@ -403,7 +477,7 @@ class Index:
 
     def _postings(self, tid: int, candidates: set[int] | None) -> Iterable[tuple[int, int]]:
         """(document, info) pairs of ``tid``, among ``candidates`` when given."""
-        docs, infos = self._docs[tid], self._infos[tid]
+        docs, infos = self.documents_with(tid), self._infos_of(tid)
         if candidates is None:
             return zip(docs, infos, strict=True)
         if len(candidates) * 8 < len(docs):
@@ -429,7 +503,7 @@ class Index:
         for slot in slots:
             docs: dict[int, int] = {}
             for tid in slot:
-                for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
+                for doc, info in zip(self.documents_with(tid), self._infos_of(tid), strict=True):
                     if candidates is None or doc in candidates:
                         docs[doc] = docs.get(doc, 0) | (info & allowed)
             masks.append(docs)
@@ -625,6 +699,38 @@ def _row(
     )
     count = info >> _COUNT if masked & body_bit else 0
     return code, literal | synonym, count
+
+
+def _groups(keys: list[str]) -> tuple[str, array[int], array[int]]:
+    """Word ids grouped by ``keys`` (one key per word id): the distinct keys in order,
+    joined by newlines, where each group starts, and the ids group after group."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    distinct: list[str] = []
+    starts = array("I")
+    previous = None
+    for position, tid in enumerate(order):
+        key = keys[tid]
+        if key != previous:
+            distinct.append(key)
+            starts.append(position)
+            previous = key
+    starts.append(len(order))
+    return "\n".join(distinct), starts, array("I", order)
+
+
+def _group(keys: list[str], groups: tuple[str, array[int], array[int]], key: str) -> Sequence[int]:
+    at = bisect_left(keys, key)
+    if at < len(keys) and keys[at] == key:
+        starts = groups[1]
+        return groups[2][starts[at] : starts[at + 1]]
+    return ()
+
+
+def _by_length(words: list[str]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for word in words:
+        found.setdefault(len(word), []).append(word)
+    return found
 
 
 def _complete(expansion: dict[int, int]) -> bool:
