@@ -674,7 +674,7 @@ class Index:
             # (position, concept) pairs in order: one pass over the field's words.
             hits = [
                 (position, number)
-                for position, tid in enumerate(flat[start:stop], start)
+                for position, tid in enumerate(flat[start:stop])
                 if tid in concepts_of
                 for number in concepts_of[tid]
             ]
@@ -811,22 +811,24 @@ def _window(hits: list[tuple[int, int]], needed: int) -> tuple[int, bool]:
     """Length of the shortest run holding a word of every concept, given sorted
     (position, concept) pairs, and whether the concepts come in query order there
     (0 when some concept is missing)."""
-    seen: dict[int, int] = {}
+    seen = [0] * needed  # hits of each concept (numbered 0 … needed - 1) in the window
+    present = 0  # concepts with a hit in the window
     best_span = 0
     best_order = False
     left = 0
     for right, (position, number) in enumerate(hits):
-        seen[number] = seen.get(number, 0) + 1
-        while len(seen) == needed:
-            start = hits[left][0]
-            span = position - start + 1
+        if not seen[number]:
+            present += 1
+        seen[number] += 1
+        while present == needed:
+            span = position - hits[left][0] + 1
             if not best_span or span < best_span:
                 best_span = span
                 best_order = _in_order([n for _, n in hits[left : right + 1]], needed)
             gone = hits[left][1]
             seen[gone] -= 1
             if not seen[gone]:
-                del seen[gone]
+                present -= 1
             left += 1
     return best_span, best_order
 
