@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..text import fold
@@ -167,10 +169,30 @@ def _dotted(folded: str) -> bool:
     return False
 
 
-class _FoldMemo(dict[str, str]):
-    def __missing__(self, chunk: str) -> str:
-        folded = self[chunk] = fold(chunk)
-        return folded
+def _chunk_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The meaningful words of folded text, and the joined forms of its compounds."""
+    if "." in folded and _dotted(folded):
+        runs = [run.replace(".", "") for run in _INDEX_RUN.findall(folded)]
+    else:  # no dotted acronym: the simpler pattern finds the same runs, faster
+        runs = _PLAIN_RUN.findall(folded)
+    compounds: list[str] = []
+    found: list[str] = []
+    for run in runs:
+        if "-" in run or "\u2010" in run:
+            parts = _SUBWORD.findall(run)
+            found.extend(p for p in parts if p not in STOP_WORDS)
+            compounds.append("".join(parts))
+        elif run not in STOP_WORDS:
+            found.append(run)
+    return tuple(found), tuple(compounds)
+
+
+class _ChunkMemo(dict[str, tuple[tuple[str, ...], tuple[str, ...]]]):
+    """Words of each chunk of text between white space, worked out once."""
+
+    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        words = self[chunk] = _chunk_words(fold(chunk))
+        return words
 
 
 class Analyser:
@@ -182,7 +204,7 @@ class Analyser:
         self._stems: dict[str, str] = {}
         self._checked: set[str] = set()  # words known to start a glossary match, or not
         self._triggers: set[str] = set()
-        self._chunks = _FoldMemo()  # folded whitespace-separated chunks, while indexing
+        self._chunks = _ChunkMemo()  # words of chunks between white space, while indexing
 
     def stem(self, word: str) -> str:
         found = self._stems.get(word)
@@ -193,25 +215,11 @@ class Analyser:
     def index_tokens(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """What indexing needs, fast: the meaningful words in order, the joined forms of
         hyphenated compounds, and the glossary synonyms (no spans)."""
-        # Folding works character by character, and white space stays white space: a
-        # text folds as its chunks between white space do, and they repeat a lot.
-        folded = " ".join(map(self._chunks.__getitem__, text.split()))
-        if "." in folded and _dotted(folded):
-            runs = [run.replace(".", "") for run in _INDEX_RUN.findall(folded)]
-        else:  # no dotted acronym: the simpler pattern finds the same runs, faster
-            runs = _PLAIN_RUN.findall(folded)
-        compounds: list[str] = []
-        if "-" in folded or "\u2010" in folded:
-            found: list[str] = []
-            for run in runs:
-                if "-" in run or "\u2010" in run:
-                    parts = _SUBWORD.findall(run)
-                    found.extend(p for p in parts if p not in STOP_WORDS)
-                    compounds.append("".join(parts))
-                elif run not in STOP_WORDS:
-                    found.append(run)
-        else:
-            found = [run for run in runs if run not in STOP_WORDS]
+        # Folding works character by character and no word spans white space: a text's
+        # words are those of its chunks between white space, which repeat a lot.
+        pieces = list(map(self._chunks.__getitem__, text.split()))
+        found = list(chain.from_iterable(map(itemgetter(0), pieces)))
+        compounds = list(chain.from_iterable(map(itemgetter(1), pieces)))
         synonyms: list[str] = []
         if self.glossary:
             for word in set(found).difference(self._checked):
