@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from itertools import chain
-from operator import itemgetter
 from typing import NamedTuple
 
 from ..text import fold
@@ -187,12 +186,20 @@ def _chunk_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(found), tuple(compounds)
 
 
-class _ChunkMemo(dict[str, tuple[tuple[str, ...], tuple[str, ...]]]):
-    """Words of each chunk of text between white space, worked out once."""
+class _ChunkMemo(dict[str, tuple[str, ...]]):
+    """Words of each chunk of text between white space, worked out once; ``compounds``
+    holds the joined compound forms of the (few) chunks that have some."""
 
-    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        words = self[chunk] = _chunk_words(fold(chunk))
-        return words
+    def __init__(self) -> None:
+        super().__init__()
+        self.compounds: dict[str, tuple[str, ...]] = {}
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        found, compounds = _chunk_words(fold(chunk))
+        if compounds:
+            self.compounds[chunk] = compounds
+        self[chunk] = found
+        return found
 
 
 class Analyser:
@@ -217,9 +224,14 @@ class Analyser:
         hyphenated compounds, and the glossary synonyms (no spans)."""
         # Folding works character by character and no word spans white space: a text's
         # words are those of its chunks between white space, which repeat a lot.
-        pieces = list(map(self._chunks.__getitem__, text.split()))
-        found = list(chain.from_iterable(map(itemgetter(0), pieces)))
-        compounds = list(chain.from_iterable(map(itemgetter(1), pieces)))
+        chunks = text.split()
+        memo = self._chunks
+        found = list(chain.from_iterable(map(memo.__getitem__, chunks)))
+        compounds: list[str] = []
+        if not memo.compounds.keys().isdisjoint(chunks):
+            with_compounds = memo.compounds
+            for chunk in chunks:
+                compounds.extend(with_compounds.get(chunk, ()))
         synonyms: list[str] = []
         if self.glossary:
             for word in set(found).difference(self._checked):
