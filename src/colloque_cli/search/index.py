@@ -42,7 +42,11 @@ MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in
 _SYNONYMS = 7
 _COUNT = 14
 _FIELD_BITS = (1 << MAX_FIELDS) - 1
-_LAST_DOC = (1 << 32) - 1  # document numbers fit in 32 bits (array "I")
+_LAST_DOC = (1 << 32) - 1
+# The fields of each field mask, in order.
+_FIELDS_OF = [
+    tuple(f for f in range(MAX_FIELDS) if mask >> f & 1) for mask in range(1 << MAX_FIELDS)
+]  # document numbers fit in 32 bits (array "I")
 MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
 
 
@@ -667,9 +671,7 @@ class Index:
                     concepts_of[tid] = (*numbers, number)
         best = 0.0
         shortest = 0
-        for field in range(fields):
-            if not common >> field & 1:
-                continue
+        for field in _FIELDS_OF[common]:
             start, stop = offsets[doc * fields + field], offsets[doc * fields + field + 1]
             # (position, concept) pairs in order: one pass over the field's words.
             hits = [
