@@ -114,6 +114,8 @@ class Index:
         self._sorted_words = "\n".join(vocabulary[i] for i in order)
         self._starts = array("Q", accumulate(map(len, postings), initial=0))
         self._all_docs, self._all_infos = _split(array("Q", chain.from_iterable(postings)))
+        if len(vocabulary) <= 1 << 16:  # word ids fit in 16 bits: positions take half the room
+            self._flat = array("H", self._flat)
         self._stem_groups = _groups(list(map(stem, vocabulary)))
         self._root_groups = _groups(_roots(vocabulary))
         self.__setstate__(self.__getstate__())
