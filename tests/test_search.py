@@ -241,6 +241,26 @@ def test_index_pickles() -> None:
         assert [h.session.id for h in copy.search(query)] == ids(query)
 
 
+def test_cached_index_answers_as_the_built_one() -> None:
+    """The cache stores the Index alone: tables made at first use are not part of it."""
+    fresh = SearchIndex(PROG).index
+    stored = pickle.dumps(fresh)
+    cached = SearchIndex(PROG, pickle.loads(stored))
+    queries = ("mobilite", "mobil", "IA", "budjet participatif", "inter generationnelles")
+    for query in queries:
+        built, loaded = INDEX.query(query, limit=5), cached.query(query, limit=5)
+        assert loaded.total == built.total
+        assert [(h.session.id, h.score, h.matched, h.kind, h.snippet, h.highlights, h.marks)
+                for h in loaded.hits] == [
+            (h.session.id, h.score, h.matched, h.kind, h.snippet, h.highlights, h.marks)
+            for h in built.hits
+        ]  # fmt: skip
+    assert cached.suggest("ruralite") == INDEX.suggest("ruralite") == "rurale"
+    for query in queries:  # the tables now made at first use do not grow the stored form
+        fresh.search(query)
+    assert len(pickle.dumps(fresh)) == len(stored)
+
+
 def test_generic_index_over_any_documents() -> None:
     index = Index([("Rouge", "une couleur"), ("Vert", "couleur des prés")], (2, 1), body=1)
     matches, total = index.search("couleurs")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import chain
 from typing import NamedTuple
 
 from ..text import fold
@@ -31,6 +32,9 @@ _SUBWORD = re.compile(r"[^\W_]+")
 _HYPHENS = frozenset("-\u2010\u2011")
 # In folded text (where U+2011 has become U+2010): a word, or hyphenated words.
 _INDEX_RUN = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]\.?(?![^\W_])|[^\W_]+(?:[-\u2010][^\W_]+)*")
+# What a run holding a full stop (a dotted acronym) needs: a letter, a dot, a letter.
+_DOTTED = re.compile(r"[^\W\d_]\.[^\W\d_]")
+_PLAIN_RUN = re.compile(r"[^\W_]+(?:[-\u2010][^\W_]+)*")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -154,6 +158,50 @@ class Glossary:
         return bool(self.expansions)
 
 
+def _dotted(folded: str) -> bool:
+    """Whether ``folded`` holds a letter, a dot, a letter (looked for at its few dots)."""
+    at = folded.find(".", 1)
+    while at != -1:
+        if _DOTTED.match(folded, at - 1):
+            return True
+        at = folded.find(".", at + 1)
+    return False
+
+
+def _chunk_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The meaningful words of folded text, and the joined forms of its compounds."""
+    if "." in folded and _dotted(folded):
+        runs = [run.replace(".", "") for run in _INDEX_RUN.findall(folded)]
+    else:  # no dotted acronym: the simpler pattern finds the same runs, faster
+        runs = _PLAIN_RUN.findall(folded)
+    compounds: list[str] = []
+    found: list[str] = []
+    for run in runs:
+        if "-" in run or "\u2010" in run:
+            parts = _SUBWORD.findall(run)
+            found.extend(p for p in parts if p not in STOP_WORDS)
+            compounds.append("".join(parts))
+        elif run not in STOP_WORDS:
+            found.append(run)
+    return tuple(found), tuple(compounds)
+
+
+class _ChunkMemo(dict[str, tuple[str, ...]]):
+    """Words of each chunk of text between white space, worked out once; ``compounds``
+    holds the joined compound forms of the (few) chunks that have some."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.compounds: dict[str, tuple[str, ...]] = {}
+
+    def __missing__(self, chunk: str) -> tuple[str, ...]:
+        found, compounds = _chunk_words(fold(chunk))
+        if compounds:
+            self.compounds[chunk] = compounds
+        self[chunk] = found
+        return found
+
+
 class Analyser:
     """Turns text into tokens; keeps memos of folded and stemmed words while indexing."""
 
@@ -163,6 +211,7 @@ class Analyser:
         self._stems: dict[str, str] = {}
         self._checked: set[str] = set()  # words known to start a glossary match, or not
         self._triggers: set[str] = set()
+        self._chunks = _ChunkMemo()  # words of chunks between white space, while indexing
 
     def stem(self, word: str) -> str:
         found = self._stems.get(word)
@@ -173,22 +222,16 @@ class Analyser:
     def index_tokens(self, text: str) -> tuple[list[str], list[str], list[str]]:
         """What indexing needs, fast: the meaningful words in order, the joined forms of
         hyphenated compounds, and the glossary synonyms (no spans)."""
-        folded = fold(text)
-        runs = _INDEX_RUN.findall(folded)
-        if "." in folded:
-            runs = [run.replace(".", "") for run in runs]
+        # Folding works character by character and no word spans white space: a text's
+        # words are those of its chunks between white space, which repeat a lot.
+        chunks = text.split()
+        memo = self._chunks
+        found = list(chain.from_iterable(map(memo.__getitem__, chunks)))
         compounds: list[str] = []
-        if "-" in folded or "\u2010" in folded:
-            found: list[str] = []
-            for run in runs:
-                if "-" in run or "\u2010" in run:
-                    parts = _SUBWORD.findall(run)
-                    found.extend(p for p in parts if p not in STOP_WORDS)
-                    compounds.append("".join(parts))
-                elif run not in STOP_WORDS:
-                    found.append(run)
-        else:
-            found = [run for run in runs if run not in STOP_WORDS]
+        if not memo.compounds.keys().isdisjoint(chunks):
+            with_compounds = memo.compounds
+            for chunk in chunks:
+                compounds.extend(with_compounds.get(chunk, ()))
         synonyms: list[str] = []
         if self.glossary:
             for word in set(found).difference(self._checked):

@@ -8,12 +8,16 @@ number of documents that contain its words, not with the size of the programme.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import cached_property
+from itertools import accumulate, chain
 from math import sqrt
+from typing import NamedTuple
 
+from ..gcpause import paused_gc
 from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
 
 # How a programme word matches a query word, best first: the same word; the same light
@@ -38,6 +42,11 @@ MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in
 _SYNONYMS = 7
 _COUNT = 14
 _FIELD_BITS = (1 << MAX_FIELDS) - 1
+_LAST_DOC = (1 << 32) - 1
+# The fields of each field mask, in order.
+_FIELDS_OF = [
+    tuple(f for f in range(MAX_FIELDS) if mask >> f & 1) for mask in range(1 << MAX_FIELDS)
+]  # document numbers fit in 32 bits (array "I")
 MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
 
 
@@ -46,9 +55,8 @@ def max_typos(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """How one document matched a query, and where it ranks."""
+class Match(NamedTuple):
+    """How one document matched a query, and where it ranks (a tuple: quick to make)."""
 
     doc: int
     score: int  # 0–100, never higher than the score of a match ranked above it
@@ -95,93 +103,192 @@ class Index:
         self.headline = sum(1 << f for f in headline)  # what a document is about
         self.glossary = Glossary(glossary or {})
         self.size = len(documents)
-        self.vocabulary: list[str] = []
-        self.ids: dict[str, int] = {}
-        self._docs: list[array[int]] = []
-        self._infos: list[array[int]] = []
         self._flat: array[int] = array("I")
         self._offsets: array[int] = array("I", [0])
-        self._build(documents)
+        vocabulary, postings = self._build(documents)
+        # What is kept (and pickled) is a few large strings and arrays, quick to load:
+        # words joined by newlines, postings end to end, word groups by stem and by root.
+        self._words = "\n".join(vocabulary)
+        order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
+        self._order = array("I", order)
+        self._sorted_words = "\n".join(vocabulary[i] for i in order)
+        self._starts = array("Q", accumulate(map(len, postings), initial=0))
+        self._all_docs, self._all_infos = _split(array("Q", chain.from_iterable(postings)))
+        if len(vocabulary) <= 1 << 16:  # word ids fit in 16 bits: positions take half the room
+            self._flat = array("H", self._flat)
+        self._stem_groups = _groups(list(map(stem, vocabulary)))
+        self._root_groups = _groups(_roots(vocabulary))
+        self.__setstate__(self.__getstate__())
+
+    _STATE = (
+        "weights",
+        "body",
+        "headline",
+        "glossary",
+        "size",
+        "_flat",
+        "_offsets",
+        "_words",
+        "_order",
+        "_sorted_words",
+        "_starts",
+        "_all_docs",
+        "_all_infos",
+        "_stem_groups",
+        "_root_groups",
+    )
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self._STATE}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
         self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
-        order = sorted(range(len(self.vocabulary)), key=self.vocabulary.__getitem__)
-        self._sorted = [self.vocabulary[i] for i in order]
-        self._sorted_ids = order
-        self._by_stem: dict[str, list[int]] = {}
-        for tid, word in enumerate(self.vocabulary):
-            self._by_stem.setdefault(stem(word), []).append(tid)
-        self._by_root: dict[str, list[int]] = {}
-        for tid, word_root in enumerate(_roots(self.vocabulary)):
-            self._by_root.setdefault(word_root, []).append(tid)
-        self._words_by_length: dict[int, list[str]] = {}
-        for word in self.vocabulary:
-            self._words_by_length.setdefault(len(word), []).append(word)
-        self._stems_by_length: dict[int, list[str]] = {}
-        for word_stem in self._by_stem:
-            self._stems_by_length.setdefault(len(word_stem), []).append(word_stem)
+        self._scores: dict[tuple[int, float, int], int] = {}
+
+    # --- tables made at first use (not stored) -----------------------------------------------
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """The programme's words, by word id."""
+        return self._words.split("\n") if self._words else []
+
+    @cached_property
+    def _sorted(self) -> list[str]:
+        return self._sorted_words.split("\n") if self._sorted_words else []
+
+    @cached_property
+    def _stems(self) -> list[str]:
+        return self._stem_groups[0].split("\n") if self._stem_groups[0] else []
+
+    @cached_property
+    def _root_keys(self) -> list[str]:
+        return self._root_groups[0].split("\n") if self._root_groups[0] else []
+
+    @cached_property
+    def _words_by_length(self) -> dict[int, list[str]]:
+        return _by_length(self.vocabulary)
+
+    @cached_property
+    def _stems_by_length(self) -> dict[int, list[str]]:
+        return _by_length(self._stems)
+
+    def _tid(self, word: str) -> int | None:
+        """The id of the vocabulary word ``word``, if the programme uses it."""
+        words = self._sorted
+        at = bisect_left(words, word)
+        if at < len(words) and words[at] == word:
+            return self._order[at]
+        return None
+
+    def _by_stem(self, key: str) -> Sequence[int]:
+        """Ids of the words whose light stem is ``key``."""
+        return _group(self._stems, self._stem_groups, key)
+
+    def _by_root(self, key: str) -> Sequence[int]:
+        """Ids of the words whose Snowball root is ``key``."""
+        return _group(self._root_keys, self._root_groups, key)
 
     # --- building ------------------------------------------------------------------------
 
-    def _build(self, documents: Sequence[Sequence[str | None]]) -> None:
-        from collections import Counter
-
+    def _build(
+        self, documents: Sequence[Sequence[str | None]]
+    ) -> tuple[list[str], list[list[int]]]:
+        """The vocabulary, and per word its postings (document << 16 | info)."""
         analyser = Analyser(self.glossary)
-        ids, docs, infos = self.ids, self._docs, self._infos
+        ids: dict[str, int] = {}
+        postings: list[list[int]] = []
         flat, offsets = self._flat, self._offsets
         fields = len(self.weights)
         body = self.body
+        # Short field texts often repeat (rooms, types, themes): each distinct one is
+        # analysed once per field, into its positions and its posting bits.
+        seen: list[dict[str, tuple[list[int], list[tuple[int, int]]]]] = [{} for _ in range(fields)]
+        append_flat, append_offset = flat.extend, offsets.append
         for doc, texts in enumerate(documents):
-            local: dict[int, int] = {}
+            local: dict[int, int] | None = None
+            others = []
             for field in range(fields):
                 text = texts[field]
                 if text:
-                    words, compounds, synonyms = analyser.index_tokens(text)
-                    words += compounds
-                    for word in set(words).union(synonyms).difference(ids):
-                        ids[word] = len(ids)
-                    literal = list(map(ids.__getitem__, words))
-                    extra = list(map(ids.__getitem__, synonyms))
-                    # Positions: the words in order, then the extra forms (compounds and
-                    # synonyms) together, so that « jeux olympiques » stand side by side.
-                    flat.extend(literal)
-                    flat.extend(extra)
-                    bit = 1 << field
-                    if field == body:
-                        for tid, count in Counter(literal).items():
-                            local[tid] = local.get(tid, 0) | bit | min(count, 3) << _COUNT
+                    if field == body:  # long and seldom repeated: not kept
+                        positions, bits = self._analyse(ids, analyser, text, True, 1 << field)
+                        local = dict(bits)  # the largest: the others are merged into it
                     else:
-                        for tid in set(literal):
-                            local[tid] = local.get(tid, 0) | bit
-                    bit <<= _SYNONYMS
-                    for tid in set(extra):
-                        local[tid] = local.get(tid, 0) | bit
-                offsets.append(len(flat))
-            while len(docs) < len(ids):
-                docs.append(array("I"))
-                infos.append(array("H"))
+                        known = seen[field].get(text)
+                        if known is None:
+                            known = seen[field][text] = self._analyse(
+                                ids, analyser, text, False, 1 << field
+                            )
+                        positions, bits = known
+                        others.append(bits)
+                    append_flat(positions)
+                append_offset(len(flat))
+            if local is None:
+                local = {}
+            get = local.get
+            for bits in others:
+                for tid, bit in bits:
+                    local[tid] = get(tid, 0) | bit
+            while len(postings) < len(ids):
+                postings.append([])
+            shifted = doc << 16  # one int per posting: the document, then its 16-bit info
             for tid, info in local.items():
-                docs[tid].append(doc)
-                infos[tid].append(info)
-        self.vocabulary.extend(ids)
+                postings[tid].append(shifted | info)
+        return list(ids), postings
+
+    @staticmethod
+    def _analyse(
+        ids: dict[str, int], analyser: Analyser, text: str, is_body: bool, bit: int
+    ) -> tuple[list[int], list[tuple[int, int]]]:
+        """A field text's word ids in order (then its extra forms: compounds and synonyms
+        together, so that « jeux olympiques » stand side by side), and the posting bits of
+        each distinct word."""
+        from collections import Counter
+
+        words, compounds, synonyms = analyser.index_tokens(text)
+        words += compounds
+        for word in set(words).union(synonyms).difference(ids):
+            ids[word] = len(ids)
+        literal = list(map(ids.__getitem__, words))
+        extra = list(map(ids.__getitem__, synonyms))
+        bits: dict[int, int] = {}
+        if is_body:
+            counted = (0, bit | 1 << _COUNT, bit | 2 << _COUNT, bit | 3 << _COUNT)
+            most = counted[3]
+            bits = {
+                tid: counted[count] if count < 3 else most
+                for tid, count in Counter(literal).items()
+            }
+        else:
+            bits = dict.fromkeys(literal, bit)
+        synonym_bit = bit << _SYNONYMS
+        for tid in extra:
+            bits[tid] = bits.get(tid, 0) | synonym_bit
+        return literal + extra, list(bits.items())
 
     def _best_weight(self, mask: int) -> int:
         return max((w for f, w in enumerate(self.weights) if mask >> f & 1), default=0)
 
     def frequency(self, tid: int) -> int:
         """How many documents use the vocabulary word ``tid``."""
-        return len(self._docs[tid])
+        return self._starts[tid + 1] - self._starts[tid]
 
     def documents_with(self, tid: int) -> Sequence[int]:
-        return self._docs[tid]
+        return self._all_docs[self._starts[tid] : self._starts[tid + 1]]
+
+    def _infos_of(self, tid: int) -> Sequence[int]:
+        return self._all_infos[self._starts[tid] : self._starts[tid + 1]]
 
     # --- query words → programme words ------------------------------------------------------
 
     def expand(self, word: str) -> dict[int, int]:
         """Programme words that ``word`` stands for, each with how it matches."""
         found: dict[int, int] = {}
-        exact = self.ids.get(word)
+        exact = self._tid(word)
         if exact is not None:
             found[exact] = EXACT
-        same_stem = self._by_stem.get(stem(word), ())
+        same_stem = self._by_stem(stem(word))
         for tid in same_stem:
             found.setdefault(tid, STEM)
         complete = bool(found)
@@ -190,7 +297,7 @@ class Index:
         if len(word) >= MIN_PREFIX and len(word_root) >= MIN_ROOT_SHARE * len(word):
             same_root = [
                 tid
-                for tid in self._by_root.get(word_root, ())
+                for tid in self._by_root(word_root)
                 if len(word_root) >= MIN_ROOT_SHARE * len(self.vocabulary[tid])
             ]
         for tid in same_root:
@@ -201,7 +308,7 @@ class Index:
             for position in range(start, len(self._sorted)):
                 if not self._sorted[position].startswith(word):
                     break
-                found.setdefault(self._sorted_ids[position], PREFIX | loose)
+                found.setdefault(self._order[position], PREFIX | loose)
         if exact is None and not same_stem and not same_root:
             # The word is not in the programme: perhaps a typo of one that is.
             for tid, kind in self._typos(word).items():
@@ -217,10 +324,10 @@ class Index:
             return {}
         found: dict[int, int] = {}
         for near, distance in _near(word, self._words_by_length, typos, 0):
-            found[self.ids[near]] = distance
+            found[self._order[bisect_left(self._sorted, near)]] = distance
         # A stem is shorter than its word: its stripped ending counts as one letter.
         for near, distance in _near(stem(word), self._stems_by_length, typos, 1):
-            for tid in self._by_stem[near]:
+            for tid in self._by_stem(near):
                 found[tid] = min(distance, found.get(tid, distance))
         if not found:
             return {}
@@ -247,7 +354,7 @@ class Index:
             if single and following and len(following.parts) == 1 and not following.joined:
                 # « inter générationnelles » also means « intergénérationnelles ».
                 joined = word.parts[0] + following.parts[0]
-                if joined in self.ids or stem(joined) in self._by_stem:
+                if self._tid(joined) is not None or self._by_stem(stem(joined)):
                     alternatives = [
                         (expand(word.parts[0]), expand(following.parts[0])),
                         (expand(joined),),
@@ -274,11 +381,14 @@ class Index:
         found: list[tuple[dict[int, int], ...]] = []
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
-            if left in STOP_WORDS or right in STOP_WORDS or left not in self.ids:
+            if left in STOP_WORDS or right in STOP_WORDS:
+                continue
+            left_id = self._tid(left)
+            if left_id is None:
                 continue
             right_ids = self.expand(right)
             if right_ids:
-                found.append(({self.ids[left]: EXACT}, right_ids))
+                found.append(({left_id: EXACT}, right_ids))
         return found
 
     # --- searching -------------------------------------------------------------------------------
@@ -298,6 +408,18 @@ class Index:
         When some documents match strongly (outside the body, or dwelling on the words),
         documents that only mention the words in passing are left out.
         """
+        # A common word finds thousands of documents: tens of thousands of small objects,
+        # none in a cycle; collector passes over a large programme would cost more.
+        with paused_gc():
+            return self._search(query, within, fields, limit)
+
+    def _search(
+        self,
+        query: str,
+        within: Collection[int] | None,
+        fields: int | None,
+        limit: int | None,
+    ) -> tuple[list[Match], int]:
         words = list(dict.fromkeys(query_words(query)))[:MAX_QUERY_WORDS]
         if not words:
             return [], 0
@@ -325,7 +447,8 @@ class Index:
         return self._rank(concepts, per_concept, candidates, limit)
 
     def _cost(self, concept: Concept) -> int:
-        return sum(len(self._docs[tid]) for tid in concept.tokens)
+        starts = self._starts
+        return sum(starts[tid + 1] - starts[tid] for tid in concept.tokens)
 
     def _evaluate(
         self, concept: Concept, candidates: set[int] | None, where: dict[int, int], track: bool
@@ -342,38 +465,42 @@ class Index:
                 kind = flagged & _KIND
                 fields = where[flagged & ~_KIND]
                 synonym_kind = min(kind, STEM)
-                for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
-                    if candidates is not None and doc not in candidates:
+                # Postings hold few distinct infos: each is worked out once.
+                rows: dict[int, tuple[int, int, int] | None] = {}
+                for doc, info in self._postings(tid, candidates):
+                    row = rows.get(info, False)
+                    if row is False:
+                        row = rows[info] = _row(info, fields, kind, synonym_kind, body_bit, best)
+                    if row is None:
                         continue
-                    masked = info & fields
-                    if not masked:
-                        continue
-                    literal = masked & _FIELD_BITS
-                    synonym = masked >> _SYNONYMS & _FIELD_BITS
-                    code = max(
-                        best[literal] * 16 + kind if literal else 0,
-                        best[synonym] * 16 + synonym_kind if synonym else 0,
-                    )
-                    count = info >> _COUNT if masked & body_bit else 0
                     entry = found.get(doc)
                     if entry is None:
-                        found[doc] = (
-                            [code, literal | synonym, count, tid]
-                            if track
-                            else [
-                                code,
-                                literal | synonym,
-                                count,
-                            ]
-                        )
+                        found[doc] = [*row, tid] if track else list(row)
                     else:
+                        code, mask, count = row
                         if code > entry[0]:
                             entry[0] = code
-                        entry[1] |= literal | synonym
+                        entry[1] |= mask
                         entry[2] += count
                         if track:
                             entry.append(tid)
         return found
+
+    def _postings(self, tid: int, candidates: set[int] | None) -> Iterable[tuple[int, int]]:
+        """(document, info) pairs of ``tid``, among ``candidates`` when given."""
+        docs, infos = self.documents_with(tid), self._infos_of(tid)
+        if candidates is None:
+            return zip(docs, infos, strict=True)
+        if len(candidates) * 8 < len(docs):
+            # Few candidates, a long list: look each one up (the list is in order).
+            pairs = []
+            end = len(docs)
+            for doc in candidates:
+                at = bisect_left(docs, doc)
+                if at < end and docs[at] == doc:
+                    pairs.append((doc, infos[at]))
+            return pairs
+        return [(doc, info) for doc, info in zip(docs, infos, strict=True) if doc in candidates]
 
     def _evaluate_phrase(
         self,
@@ -387,7 +514,7 @@ class Index:
         for slot in slots:
             docs: dict[int, int] = {}
             for tid in slot:
-                for doc, info in zip(self._docs[tid], self._infos[tid], strict=True):
+                for doc, info in zip(self.documents_with(tid), self._infos_of(tid), strict=True):
                     if candidates is None or doc in candidates:
                         docs[doc] = docs.get(doc, 0) | (info & allowed)
             masks.append(docs)
@@ -427,31 +554,27 @@ class Index:
         number of fields matched, then document order; passing mentions cut."""
         count = len(concepts)
         body_weight = self.weights[self.body] if self.body is not None else -1
-        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
+        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
         if count == 1:
-            for doc, entry in per_concept[0].items():
-                if doc in docs:
-                    code, mask, body_count = entry[0], entry[1], entry[2]
-                    strong = code >> 4 != body_weight or body_count >= 2
-                    rows.append((((code >> 4) << 8) + (code & 15), mask, doc, strong, (1.0, 0)))
-        else:
-            for doc in docs:
-                entries = [found[doc] for found in per_concept]
-                weight_sum = kind_sum = mask = 0
-                salient = True
-                for entry in entries:
-                    weight_sum += entry[0] >> 4
-                    kind_sum += entry[0] & 15
-                    mask |= entry[1]
-                    if entry[0] >> 4 == body_weight and entry[2] < 2:
-                        salient = False
-                proximity = None
-                strong = salient
-                if not salient:
-                    # Weak words, but perhaps all together (at most one word apart).
-                    proximity = self._proximity(doc, entries)
-                    strong = 0 < proximity[1] <= count + 1
-                rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
+            return self._rank_one(per_concept[0], docs, limit, body_weight, words)
+        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
+        for doc in docs:
+            entries = [found[doc] for found in per_concept]
+            weight_sum = kind_sum = mask = 0
+            salient = True
+            for entry in entries:
+                weight_sum += entry[0] >> 4
+                kind_sum += entry[0] & 15
+                mask |= entry[1]
+                if entry[0] >> 4 == body_weight and entry[2] < 2:
+                    salient = False
+            proximity = None
+            strong = salient
+            if not salient:
+                # Weak words, but perhaps all together (at most one word apart).
+                proximity = self._proximity(doc, entries)
+                strong = 0 < proximity[1] <= count + 1
+            rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
         if any(row[3] for row in rows):
             rows = [row for row in rows if row[3]]
         total = len(rows)
@@ -468,7 +591,6 @@ class Index:
                 proximity = self._proximity(doc, [found[doc] for found in per_concept])
             keyed.append(((coarse, proximity[0], mask.bit_count(), -doc), mask, doc, strong))
         keyed.sort(key=lambda row: row[0], reverse=True)
-        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
         matches = []
         for (coarse, closeness, _, _), mask, doc, strong in keyed[:limit]:
             entries = [found[doc] for found in per_concept]
@@ -477,11 +599,49 @@ class Index:
             matches.append(Match(doc, score, mask, kind, strong, words))
         return matches, total
 
+    def _rank_one(
+        self,
+        found: dict[int, list[int]],
+        docs: Collection[int],
+        limit: int | None,
+        body_weight: int,
+        words: frozenset[str],
+    ) -> tuple[list[Match], int]:
+        """``_rank`` for a query of one concept: no proximity to measure, so each document's
+        place is one integer (coarse code, fields matched, document order)."""
+        strong_keys: list[int] = []
+        weak_keys: list[int] = []
+        for doc in docs:
+            code, mask, body_count = found[doc][:3]
+            key = ((code >> 4) << 8 | (code & 15)) << 35 | mask.bit_count() << 32 | _LAST_DOC - doc
+            if code >> 4 != body_weight or body_count >= 2:
+                strong_keys.append(key)
+            else:
+                weak_keys.append(key)
+        keys = strong_keys or weak_keys
+        strong = bool(strong_keys)
+        total = len(keys)
+        keys.sort(reverse=True)
+        matches = []
+        score = self._score
+        for key in keys[:limit]:
+            doc = _LAST_DOC - (key & _LAST_DOC)
+            code, mask = found[doc][:2]
+            matches.append(Match(doc, score(key >> 35, 1.0, 1), mask, code & 15, strong, words))
+        return matches, total
+
     def _score(self, coarse: int, closeness: float, count: int) -> int:
         """0–100, monotonic in the ranking: field weight first, then kind, then proximity.
 
         The kind and proximity terms are too small to outweigh one step of field weight.
         """
+        key = (coarse, closeness, count)
+        score = self._scores.get(key)
+        if score is None:
+            score = self._scores[key] = self._compute_score(coarse, closeness, count)
+        return score
+
+    def _compute_score(self, coarse: int, closeness: float, count: int) -> int:
         top = max(self.weights)
         weight_sum, kind_sum = coarse >> 8, coarse & 255
         kind_factor = 0.6 / (top * count)
@@ -505,24 +665,23 @@ class Index:
         fields = len(self.weights)
         flat, offsets = self._flat, self._offsets
         count = len(entries)
+        concepts_of: dict[int, tuple[int, ...]] = {}
+        for number, entry in enumerate(entries):
+            for tid in entry[3:]:
+                numbers = concepts_of.get(tid, ())
+                if number not in numbers:
+                    concepts_of[tid] = (*numbers, number)
         best = 0.0
         shortest = 0
-        for field in range(fields):
-            if not common >> field & 1:
-                continue
+        for field in _FIELDS_OF[common]:
             start, stop = offsets[doc * fields + field], offsets[doc * fields + field + 1]
-            hits: list[tuple[int, int]] = []
-            for number, entry in enumerate(entries):
-                for tid in set(entry[3:]):
-                    position = start
-                    while True:
-                        try:
-                            position = flat.index(tid, position, stop)
-                        except ValueError:
-                            break
-                        hits.append((position, number))
-                        position += 1
-            hits.sort()
+            # (position, concept) pairs in order: one pass over the field's words.
+            hits = [
+                (position, number)
+                for position, tid in enumerate(flat[start:stop])
+                if tid in concepts_of
+                for number in concepts_of[tid]
+            ]
             span, in_order = _window(hits, count)
             if not span:
                 continue
@@ -531,6 +690,77 @@ class Index:
             best = max(best, closeness)
             shortest = min(shortest, span) if shortest else span
         return best, shortest
+
+
+def _row(
+    info: int, fields: int, kind: int, synonym_kind: int, body_bit: int, best: list[int]
+) -> tuple[int, int, int] | None:
+    """What a posting's ``info`` says for one expanded word: (best (weight, kind) code,
+    field mask, body count), or None when it matched in no field searched."""
+    masked = info & fields
+    if not masked:
+        return None
+    literal = masked & _FIELD_BITS
+    synonym = masked >> _SYNONYMS & _FIELD_BITS
+    code = max(
+        best[literal] * 16 + kind if literal else 0,
+        best[synonym] * 16 + synonym_kind if synonym else 0,
+    )
+    count = info >> _COUNT if masked & body_bit else 0
+    return code, literal | synonym, count
+
+
+def _split(postings: array[int]) -> tuple[array[int], array[int]]:
+    """Postings (document << 16 | info) as an array of documents and one of infos."""
+    docs, infos = array("I"), array("H")
+    if sys.byteorder == "little" and docs.itemsize == 4 and infos.itemsize == 2:
+        # Byte slices do in C what a loop would do per posting: in each 8-byte value,
+        # bytes 0-1 are the info and bytes 2-5 the document.
+        raw = postings.tobytes()
+        count = len(postings)
+        info_bytes, doc_bytes = bytearray(2 * count), bytearray(4 * count)
+        for byte in range(2):
+            info_bytes[byte::2] = raw[byte::8]
+        for byte in range(4):
+            doc_bytes[byte::4] = raw[2 + byte :: 8]
+        docs.frombytes(doc_bytes)
+        infos.frombytes(info_bytes)
+    else:  # pragma: no cover - big-endian machines
+        docs.extend(value >> 16 for value in postings)
+        infos.extend(value & 0xFFFF for value in postings)
+    return docs, infos
+
+
+def _groups(keys: list[str]) -> tuple[str, array[int], array[int]]:
+    """Word ids grouped by ``keys`` (one key per word id): the distinct keys in order,
+    joined by newlines, where each group starts, and the ids group after group."""
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    distinct: list[str] = []
+    starts = array("I")
+    previous = None
+    for position, tid in enumerate(order):
+        key = keys[tid]
+        if key != previous:
+            distinct.append(key)
+            starts.append(position)
+            previous = key
+    starts.append(len(order))
+    return "\n".join(distinct), starts, array("I", order)
+
+
+def _group(keys: list[str], groups: tuple[str, array[int], array[int]], key: str) -> Sequence[int]:
+    at = bisect_left(keys, key)
+    if at < len(keys) and keys[at] == key:
+        starts = groups[1]
+        return groups[2][starts[at] : starts[at + 1]]
+    return ()
+
+
+def _by_length(words: list[str]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for word in words:
+        found.setdefault(len(word), []).append(word)
+    return found
 
 
 def _complete(expansion: dict[int, int]) -> bool:
@@ -585,22 +815,24 @@ def _window(hits: list[tuple[int, int]], needed: int) -> tuple[int, bool]:
     """Length of the shortest run holding a word of every concept, given sorted
     (position, concept) pairs, and whether the concepts come in query order there
     (0 when some concept is missing)."""
-    seen: dict[int, int] = {}
+    seen = [0] * needed  # hits of each concept (numbered 0 … needed - 1) in the window
+    present = 0  # concepts with a hit in the window
     best_span = 0
     best_order = False
     left = 0
     for right, (position, number) in enumerate(hits):
-        seen[number] = seen.get(number, 0) + 1
-        while len(seen) == needed:
-            start = hits[left][0]
-            span = position - start + 1
+        if not seen[number]:
+            present += 1
+        seen[number] += 1
+        while present == needed:
+            span = position - hits[left][0] + 1
             if not best_span or span < best_span:
                 best_span = span
                 best_order = _in_order([n for _, n in hits[left : right + 1]], needed)
             gone = hits[left][1]
             seen[gone] -= 1
             if not seen[gone]:
-                del seen[gone]
+                present -= 1
             left += 1
     return best_span, best_order
 

@@ -19,24 +19,95 @@ BODY = FIELDS.index("description")
 # Fields shown in full in a result row; a snippet is cut from the others.
 SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
+# The names of the fields of each bit mask, best first.
+_FIELD_NAMES = [
+    tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
+]
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
-    """A session found by a query, with why and where it matched."""
+    """A session found by a query, with why and where it matched.
 
-    session: Session
-    score: int  # 0–100; never higher than the hit ranked above
-    matched: tuple[str, ...]  # field names, best first
-    kind: str = "exact"  # weakest way a query word matched: exact, stem, prefix or typo
-    snippet: str = ""  # text around the match in a field not shown in full ("" if none)
-    snippet_field: str | None = None
-    highlights: tuple[Span, ...] = ()  # spans of matched words within ``snippet``
-    marks: tuple[tuple[str, tuple[Span, ...]], ...] = ()  # spans in the title and subtitle
+    The snippet and the highlight spans are worked out when first read: a query may find
+    thousands of sessions, of which a page is shown.
+    """
+
+    __slots__ = ("_details", "_match", "_owner", "kind", "matched", "score", "session")
+
+    def __init__(
+        self,
+        session: Session,
+        score: int,
+        matched: tuple[str, ...],
+        kind: str,
+        match: Match,
+        owner: _HitMaker,
+    ) -> None:
+        self.session = session
+        self.score = score  # 0–100; never higher than the hit ranked above
+        self.matched = matched  # field names, best first
+        self.kind = kind  # weakest way a query word matched: exact, stem, prefix or typo
+        self._match = match
+        self._owner = owner
+        self._details: _Details | None = None
+
+    def __repr__(self) -> str:
+        return f"Hit({self.session.id!r}, score={self.score}, matched={self.matched!r})"
+
+    def _worked_out(self) -> _Details:
+        if self._details is None:
+            self._details = self._owner.details(self.session, self.matched, self._match)
+        return self._details
+
+    @property
+    def snippet(self) -> str:
+        """Text around the match in a field not shown in full ("" if none)."""
+        return self._worked_out()[0]
+
+    @property
+    def snippet_field(self) -> str | None:
+        return self._worked_out()[1]
+
+    @property
+    def highlights(self) -> tuple[Span, ...]:
+        """Spans of matched words within ``snippet``."""
+        return self._worked_out()[2]
+
+    @property
+    def marks(self) -> tuple[tuple[str, tuple[Span, ...]], ...]:
+        """Spans of matched words in the title and subtitle."""
+        return self._worked_out()[3]
 
     def spans(self, field: str) -> tuple[Span, ...]:
         """Spans of matched words in the session's ``field`` (title or subtitle)."""
         return dict(self.marks).get(field, ())
+
+
+_Details = tuple[str, str | None, tuple[Span, ...], tuple[tuple[str, tuple[Span, ...]], ...]]
+
+
+class _HitMaker:
+    """Works out snippets and highlights for the hits of one query."""
+
+    __slots__ = ("analyser",)
+
+    def __init__(self, analyser: Analyser) -> None:
+        self.analyser = analyser
+
+    def details(self, session: Session, matched: tuple[str, ...], match: Match) -> _Details:
+        texts = session_fields(session)
+        analyser = self.analyser
+        marks = tuple(
+            (field, highlights(texts[FIELDS.index(field)] or "", match.words, analyser))
+            for field in SHOWN
+            if field in matched
+        )
+        for field in ("description", *matched):
+            if field in matched and field not in SHOWN:
+                text = texts[FIELDS.index(field)] or ""
+                snippet, spans = excerpt(text, match.words, analyser)
+                return snippet, field, spans, marks
+        return "", None, (), marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,36 +180,15 @@ class SearchIndex:
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
         matches, total = self.index.search(query, within=docs, fields=mask, limit=limit)
-        analyser = Analyser(self.index.glossary)
-        return Results([self._hit(m, analyser) for m in matches], total)
-
-    def _hit(self, match: Match, analyser: Analyser) -> Hit:
-        session = self.sessions[match.doc]
-        texts = session_fields(session)
-        matched = tuple(f for n, f in enumerate(FIELDS) if match.fields >> n & 1)
-        marks = tuple(
-            (field, highlights(texts[FIELDS.index(field)] or "", match.words, analyser))
-            for field in SHOWN
-            if field in matched
-        )
-        snippet, snippet_field = "", None
-        spans: tuple[Span, ...] = ()
-        for field in ("description", *matched):
-            if field in matched and field not in SHOWN:
-                text = texts[FIELDS.index(field)] or ""
-                snippet, spans = excerpt(text, match.words, analyser)
-                snippet_field = field
-                break
-        return Hit(
-            session,
-            match.score,
-            matched,
-            KINDS[match.kind],
-            snippet,
-            snippet_field,
-            spans,
-            marks,
-        )
+        maker = _HitMaker(Analyser(self.index.glossary))
+        sessions = self.sessions
+        names = _FIELD_NAMES
+        with paused_gc():
+            hits = [
+                Hit(sessions[m.doc], m.score, names[m.fields], KINDS[m.kind], m, maker)
+                for m in matches
+            ]
+        return Results(hits, total)
 
     def suggest(self, query: str) -> str | None:
         """``query`` with each word the programme lacks replaced by a close programme word,
