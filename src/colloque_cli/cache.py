@@ -114,6 +114,13 @@ class ProgrammeCache:
         self.directory = directory
         self.key = key
         self._fingerprint = _code_fingerprint()
+        self._signing_key: bytes | None = None
+
+    def _secret(self) -> bytes:
+        """The signing key, read (or created) once for all the entries of this file."""
+        if self._signing_key is None:
+            self._signing_key = _secret(self.directory)
+        return self._signing_key
 
     def _header(self, kind: str) -> bytes:
         fields = (kind, self._fingerprint, self.key.path, self.key.size, self.key.mtime_ns)
@@ -123,11 +130,11 @@ class ProgrammeCache:
     def _file(self, kind: str) -> Path:
         return self.directory / f"{self.key.name}.{kind}"
 
-    def get(self, kind: str) -> Any | None:
-        """The cached object, or None when there is no entry that can be trusted."""
+    def get(self, kind: str, expected: type[T]) -> T | None:
+        """The cached ``expected`` object, or None when no entry can be trusted."""
         try:
             blob = self._file(kind).read_bytes()
-            secret = _secret(self.directory)
+            secret = self._secret()
         except OSError:
             return None
         header = self._header(kind)
@@ -140,15 +147,16 @@ class ProgrammeCache:
             return None
         try:
             with paused_gc():
-                return pickle.loads(payload)
+                value = pickle.loads(payload)
         except Exception:  # a signed but unreadable entry (e.g. another Python): rebuild
             return None
+        return value if isinstance(value, expected) else None
 
     def put(self, kind: str, value: Any) -> None:
         """Store ``value``; any failure (read-only or full disk…) is silently skipped."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            secret = _secret(self.directory)
+            secret = self._secret()
             header = self._header(kind)
             # pickled straight after the header: no second copy of a large payload
             blob = io.BytesIO()
@@ -163,12 +171,13 @@ class ProgrammeCache:
         except Exception:  # the cache is an optimisation: never fail a command for it
             return
 
-    def get_or_build(self, kind: str, build: Callable[[], T]) -> T:
-        value = self.get(kind)
+    def get_or_build(self, kind: str, expected: type[T], build: Callable[[], T]) -> T:
+        """The cached ``expected`` object, else ``build()``'s, stored for next time."""
+        value = self.get(kind, expected)
         if value is None:
             value = build()
             self.put(kind, value)
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 def enabled() -> bool:
@@ -189,8 +198,8 @@ def open_programme(
         key = file_key(resolved)  # hashed as read: a cache hit never holds the file's bytes
         if key is not None:
             cache = ProgrammeCache(directory, key)
-            programme = cache.get("programme")
-            if isinstance(programme, Programme) and programme.source == source:
+            programme = cache.get("programme", Programme)
+            if programme is not None and programme.source == source:
                 return programme, cache
     raw = read_bytes(resolved)  # every reason it cannot be read is reported here
     if use_cache and enabled():

@@ -38,12 +38,9 @@ def search_index(ctx: typer.Context) -> SearchIndex:
     cache = ctx.find_root().obj.get("cache")
     if cache is None:
         return SearchIndex(loaded)
-    cached = cache.get("index")
-    if isinstance(cached, Index):
-        return SearchIndex(loaded, cached)
-    index = SearchIndex(loaded)
-    cache.put("index", index.index)
-    return index
+    return SearchIndex(
+        loaded, cache.get_or_build("index", Index, lambda: SearchIndex(loaded).index)
+    )
 
 
 def _complete(
