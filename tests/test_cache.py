@@ -71,6 +71,24 @@ def test_corrupt_entry_is_rebuilt(programme_file: Path, isolated_env: Path, dama
     assert entry.read_bytes() == blob  # rewritten with a good entry
 
 
+def test_one_changed_byte_anywhere_in_an_entry_is_caught(
+    programme_file: Path, isolated_env: Path
+) -> None:
+    """Header, MAC, table, pickle (signed) and raw arrays (CRC-32): every region is checked."""
+    good, _ = open_programme(programme_file)
+    entry = entries(isolated_env)[0]
+    blob = entry.read_bytes()
+    assert len(blob) > 20_000  # the descriptions make an array stored raw, after the pickle
+    for position in range(0, len(blob), len(blob) // 60):
+        entry.write_bytes(blob[:position] + bytes([blob[position] ^ 0x01]) + blob[position + 1 :])
+        programme, _ = open_programme(programme_file)
+        assert programme == good, position
+        assert entry.read_bytes() == blob, position  # rebuilt, identical
+    entry.write_bytes(blob + b"\0" * 8)
+    assert open_programme(programme_file)[0] == good
+    assert entry.read_bytes() == blob
+
+
 def test_entry_signed_with_another_key_is_not_trusted(
     programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

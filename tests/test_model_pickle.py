@@ -30,4 +30,56 @@ def test_pickled_programme_is_equal_and_its_sessions_are_frozen_sessions() -> No
 
 def test_the_compact_form_names_every_session_field_in_order() -> None:
     names = tuple(f.name for f in dataclasses.fields(model.Session))
-    assert names == model._SESSION_FIELDS == model.Session.__slots__
+    assert names == model._FIELDS == model.Session.__slots__
+
+
+def _restored() -> tuple[model.Programme, model.Programme]:
+    programme = load_programme(PROGRAMME)
+    return programme, pickle.loads(pickle.dumps(programme, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def test_sessions_read_back_are_made_one_at_a_time_as_they_are_read() -> None:
+    programme, again = _restored()
+    table = again.sessions
+    assert isinstance(table, model.SessionTable)
+    assert len(table) == len(programme.sessions) == 28
+    assert table._made.count(None) == 28  # nothing made by loading
+    assert table[3] == programme.sessions[3]
+    assert table[-1] == programme.sessions[-1]
+    assert table[3] is table[3]  # made once
+    assert table._made.count(None) == 26
+    assert table[2:5] == programme.sessions[2:5]
+    with pytest.raises(IndexError):
+        table[28]
+    # a session found by id makes that session only
+    fresh = pickle.loads(pickle.dumps(programme))
+    assert fresh.session("securite") == programme.session("securite")
+    assert fresh.session("nulle-part") is None
+    assert fresh.sessions._made.count(None) == 27
+    # iterating makes the rest, keeping those already made
+    first = table[3]
+    assert list(table) == list(programme.sessions)
+    assert table[3] is first
+    assert table == programme.sessions and programme.sessions == table
+
+
+def test_columns_keep_none_accents_and_repeated_values() -> None:
+    programme, again = _restored()
+    subtitles = [s.subtitle for s in programme.sessions]
+    assert None in subtitles and any(subtitles)  # both kinds are exercised
+    assert [again.sessions[i].subtitle for i in range(28)] == subtitles
+    assert [s.description for s in again.sessions] == [s.description for s in programme.sessions]
+    accented = model.Session(
+        id="séance-été",
+        slot=programme.slots[0],
+        room=None,
+        title="Été ✓ \U0001f600",
+        type="atelier",
+        description="",
+        subtitle="",
+    )
+    table = pickle.loads(pickle.dumps(model.SessionTable.of((accented, *programme.sessions))))
+    assert table[0] == accented
+    assert table[0].subtitle == "" and table[1].subtitle == programme.sessions[0].subtitle
+    assert table.find("séance-été") == accented  # ids that are not ASCII
+    assert list(table) == [accented, *programme.sessions]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from itertools import accumulate, pairwise, starmap
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -119,12 +122,12 @@ class Programme:
     themes: tuple[Theme, ...]
     glossary: dict[str, str]
     slots: tuple[Slot, ...]
-    sessions: tuple[Session, ...]
+    sessions: Sequence[Session]  # a tuple, or a SessionTable when read from the cache
     source: str = ""
-    _by_id: dict[str, Session] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: Mapping[str, Session] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update((s.id, s) for s in self.sessions)
+        self._by_id.update((s.id, s) for s in self.sessions)  # type: ignore[attr-defined]
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -146,31 +149,9 @@ class Programme:
         return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle compactly: sessions as columns, their shared parts stored once.
-
-        Unpickling thousands of frozen dataclasses one by one is slow (each goes through the
-        generic ``__setstate__``); columns of plain values, rebuilt by ``_restore``, are read
-        back several times faster (see the ``cache`` module).
-        """
-        shared: dict[Any, Any] = {}
-
-        def once(value: Any) -> Any:  # equal values become one object: pickled once
-            return shared.setdefault(value, value)
-
-        sessions = self.sessions
-        columns = (
-            tuple(s.id for s in sessions),
-            tuple(s.slot for s in sessions),
-            tuple(s.room for s in sessions),
-            tuple(s.title for s in sessions),
-            tuple(once(s.type) for s in sessions),
-            tuple(s.description for s in sessions),
-            tuple(once(s.themes) for s in sessions),
-            tuple(s.subtitle for s in sessions),
-            tuple(once(s.speakers) for s in sessions),
-        )
+        """Pickle compactly: the sessions as a ``SessionTable`` (columns, see there)."""
         fields = (self.colloque, self.rooms, self.themes, self.glossary, self.slots, self.source)
-        return _restore, (fields, columns)
+        return _restore, (fields, SessionTable.of(self.sessions))
 
     def session(self, session_id: str) -> Session | None:
         return self._by_id.get(session_id)
@@ -196,21 +177,8 @@ class Programme:
         ]
 
 
-_SESSION_FIELDS = (
-    "id",
-    "slot",
-    "room",
-    "title",
-    "type",
-    "description",
-    "themes",
-    "subtitle",
-    "speakers",
-)
-
-
 class _SessionTwin:
-    """A ``Session`` under construction: same slots, but writable (see ``_restore``).
+    """A ``Session`` under construction: same slots, but writable (see ``SessionTable``).
 
     Assigning to a frozen dataclass's slots goes through ``object.__setattr__`` once per
     field; a twin with the same slot layout is filled by plain attribute stores, then
@@ -219,7 +187,7 @@ class _SessionTwin:
 
     __slots__ = Session.__slots__
 
-    def __init__(  # the order of _SESSION_FIELDS
+    def __init__(  # the order of Session's fields
         self,
         id: str,  # noqa: A002 (the field's name)
         slot: Slot,
@@ -243,11 +211,180 @@ class _SessionTwin:
         self.__class__ = Session  # type: ignore[assignment]
 
 
-def _restore(fields: tuple[Any, ...], columns: tuple[tuple[Any, ...], ...]) -> Programme:
-    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``."""
-    from itertools import starmap
+# A column of texts: UTF-8 bytes end to end, where each text starts (one more offset than
+# texts), and which texts are None (one byte per text; empty when none is).
+TextColumn = tuple[Any, Any, Any]
+# A column of values that repeat (slots, rooms, types…): the distinct values, and per
+# session the number of its value.
+ValueColumn = tuple[tuple[Any, ...], Any]
+_TEXTS = ("id", "title", "description", "subtitle")
+_FIELDS = ("id", "slot", "room", "title", "type", "description", "themes", "subtitle", "speakers")
+_VALUES = ("slot", "room", "type", "themes", "speakers")
 
-    sessions = tuple(starmap(_SessionTwin, zip(*columns, strict=True)))
+
+def _text_column(values: Sequence[str | None]) -> TextColumn:
+    encoded = [b"" if value is None else value.encode("utf-8", "surrogatepass") for value in values]
+    blob = array("B", b"".join(encoded))
+    offsets = array("I" if len(blob) < 1 << 32 else "Q", accumulate(map(len, encoded), initial=0))
+    nones = array("B", [value is None for value in values]) if None in values else array("B")
+    return blob, offsets, nones
+
+
+def _value_column(values: Sequence[Any]) -> ValueColumn:
+    numbers: dict[Any, int] = {}
+    codes = [numbers.setdefault(value, len(numbers)) for value in values]
+    return tuple(numbers), array("H" if len(numbers) <= 1 << 16 else "I", codes)
+
+
+class SessionTable(Sequence[Session]):
+    """Sessions kept as columns; each ``Session`` is made when first read.
+
+    A programme read back from the cache holds its sessions this way: a search that shows
+    ten of 50 000 sessions makes ten of them, not 50 000 (and their 450 000 strings). The
+    columns are a few large arrays, which the cache stores as they are in memory and reads
+    back without copying them (``cache``); iterating makes every session, once.
+    """
+
+    __slots__ = ("_made", "_positions", "_size", "_texts", "_values")
+
+    def __init__(self, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> None:
+        self._texts = texts
+        self._values = values
+        self._size = len(texts["id"][1]) - 1
+        self._made: list[Session | None] = [None] * self._size
+        self._positions: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, sessions: Sequence[Session]) -> SessionTable:
+        """The table of ``sessions`` (the table itself when it is one already)."""
+        if isinstance(sessions, SessionTable):
+            return sessions
+        texts = {name: _text_column([getattr(s, name) for s in sessions]) for name in _TEXTS}
+        values = {name: _value_column([getattr(s, name) for s in sessions]) for name in _VALUES}
+        table = cls(texts, values)
+        table._made = list(sessions)
+        return table
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return SessionTable, (self._texts, self._values)
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> Session: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Session, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Session | tuple[Session, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._size)))
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("session index out of range")
+        made = self._made[index]
+        if made is None:
+            made = self._made[index] = self._make(index)
+        return made
+
+    def __iter__(self) -> Iterator[Session]:
+        made = self._made
+        if None in made:
+            # Column by column, then all at once: several times quicker than one by one.
+            texts = {name: self._all_texts(name) for name in _TEXTS}
+            values = {
+                name: list(map(table.__getitem__, codes))
+                for name, (table, codes) in self._values.items()
+            }
+            columns = [texts.get(name) or values[name] for name in _FIELDS]
+            for index, session in enumerate(starmap(_SessionTwin, zip(*columns, strict=True))):
+                if made[index] is None:
+                    made[index] = session  # type: ignore[assignment]
+        return iter(made)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SessionTable | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SessionTable({self._size} sessions)"
+
+    def _text(self, name: str, index: int) -> str | None:
+        blob, offsets, nones = self._texts[name]
+        if nones and nones[index]:
+            return None
+        return str(blob[offsets[index] : offsets[index + 1]], "utf-8", "surrogatepass")
+
+    def _all_texts(self, name: str) -> list[str | None]:
+        blob, offsets, nones = self._texts[name]
+        everything = str(blob, "utf-8", "surrogatepass")
+        bounds = pairwise(offsets)
+        if everything.isascii():  # offsets count characters too: slice the one string
+            texts: list[str | None] = [everything[start:end] for start, end in bounds]
+        else:
+            texts = [str(blob[start:end], "utf-8", "surrogatepass") for start, end in bounds]
+        if nones:
+            texts = [None if none else text for text, none in zip(texts, nones, strict=True)]
+        return texts
+
+    def _value(self, name: str, index: int) -> Any:
+        table, codes = self._values[name]
+        return table[codes[index]]
+
+    def _make(self, index: int) -> Session:
+        text, value = self._text, self._value
+        return _SessionTwin(  # type: ignore[return-value]
+            text("id", index),  # type: ignore[arg-type]
+            value("slot", index),
+            value("room", index),
+            text("title", index),  # type: ignore[arg-type]
+            value("type", index),
+            text("description", index),  # type: ignore[arg-type]
+            value("themes", index),
+            text("subtitle", index),
+            value("speakers", index),
+        )
+
+    def position(self, session_id: str) -> int | None:
+        """Where the session ``session_id`` is (its ids are decoded at the first call)."""
+        if self._positions is None:
+            ids = self._all_texts("id")
+            self._positions = {session_id: i for i, session_id in enumerate(ids)}  # type: ignore[misc]
+        return self._positions.get(session_id)
+
+    def find(self, session_id: str) -> Session | None:
+        position = self.position(session_id)
+        return None if position is None else self[position]
+
+
+class _ById(Mapping[str, Session]):
+    """``Programme._by_id`` over a ``SessionTable``: nothing is made before it is asked for."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: SessionTable) -> None:
+        self._table = table
+
+    def __getitem__(self, session_id: str) -> Session:
+        found = self._table.find(session_id)
+        if found is None:
+            raise KeyError(session_id)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (session.id for session in self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+def _restore(fields: tuple[Any, ...], sessions: SessionTable) -> Programme:
+    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``."""
     colloque, rooms, themes, glossary, slot_list, source = fields
     programme = object.__new__(Programme)
     programme.__dict__.update(
@@ -258,6 +395,6 @@ def _restore(fields: tuple[Any, ...], columns: tuple[tuple[Any, ...], ...]) -> P
         slots=slot_list,
         sessions=sessions,
         source=source,
-        _by_id=dict(zip(columns[0], sessions, strict=True)),
+        _by_id=_ById(sessions),
     )
     return programme

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..gcpause import paused_gc
 from ..model import Programme, Session
@@ -137,8 +138,7 @@ class SearchIndex:
     def __init__(self, programme: Programme, index: Index | None = None) -> None:
         """Index ``programme``; ``index`` is one built earlier for it (from the cache)."""
         self.programme = programme
-        self.sessions: tuple[Session, ...] = programme.sessions
-        self._positions = {s.id: i for i, s in enumerate(self.sessions)}
+        self.sessions: Sequence[Session] = programme.sessions  # made as read: see SessionTable
         if index is None or index.size != len(self.sessions):
             with paused_gc():
                 index = Index(
@@ -149,6 +149,11 @@ class SearchIndex:
                     glossary=programme.glossary,
                 )
         self.index = index
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Where each session is, by id (for ``within``: made at its first use)."""
+        return {s.id: i for i, s in enumerate(self.sessions)}
 
     def search(
         self,
