@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from itertools import accumulate, pairwise, starmap
+from itertools import accumulate, islice, pairwise, starmap
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
@@ -219,21 +220,60 @@ TextColumn = tuple[Any, Any, Any]
 ValueColumn = tuple[tuple[Any, ...], Any]
 _TEXTS = ("id", "title", "description", "subtitle")
 _FIELDS = ("id", "slot", "room", "title", "type", "description", "themes", "subtitle", "speakers")
-_VALUES = ("slot", "room", "type", "themes", "speakers")
 
 
-def _text_column(values: Sequence[str | None]) -> TextColumn:
-    encoded = [b"" if value is None else value.encode("utf-8", "surrogatepass") for value in values]
-    blob = array("B", b"".join(encoded))
-    offsets = array("I" if len(blob) < 1 << 32 else "Q", accumulate(map(len, encoded), initial=0))
-    nones = array("B", [value is None for value in values]) if None in values else array("B")
+def _text_column(values: Iterable[str | None]) -> TextColumn:
+    blob, offsets, nones = array("B"), array("I", [0]), array("B")
+    count = 0
+    # A chunk at a time: each step runs in C, and a large programme's descriptions are never
+    # held three times over (encoded one by one, then joined, then copied into the array).
+    for chunk in batched(values, 4096):
+        if None in chunk:
+            if not nones:
+                nones.extend(bytes(count))
+            nones.extend(value is None for value in chunk)
+            chunk = tuple("" if value is None else value for value in chunk)
+        elif nones:
+            nones.extend(bytes(len(chunk)))
+        encoded = [text.encode("utf-8", "surrogatepass") for text in chunk]  # type: ignore[union-attr]
+        offsets.extend(accumulate(map(len, encoded), initial=len(blob)))
+        offsets.pop(-len(encoded) - 1)  # the chunk's start, already there
+        blob.frombytes(b"".join(encoded))
+        count += len(chunk)
     return blob, offsets, nones
 
 
-def _value_column(values: Sequence[Any]) -> ValueColumn:
+def batched(values: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
+    """``itertools.batched`` (Python 3.12)."""
+    iterator = iter(values)
+    while chunk := tuple(islice(iterator, size)):
+        yield chunk
+
+
+def _value_column(values: list[Any], key: Callable[[Any], Any] | None = None) -> ValueColumn:
+    """``key`` (default: the value itself) tells values apart; by identity, a slot or a
+    room shared by thousands of sessions is recognised without hashing its fields."""
+    keys = values if key is None else list(map(key, values))
     numbers: dict[Any, int] = {}
-    codes = [numbers.setdefault(value, len(numbers)) for value in values]
-    return tuple(numbers), array("H" if len(numbers) <= 1 << 16 else "I", codes)
+    codes = [numbers.setdefault(k, len(numbers)) for k in keys]
+    first = dict(zip(reversed(keys), reversed(values), strict=True))
+    return tuple(map(first.__getitem__, numbers)), array(
+        "H" if len(numbers) <= 1 << 16 else "I", codes
+    )
+
+
+def _ids(values: tuple[Any, ...]) -> tuple[int, ...]:
+    return tuple(map(id, values))
+
+
+# How the values of each column are told apart (None: by value; strings hash quickly).
+_VALUE_KEYS: dict[str, Callable[[Any], Any] | None] = {
+    "slot": id,
+    "room": id,
+    "type": None,
+    "themes": _ids,
+    "speakers": None,
+}
 
 
 class SessionTable(Sequence[Session]):
@@ -259,8 +299,11 @@ class SessionTable(Sequence[Session]):
         """The table of ``sessions`` (the table itself when it is one already)."""
         if isinstance(sessions, SessionTable):
             return sessions
-        texts = {name: _text_column([getattr(s, name) for s in sessions]) for name in _TEXTS}
-        values = {name: _value_column([getattr(s, name) for s in sessions]) for name in _VALUES}
+        texts = {name: _text_column(map(attrgetter(name), sessions)) for name in _TEXTS}
+        values = {
+            name: _value_column(list(map(attrgetter(name), sessions)), key)
+            for name, key in _VALUE_KEYS.items()
+        }
         table = cls(texts, values)
         table._made = list(sessions)
         return table
