@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
-from itertools import accumulate, islice, pairwise, starmap
+from itertools import pairwise, starmap
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
 
@@ -224,30 +224,18 @@ _FIELDS = ("id", "slot", "room", "title", "type", "description", "themes", "subt
 
 def _text_column(values: Iterable[str | None]) -> TextColumn:
     blob, offsets, nones = array("B"), array("I", [0]), array("B")
-    count = 0
-    # A chunk at a time: each step runs in C, and a large programme's descriptions are never
-    # held three times over (encoded one by one, then joined, then copied into the array).
-    for chunk in batched(values, 4096):
-        if None in chunk:
+    extend, end = blob.frombytes, offsets.append
+    for number, value in enumerate(values):  # no list of encoded texts: a large programme's
+        if value is None:  # descriptions would be held three times over (list, join, array)
             if not nones:
-                nones.extend(bytes(count))
-            nones.extend(value is None for value in chunk)
-            chunk = tuple("" if value is None else value for value in chunk)
-        elif nones:
-            nones.extend(bytes(len(chunk)))
-        encoded = [text.encode("utf-8", "surrogatepass") for text in chunk]  # type: ignore[union-attr]
-        offsets.extend(accumulate(map(len, encoded), initial=len(blob)))
-        offsets.pop(-len(encoded) - 1)  # the chunk's start, already there
-        blob.frombytes(b"".join(encoded))
-        count += len(chunk)
+                nones.extend(bytes(number))
+            nones.append(1)
+        else:
+            extend(value.encode("utf-8", "surrogatepass"))
+            if nones:
+                nones.append(0)
+        end(len(blob))  # (32 bits: a programme file is at most 32 MiB)
     return blob, offsets, nones
-
-
-def batched(values: Iterable[Any], size: int) -> Iterator[tuple[Any, ...]]:
-    """``itertools.batched`` (Python 3.12)."""
-    iterator = iter(values)
-    while chunk := tuple(islice(iterator, size)):
-        yield chunk
 
 
 def _value_column(values: list[Any], key: Callable[[Any], Any] | None = None) -> ValueColumn:
