@@ -9,6 +9,7 @@ import pytest
 
 import colloque_cli.cache as cache_module
 from colloque_cli.cache import open_programme
+from colloque_cli.model import SessionTable
 from conftest import PROGRAMME, Run
 
 TITLE = "Sécurité et cohésion sociale"
@@ -222,3 +223,62 @@ def test_no_key_for_what_is_not_a_regular_file_of_reasonable_size(tmp_path: Path
     with big.open("wb") as handle:
         handle.truncate(cache_module.MAX_BYTES + 1)
     assert cache_module.file_key(big) is None
+
+
+def _answers(index: object, queries: list[str]) -> list[object]:
+    from colloque_cli.search import SearchIndex
+
+    assert isinstance(index, SearchIndex)
+    found = []
+    for query in queries:
+        for limit in (None, 5):
+            result = index.query(query, limit=limit)
+            found.append(
+                (
+                    result.total,
+                    [(h.session, h.score, h.matched, h.kind, h.snippet) for h in result.hits],
+                )
+            )
+    return found
+
+
+@pytest.mark.parametrize("threshold", [1, None])  # every array out of band; the real threshold
+def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
+    tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, threshold: int | None
+) -> None:
+    """Arrays served as views of the mapped entry (not ``array`` objects) give the same
+    answers: 1 000 generated sessions, queries of one and several words, typos, phrases."""
+    from colloque_cli.search import SearchIndex
+    from colloque_cli.search.index import Index
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
+    from benchmarks import generate
+
+    if threshold is not None:
+        monkeypatch.setattr(cache_module, "_OUT_OF_BAND", threshold)
+    path = tmp_path / "grand.yaml"
+    path.write_text(generate.generate(1000), encoding="utf-8")
+    built, cache = open_programme(path)
+    assert cache is not None
+    fresh = SearchIndex(built)
+    cache.put("index", fresh.index)
+
+    read, cache = open_programme(path)
+    assert isinstance(read.sessions, SessionTable)
+    assert cache is not None
+    stored = cache.get("index", Index)
+    assert stored is not None
+    assert isinstance(stored._all_docs, memoryview)  # really read back as a view
+    queries = [
+        "mobilité",
+        "mobilite",
+        "santé mentale",
+        "transition écologique",
+        "mobilté",
+        "jeunesse culture",
+        "démocratie participative",
+        "service public",
+        "zzzz",
+    ]
+    assert _answers(SearchIndex(read, stored), queries) == _answers(fresh, queries)
+    assert list(read.sessions) == list(built.sessions)
