@@ -8,13 +8,16 @@ number of documents that contain its words, not with the size of the programme.
 
 from __future__ import annotations
 
+import heapq
 import sys
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cached_property
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress, count
 from math import sqrt
+from operator import or_
 from typing import NamedTuple
 
 from ..gcpause import paused_gc
@@ -392,6 +395,11 @@ class Index:
         return found
 
     # --- searching -------------------------------------------------------------------------------
+    #
+    # A common word finds thousands of documents: the per-document work is kept to a few
+    # operations done in C (map, zip, compress, set and dict operations over whole lists),
+    # and what depends on few distinct values (a posting's info, a document's rows, a
+    # short field's words) is worked out once per value.
 
     def search(
         self,
@@ -433,202 +441,220 @@ class Index:
             outside_body &= ~((1 << self.body) | (1 << (self.body + _SYNONYMS)))
         headline = allowed & (self.headline | self.headline << _SYNONYMS)
         where = {0: allowed, NOT_IN_BODY: outside_body, HEADLINE_ONLY: headline}
-        per_concept: list[dict[int, list[int]]] = [{} for _ in concepts]
-        candidates: set[int] | None = set(within) if within is not None else None
+        found: list[dict[int, _Row]] = [{} for _ in concepts]
+        counted: list[_Counted] = [{} for _ in concepts]
+        candidates: Collection[int] | None = set(within) if within is not None else None
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
-        track = len(concepts) > 1  # where each word matched, to measure proximity
         for position in order:
-            found = self._evaluate(concepts[position], candidates, where, track)
-            if not found:
+            rows, counts = self._evaluate(concepts[position], candidates, where)
+            if not rows:
                 return [], 0
-            per_concept[position] = found
-            candidates = found.keys() & candidates if candidates is not None else set(found)
+            found[position], counted[position] = rows, counts
+            candidates = rows.keys() & candidates if candidates is not None else rows.keys()
         assert candidates is not None
-        return self._rank(concepts, per_concept, candidates, limit)
+        words_found = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
+        if len(concepts) == 1:
+            return self._rank_one(found[0], candidates, limit, words_found)
+        return self._rank(found, counted, candidates, limit, words_found)
 
     def _cost(self, concept: Concept) -> int:
         starts = self._starts
         return sum(starts[tid + 1] - starts[tid] for tid in concept.tokens)
 
     def _evaluate(
-        self, concept: Concept, candidates: set[int] | None, where: dict[int, int], track: bool
-    ) -> dict[int, list[int]]:
-        """Per document: [best (weight, kind) code, field mask, body count, *words]."""
-        found: dict[int, list[int]] = {}
+        self, concept: Concept, candidates: Collection[int] | None, where: dict[int, int]
+    ) -> tuple[dict[int, _Row], _Counted]:
+        """Per document matched, its row; per programme word, where it stands for the
+        concept (for proximity)."""
+        found: dict[int, _Row] = {}
+        counted: _Counted = {}
         best = self._best
         body_bit = 1 << self.body if self.body is not None else 0
         for alternative in concept.alternatives:
             if len(alternative) > 1:
-                self._evaluate_phrase(alternative, candidates, where[0], found)
+                rows = self._evaluate_phrase(alternative, candidates, where[0])
+                for tid in chain.from_iterable(alternative):
+                    _count(counted, tid, rows.keys())
+                _merge(found, rows)
                 continue
             for tid, flagged in alternative[0].items():
                 kind = flagged & _KIND
                 fields = where[flagged & ~_KIND]
                 synonym_kind = min(kind, STEM)
+                docs, infos = self._postings(tid, candidates)
                 # Postings hold few distinct infos: each is worked out once.
-                rows: dict[int, tuple[int, int, int] | None] = {}
-                for doc, info in self._postings(tid, candidates):
-                    row = rows.get(info, False)
-                    if row is False:
-                        row = rows[info] = _row(info, fields, kind, synonym_kind, body_bit, best)
-                    if row is None:
-                        continue
-                    entry = found.get(doc)
-                    if entry is None:
-                        found[doc] = [*row, tid] if track else list(row)
-                    else:
-                        code, mask, count = row
-                        if code > entry[0]:
-                            entry[0] = code
-                        entry[1] |= mask
-                        entry[2] += count
-                        if track:
-                            entry.append(tid)
-        return found
+                row_of = {
+                    info: _row(info, fields, kind, synonym_kind, body_bit, best)
+                    for info in set(infos)
+                }
+                searched = {info for info, row in row_of.items() if row is not None}
+                if len(searched) < len(row_of):  # some postings are in fields not searched
+                    kept = list(map(searched.__contains__, infos))
+                    docs, infos = list(compress(docs, kept)), list(compress(infos, kept))
+                    _count(counted, tid, set(docs))
+                else:
+                    _count(counted, tid, None)
+                _merge(found, dict(zip(docs, map(row_of.__getitem__, infos), strict=True)))
+        return found, counted
 
-    def _postings(self, tid: int, candidates: set[int] | None) -> Iterable[tuple[int, int]]:
-        """(document, info) pairs of ``tid``, among ``candidates`` when given."""
+    def _postings(
+        self, tid: int, candidates: Collection[int] | None
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """The documents of ``tid`` and their infos, among ``candidates`` when given."""
         docs, infos = self.documents_with(tid), self._infos_of(tid)
         if candidates is None:
-            return zip(docs, infos, strict=True)
+            return docs, infos
         if len(candidates) * 8 < len(docs):
             # Few candidates, a long list: look each one up (the list is in order).
-            pairs = []
+            found_docs, found_infos = [], []
             end = len(docs)
             for doc in candidates:
                 at = bisect_left(docs, doc)
                 if at < end and docs[at] == doc:
-                    pairs.append((doc, infos[at]))
-            return pairs
-        return [(doc, info) for doc, info in zip(docs, infos, strict=True) if doc in candidates]
+                    found_docs.append(doc)
+                    found_infos.append(infos[at])
+            return found_docs, found_infos
+        kept = list(map(candidates.__contains__, docs))
+        return list(compress(docs, kept)), list(compress(infos, kept))
 
     def _evaluate_phrase(
         self,
         slots: tuple[dict[int, int], ...],
-        candidates: set[int] | None,
+        candidates: Collection[int] | None,
         allowed: int,
-        found: dict[int, list[int]],
-    ) -> None:
+    ) -> dict[int, _Row]:
         """Documents where one word of each slot follows the previous, in order."""
         masks: list[dict[int, int]] = []
         for slot in slots:
-            docs: dict[int, int] = {}
+            masks.append({})
+            fields_of = masks[-1]
             for tid in slot:
-                for doc, info in zip(self.documents_with(tid), self._infos_of(tid), strict=True):
-                    if candidates is None or doc in candidates:
-                        docs[doc] = docs.get(doc, 0) | (info & allowed)
-            masks.append(docs)
+                for doc, info in zip(*self._postings(tid, candidates), strict=True):
+                    fields_of[doc] = fields_of.get(doc, 0) | (info & allowed)
         fields = len(self.weights)
-        words = [tid for slot in slots for tid in slot]
+        found: dict[int, _Row] = {}
         for doc in set(masks[0]).intersection(*masks[1:]):
             common = _FIELD_BITS
-            for docs in masks:
-                common &= (docs[doc] | docs[doc] >> _SYNONYMS) & _FIELD_BITS
-            for field in range(fields):
-                if not common >> field & 1:
-                    continue
+            for fields_of in masks:
+                common &= (fields_of[doc] | fields_of[doc] >> _SYNONYMS) & _FIELD_BITS
+            for field in _FIELDS_OF[common]:
                 start = self._offsets[doc * fields + field]
                 sequence = self._flat[start : self._offsets[doc * fields + field + 1]]
                 kind = _phrase_kind(sequence, slots)
                 if not kind:
                     continue
-                code = self.weights[field] * 16 + kind
-                count = 1 if field == self.body else 0
+                row = (self.weights[field] * 16 + kind, 1 << field, int(field == self.body))
                 entry = found.get(doc)
-                if entry is None:
-                    found[doc] = [code, 1 << field, count, *words]
-                else:
-                    entry[0] = max(entry[0], code)
-                    entry[1] |= 1 << field
-                    entry[2] += count
-                    entry.extend(words)
-
-    def _rank(
-        self,
-        concepts: list[Concept],
-        per_concept: list[dict[int, list[int]]],
-        docs: Collection[int],
-        limit: int | None,
-    ) -> tuple[list[Match], int]:
-        """Order: field weights, then how the words matched, then proximity, then the
-        number of fields matched, then document order; passing mentions cut."""
-        count = len(concepts)
-        body_weight = self.weights[self.body] if self.body is not None else -1
-        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
-        if count == 1:
-            return self._rank_one(per_concept[0], docs, limit, body_weight, words)
-        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
-        for doc in docs:
-            entries = [found[doc] for found in per_concept]
-            weight_sum = kind_sum = mask = 0
-            salient = True
-            for entry in entries:
-                weight_sum += entry[0] >> 4
-                kind_sum += entry[0] & 15
-                mask |= entry[1]
-                if entry[0] >> 4 == body_weight and entry[2] < 2:
-                    salient = False
-            proximity = None
-            strong = salient
-            if not salient:
-                # Weak words, but perhaps all together (at most one word apart).
-                proximity = self._proximity(doc, entries)
-                strong = 0 < proximity[1] <= count + 1
-            rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
-        if any(row[3] for row in rows):
-            rows = [row for row in rows if row[3]]
-        total = len(rows)
-        rows.sort(key=lambda row: row[0], reverse=True)
-        if limit is not None and limit < total:
-            boundary = rows[limit - 1][0]
-            end = limit
-            while end < total and rows[end][0] == boundary:
-                end += 1
-            rows = rows[:end]
-        keyed = []
-        for coarse, mask, doc, strong, proximity in rows:
-            if proximity is None:
-                proximity = self._proximity(doc, [found[doc] for found in per_concept])
-            keyed.append(((coarse, proximity[0], mask.bit_count(), -doc), mask, doc, strong))
-        keyed.sort(key=lambda row: row[0], reverse=True)
-        matches = []
-        for (coarse, closeness, _, _), mask, doc, strong in keyed[:limit]:
-            entries = [found[doc] for found in per_concept]
-            score = self._score(coarse, closeness, count)
-            kind = min(entry[0] & 15 for entry in entries)
-            matches.append(Match(doc, score, mask, kind, strong, words))
-        return matches, total
+                found[doc] = row if entry is None else _merged(entry, row)
+        return found
 
     def _rank_one(
         self,
-        found: dict[int, list[int]],
+        found: dict[int, _Row],
         docs: Collection[int],
         limit: int | None,
-        body_weight: int,
         words: frozenset[str],
     ) -> tuple[list[Match], int]:
         """``_rank`` for a query of one concept: no proximity to measure, so each document's
         place is one integer (coarse code, fields matched, document order)."""
-        strong_keys: list[int] = []
-        weak_keys: list[int] = []
-        for doc in docs:
-            code, mask, body_count = found[doc][:3]
-            key = ((code >> 4) << 8 | (code & 15)) << 35 | mask.bit_count() << 32 | _LAST_DOC - doc
-            if code >> 4 != body_weight or body_count >= 2:
-                strong_keys.append(key)
-            else:
-                weak_keys.append(key)
-        keys = strong_keys or weak_keys
-        strong = bool(strong_keys)
-        total = len(keys)
-        keys.sort(reverse=True)
+        docs = list(docs)
+        rows = list(map(found.__getitem__, docs))
+        body_weight = self.weights[self.body] if self.body is not None else -1
+        # Documents share few distinct rows: each is placed once, and its place is then
+        # combined with the document numbers in C.
+        counts = Counter(rows)
+        place_of = {}
+        strong_of = {}
+        for code, mask, body_count in counts:
+            row = (code, mask, body_count)
+            coarse = (code >> 4) << 8 | (code & 15)
+            place_of[row] = coarse << 35 | mask.bit_count() << 32
+            strong_of[row] = code >> 4 != body_weight or body_count >= 2
+        strong = any(strong_of.values())
+        if strong and not all(strong_of.values()):
+            kept = list(map(strong_of.__getitem__, rows))
+            docs, rows = list(compress(docs, kept)), list(compress(rows, kept))
+        keys = list(map(or_, map(place_of.__getitem__, rows), map(_LAST_DOC.__sub__, docs)))
         matches = []
         score = self._score
-        for key in keys[:limit]:
+        for key in _largest(keys, limit):
             doc = _LAST_DOC - (key & _LAST_DOC)
             code, mask = found[doc][:2]
             matches.append(Match(doc, score(key >> 35, 1.0, 1), mask, code & 15, strong, words))
+        return matches, len(keys)
+
+    def _rank(
+        self,
+        found: list[dict[int, _Row]],
+        counted: list[_Counted],
+        docs: Collection[int],
+        limit: int | None,
+        words: frozenset[str],
+    ) -> tuple[list[Match], int]:
+        """Order: field weights, then how the words matched, then proximity, then the
+        number of fields matched, then document order; passing mentions cut."""
+        count = len(found)
+        docs = list(docs)
+        combinations = list(zip(*(map(rows.__getitem__, docs) for rows in found), strict=True))
+        # Documents share few combinations of rows: each is summed up once.
+        summary_of = {rows: self._summary(rows) for rows in set(combinations)}
+        summaries = list(map(summary_of.__getitem__, combinations))
+        proximity = _Proximity(self, counted)
+        closeness: dict[int, float] = {}
+        strong: list[tuple[int, _Summary]] = []
+        weak: list[tuple[int, _Summary]] = []
+        for doc, summary in zip(docs, summaries, strict=True):
+            if summary.salient:
+                strong.append((doc, summary))
+                continue
+            # Weak words, but perhaps all together (at most one word apart).
+            closeness[doc], together = proximity.measure(doc, summary.fields)
+            (strong if together else weak).append((doc, summary))
+        kept = strong or weak
+        total = len(kept)
+        if limit is not None and limit < total:
+            # Only the documents that may rank in the first ``limit`` need their proximity.
+            boundary = heapq.nlargest(limit, (summary.coarse for _, summary in kept))[-1]
+            kept = [row for row in kept if row[1].coarse >= boundary]
+        for doc, summary in kept:
+            if doc not in closeness:
+                closeness[doc] = proximity.measure(doc, summary.fields)[0]
+        # Proximity is a float: its distinct values are numbered, in order, so that each
+        # document's place is one integer.
+        values = sorted({closeness[doc] for doc, _ in kept})
+        number = {value: n for n, value in enumerate(values)}
+        width = len(values).bit_length()
+        place = {}
+        for doc, summary in kept:
+            coarse_closeness = summary.coarse << width | number[closeness[doc]]
+            key = (coarse_closeness << 3 | summary.mask.bit_count()) << 32 | _LAST_DOC - doc
+            place[key] = summary
+        matches = []
+        for key in _largest(list(place), limit):
+            doc = _LAST_DOC - (key & _LAST_DOC)
+            summary = place[key]
+            score = self._score(summary.coarse, closeness[doc], count)
+            matches.append(Match(doc, score, summary.mask, summary.kind, bool(strong), words))
         return matches, total
+
+    def _summary(self, rows: tuple[_Row, ...]) -> _Summary:
+        """What a document's rows (one per concept) say, before proximity."""
+        body_weight = self.weights[self.body] if self.body is not None else -1
+        weight_sum = kind_sum = mask = 0
+        common = _FIELD_BITS
+        salient = True
+        for code, fields, body_count in rows:
+            weight_sum += code >> 4
+            kind_sum += code & 15
+            mask |= fields
+            common &= fields
+            if code >> 4 == body_weight and body_count < 2:
+                salient = False
+        # The body is visited last: long, and seldom needed once a short field has the
+        # words side by side.
+        visit = sorted(_FIELDS_OF[common], key=lambda field: field == self.body)
+        kind = min(code & 15 for code, _, _ in rows)
+        return _Summary((weight_sum << 8) + kind_sum, mask, kind, salient, tuple(visit))
 
     def _score(self, coarse: int, closeness: float, count: int) -> int:
         """0–100, monotonic in the ranking: field weight first, then kind, then proximity.
@@ -653,43 +679,142 @@ class Index:
         )
         return max(1, min(100, round(100 * sqrt(max(raw, 0)))))
 
-    def _proximity(self, doc: int, entries: list[list[int]]) -> tuple[float, int]:
-        """How close the query's words are in the field holding them closest (1 = adjacent,
-        in order), and the shortest span they cover there (0 when no field has them all)."""
-        common = _FIELD_BITS
-        for entry in entries:
-            common &= entry[1]
-        common = (common | common >> _SYNONYMS) & _FIELD_BITS
-        if not common:
-            return 0.0, 0
-        fields = len(self.weights)
+
+# A document's evidence for one concept: its best (weight, kind) code, the fields where the
+# concept matched, and how many times the body holds it (0-3).
+_Row = tuple[int, int, int]
+# Per programme word of a concept, the documents where it stands for the concept: None for
+# all those that hold it, else a set (a completion that does not count in the body, say).
+_Counted = dict[int, "Collection[int] | None"]
+
+
+class _Summary(NamedTuple):
+    """A document's rows summed up, before proximity."""
+
+    coarse: int  # sum of the concepts' weights << 8, plus the sum of their kinds
+    mask: int  # fields where a concept matched
+    kind: int  # the weakest way a concept matched
+    salient: bool  # no concept is a passing mention in the body
+    fields: tuple[int, ...]  # the fields holding every concept, in the order to visit them
+
+
+class _Proximity:
+    """How close a query's concepts stand in a document, for one query.
+
+    A field's answer depends only on its words: short fields that repeat (themes, type,
+    room, often the title) are measured once per query, keyed by their bytes.
+    """
+
+    __slots__ = (
+        "_always",
+        "_body",
+        "_conditional",
+        "_fields",
+        "_flat",
+        "_needed",
+        "_offsets",
+        "_tables",
+    )
+
+    def __init__(self, index: Index, counted: list[_Counted]) -> None:
+        self._flat, self._offsets = index._flat, index._offsets
+        self._fields, self._body = len(index.weights), index.body
+        self._needed = len(counted)
+        self._always: dict[int, list[int]] = {}
+        self._conditional: list[tuple[int, int, Collection[int]]] = []
+        for number, counts in enumerate(counted):
+            for tid, docs in counts.items():
+                if docs is None:
+                    self._always.setdefault(tid, []).append(number)
+                else:
+                    self._conditional.append((tid, number, docs))
+        # Per set of conditional words counting in a document: the concepts of each word,
+        # and the answers of the short fields already measured.
+        self._tables: dict[tuple[bool, ...], _Table] = {}
+
+    def measure(self, doc: int, fields: Iterable[int]) -> tuple[float, bool]:
+        """How close the concepts are in the field holding them closest (1 = adjacent, in
+        order), and whether some field holds them all at most one word apart."""
+        variant = tuple(doc in docs for _, _, docs in self._conditional)
+        table = self._tables.get(variant) or self._table(variant)
+        concepts_of, known = table
         flat, offsets = self._flat, self._offsets
-        count = len(entries)
-        concepts_of: dict[int, tuple[int, ...]] = {}
-        for number, entry in enumerate(entries):
-            for tid in entry[3:]:
-                numbers = concepts_of.get(tid, ())
-                if number not in numbers:
-                    concepts_of[tid] = (*numbers, number)
+        base = doc * self._fields
         best = 0.0
-        shortest = 0
-        for field in _FIELDS_OF[common]:
-            start, stop = offsets[doc * fields + field], offsets[doc * fields + field + 1]
-            # (position, concept) pairs in order: one pass over the field's words.
-            hits = [
-                (position, number)
-                for position, tid in enumerate(flat[start:stop])
-                if tid in concepts_of
-                for number in concepts_of[tid]
-            ]
-            span, in_order = _window(hits, count)
-            if not span:
-                continue
-            # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
-            closeness = min(1.0, count / span) * (1.0 if in_order else 0.9)
-            best = max(best, closeness)
-            shortest = min(shortest, span) if shortest else span
-        return best, shortest
+        together = False
+        for field in fields:
+            words = flat[offsets[base + field] : offsets[base + field + 1]]
+            if field == self._body:  # seldom repeated: not kept
+                closeness, near = _closeness(words, concepts_of, self._needed)
+            else:
+                content = words.tobytes()
+                answer = known.get(content)
+                if answer is None:
+                    answer = known[content] = _closeness(words, concepts_of, self._needed)
+                closeness, near = answer
+            together = together or near
+            if closeness > best:
+                best = closeness
+                if best == 1.0:  # nothing is closer: the other fields cannot change it
+                    break
+        return best, together
+
+    def _table(self, variant: tuple[bool, ...]) -> _Table:
+        numbers = {tid: list(found) for tid, found in self._always.items()}
+        for (tid, number, _), counts in zip(self._conditional, variant, strict=True):
+            if counts:
+                numbers.setdefault(tid, []).append(number)
+        concepts_of = {tid: tuple(sorted(found)) for tid, found in numbers.items()}
+        table = self._tables[variant] = (concepts_of, {})
+        return table
+
+
+_Table = tuple[dict[int, tuple[int, ...]], dict[bytes, tuple[float, bool]]]
+
+
+def _closeness(
+    words: Sequence[int], concepts_of: dict[int, tuple[int, ...]], needed: int
+) -> tuple[float, bool]:
+    """How close the ``needed`` concepts stand in one field's words, and whether they stand
+    together."""
+    # (position, concept) pairs in order; the positions of the query's words found in C.
+    hits = [
+        (position, number)
+        for position in compress(count(), map(concepts_of.__contains__, words))
+        for number in concepts_of[words[position]]
+    ]
+    span, in_order = _window(hits, needed)
+    if not span:
+        return 0.0, False
+    # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
+    return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
+
+
+def _merge(found: dict[int, _Row], rows: dict[int, _Row]) -> None:
+    """Add ``rows`` to ``found``: a document matched by several words keeps the best code,
+    every field, the sum of the body counts."""
+    for doc in rows.keys() & found.keys():
+        rows[doc] = _merged(found[doc], rows[doc])
+    found.update(rows)
+
+
+def _merged(first: _Row, second: _Row) -> _Row:
+    return max(first[0], second[0]), first[1] | second[1], first[2] + second[2]
+
+
+def _count(counted: _Counted, tid: int, docs: Collection[int] | None) -> None:
+    """Record that ``tid`` counts in ``docs`` (None: wherever it stands)."""
+    if tid in counted:
+        before = counted[tid]
+        docs = None if before is None or docs is None else {*before, *docs}
+    counted[tid] = docs
+
+
+def _largest(keys: list[int], limit: int | None) -> list[int]:
+    """The ``limit`` largest ``keys`` (all of them without a limit), largest first."""
+    if limit is None:
+        return sorted(keys, reverse=True)
+    return heapq.nlargest(limit, keys)
 
 
 def _row(
