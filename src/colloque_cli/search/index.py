@@ -13,11 +13,11 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from functools import cached_property
-from itertools import accumulate, chain, compress, count
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property, partial
+from itertools import accumulate, chain, compress, count, repeat
 from math import sqrt
-from operator import or_
+from operator import add, or_
 from typing import NamedTuple
 
 from ..gcpause import paused_gc
@@ -67,6 +67,35 @@ class Match(NamedTuple):
     kind: int  # the weakest way a query word matched (EXACT … TYPO)
     strong: bool  # matched in a field other than the body, or the body dwells on it
     words: frozenset[str]  # programme words that matched, for highlighting
+
+
+# Match(...) runs a __new__ written in Python; tuple.__new__ makes the same tuple in C.
+_match = partial(tuple.__new__, Match)
+
+
+class Evidence(NamedTuple):
+    """What a match says besides its document: shared by the documents that match alike."""
+
+    score: int
+    fields: int
+    kind: int
+    strong: bool
+
+
+class Ranking(NamedTuple):
+    """The documents a query finds, best first, as columns (no object per document)."""
+
+    docs: list[int]
+    evidence: list[Evidence]  # one per document
+    total: int  # how many documents match in all
+    words: frozenset[str]  # programme words that matched, for highlighting
+
+    def matches(self) -> list[Match]:
+        """One ``Match`` per document."""
+        # One tail (score … words) per distinct evidence, glued to each document in C.
+        tails = {evidence: (*evidence, self.words) for evidence in set(self.evidence)}
+        heads = zip(self.docs, strict=True)
+        return list(map(_match, map(add, heads, map(tails.__getitem__, self.evidence))))
 
 
 class Concept:
@@ -176,6 +205,13 @@ class Index:
     def _stems_by_length(self) -> dict[int, list[str]]:
         return _by_length(self._stems)
 
+    @cached_property
+    def _field_starts(self) -> list[Sequence[int]]:
+        """Per field, where it starts in each document's words (field ``f + 1``'s starts
+        are field ``f``'s ends): two look-ups per document instead of four."""
+        fields = len(self.weights)
+        return [self._offsets[field::fields] for field in range(fields + 1)]
+
     def _tid(self, word: str) -> int | None:
         """The id of the vocabulary word ``word``, if the programme uses it."""
         words = self._sorted
@@ -247,7 +283,6 @@ class Index:
         """A field text's word ids in order (then its extra forms: compounds and synonyms
         together, so that « jeux olympiques » stand side by side), and the posting bits of
         each distinct word."""
-        from collections import Counter
 
         words, compounds, synonyms = analyser.index_tokens(text)
         words += compounds
@@ -396,10 +431,10 @@ class Index:
 
     # --- searching -------------------------------------------------------------------------------
     #
-    # A common word finds thousands of documents: the per-document work is kept to a few
-    # operations done in C (map, zip, compress, set and dict operations over whole lists),
-    # and what depends on few distinct values (a posting's info, a document's rows, a
-    # short field's words) is worked out once per value.
+    # A common word finds thousands of documents. The work per document is kept to a few
+    # passes done in C (map, zip, compress, set and dict operations over whole lists), and
+    # what depends on few distinct values (a posting's info, a document's rows, a short
+    # field's words) is worked out once per value.
 
     def search(
         self,
@@ -416,6 +451,18 @@ class Index:
         When some documents match strongly (outside the body, or dwelling on the words),
         documents that only mention the words in passing are left out.
         """
+        ranking = self.rank(query, within=within, fields=fields, limit=limit)
+        return ranking.matches(), ranking.total
+
+    def rank(
+        self,
+        query: str,
+        *,
+        within: Collection[int] | None = None,
+        fields: int | None = None,
+        limit: int | None = None,
+    ) -> Ranking:
+        """``search``, as columns: for callers that make their own object per match."""
         # A common word finds thousands of documents: tens of thousands of small objects,
         # none in a cycle; collector passes over a large programme would cost more.
         with paused_gc():
@@ -427,13 +474,11 @@ class Index:
         within: Collection[int] | None,
         fields: int | None,
         limit: int | None,
-    ) -> tuple[list[Match], int]:
+    ) -> Ranking:
         words = list(dict.fromkeys(query_words(query)))[:MAX_QUERY_WORDS]
-        if not words:
-            return [], 0
-        concepts = self._concepts(words)
+        concepts = self._concepts(words) if words else None
         if not concepts:
-            return [], 0
+            return Ranking([], [], 0, frozenset())
         allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
         allowed |= allowed << _SYNONYMS
         outside_body = allowed
@@ -448,14 +493,13 @@ class Index:
         for position in order:
             rows, counts = self._evaluate(concepts[position], candidates, where)
             if not rows:
-                return [], 0
+                return Ranking([], [], 0, frozenset())
             found[position], counted[position] = rows, counts
             candidates = rows.keys() & candidates if candidates is not None else rows.keys()
         assert candidates is not None
+        docs, evidence, total = self._rank(found, counted, candidates, limit)
         words_found = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
-        if len(concepts) == 1:
-            return self._rank_one(found[0], candidates, limit, words_found)
-        return self._rank(found, counted, candidates, limit, words_found)
+        return Ranking(docs, evidence, total, words_found)
 
     def _cost(self, concept: Concept) -> int:
         starts = self._starts
@@ -475,7 +519,7 @@ class Index:
                 rows = self._evaluate_phrase(alternative, candidates, where[0])
                 for tid in chain.from_iterable(alternative):
                     _count(counted, tid, rows.keys())
-                _merge(found, rows)
+                found = _merge(found, rows)
                 continue
             for tid, flagged in alternative[0].items():
                 kind = flagged & _KIND
@@ -487,14 +531,18 @@ class Index:
                     info: _row(info, fields, kind, synonym_kind, body_bit, best)
                     for info in set(infos)
                 }
-                searched = {info for info, row in row_of.items() if row is not None}
+                searched = {info: row for info, row in row_of.items() if row is not None}
                 if len(searched) < len(row_of):  # some postings are in fields not searched
                     kept = list(map(searched.__contains__, infos))
                     docs, infos = list(compress(docs, kept)), list(compress(infos, kept))
                     _count(counted, tid, set(docs))
                 else:
                     _count(counted, tid, None)
-                _merge(found, dict(zip(docs, map(row_of.__getitem__, infos), strict=True)))
+                if len(searched) == 1:  # often: one word, one field
+                    found = _merge(found, dict.fromkeys(docs, *searched.values()))
+                else:
+                    rows = dict(zip(docs, map(searched.__getitem__, infos), strict=True))
+                    found = _merge(found, rows)
         return found, counted
 
     def _postings(
@@ -531,16 +579,14 @@ class Index:
             for tid in slot:
                 for doc, info in zip(*self._postings(tid, candidates), strict=True):
                     fields_of[doc] = fields_of.get(doc, 0) | (info & allowed)
-        fields = len(self.weights)
+        read = _FieldReader(self)
         found: dict[int, _Row] = {}
         for doc in set(masks[0]).intersection(*masks[1:]):
             common = _FIELD_BITS
             for fields_of in masks:
                 common &= (fields_of[doc] | fields_of[doc] >> _SYNONYMS) & _FIELD_BITS
             for field in _FIELDS_OF[common]:
-                start = self._offsets[doc * fields + field]
-                sequence = self._flat[start : self._offsets[doc * fields + field + 1]]
-                kind = _phrase_kind(sequence, slots)
+                kind = _phrase_kind(read.field(doc, field), slots)
                 if not kind:
                     continue
                 row = (self.weights[field] * 16 + kind, 1 << field, int(field == self.body))
@@ -548,94 +594,68 @@ class Index:
                 found[doc] = row if entry is None else _merged(entry, row)
         return found
 
-    def _rank_one(
-        self,
-        found: dict[int, _Row],
-        docs: Collection[int],
-        limit: int | None,
-        words: frozenset[str],
-    ) -> tuple[list[Match], int]:
-        """``_rank`` for a query of one concept: no proximity to measure, so each document's
-        place is one integer (coarse code, fields matched, document order)."""
-        docs = list(docs)
-        rows = list(map(found.__getitem__, docs))
-        body_weight = self.weights[self.body] if self.body is not None else -1
-        # Documents share few distinct rows: each is placed once, and its place is then
-        # combined with the document numbers in C.
-        counts = Counter(rows)
-        place_of = {}
-        strong_of = {}
-        for code, mask, body_count in counts:
-            row = (code, mask, body_count)
-            coarse = (code >> 4) << 8 | (code & 15)
-            place_of[row] = coarse << 35 | mask.bit_count() << 32
-            strong_of[row] = code >> 4 != body_weight or body_count >= 2
-        strong = any(strong_of.values())
-        if strong and not all(strong_of.values()):
-            kept = list(map(strong_of.__getitem__, rows))
-            docs, rows = list(compress(docs, kept)), list(compress(rows, kept))
-        keys = list(map(or_, map(place_of.__getitem__, rows), map(_LAST_DOC.__sub__, docs)))
-        matches = []
-        score = self._score
-        for key in _largest(keys, limit):
-            doc = _LAST_DOC - (key & _LAST_DOC)
-            code, mask = found[doc][:2]
-            matches.append(Match(doc, score(key >> 35, 1.0, 1), mask, code & 15, strong, words))
-        return matches, len(keys)
-
     def _rank(
         self,
         found: list[dict[int, _Row]],
         counted: list[_Counted],
         docs: Collection[int],
         limit: int | None,
-        words: frozenset[str],
-    ) -> tuple[list[Match], int]:
+    ) -> tuple[list[int], list[Evidence], int]:
         """Order: field weights, then how the words matched, then proximity, then the
         number of fields matched, then document order; passing mentions cut."""
         count = len(found)
-        docs = list(docs)
-        combinations = list(zip(*(map(rows.__getitem__, docs) for rows in found), strict=True))
-        # Documents share few combinations of rows: each is summed up once.
-        summary_of = {rows: self._summary(rows) for rows in set(combinations)}
-        summaries = list(map(summary_of.__getitem__, combinations))
-        proximity = _Proximity(self, counted)
+        groups = _by_rows(found, docs, self._summary)
+        # A query of one concept has no proximity to measure: its closeness is 1.
+        proximity = _Proximity(self, counted) if count > 1 else None
         closeness: dict[int, float] = {}
-        strong: list[tuple[int, _Summary]] = []
-        weak: list[tuple[int, _Summary]] = []
-        for doc, summary in zip(docs, summaries, strict=True):
-            if summary.salient:
-                strong.append((doc, summary))
-                continue
+        strong = [group for group in groups if group.summary.salient]
+        passing = [group for group in groups if not group.summary.salient]
+        if proximity is not None:
             # Weak words, but perhaps all together (at most one word apart).
-            closeness[doc], together = proximity.measure(doc, summary.fields)
-            (strong if together else weak).append((doc, summary))
-        kept = strong or weak
-        total = len(kept)
+            for summary, members in passing:
+                together = proximity.measure(members, summary.fields, closeness)
+                if together:
+                    strong.append(_Group(summary, together))
+        kept = strong or passing
+        total = sum(len(group.docs) for group in kept)
         if limit is not None and limit < total:
             # Only the documents that may rank in the first ``limit`` need their proximity.
-            boundary = heapq.nlargest(limit, (summary.coarse for _, summary in kept))[-1]
-            kept = [row for row in kept if row[1].coarse >= boundary]
-        for doc, summary in kept:
-            if doc not in closeness:
-                closeness[doc] = proximity.measure(doc, summary.fields)[0]
-        # Proximity is a float: its distinct values are numbered, in order, so that each
-        # document's place is one integer.
-        values = sorted({closeness[doc] for doc, _ in kept})
-        number = {value: n for n, value in enumerate(values)}
-        width = len(values).bit_length()
-        place = {}
-        for doc, summary in kept:
-            coarse_closeness = summary.coarse << width | number[closeness[doc]]
-            key = (coarse_closeness << 3 | summary.mask.bit_count()) << 32 | _LAST_DOC - doc
-            place[key] = summary
-        matches = []
-        for key in _largest(list(place), limit):
-            doc = _LAST_DOC - (key & _LAST_DOC)
-            summary = place[key]
-            score = self._score(summary.coarse, closeness[doc], count)
-            matches.append(Match(doc, score, summary.mask, summary.kind, bool(strong), words))
-        return matches, total
+            kept = _best_coarse(kept, limit)
+        # Documents of the same place (coarse code, closeness, number of fields) come in
+        # document order; each place holds documents of one or more groups.
+        places: dict[tuple[int, float, int], list[tuple[list[int], Evidence]]] = {}
+        for summary, members in kept:
+            if proximity is None:
+                by_closeness = {1.0: members}
+            else:
+                if summary.salient:  # the others were measured above
+                    proximity.measure(members, summary.fields, closeness)
+                by_closeness = _by_value(members, closeness)
+            for value, bucket in by_closeness.items():
+                score = self._score(summary.coarse, value, count)
+                evidence = Evidence(score, summary.mask, summary.kind, bool(strong))
+                place = (summary.coarse, value, summary.mask.bit_count())
+                places.setdefault(place, []).append((bucket, evidence))
+        ranked: list[int] = []
+        evidence_of_ranked: list[Evidence] = []
+        for place in sorted(places, reverse=True):
+            wanted = None if limit is None else limit - len(ranked)
+            if wanted is not None and wanted <= 0:
+                break
+            buckets = places[place]
+            if len(buckets) == 1:
+                bucket, evidence = buckets[0]
+                first = _first(bucket, wanted)
+                ranked += first
+                evidence_of_ranked += [evidence] * len(first)
+            else:
+                evidence_of: dict[int, Evidence] = {}
+                for bucket, evidence in buckets:
+                    evidence_of.update(zip(bucket, repeat(evidence)))
+                first = _first(evidence_of, wanted)
+                ranked += first
+                evidence_of_ranked += map(evidence_of.__getitem__, first)
+        return ranked, evidence_of_ranked, total
 
     def _summary(self, rows: tuple[_Row, ...]) -> _Summary:
         """What a document's rows (one per concept) say, before proximity."""
@@ -698,27 +718,70 @@ class _Summary(NamedTuple):
     fields: tuple[int, ...]  # the fields holding every concept, in the order to visit them
 
 
-class _Proximity:
-    """How close a query's concepts stand in a document, for one query.
+class _Group(NamedTuple):
+    """Documents whose rows say the same."""
 
-    A field's answer depends only on its words: short fields that repeat (themes, type,
-    room, often the title) are measured once per query, keyed by their bytes.
+    summary: _Summary
+    docs: list[int]
+
+
+def _by_rows(
+    found: list[dict[int, _Row]],
+    docs: Iterable[int],
+    summarise: Callable[[tuple[_Row, ...]], _Summary],
+) -> list[_Group]:
+    """Documents grouped by their rows (one per concept): few groups, each summed up once."""
+    docs = list(docs)
+    members: dict[tuple[_Row, ...], list[int]] = {}
+    rows_of = zip(*(map(rows.__getitem__, docs) for rows in found), strict=True)
+    for doc, rows in zip(docs, rows_of, strict=True):
+        members.setdefault(rows, []).append(doc)
+    return [_Group(summarise(rows), group) for rows, group in members.items()]
+
+
+def _best_coarse(groups: list[_Group], limit: int) -> list[_Group]:
+    """The groups that may hold one of the first ``limit`` documents: those whose coarse
+    code is at least that of the ``limit``-th document in coarse order."""
+    boundary = 0
+    seen = 0
+    for group in sorted(groups, key=lambda group: group.summary.coarse, reverse=True):
+        boundary = group.summary.coarse
+        seen += len(group.docs)
+        if seen >= limit:
+            break
+    return [group for group in groups if group.summary.coarse >= boundary]
+
+
+def _by_value(docs: list[int], values: Mapping[int, float]) -> dict[float, list[int]]:
+    """``docs`` split by their value: most often one."""
+    of_docs = list(map(values.__getitem__, docs))
+    if len(set(of_docs)) <= 1:
+        return dict(zip(of_docs[:1], [docs], strict=True))
+    split: dict[float, list[int]] = {}
+    for doc, value in zip(docs, of_docs, strict=True):
+        split.setdefault(value, []).append(doc)
+    return split
+
+
+def _first(docs: Collection[int], wanted: int | None) -> list[int]:
+    """The ``wanted`` lowest of ``docs`` (all of them without a limit), in order."""
+    return sorted(docs) if wanted is None else heapq.nsmallest(wanted, docs)
+
+
+class _Proximity:
+    """How close a query's concepts stand in documents, for one query.
+
+    A field's answer depends only on its words and on the words that count. A short field
+    that repeats (themes, type, room, often the title) is measured once per query, keyed
+    by its bytes, and looked up for thousands of documents at a time. In the body, the
+    window is measured once per pattern of the query's words (their gaps and concepts).
     """
 
-    __slots__ = (
-        "_always",
-        "_body",
-        "_conditional",
-        "_fields",
-        "_flat",
-        "_needed",
-        "_offsets",
-        "_tables",
-    )
+    __slots__ = ("_always", "_body", "_conditional", "_needed", "_read", "_tables")
 
     def __init__(self, index: Index, counted: list[_Counted]) -> None:
-        self._flat, self._offsets = index._flat, index._offsets
-        self._fields, self._body = len(index.weights), index.body
+        self._read = _FieldReader(index)
+        self._body = index.body
         self._needed = len(counted)
         self._always: dict[int, list[int]] = {}
         self._conditional: list[tuple[int, int, Collection[int]]] = []
@@ -728,74 +791,141 @@ class _Proximity:
                     self._always.setdefault(tid, []).append(number)
                 else:
                     self._conditional.append((tid, number, docs))
-        # Per set of conditional words counting in a document: the concepts of each word,
-        # and the answers of the short fields already measured.
-        self._tables: dict[tuple[bool, ...], _Table] = {}
+        self._tables: dict[_Variant, _Table] = {}
 
-    def measure(self, doc: int, fields: Iterable[int]) -> tuple[float, bool]:
-        """How close the concepts are in the field holding them closest (1 = adjacent, in
-        order), and whether some field holds them all at most one word apart."""
-        variant = tuple(doc in docs for _, _, docs in self._conditional)
-        table = self._tables.get(variant) or self._table(variant)
-        concepts_of, known = table
-        flat, offsets = self._flat, self._offsets
-        base = doc * self._fields
-        best = 0.0
-        together = False
+    def measure(
+        self, docs: list[int], fields: tuple[int, ...], found: dict[int, float]
+    ) -> list[int]:
+        """Record in ``found`` how close the concepts stand in each of ``docs``, in the one
+        of ``fields`` holding them closest (1 = adjacent, in order; 0 = in none of them),
+        and return the documents where some field holds them all at most one word apart."""
+        if not self._conditional:
+            return self._measure(docs, fields, self._table(()), found)
+        # Some words count in some documents only (a completion, not in the body): the
+        # documents are measured by set of words counting.
+        by_variant: dict[_Variant, list[int]] = {}
+        counts = (map(where.__contains__, docs) for _, _, where in self._conditional)
+        for doc, variant in zip(docs, zip(*counts, strict=True), strict=True):
+            by_variant.setdefault(variant, []).append(doc)
+        together = []
+        for variant, members in by_variant.items():
+            together += self._measure(members, fields, self._table(variant), found)
+        return together
+
+    def _measure(
+        self, docs: list[int], fields: tuple[int, ...], table: _Table, found: dict[int, float]
+    ) -> list[int]:
+        best = [0.0] * len(docs)
+        near = [False] * len(docs)
         for field in fields:
-            words = flat[offsets[base + field] : offsets[base + field + 1]]
-            if field == self._body:  # seldom repeated: not kept
-                closeness, near = _closeness(words, concepts_of, self._needed)
-            else:
-                content = words.tobytes()
-                answer = known.get(content)
-                if answer is None:
-                    answer = known[content] = _closeness(words, concepts_of, self._needed)
-                closeness, near = answer
-            together = together or near
-            if closeness > best:
-                best = closeness
-                if best == 1.0:  # nothing is closer: the other fields cannot change it
-                    break
-        return best, together
+            if field == self._body:
+                continue
+            contents = list(self._read.contents(docs, field))
+            for content in set(contents).difference(table.closeness):
+                answer = self._closeness(self._read.words(content), table)
+                table.closeness[content], table.near[content] = answer
+            best = list(map(max, best, map(table.closeness.__getitem__, contents)))
+            near = list(map(or_, near, map(table.near.__getitem__, contents)))
+        if self._body in fields:
+            # Long and seldom repeated: read only where no short field holds the words side
+            # by side, in order (nothing is closer).
+            for position in compress(count(), map((1.0).__gt__, best)):
+                words = self._read.field(docs[position], self._body)
+                closeness, together = self._closeness(words, table)
+                best[position] = max(best[position], closeness)
+                near[position] = near[position] or together
+        found.update(zip(docs, best, strict=True))
+        return list(compress(docs, near))
 
-    def _table(self, variant: tuple[bool, ...]) -> _Table:
-        numbers = {tid: list(found) for tid, found in self._always.items()}
-        for (tid, number, _), counts in zip(self._conditional, variant, strict=True):
-            if counts:
-                numbers.setdefault(tid, []).append(number)
-        concepts_of = {tid: tuple(sorted(found)) for tid, found in numbers.items()}
-        table = self._tables[variant] = (concepts_of, {})
+    def _closeness(self, words: Sequence[int], table: _Table) -> tuple[float, bool]:
+        """How close the concepts stand in one field's words, and whether they stand
+        together (at most one word apart)."""
+        concepts_of = table.concepts_of
+        # The positions of the query's words, found in C; then their pattern (gaps and
+        # concepts), which is all the window depends on.
+        positions = list(compress(count(), map(concepts_of.__contains__, words)))
+        first = positions[0] if positions else 0
+        pattern = tuple([(at - first, concepts_of[words[at]]) for at in positions])
+        answer = table.patterns.get(pattern)
+        if answer is None:
+            answer = table.patterns[pattern] = self._window(pattern)
+        return answer
+
+    def _window(self, pattern: tuple[tuple[int, tuple[int, ...]], ...]) -> tuple[float, bool]:
+        needed = self._needed
+        hits = [(position, number) for position, numbers in pattern for number in numbers]
+        span, in_order = _window(hits, needed)
+        if not span:
+            return 0.0, False
+        # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
+        return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
+
+    def _table(self, variant: _Variant) -> _Table:
+        """The table for documents where ``variant`` says which conditional words count."""
+        table = self._tables.get(variant)
+        if table is None:
+            numbers = {tid: set(found) for tid, found in self._always.items()}
+            for (tid, number, _), counts in zip(self._conditional, variant, strict=True):
+                if counts:
+                    numbers.setdefault(tid, set()).add(number)
+            concepts_of = {tid: tuple(sorted(found)) for tid, found in numbers.items()}
+            table = self._tables[variant] = _Table(concepts_of)
         return table
 
 
-_Table = tuple[dict[int, tuple[int, ...]], dict[bytes, tuple[float, bool]]]
+_Variant = tuple[bool, ...]
 
 
-def _closeness(
-    words: Sequence[int], concepts_of: dict[int, tuple[int, ...]], needed: int
-) -> tuple[float, bool]:
-    """How close the ``needed`` concepts stand in one field's words, and whether they stand
-    together."""
-    # (position, concept) pairs in order; the positions of the query's words found in C.
-    hits = [
-        (position, number)
-        for position in compress(count(), map(concepts_of.__contains__, words))
-        for number in concepts_of[words[position]]
-    ]
-    span, in_order = _window(hits, needed)
-    if not span:
-        return 0.0, False
-    # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
-    return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
+class _Table:
+    """For one set of counting words: the concepts of each word, and the answers known."""
+
+    __slots__ = ("closeness", "concepts_of", "near", "patterns")
+
+    def __init__(self, concepts_of: dict[int, tuple[int, ...]]) -> None:
+        self.concepts_of = concepts_of
+        self.closeness: dict[bytes, float] = {}  # per short field's bytes
+        self.near: dict[bytes, bool] = {}
+        self.patterns: dict[tuple[tuple[int, tuple[int, ...]], ...], tuple[float, bool]] = {}
 
 
-def _merge(found: dict[int, _Row], rows: dict[int, _Row]) -> None:
-    """Add ``rows`` to ``found``: a document matched by several words keeps the best code,
-    every field, the sum of the body counts."""
-    for doc in rows.keys() & found.keys():
-        rows[doc] = _merged(found[doc], rows[doc])
+class _FieldReader:
+    """The words of documents' fields, read from the index's flat array (an ``array`` or
+    a ``memoryview`` cast to the same type)."""
+
+    __slots__ = ("_flat", "_format", "_starts")
+
+    def __init__(self, index: Index) -> None:
+        self._flat = index._flat
+        self._starts = index._field_starts
+        self._format = memoryview(index._flat).format
+
+    def field(self, doc: int, field: int) -> Sequence[int]:
+        return self._flat[self._starts[field][doc] : self._starts[field + 1][doc]]
+
+    def contents(self, docs: list[int], field: int) -> Iterator[bytes]:
+        """The bytes of ``field`` in each of ``docs``, sliced in C."""
+        starts = map(self._starts[field].__getitem__, docs)
+        stops = map(self._starts[field + 1].__getitem__, docs)
+        return map(bytes, map(self._flat.__getitem__, map(slice, starts, stops)))
+
+    def words(self, content: bytes) -> Sequence[int]:
+        """Word ids back from ``contents``."""
+        return memoryview(content).cast(self._format)
+
+
+def _merge(found: dict[int, _Row], rows: dict[int, _Row]) -> dict[int, _Row]:
+    """``found`` and ``rows`` together (either may be reused): a document matched by
+    several words keeps the best code, every field, the sum of the body counts."""
+    if len(found) < len(rows):
+        found, rows = rows, found
+    both = rows.keys() & found.keys()
+    if both:
+        # Few distinct pairs of rows: each is merged once.
+        pairs = list(zip(map(found.__getitem__, both), map(rows.__getitem__, both), strict=True))
+        merged = {pair: _merged(*pair) for pair in set(pairs)}
+        rows.update(zip(both, map(merged.__getitem__, pairs), strict=True))
     found.update(rows)
+    return found
 
 
 def _merged(first: _Row, second: _Row) -> _Row:
@@ -808,13 +938,6 @@ def _count(counted: _Counted, tid: int, docs: Collection[int] | None) -> None:
         before = counted[tid]
         docs = None if before is None or docs is None else {*before, *docs}
     counted[tid] = docs
-
-
-def _largest(keys: list[int], limit: int | None) -> list[int]:
-    """The ``limit`` largest ``keys`` (all of them without a limit), largest first."""
-    if limit is None:
-        return sorted(keys, reverse=True)
-    return heapq.nlargest(limit, keys)
 
 
 def _row(
