@@ -14,10 +14,10 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from functools import cached_property, partial
-from itertools import accumulate, chain, compress, count, repeat
+from functools import cached_property, partial, reduce
+from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import sqrt
-from operator import add, or_
+from operator import add, itemgetter, or_
 from typing import NamedTuple
 
 from ..gcpause import paused_gc
@@ -486,16 +486,17 @@ class Index:
             outside_body &= ~((1 << self.body) | (1 << (self.body + _SYNONYMS)))
         headline = allowed & (self.headline | self.headline << _SYNONYMS)
         where = {0: allowed, NOT_IN_BODY: outside_body, HEADLINE_ONLY: headline}
-        found: list[dict[int, _Row]] = [{} for _ in concepts]
+        found: list[list[dict[int, _Row]]] = [[] for _ in concepts]
         counted: list[_Counted] = [{} for _ in concepts]
-        candidates: Collection[int] | None = set(within) if within is not None else None
+        candidates: set[int] | None = set(within) if within is not None else None
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
         for position in order:
             rows, counts = self._evaluate(concepts[position], candidates, where)
-            if not rows:
+            matched = set().union(*rows)
+            if not matched:
                 return Ranking([], [], 0, frozenset())
             found[position], counted[position] = rows, counts
-            candidates = rows.keys() & candidates if candidates is not None else rows.keys()
+            candidates = matched if candidates is None else matched & candidates
         assert candidates is not None
         docs, evidence, total = self._rank(found, counted, candidates, limit)
         words_found = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
@@ -507,43 +508,57 @@ class Index:
 
     def _evaluate(
         self, concept: Concept, candidates: Collection[int] | None, where: dict[int, int]
-    ) -> tuple[dict[int, _Row], _Counted]:
-        """Per document matched, its row; per programme word, where it stands for the
-        concept (for proximity)."""
-        found: dict[int, _Row] = {}
+    ) -> tuple[list[dict[int, _Row]], _Counted]:
+        """Per programme word (or phrase) of the concept, the row of each document it
+        matches; per programme word, where it stands for the concept (for proximity).
+
+        A document's rows for one concept are merged later, once per distinct combination
+        of rows: documents matched by several words are many, their combinations few."""
+        found: list[dict[int, _Row]] = []
         counted: _Counted = {}
-        best = self._best
-        body_bit = 1 << self.body if self.body is not None else 0
         for alternative in concept.alternatives:
             if len(alternative) > 1:
                 rows = self._evaluate_phrase(alternative, candidates, where[0])
                 for tid in chain.from_iterable(alternative):
                     _count(counted, tid, rows.keys())
-                found = _merge(found, rows)
+                found.append(rows)
                 continue
             for tid, flagged in alternative[0].items():
-                kind = flagged & _KIND
-                fields = where[flagged & ~_KIND]
-                synonym_kind = min(kind, STEM)
-                docs, infos = self._postings(tid, candidates)
-                # Postings hold few distinct infos: each is worked out once.
-                row_of = {
-                    info: _row(info, fields, kind, synonym_kind, body_bit, best)
-                    for info in set(infos)
-                }
-                searched = {info: row for info, row in row_of.items() if row is not None}
-                if len(searched) < len(row_of):  # some postings are in fields not searched
-                    kept = list(map(searched.__contains__, infos))
-                    docs, infos = list(compress(docs, kept)), list(compress(infos, kept))
-                    _count(counted, tid, set(docs))
-                else:
-                    _count(counted, tid, None)
-                if len(searched) == 1:  # often: one word, one field
-                    found = _merge(found, dict.fromkeys(docs, *searched.values()))
-                else:
-                    rows = dict(zip(docs, map(searched.__getitem__, infos), strict=True))
-                    found = _merge(found, rows)
-        return found, counted
+                rows, everywhere = self._word_rows(tid, flagged, candidates, where)
+                _count(counted, tid, None if everywhere else rows.keys())
+                found.append(rows)
+        return [rows for rows in found if rows], counted
+
+    def _word_rows(
+        self, tid: int, flagged: int, candidates: Collection[int] | None, where: dict[int, int]
+    ) -> tuple[dict[int, _Row], bool]:
+        """The rows of the documents where ``tid`` matches (among ``candidates``), and
+        whether it matches in every document holding it (not so when some of them hold it
+        only in fields not searched)."""
+        kind = flagged & _KIND
+        fields = where[flagged & ~_KIND]
+        body_bit = 1 << self.body if self.body is not None else 0
+        docs, infos = self.documents_with(tid), self._infos_of(tid)
+        if candidates is not None and len(candidates) * 8 < len(docs):
+            docs, infos = _look_up(docs, infos, candidates)
+            candidates = None
+        # Postings hold few distinct infos: each is worked out once.
+        row_of = {
+            info: _row(info, fields, kind, min(kind, STEM), body_bit, self._best)
+            for info in set(infos)
+        }
+        everywhere = None not in row_of.values()
+        kept = None if candidates is None else map(candidates.__contains__, docs)
+        if len(row_of) == 1 and everywhere:  # often: one word, always in the same fields
+            (row,) = row_of.values()
+            return dict.fromkeys(docs if kept is None else compress(docs, kept), row), True
+        pairs: Iterable[tuple[int, _Row | None]]
+        pairs = zip(docs, map(row_of.__getitem__, infos), strict=True)
+        if kept is not None:
+            pairs = compress(pairs, kept)
+        if not everywhere:
+            pairs = filter(itemgetter(1), pairs)  # rows are true, None is not
+        return dict(pairs), everywhere  # type: ignore[arg-type]
 
     def _postings(
         self, tid: int, candidates: Collection[int] | None
@@ -553,15 +568,7 @@ class Index:
         if candidates is None:
             return docs, infos
         if len(candidates) * 8 < len(docs):
-            # Few candidates, a long list: look each one up (the list is in order).
-            found_docs, found_infos = [], []
-            end = len(docs)
-            for doc in candidates:
-                at = bisect_left(docs, doc)
-                if at < end and docs[at] == doc:
-                    found_docs.append(doc)
-                    found_infos.append(infos[at])
-            return found_docs, found_infos
+            return _look_up(docs, infos, candidates)
         kept = list(map(candidates.__contains__, docs))
         return list(compress(docs, kept)), list(compress(infos, kept))
 
@@ -589,14 +596,14 @@ class Index:
                 kind = _phrase_kind(read.field(doc, field), slots)
                 if not kind:
                     continue
-                row = (self.weights[field] * 16 + kind, 1 << field, int(field == self.body))
+                row = _pack(self.weights[field] * 16 + kind, 1 << field, int(field == self.body))
                 entry = found.get(doc)
                 found[doc] = row if entry is None else _merged(entry, row)
         return found
 
     def _rank(
         self,
-        found: list[dict[int, _Row]],
+        found: list[list[dict[int, _Row]]],
         counted: list[_Counted],
         docs: Collection[int],
         limit: int | None,
@@ -657,13 +664,14 @@ class Index:
                 evidence_of_ranked += map(evidence_of.__getitem__, first)
         return ranked, evidence_of_ranked, total
 
-    def _summary(self, rows: tuple[_Row, ...]) -> _Summary:
+    def _summary(self, rows: Iterable[_Row]) -> _Summary:
         """What a document's rows (one per concept) say, before proximity."""
         body_weight = self.weights[self.body] if self.body is not None else -1
         weight_sum = kind_sum = mask = 0
         common = _FIELD_BITS
         salient = True
-        for code, fields, body_count in rows:
+        unpacked = list(map(_unpack, rows))
+        for code, fields, body_count in unpacked:
             weight_sum += code >> 4
             kind_sum += code & 15
             mask |= fields
@@ -673,7 +681,7 @@ class Index:
         # The body is visited last: long, and seldom needed once a short field has the
         # words side by side.
         visit = sorted(_FIELDS_OF[common], key=lambda field: field == self.body)
-        kind = min(code & 15 for code, _, _ in rows)
+        kind = min(code & 15 for code, _, _ in unpacked)
         return _Summary((weight_sum << 8) + kind_sum, mask, kind, salient, tuple(visit))
 
     def _score(self, coarse: int, closeness: float, count: int) -> int:
@@ -700,9 +708,21 @@ class Index:
         return max(1, min(100, round(100 * sqrt(max(raw, 0)))))
 
 
-# A document's evidence for one concept: its best (weight, kind) code, the fields where the
-# concept matched, and how many times the body holds it (0-3).
-_Row = tuple[int, int, int]
+# A document's evidence for one concept, packed in one int (hashed and compared in C): its
+# best (weight, kind) code, the fields where the concept matched, and how many times the
+# body holds it.
+_Row = int
+_CODE_AT, _MASK_AT = 40, 32
+
+
+def _pack(code: int, mask: int, body_count: int) -> _Row:
+    return code << _CODE_AT | mask << _MASK_AT | body_count
+
+
+def _unpack(row: _Row) -> tuple[int, int, int]:
+    return row >> _CODE_AT, row >> _MASK_AT & 0xFF, row & 0xFFFFFFFF
+
+
 # Per programme word of a concept, the documents where it stands for the concept: None for
 # all those that hold it, else a set (a completion that does not count in the body, say).
 _Counted = dict[int, "Collection[int] | None"]
@@ -726,17 +746,25 @@ class _Group(NamedTuple):
 
 
 def _by_rows(
-    found: list[dict[int, _Row]],
+    found: list[list[dict[int, _Row]]],
     docs: Iterable[int],
-    summarise: Callable[[tuple[_Row, ...]], _Summary],
+    summarise: Callable[[Iterable[_Row]], _Summary],
 ) -> list[_Group]:
-    """Documents grouped by their rows (one per concept): few groups, each summed up once."""
+    """Documents grouped by their rows (per concept, one per word or phrase matched): few
+    groups, whose rows are merged and summed up once."""
     docs = list(docs)
+    words = [rows for concept in found for rows in concept]
     members: dict[tuple[_Row, ...], list[int]] = {}
-    rows_of = zip(*(map(rows.__getitem__, docs) for rows in found), strict=True)
+    # 0 where a word does not match the document (a row is never 0).
+    rows_of = zip(*(map(rows.get, docs, repeat(0)) for rows in words), strict=True)
     for doc, rows in zip(docs, rows_of, strict=True):
         members.setdefault(rows, []).append(doc)
-    return [_Group(summarise(rows), group) for rows, group in members.items()]
+    bounds = list(pairwise(accumulate(map(len, found), initial=0)))  # each concept's words
+    groups = []
+    for rows, group in members.items():
+        merged = (reduce(_merged, filter(None, rows[start:end])) for start, end in bounds)
+        groups.append(_Group(summarise(merged), group))
+    return groups
 
 
 def _best_coarse(groups: list[_Group], limit: int) -> list[_Group]:
@@ -913,23 +941,24 @@ class _FieldReader:
         return memoryview(content).cast(self._format)
 
 
-def _merge(found: dict[int, _Row], rows: dict[int, _Row]) -> dict[int, _Row]:
-    """``found`` and ``rows`` together (either may be reused): a document matched by
-    several words keeps the best code, every field, the sum of the body counts."""
-    if len(found) < len(rows):
-        found, rows = rows, found
-    both = rows.keys() & found.keys()
-    if both:
-        # Few distinct pairs of rows: each is merged once.
-        pairs = list(zip(map(found.__getitem__, both), map(rows.__getitem__, both), strict=True))
-        merged = {pair: _merged(*pair) for pair in set(pairs)}
-        rows.update(zip(both, map(merged.__getitem__, pairs), strict=True))
-    found.update(rows)
-    return found
-
-
 def _merged(first: _Row, second: _Row) -> _Row:
-    return max(first[0], second[0]), first[1] | second[1], first[2] + second[2]
+    (code, mask, body_count), (other_code, other_mask, other_count) = map(_unpack, (first, second))
+    return _pack(max(code, other_code), mask | other_mask, body_count + other_count)
+
+
+def _look_up(
+    docs: Sequence[int], infos: Sequence[int], candidates: Iterable[int]
+) -> tuple[list[int], list[int]]:
+    """Few candidates, a long list of postings: each candidate is looked up (the documents
+    are in order)."""
+    found_docs, found_infos = [], []
+    end = len(docs)
+    for doc in candidates:
+        at = bisect_left(docs, doc)
+        if at < end and docs[at] == doc:
+            found_docs.append(doc)
+            found_infos.append(infos[at])
+    return found_docs, found_infos
 
 
 def _count(counted: _Counted, tid: int, docs: Collection[int] | None) -> None:
@@ -942,9 +971,9 @@ def _count(counted: _Counted, tid: int, docs: Collection[int] | None) -> None:
 
 def _row(
     info: int, fields: int, kind: int, synonym_kind: int, body_bit: int, best: list[int]
-) -> tuple[int, int, int] | None:
-    """What a posting's ``info`` says for one expanded word: (best (weight, kind) code,
-    field mask, body count), or None when it matched in no field searched."""
+) -> _Row | None:
+    """What a posting's ``info`` says for one expanded word (its row), or None when it
+    matched in no field searched."""
     masked = info & fields
     if not masked:
         return None
@@ -955,7 +984,7 @@ def _row(
         best[synonym] * 16 + synonym_kind if synonym else 0,
     )
     count = info >> _COUNT if masked & body_bit else 0
-    return code, literal | synonym, count
+    return _pack(code, literal | synonym, count)
 
 
 def _split(postings: array[int]) -> tuple[array[int], array[int]]:
