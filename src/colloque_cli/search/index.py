@@ -12,7 +12,7 @@ import heapq
 import sys
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, partial, reduce
 from itertools import accumulate, chain, compress, count, pairwise, repeat
@@ -283,6 +283,7 @@ class Index:
         """A field text's word ids in order (then its extra forms: compounds and synonyms
         together, so that « jeux olympiques » stand side by side), and the posting bits of
         each distinct word."""
+        from collections import Counter
 
         words, compounds, synonyms = analyser.index_tokens(text)
         words += compounds
@@ -486,19 +487,18 @@ class Index:
             outside_body &= ~((1 << self.body) | (1 << (self.body + _SYNONYMS)))
         headline = allowed & (self.headline | self.headline << _SYNONYMS)
         where = {0: allowed, NOT_IN_BODY: outside_body, HEADLINE_ONLY: headline}
-        found: list[list[dict[int, _Row]]] = [[] for _ in concepts]
-        counted: list[_Counted] = [{} for _ in concepts]
+        found: list[list[_Component]] = [[] for _ in concepts]
         candidates: set[int] | None = set(within) if within is not None else None
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
         for position in order:
-            rows, counts = self._evaluate(concepts[position], candidates, where)
-            matched = set().union(*rows)
+            components = self._evaluate(concepts[position], candidates, where)
+            matched = set().union(*(component.rows for component in components))
             if not matched:
                 return Ranking([], [], 0, frozenset())
-            found[position], counted[position] = rows, counts
+            found[position] = components
             candidates = matched if candidates is None else matched & candidates
         assert candidates is not None
-        docs, evidence, total = self._rank(found, counted, candidates, limit)
+        docs, evidence, total = self._rank(found, candidates, limit)
         words_found = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
         return Ranking(docs, evidence, total, words_found)
 
@@ -508,33 +508,25 @@ class Index:
 
     def _evaluate(
         self, concept: Concept, candidates: Collection[int] | None, where: dict[int, int]
-    ) -> tuple[list[dict[int, _Row]], _Counted]:
+    ) -> list[_Component]:
         """Per programme word (or phrase) of the concept, the row of each document it
-        matches; per programme word, where it stands for the concept (for proximity).
-
-        A document's rows for one concept are merged later, once per distinct combination
-        of rows: documents matched by several words are many, their combinations few."""
-        found: list[dict[int, _Row]] = []
-        counted: _Counted = {}
+        matches: a document's rows for one concept are merged later, once per distinct
+        combination of rows (documents matched by several words are many, their
+        combinations few)."""
+        found = []
         for alternative in concept.alternatives:
             if len(alternative) > 1:
                 rows = self._evaluate_phrase(alternative, candidates, where[0])
-                for tid in chain.from_iterable(alternative):
-                    _count(counted, tid, rows.keys())
-                found.append(rows)
+                found.append(_Component(rows, tuple(chain.from_iterable(alternative))))
                 continue
             for tid, flagged in alternative[0].items():
-                rows, everywhere = self._word_rows(tid, flagged, candidates, where)
-                _count(counted, tid, None if everywhere else rows.keys())
-                found.append(rows)
-        return [rows for rows in found if rows], counted
+                found.append(_Component(self._word_rows(tid, flagged, candidates, where), (tid,)))
+        return [component for component in found if component.rows]
 
     def _word_rows(
         self, tid: int, flagged: int, candidates: Collection[int] | None, where: dict[int, int]
-    ) -> tuple[dict[int, _Row], bool]:
-        """The rows of the documents where ``tid`` matches (among ``candidates``), and
-        whether it matches in every document holding it (not so when some of them hold it
-        only in fields not searched)."""
+    ) -> dict[int, _Row]:
+        """The rows of the documents where ``tid`` matches (among ``candidates``)."""
         kind = flagged & _KIND
         fields = where[flagged & ~_KIND]
         body_bit = 1 << self.body if self.body is not None else 0
@@ -549,16 +541,16 @@ class Index:
         }
         everywhere = None not in row_of.values()
         kept = None if candidates is None else map(candidates.__contains__, docs)
-        if len(row_of) == 1 and everywhere:  # often: one word, always in the same fields
+        if len(row_of) == 1 and everywhere:  # often: one word, in the same fields
             (row,) = row_of.values()
-            return dict.fromkeys(docs if kept is None else compress(docs, kept), row), True
+            return dict.fromkeys(docs if kept is None else compress(docs, kept), row)
         pairs: Iterable[tuple[int, _Row | None]]
         pairs = zip(docs, map(row_of.__getitem__, infos), strict=True)
         if kept is not None:
             pairs = compress(pairs, kept)
         if not everywhere:
             pairs = filter(itemgetter(1), pairs)  # rows are true, None is not
-        return dict(pairs), everywhere  # type: ignore[arg-type]
+        return dict(pairs)  # type: ignore[arg-type]
 
     def _postings(
         self, tid: int, candidates: Collection[int] | None
@@ -603,8 +595,7 @@ class Index:
 
     def _rank(
         self,
-        found: list[list[dict[int, _Row]]],
-        counted: list[_Counted],
+        found: list[list[_Component]],
         docs: Collection[int],
         limit: int | None,
     ) -> tuple[list[int], list[Evidence], int]:
@@ -613,14 +604,14 @@ class Index:
         count = len(found)
         groups = _by_rows(found, docs, self._summary)
         # A query of one concept has no proximity to measure: its closeness is 1.
-        proximity = _Proximity(self, counted) if count > 1 else None
+        proximity = _Proximity(self, found) if count > 1 else None
         closeness: dict[int, float] = {}
         strong = [group for group in groups if group.summary.salient]
         passing = [group for group in groups if not group.summary.salient]
         if proximity is not None:
             # Weak words, but perhaps all together (at most one word apart).
             for summary, members in passing:
-                together = proximity.measure(members, summary.fields, closeness)
+                together = proximity.measure(members, summary, closeness)
                 if together:
                     strong.append(_Group(summary, together))
         kept = strong or passing
@@ -636,7 +627,7 @@ class Index:
                 by_closeness = {1.0: members}
             else:
                 if summary.salient:  # the others were measured above
-                    proximity.measure(members, summary.fields, closeness)
+                    proximity.measure(members, summary, closeness)
                 by_closeness = _by_value(members, closeness)
             for value, bucket in by_closeness.items():
                 score = self._score(summary.coarse, value, count)
@@ -664,8 +655,9 @@ class Index:
                 evidence_of_ranked += map(evidence_of.__getitem__, first)
         return ranked, evidence_of_ranked, total
 
-    def _summary(self, rows: Iterable[_Row]) -> _Summary:
-        """What a document's rows (one per concept) say, before proximity."""
+    def _summary(self, rows: Iterable[_Row], present: int) -> _Summary:
+        """What a document's rows (one per concept) say, before proximity; ``present``:
+        the bit mask of the components (words, phrases) that match it."""
         body_weight = self.weights[self.body] if self.body is not None else -1
         weight_sum = kind_sum = mask = 0
         common = _FIELD_BITS
@@ -682,7 +674,8 @@ class Index:
         # words side by side.
         visit = sorted(_FIELDS_OF[common], key=lambda field: field == self.body)
         kind = min(code & 15 for code, _, _ in unpacked)
-        return _Summary((weight_sum << 8) + kind_sum, mask, kind, salient, tuple(visit))
+        coarse = (weight_sum << 8) + kind_sum
+        return _Summary(coarse, mask, kind, salient, tuple(visit), present)
 
     def _score(self, coarse: int, closeness: float, count: int) -> int:
         """0–100, monotonic in the ranking: field weight first, then kind, then proximity.
@@ -723,9 +716,14 @@ def _unpack(row: _Row) -> tuple[int, int, int]:
     return row >> _CODE_AT, row >> _MASK_AT & 0xFF, row & 0xFFFFFFFF
 
 
-# Per programme word of a concept, the documents where it stands for the concept: None for
-# all those that hold it, else a set (a completion that does not count in the body, say).
-_Counted = dict[int, "Collection[int] | None"]
+class _Component(NamedTuple):
+    """The documents a programme word (or a phrase) of a concept matches, with their rows.
+
+    Where it matches a document, each of its words counts for the concept in every field of
+    that document when proximity is measured."""
+
+    rows: dict[int, _Row]
+    tids: tuple[int, ...]
 
 
 class _Summary(NamedTuple):
@@ -736,6 +734,7 @@ class _Summary(NamedTuple):
     kind: int  # the weakest way a concept matched
     salient: bool  # no concept is a passing mention in the body
     fields: tuple[int, ...]  # the fields holding every concept, in the order to visit them
+    present: int  # bit mask of the components (words, phrases) matching: those that count
 
 
 class _Group(NamedTuple):
@@ -746,24 +745,25 @@ class _Group(NamedTuple):
 
 
 def _by_rows(
-    found: list[list[dict[int, _Row]]],
+    found: list[list[_Component]],
     docs: Iterable[int],
-    summarise: Callable[[Iterable[_Row]], _Summary],
+    summarise: Callable[[Iterable[_Row], int], _Summary],
 ) -> list[_Group]:
     """Documents grouped by their rows (per concept, one per word or phrase matched): few
     groups, whose rows are merged and summed up once."""
     docs = list(docs)
-    words = [rows for concept in found for rows in concept]
-    members: dict[tuple[_Row, ...], list[int]] = {}
-    # 0 where a word does not match the document (a row is never 0).
-    rows_of = zip(*(map(rows.get, docs, repeat(0)) for rows in words), strict=True)
+    components = [component.rows for concept in found for component in concept]
+    members: defaultdict[tuple[_Row, ...], list[int]] = defaultdict(list)
+    # 0 where a component does not match the document (a row is never 0).
+    rows_of = zip(*(map(rows.get, docs, repeat(0)) for rows in components), strict=True)
     for doc, rows in zip(docs, rows_of, strict=True):
-        members.setdefault(rows, []).append(doc)
-    bounds = list(pairwise(accumulate(map(len, found), initial=0)))  # each concept's words
+        members[rows].append(doc)
+    bounds = list(pairwise(accumulate(map(len, found), initial=0)))  # each concept's
     groups = []
     for rows, group in members.items():
         merged = (reduce(_merged, filter(None, rows[start:end])) for start, end in bounds)
-        groups.append(_Group(summarise(merged), group))
+        present = sum(1 << at for at, row in enumerate(rows) if row)
+        groups.append(_Group(summarise(merged, present), group))
     return groups
 
 
@@ -785,9 +785,9 @@ def _by_value(docs: list[int], values: Mapping[int, float]) -> dict[float, list[
     of_docs = list(map(values.__getitem__, docs))
     if len(set(of_docs)) <= 1:
         return dict(zip(of_docs[:1], [docs], strict=True))
-    split: dict[float, list[int]] = {}
+    split: defaultdict[float, list[int]] = defaultdict(list)
     for doc, value in zip(docs, of_docs, strict=True):
-        split.setdefault(value, []).append(doc)
+        split[value].append(doc)
     return split
 
 
@@ -799,81 +799,71 @@ def _first(docs: Collection[int], wanted: int | None) -> list[int]:
 class _Proximity:
     """How close a query's concepts stand in documents, for one query.
 
-    A field's answer depends only on its words and on the words that count. A short field
+    In a document, the words of the components that match it count for their concepts.
+    A field's answer depends only on its words and on the words that count: a short field
     that repeats (themes, type, room, often the title) is measured once per query, keyed
     by its bytes, and looked up for thousands of documents at a time. In the body, the
-    window is measured once per pattern of the query's words (their gaps and concepts).
+    few words that count are found in C, and the window is measured once per pattern (the
+    gaps between them and their concepts).
     """
 
-    __slots__ = ("_always", "_body", "_conditional", "_needed", "_read", "_tables")
+    __slots__ = ("_body", "_components", "_needed", "_read", "_tables")
 
-    def __init__(self, index: Index, counted: list[_Counted]) -> None:
+    def __init__(self, index: Index, found: list[list[_Component]]) -> None:
         self._read = _FieldReader(index)
         self._body = index.body
-        self._needed = len(counted)
-        self._always: dict[int, list[int]] = {}
-        self._conditional: list[tuple[int, int, Collection[int]]] = []
-        for number, counts in enumerate(counted):
-            for tid, docs in counts.items():
-                if docs is None:
-                    self._always.setdefault(tid, []).append(number)
-                else:
-                    self._conditional.append((tid, number, docs))
-        self._tables: dict[_Variant, _Table] = {}
+        self._needed = len(found)
+        self._components = [
+            (number, component.tids)
+            for number, concept in enumerate(found)
+            for component in concept
+        ]
+        self._tables: dict[int, _Table] = {}
 
-    def measure(
-        self, docs: list[int], fields: tuple[int, ...], found: dict[int, float]
-    ) -> list[int]:
-        """Record in ``found`` how close the concepts stand in each of ``docs``, in the one
-        of ``fields`` holding them closest (1 = adjacent, in order; 0 = in none of them),
-        and return the documents where some field holds them all at most one word apart."""
-        if not self._conditional:
-            return self._measure(docs, fields, self._table(()), found)
-        # Some words count in some documents only (a completion, not in the body): the
-        # documents are measured by set of words counting.
-        by_variant: dict[_Variant, list[int]] = {}
-        counts = (map(where.__contains__, docs) for _, _, where in self._conditional)
-        for doc, variant in zip(docs, zip(*counts, strict=True), strict=True):
-            by_variant.setdefault(variant, []).append(doc)
-        together = []
-        for variant, members in by_variant.items():
-            together += self._measure(members, fields, self._table(variant), found)
-        return together
-
-    def _measure(
-        self, docs: list[int], fields: tuple[int, ...], table: _Table, found: dict[int, float]
-    ) -> list[int]:
+    def measure(self, docs: list[int], summary: _Summary, found: dict[int, float]) -> list[int]:
+        """Record in ``found`` how close the concepts stand in each of ``docs`` (a group),
+        in the field holding them closest (1 = adjacent, in order; 0 = in no field holding
+        them all), and return the documents where some field holds them all at most one
+        word apart."""
+        table = self._table(summary.present)
         best = [0.0] * len(docs)
         near = [False] * len(docs)
-        for field in fields:
+        for field in summary.fields:
             if field == self._body:
                 continue
             contents = list(self._read.contents(docs, field))
             for content in set(contents).difference(table.closeness):
-                answer = self._closeness(self._read.words(content), table)
-                table.closeness[content], table.near[content] = answer
+                table.closeness[content], table.near[content] = self._closeness(content, table)
             best = list(map(max, best, map(table.closeness.__getitem__, contents)))
             near = list(map(or_, near, map(table.near.__getitem__, contents)))
-        if self._body in fields:
+        if self._body in summary.fields:
             # Long and seldom repeated: read only where no short field holds the words side
             # by side, in order (nothing is closer).
-            for position in compress(count(), map((1.0).__gt__, best)):
-                words = self._read.field(docs[position], self._body)
-                closeness, together = self._closeness(words, table)
+            unsure = list(compress(count(), map((1.0).__gt__, best)))
+            bodies = self._read.contents(map(docs.__getitem__, unsure), self._body)
+            for position, content in zip(unsure, bodies, strict=True):
+                closeness, together = self._closeness(content, table)
                 best[position] = max(best[position], closeness)
                 near[position] = near[position] or together
         found.update(zip(docs, best, strict=True))
         return list(compress(docs, near))
 
-    def _closeness(self, words: Sequence[int], table: _Table) -> tuple[float, bool]:
-        """How close the concepts stand in one field's words, and whether they stand
+    def _closeness(self, content: bytes, table: _Table) -> tuple[float, bool]:
+        """How close the concepts stand in one field (its bytes), and whether they stand
         together (at most one word apart)."""
-        concepts_of = table.concepts_of
-        # The positions of the query's words, found in C; then their pattern (gaps and
-        # concepts), which is all the window depends on.
-        positions = list(compress(count(), map(concepts_of.__contains__, words)))
-        first = positions[0] if positions else 0
-        pattern = tuple([(at - first, concepts_of[words[at]]) for at in positions])
+        # The positions of the words that count, found in C, then their pattern (gaps and
+        # concepts): all the window depends on.
+        size = self._read.itemsize
+        hits = []
+        for token, numbers in table.tokens:
+            at = content.find(token)
+            while at >= 0:
+                if not at % size:  # a whole word, not the end of one and the start of another
+                    hits.append((at // size, numbers))
+                at = content.find(token, at + 1)
+        hits.sort()
+        first = hits[0][0] if hits else 0
+        pattern = tuple([(position - first, numbers) for position, numbers in hits])
         answer = table.patterns.get(pattern)
         if answer is None:
             answer = table.patterns[pattern] = self._window(pattern)
@@ -888,29 +878,31 @@ class _Proximity:
         # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
         return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
 
-    def _table(self, variant: _Variant) -> _Table:
-        """The table for documents where ``variant`` says which conditional words count."""
-        table = self._tables.get(variant)
+    def _table(self, present: int) -> _Table:
+        """The table for documents matched by the components of the bit mask ``present``."""
+        table = self._tables.get(present)
         if table is None:
-            numbers = {tid: set(found) for tid, found in self._always.items()}
-            for (tid, number, _), counts in zip(self._conditional, variant, strict=True):
-                if counts:
-                    numbers.setdefault(tid, set()).add(number)
-            concepts_of = {tid: tuple(sorted(found)) for tid, found in numbers.items()}
-            table = self._tables[variant] = _Table(concepts_of)
+            numbers: dict[int, set[int]] = {}
+            for at, (number, tids) in enumerate(self._components):
+                if present >> at & 1:
+                    for tid in tids:
+                        numbers.setdefault(tid, set()).add(number)
+            tokens = [
+                (tid.to_bytes(self._read.itemsize, sys.byteorder), tuple(sorted(found)))
+                for tid, found in numbers.items()
+            ]
+            table = self._tables[present] = _Table(tokens)
         return table
 
 
-_Variant = tuple[bool, ...]
-
-
 class _Table:
-    """For one set of counting words: the concepts of each word, and the answers known."""
+    """For one set of components that count: the bytes of each word that counts with its
+    concepts, and the answers known."""
 
-    __slots__ = ("closeness", "concepts_of", "near", "patterns")
+    __slots__ = ("closeness", "near", "patterns", "tokens")
 
-    def __init__(self, concepts_of: dict[int, tuple[int, ...]]) -> None:
-        self.concepts_of = concepts_of
+    def __init__(self, tokens: list[tuple[bytes, tuple[int, ...]]]) -> None:
+        self.tokens = tokens
         self.closeness: dict[bytes, float] = {}  # per short field's bytes
         self.near: dict[bytes, bool] = {}
         self.patterns: dict[tuple[tuple[int, tuple[int, ...]], ...], tuple[float, bool]] = {}
@@ -920,25 +912,23 @@ class _FieldReader:
     """The words of documents' fields, read from the index's flat array (an ``array`` or
     a ``memoryview`` cast to the same type)."""
 
-    __slots__ = ("_flat", "_format", "_starts")
+    __slots__ = ("_flat", "_starts", "itemsize")
 
     def __init__(self, index: Index) -> None:
         self._flat = index._flat
         self._starts = index._field_starts
-        self._format = memoryview(index._flat).format
+        self.itemsize = memoryview(index._flat).itemsize
 
     def field(self, doc: int, field: int) -> Sequence[int]:
         return self._flat[self._starts[field][doc] : self._starts[field + 1][doc]]
 
-    def contents(self, docs: list[int], field: int) -> Iterator[bytes]:
-        """The bytes of ``field`` in each of ``docs``, sliced in C."""
+    def contents(self, docs: Iterable[int], field: int) -> Iterator[bytes]:
+        """The bytes of ``field`` in each of ``docs`` (in the machine's byte order), sliced
+        in C."""
+        docs = list(docs)
         starts = map(self._starts[field].__getitem__, docs)
         stops = map(self._starts[field + 1].__getitem__, docs)
         return map(bytes, map(self._flat.__getitem__, map(slice, starts, stops)))
-
-    def words(self, content: bytes) -> Sequence[int]:
-        """Word ids back from ``contents``."""
-        return memoryview(content).cast(self._format)
 
 
 def _merged(first: _Row, second: _Row) -> _Row:
@@ -959,14 +949,6 @@ def _look_up(
             found_docs.append(doc)
             found_infos.append(infos[at])
     return found_docs, found_infos
-
-
-def _count(counted: _Counted, tid: int, docs: Collection[int] | None) -> None:
-    """Record that ``tid`` counts in ``docs`` (None: wherever it stands)."""
-    if tid in counted:
-        before = counted[tid]
-        docs = None if before is None or docs is None else {*before, *docs}
-    counted[tid] = docs
 
 
 def _row(
