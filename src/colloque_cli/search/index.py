@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from functools import cached_property, partial, reduce
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import sqrt
-from operator import add, itemgetter, or_
+from operator import add, itemgetter
 from typing import NamedTuple
 
 from ..gcpause import paused_gc
@@ -605,15 +605,16 @@ class Index:
         groups = _by_rows(found, docs, self._summary)
         # A query of one concept has no proximity to measure: its closeness is 1.
         proximity = _Proximity(self, found) if count > 1 else None
-        closeness: dict[int, float] = {}
         strong = [group for group in groups if group.summary.salient]
         passing = [group for group in groups if not group.summary.salient]
         if proximity is not None:
             # Weak words, but perhaps all together (at most one word apart).
-            for summary, members in passing:
-                together = proximity.measure(members, summary, closeness)
-                if together:
-                    strong.append(_Group(summary, together))
+            for at, (summary, members, _) in enumerate(passing):
+                closeness, near = proximity.measure(members, summary)
+                passing[at] = _Group(summary, members, closeness)
+                if any(near):
+                    together = list(compress(members, near)), list(compress(closeness, near))
+                    strong.append(_Group(summary, *together))
         kept = strong or passing
         total = sum(len(group.docs) for group in kept)
         if limit is not None and limit < total:
@@ -622,12 +623,12 @@ class Index:
         # Documents of the same place (coarse code, closeness, number of fields) come in
         # document order; each place holds documents of one or more groups.
         places: dict[tuple[int, float, int], list[tuple[list[int], Evidence]]] = {}
-        for summary, members in kept:
+        for summary, members, closeness in kept:
             if proximity is None:
                 by_closeness = {1.0: members}
             else:
-                if summary.salient:  # the others were measured above
-                    proximity.measure(members, summary, closeness)
+                if closeness is None:  # not measured above
+                    closeness = proximity.measure(members, summary)[0]
                 by_closeness = _by_value(members, closeness)
             for value, bucket in by_closeness.items():
                 score = self._score(summary.coarse, value, count)
@@ -742,6 +743,7 @@ class _Group(NamedTuple):
 
     summary: _Summary
     docs: list[int]
+    closeness: list[float] | None = None  # per document, once measured
 
 
 def _by_rows(
@@ -780,13 +782,12 @@ def _best_coarse(groups: list[_Group], limit: int) -> list[_Group]:
     return [group for group in groups if group.summary.coarse >= boundary]
 
 
-def _by_value(docs: list[int], values: Mapping[int, float]) -> dict[float, list[int]]:
+def _by_value(docs: list[int], values: list[float]) -> dict[float, list[int]]:
     """``docs`` split by their value: most often one."""
-    of_docs = list(map(values.__getitem__, docs))
-    if len(set(of_docs)) <= 1:
-        return dict(zip(of_docs[:1], [docs], strict=True))
+    if len(set(values)) <= 1:
+        return dict(zip(values[:1], [docs], strict=True))
     split: defaultdict[float, list[int]] = defaultdict(list)
-    for doc, value in zip(docs, of_docs, strict=True):
+    for doc, value in zip(docs, values, strict=True):
         split[value].append(doc)
     return split
 
@@ -820,33 +821,45 @@ class _Proximity:
         ]
         self._tables: dict[int, _Table] = {}
 
-    def measure(self, docs: list[int], summary: _Summary, found: dict[int, float]) -> list[int]:
-        """Record in ``found`` how close the concepts stand in each of ``docs`` (a group),
-        in the field holding them closest (1 = adjacent, in order; 0 = in no field holding
-        them all), and return the documents where some field holds them all at most one
-        word apart."""
+    def measure(self, docs: list[int], summary: _Summary) -> tuple[list[float], list[bool]]:
+        """For each of ``docs`` (a group), how close the concepts stand in the field
+        holding them closest (1 = adjacent, in order; 0 = in no field holding them all),
+        and whether some field holds them all at most one word apart."""
+        if not summary.fields:
+            return [0.0] * len(docs), [False] * len(docs)
         table = self._table(summary.present)
-        best = [0.0] * len(docs)
-        near = [False] * len(docs)
-        for field in summary.fields:
-            if field == self._body:
-                continue
-            contents = list(self._read.contents(docs, field))
+        first, *others = summary.fields  # the short ones first
+        best, near = self._answers(docs, first, table)
+        for field in others:
+            # Adjacent words, in order: no other field can be closer.
+            unsure = list(compress(count(), map((1.0).__gt__, best)))
+            if not unsure:
+                break
+            answers = self._answers(list(map(docs.__getitem__, unsure)), field, table)
+            for position, closeness, together in zip(unsure, *answers, strict=True):
+                if closeness > best[position]:
+                    best[position] = closeness
+                if together:
+                    near[position] = True
+        return best, near
+
+    def _answers(
+        self, docs: list[int], field: int, table: _Table
+    ) -> tuple[list[float], list[bool]]:
+        """For each of ``docs``, how close the concepts stand in ``field``, and whether
+        they stand together there."""
+        contents = self._read.contents(docs, field)
+        if field == self._body:  # long and seldom repeated: measured one by one
+            answers = [self._closeness(content, table) for content in contents]
+            return list(map(itemgetter(0), answers)), list(map(itemgetter(1), answers))
+        # Short and often repeated: each measured once per query.
+        contents = list(contents)
+        closeness = list(map(table.closeness.get, contents))
+        if None in closeness:
             for content in set(contents).difference(table.closeness):
                 table.closeness[content], table.near[content] = self._closeness(content, table)
-            best = list(map(max, best, map(table.closeness.__getitem__, contents)))
-            near = list(map(or_, near, map(table.near.__getitem__, contents)))
-        if self._body in summary.fields:
-            # Long and seldom repeated: read only where no short field holds the words side
-            # by side, in order (nothing is closer).
-            unsure = list(compress(count(), map((1.0).__gt__, best)))
-            bodies = self._read.contents(map(docs.__getitem__, unsure), self._body)
-            for position, content in zip(unsure, bodies, strict=True):
-                closeness, together = self._closeness(content, table)
-                best[position] = max(best[position], closeness)
-                near[position] = near[position] or together
-        found.update(zip(docs, best, strict=True))
-        return list(compress(docs, near))
+            closeness = list(map(table.closeness.__getitem__, contents))
+        return closeness, list(map(table.near.__getitem__, contents))
 
     def _closeness(self, content: bytes, table: _Table) -> tuple[float, bool]:
         """How close the concepts stand in one field (its bytes), and whether they stand
