@@ -33,15 +33,20 @@ class Hit:
     thousands of sessions, of which a page is shown.
     """
 
-    __slots__ = ("_context", "_details", "kind", "matched", "score", "session")
+    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "score")
 
-    def __init__(self, session: Session, shown: _Shown, context: _HitContext) -> None:
-        self.session = session
+    def __init__(self, doc: int, shown: _Shown, context: _HitContext) -> None:
+        # The session is looked up when read: making thousands of hits touches none of them.
+        self._doc = doc
         # score: 0–100, never higher than the hit ranked above; matched: field names, best
         # first; kind: the weakest way a query word matched (exact, stem, prefix or typo).
         self.score, self.matched, self.kind = shown
         self._context = context
         self._details: _Details | None = None
+
+    @property
+    def session(self) -> Session:
+        return self._context.sessions[self._doc]
 
     def __repr__(self) -> str:
         return f"Hit({self.session.id!r}, score={self.score}, matched={self.matched!r})"
@@ -82,12 +87,15 @@ _Shown = tuple[int, tuple[str, ...], str]  # score, matched field names, kind
 
 
 class _HitContext:
-    """What the hits of one query share: the words that matched, and how to find them in
-    a text (for snippets and highlights)."""
+    """What the hits of one query share: the sessions, the words that matched, and how to
+    find them in a text (for snippets and highlights)."""
 
-    __slots__ = ("analyser", "words")
+    __slots__ = ("analyser", "sessions", "words")
 
-    def __init__(self, analyser: Analyser, words: frozenset[str]) -> None:
+    def __init__(
+        self, sessions: Sequence[Session], analyser: Analyser, words: frozenset[str]
+    ) -> None:
+        self.sessions = sessions
         self.analyser = analyser
         self.words = words
 
@@ -177,16 +185,15 @@ class SearchIndex:
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
         ranking = self.index.rank(query, within=docs, fields=mask, limit=limit)
-        context = _HitContext(Analyser(self.index.glossary), ranking.words)
+        context = _HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
         # Hits that match alike share what they show: worked out once; the loop making one
         # Hit per session runs in C.
         shown: dict[Evidence, _Shown] = {
             e: (e.score, _FIELD_NAMES[e.fields], KINDS[e.kind]) for e in set(ranking.evidence)
         }
-        sessions = map(self.sessions.__getitem__, ranking.docs)
         with paused_gc():
             hits = list(
-                map(Hit, sessions, map(shown.__getitem__, ranking.evidence), repeat(context))
+                map(Hit, ranking.docs, map(shown.__getitem__, ranking.evidence), repeat(context))
             )
         return Results(hits, ranking.total)
 
