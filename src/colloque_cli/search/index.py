@@ -527,30 +527,18 @@ class Index:
         self, tid: int, flagged: int, candidates: Collection[int] | None, where: dict[int, int]
     ) -> dict[int, _Row]:
         """The rows of the documents where ``tid`` matches (among ``candidates``)."""
-        kind = flagged & _KIND
-        fields = where[flagged & ~_KIND]
-        body_bit = 1 << self.body if self.body is not None else 0
         docs, infos = self.documents_with(tid), self._infos_of(tid)
         if candidates is not None and len(candidates) * 8 < len(docs):
             docs, infos = _look_up(docs, infos, candidates)
             candidates = None
-        # Postings hold few distinct infos: each is worked out once.
-        row_of = {
-            info: _row(info, fields, kind, min(kind, STEM), body_bit, self._best)
-            for info in set(infos)
-        }
-        everywhere = None not in row_of.values()
-        kept = None if candidates is None else map(candidates.__contains__, docs)
-        if len(row_of) == 1 and everywhere:  # often: one word, in the same fields
-            (row,) = row_of.values()
-            return dict.fromkeys(docs if kept is None else compress(docs, kept), row)
-        pairs: Iterable[tuple[int, _Row | None]]
+        row_of = _RowOf(self, flagged, where)
         pairs = zip(docs, map(row_of.__getitem__, infos), strict=True)
-        if kept is not None:
-            pairs = compress(pairs, kept)
-        if not everywhere:
-            pairs = filter(itemgetter(1), pairs)  # rows are true, None is not
-        return dict(pairs)  # type: ignore[arg-type]
+        if candidates is not None:
+            pairs = compress(pairs, map(candidates.__contains__, docs))
+        rows = dict(pairs)
+        if None in row_of.values():  # postings in fields not searched
+            rows = dict(filter(itemgetter(1), rows.items()))  # rows are true, None is not
+        return rows  # type: ignore[return-value]
 
     def _postings(
         self, tid: int, candidates: Collection[int] | None
@@ -717,6 +705,23 @@ def _unpack(row: _Row) -> tuple[int, int, int]:
     return row >> _CODE_AT, row >> _MASK_AT & 0xFF, row & 0xFFFFFFFF
 
 
+class _RowOf(dict[int, "_Row | None"]):
+    """The row of each posting info of one expanded word, worked out at first sight:
+    postings hold few distinct infos."""
+
+    def __init__(self, index: Index, flagged: int, where: dict[int, int]) -> None:
+        super().__init__()
+        self.kind = flagged & _KIND
+        self.fields = where[flagged & ~_KIND]
+        self.body_bit = 1 << index.body if index.body is not None else 0
+        self.best = index._best
+
+    def __missing__(self, info: int) -> _Row | None:
+        kind = self.kind
+        row = self[info] = _row(info, self.fields, kind, min(kind, STEM), self.body_bit, self.best)
+        return row
+
+
 class _Component(NamedTuple):
     """The documents a programme word (or a phrase) of a concept matches, with their rows.
 
@@ -850,37 +855,43 @@ class _Proximity:
         they stand together there."""
         contents = self._read.contents(docs, field)
         if field == self._body:  # long and seldom repeated: measured one by one
-            answers = [self._closeness(content, table) for content in contents]
+            answers = self._closeness(contents, table)
             return list(map(itemgetter(0), answers)), list(map(itemgetter(1), answers))
         # Short and often repeated: each measured once per query.
         contents = list(contents)
         closeness = list(map(table.closeness.get, contents))
         if None in closeness:
-            for content in set(contents).difference(table.closeness):
-                table.closeness[content], table.near[content] = self._closeness(content, table)
+            missing = list(set(contents).difference(table.closeness))
+            for content, answer in zip(missing, self._closeness(missing, table), strict=True):
+                table.closeness[content], table.near[content] = answer
             closeness = list(map(table.closeness.__getitem__, contents))
         return closeness, list(map(table.near.__getitem__, contents))
 
-    def _closeness(self, content: bytes, table: _Table) -> tuple[float, bool]:
-        """How close the concepts stand in one field (its bytes), and whether they stand
+    def _closeness(self, contents: Iterable[bytes], table: _Table) -> list[tuple[float, bool]]:
+        """How close the concepts stand in each field (its bytes), and whether they stand
         together (at most one word apart)."""
-        # The positions of the words that count, found in C, then their pattern (gaps and
-        # concepts): all the window depends on.
         size = self._read.itemsize
-        hits = []
-        for token, numbers in table.tokens:
-            at = content.find(token)
-            while at >= 0:
-                if not at % size:  # a whole word, not the end of one and the start of another
-                    hits.append((at // size, numbers))
-                at = content.find(token, at + 1)
-        hits.sort()
-        first = hits[0][0] if hits else 0
-        pattern = tuple([(position - first, numbers) for position, numbers in hits])
-        answer = table.patterns.get(pattern)
-        if answer is None:
-            answer = table.patterns[pattern] = self._window(pattern)
-        return answer
+        tokens, patterns = table.tokens, table.patterns
+        answers = []
+        for content in contents:
+            # The positions of the words that count, found in C, then their pattern (gaps
+            # and concepts): all the window depends on.
+            find = content.find
+            hits = []
+            for token, numbers in tokens:
+                at = find(token)
+                while at >= 0:
+                    if not at % size:  # a whole word, not the end of one and the next
+                        hits.append((at // size, numbers))
+                    at = find(token, at + 1)
+            hits.sort()
+            first = hits[0][0] if hits else 0
+            pattern = tuple([(position - first, numbers) for position, numbers in hits])
+            answer = patterns.get(pattern)
+            if answer is None:
+                answer = patterns[pattern] = self._window(pattern)
+            answers.append(answer)
+        return answers
 
     def _window(self, pattern: tuple[tuple[int, tuple[int, ...]], ...]) -> tuple[float, bool]:
         needed = self._needed
