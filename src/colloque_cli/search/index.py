@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from functools import cached_property, partial, reduce
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import sqrt
-from operator import add, itemgetter
+from operator import add, and_, itemgetter
 from typing import NamedTuple
 
 from ..gcpause import paused_gc
@@ -559,26 +559,62 @@ class Index:
         allowed: int,
     ) -> dict[int, _Row]:
         """Documents where one word of each slot follows the previous, in order."""
+        # Per slot, per document: the fields searched where a word of the slot stands.
         masks: list[dict[int, int]] = []
         for slot in slots:
             masks.append({})
-            fields_of = masks[-1]
             for tid in slot:
-                for doc, info in zip(*self._postings(tid, candidates), strict=True):
-                    fields_of[doc] = fields_of.get(doc, 0) | (info & allowed)
-        read = _FieldReader(self)
-        found: dict[int, _Row] = {}
+                docs, infos = self._postings(tid, candidates)
+                fields_of = dict(zip(docs, map(and_, infos, repeat(allowed)), strict=True))
+                for doc in fields_of.keys() & masks[-1].keys():
+                    fields_of[doc] |= masks[-1][doc]
+                masks[-1].update(fields_of)
+        # Then, field by field, the documents whose field may hold the phrase.
+        candidates_of: defaultdict[int, list[int]] = defaultdict(list)
         for doc in set(masks[0]).intersection(*masks[1:]):
             common = _FIELD_BITS
             for fields_of in masks:
                 common &= (fields_of[doc] | fields_of[doc] >> _SYNONYMS) & _FIELD_BITS
             for field in _FIELDS_OF[common]:
-                kind = _phrase_kind(read.field(doc, field), slots)
-                if not kind:
-                    continue
-                row = _pack(self.weights[field] * 16 + kind, 1 << field, int(field == self.body))
-                entry = found.get(doc)
-                found[doc] = row if entry is None else _merged(entry, row)
+                candidates_of[field].append(doc)
+        read = _FieldReader(self)
+        size = read.itemsize
+        starts = [tid.to_bytes(size, sys.byteorder) for tid in slots[0]]
+        kinds: dict[bytes, int] = {}  # short fields repeat: each text is read once
+
+        def kind_in(content: bytes) -> int:
+            """The best kind of the phrase in a field (its bytes): where a word of the
+            first slot stands (found in C), the next words are checked."""
+            words = read.words(content)
+            best = 0
+            for start in starts:
+                at = content.find(start)
+                while at >= 0:
+                    if not at % size:  # a whole word, not the end of one and the next
+                        position = at // size
+                        following = words[position : position + len(slots)]
+                        best = max(best, _phrase_kind(following, slots))
+                    at = content.find(start, at + 1)
+            return best
+
+        found: dict[int, _Row] = {}
+        for field, docs in candidates_of.items():
+            contents = read.contents(docs, field)
+            if field != self.body:
+                contents = list(contents)
+                for content in set(contents).difference(kinds):
+                    kinds[content] = kind_in(content)
+                found_kinds: Iterable[int] = map(kinds.__getitem__, contents)
+            else:
+                found_kinds = map(kind_in, contents)
+            kinds_found = list(found_kinds)
+            code, body_count = self.weights[field] * 16, int(field == self.body)
+            row_of = [_pack(code + kind, 1 << field, body_count) for kind in range(_KIND + 1)]
+            pairs = zip(docs, map(row_of.__getitem__, kinds_found), strict=True)
+            rows = dict(compress(pairs, kinds_found))  # kind 0: not there
+            for doc in rows.keys() & found.keys():  # the phrase in several fields
+                rows[doc] = _merged(found[doc], rows[doc])
+            found.update(rows)
         return found
 
     def _rank(
@@ -936,15 +972,20 @@ class _FieldReader:
     """The words of documents' fields, read from the index's flat array (an ``array`` or
     a ``memoryview`` cast to the same type)."""
 
-    __slots__ = ("_flat", "_starts", "itemsize")
+    __slots__ = ("_flat", "_format", "_starts", "itemsize")
 
     def __init__(self, index: Index) -> None:
         self._flat = index._flat
         self._starts = index._field_starts
-        self.itemsize = memoryview(index._flat).itemsize
+        view = memoryview(index._flat)
+        self._format, self.itemsize = view.format, view.itemsize
 
     def field(self, doc: int, field: int) -> Sequence[int]:
         return self._flat[self._starts[field][doc] : self._starts[field + 1][doc]]
+
+    def words(self, content: bytes) -> Sequence[int]:
+        """The word ids of a field's bytes."""
+        return memoryview(content).cast(self._format)
 
     def contents(self, docs: Iterable[int], field: int) -> Iterator[bytes]:
         """The bytes of ``field`` in each of ``docs`` (in the machine's byte order), sliced
