@@ -975,13 +975,10 @@ class _FieldReader:
     __slots__ = ("_flat", "_format", "_starts", "itemsize")
 
     def __init__(self, index: Index) -> None:
-        self._flat = index._flat
+        # Sliced through a memoryview: a slice is a view until made bytes, not a copy.
+        self._flat = memoryview(index._flat)
         self._starts = index._field_starts
-        view = memoryview(index._flat)
-        self._format, self.itemsize = view.format, view.itemsize
-
-    def field(self, doc: int, field: int) -> Sequence[int]:
-        return self._flat[self._starts[field][doc] : self._starts[field + 1][doc]]
+        self._format, self.itemsize = self._flat.format, self._flat.itemsize
 
     def words(self, content: bytes) -> Sequence[int]:
         """The word ids of a field's bytes."""
