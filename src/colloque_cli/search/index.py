@@ -18,7 +18,7 @@ from functools import cached_property, partial, reduce
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import sqrt
 from operator import add, and_, itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ..gcpause import paused_gc
 from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
@@ -45,11 +45,10 @@ MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in
 _SYNONYMS = 7
 _COUNT = 14
 _FIELD_BITS = (1 << MAX_FIELDS) - 1
-_LAST_DOC = (1 << 32) - 1
 # The fields of each field mask, in order.
 _FIELDS_OF = [
     tuple(f for f in range(MAX_FIELDS) if mask >> f & 1) for mask in range(1 << MAX_FIELDS)
-]  # document numbers fit in 32 bits (array "I")
+]
 MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
 
 
@@ -532,6 +531,7 @@ class Index:
             docs, infos = _look_up(docs, infos, candidates)
             candidates = None
         row_of = _RowOf(self, flagged, where)
+        pairs: Iterable[tuple[int, _Row | None]]
         pairs = zip(docs, map(row_of.__getitem__, infos), strict=True)
         if candidates is not None:
             pairs = compress(pairs, map(candidates.__contains__, docs))
@@ -599,15 +599,13 @@ class Index:
 
         found: dict[int, _Row] = {}
         for field, docs in candidates_of.items():
-            contents = read.contents(docs, field)
             if field != self.body:
-                contents = list(contents)
+                contents = list(read.contents(docs, field))
                 for content in set(contents).difference(kinds):
                     kinds[content] = kind_in(content)
-                found_kinds: Iterable[int] = map(kinds.__getitem__, contents)
+                kinds_found = list(map(kinds.__getitem__, contents))
             else:
-                found_kinds = map(kind_in, contents)
-            kinds_found = list(found_kinds)
+                kinds_found = list(map(kind_in, read.contents(docs, field)))
             code, body_count = self.weights[field] * 16, int(field == self.body)
             row_of = [_pack(code + kind, 1 << field, body_count) for kind in range(_KIND + 1)]
             pairs = zip(docs, map(row_of.__getitem__, kinds_found), strict=True)
@@ -647,12 +645,11 @@ class Index:
         # Documents of the same place (coarse code, closeness, number of fields) come in
         # document order; each place holds documents of one or more groups.
         places: dict[tuple[int, float, int], list[tuple[list[int], Evidence]]] = {}
-        for summary, members, closeness in kept:
+        for summary, members, measured in kept:
             if proximity is None:
                 by_closeness = {1.0: members}
             else:
-                if closeness is None:  # not measured above
-                    closeness = proximity.measure(members, summary)[0]
+                closeness = measured or proximity.measure(members, summary)[0]
                 by_closeness = _by_value(members, closeness)
             for value, bucket in by_closeness.items():
                 score = self._score(summary.coarse, value, count)
@@ -889,19 +886,18 @@ class _Proximity:
     ) -> tuple[list[float], list[bool]]:
         """For each of ``docs``, how close the concepts stand in ``field``, and whether
         they stand together there."""
-        contents = self._read.contents(docs, field)
         if field == self._body:  # long and seldom repeated: measured one by one
-            answers = self._closeness(contents, table)
+            answers = self._closeness(self._read.contents(docs, field), table)
             return list(map(itemgetter(0), answers)), list(map(itemgetter(1), answers))
         # Short and often repeated: each measured once per query.
-        contents = list(contents)
+        contents = list(self._read.contents(docs, field))
         closeness = list(map(table.closeness.get, contents))
         if None in closeness:
             missing = list(set(contents).difference(table.closeness))
             for content, answer in zip(missing, self._closeness(missing, table), strict=True):
                 table.closeness[content], table.near[content] = answer
             closeness = list(map(table.closeness.__getitem__, contents))
-        return closeness, list(map(table.near.__getitem__, contents))
+        return cast("list[float]", closeness), list(map(table.near.__getitem__, contents))
 
     def _closeness(self, contents: Iterable[bytes], table: _Table) -> list[tuple[float, bool]]:
         """How close the concepts stand in each field (its bytes), and whether they stand
@@ -982,7 +978,7 @@ class _FieldReader:
 
     def words(self, content: bytes) -> Sequence[int]:
         """The word ids of a field's bytes."""
-        return memoryview(content).cast(self._format)
+        return memoryview(content).cast(self._format)  # type: ignore[call-overload,no-any-return]
 
     def contents(self, docs: Iterable[int], field: int) -> Iterator[bytes]:
         """The bytes of ``field`` in each of ``docs`` (in the machine's byte order), sliced
