@@ -491,11 +491,11 @@ class Index:
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
         for position in order:
             components = self._evaluate(concepts[position], candidates, where)
-            matched = set().union(*(component.rows for component in components))
-            if not matched:
+            matched = chain.from_iterable(component.rows for component in components)
+            candidates = set(matched) if candidates is None else candidates.intersection(matched)
+            if not candidates:
                 return Ranking([], [], 0, frozenset())
             found[position] = components
-            candidates = matched if candidates is None else matched & candidates
         assert candidates is not None
         docs, evidence, total = self._rank(found, candidates, limit)
         words_found = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
