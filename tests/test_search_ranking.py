@@ -235,3 +235,17 @@ def test_proximity_reads_whole_words_only() -> None:
     matches, total = index.search(f"{first} {second}")
     assert ([m.doc for m in matches], total) == ([801, 800], 2)
     assert (matches, total) == reference(index, f"{first} {second}")
+
+
+def test_a_word_counted_in_the_headline_only_still_counts_for_proximity_in_the_body() -> None:
+    """« démocratique » counts for « démocratie » in a title only (a derived form); where
+    it does, it also stands for it in the body when proximity is measured."""
+    documents = [
+        ("Démocratique", "Démocratie alpha beta gamma delta participative démocratique"),
+        ("Participative", "Démocratie alpha beta gamma delta epsilon zeta participative"),
+        ("Ailleurs", "Une démocratie participative"),
+    ]
+    index = Index(documents, (2, 1), body=1, headline=(0,))
+    matches, total = index.search("democratie participative")
+    assert (matches, total) == reference(index, "democratie participative")
+    assert [m.doc for m in matches] == [0, 2]  # 0: « participative démocratique », together

@@ -516,10 +516,14 @@ class Index:
         for alternative in concept.alternatives:
             if len(alternative) > 1:
                 rows = self._evaluate_phrase(alternative, candidates, where[0])
-                found.append(_Component(rows, tuple(chain.from_iterable(alternative))))
+                words = tuple(chain.from_iterable(alternative))
+                found.append(_Component(rows, words, spread=True))
                 continue
             for tid, flagged in alternative[0].items():
-                found.append(_Component(self._word_rows(tid, flagged, candidates, where), (tid,)))
+                rows = self._word_rows(tid, flagged, candidates, where)
+                # A word counted in some fields only (a completion, a derived form) still
+                # counts for proximity wherever it stands.
+                found.append(_Component(rows, (tid,), spread=flagged & ~_KIND != 0))
         return [component for component in found if component.rows]
 
     def _word_rows(
@@ -677,9 +681,9 @@ class Index:
                 evidence_of_ranked += map(evidence_of.__getitem__, first)
         return ranked, evidence_of_ranked, total
 
-    def _summary(self, rows: Iterable[_Row], present: int) -> _Summary:
-        """What a document's rows (one per concept) say, before proximity; ``present``:
-        the bit mask of the components (words, phrases) that match it."""
+    def _summary(self, rows: Iterable[_Row], components: tuple[_Row, ...]) -> _Summary:
+        """What a document's rows (one per concept) say, before proximity; ``components``:
+        its row for each component (0 where it does not match)."""
         body_weight = self.weights[self.body] if self.body is not None else -1
         weight_sum = kind_sum = mask = 0
         common = _FIELD_BITS
@@ -697,7 +701,7 @@ class Index:
         visit = sorted(_FIELDS_OF[common], key=lambda field: field == self.body)
         kind = min(code & 15 for code, _, _ in unpacked)
         coarse = (weight_sum << 8) + kind_sum
-        return _Summary(coarse, mask, kind, salient, tuple(visit), present)
+        return _Summary(coarse, mask, kind, salient, tuple(visit), components)
 
     def _score(self, coarse: int, closeness: float, count: int) -> int:
         """0–100, monotonic in the ranking: field weight first, then kind, then proximity.
@@ -763,6 +767,9 @@ class _Component(NamedTuple):
 
     rows: dict[int, _Row]
     tids: tuple[int, ...]
+    # Whether its words may stand in fields its rows do not show: a phrase's rows show where
+    # it stands whole, a restricted word's (NOT_IN_BODY, HEADLINE_ONLY) where it counts.
+    spread: bool = False
 
 
 class _Summary(NamedTuple):
@@ -773,7 +780,7 @@ class _Summary(NamedTuple):
     kind: int  # the weakest way a concept matched
     salient: bool  # no concept is a passing mention in the body
     fields: tuple[int, ...]  # the fields holding every concept, in the order to visit them
-    present: int  # bit mask of the components (words, phrases) matching: those that count
+    components: tuple[_Row, ...]  # per component, its row (0 where it does not match)
 
 
 class _Group(NamedTuple):
@@ -787,7 +794,7 @@ class _Group(NamedTuple):
 def _by_rows(
     found: list[list[_Component]],
     docs: Iterable[int],
-    summarise: Callable[[Iterable[_Row], int], _Summary],
+    summarise: Callable[[Iterable[_Row], tuple[_Row, ...]], _Summary],
 ) -> list[_Group]:
     """Documents grouped by their rows (per concept, one per word or phrase matched): few
     groups, whose rows are merged and summed up once."""
@@ -802,8 +809,7 @@ def _by_rows(
     groups = []
     for rows, group in members.items():
         merged = (reduce(_merged, filter(None, rows[start:end])) for start, end in bounds)
-        present = sum(1 << at for at, row in enumerate(rows) if row)
-        groups.append(_Group(summarise(merged, present), group))
+        groups.append(_Group(summarise(merged, rows), group))
     return groups
 
 
@@ -838,7 +844,8 @@ def _first(docs: Collection[int], wanted: int | None) -> list[int]:
 class _Proximity:
     """How close a query's concepts stand in documents, for one query.
 
-    In a document, the words of the components that match it count for their concepts.
+    In a document, the words of the components that match it count for their concepts;
+    in a field, only those that may stand there are looked for.
     A field's answer depends only on its words and on the words that count: a short field
     that repeats (themes, type, room, often the title) is measured once per query, keyed
     by its bytes, and looked up for thousands of documents at a time. In the body, the
@@ -846,17 +853,15 @@ class _Proximity:
     gaps between them and their concepts).
     """
 
-    __slots__ = ("_body", "_components", "_needed", "_read", "_tables")
+    __slots__ = ("_body", "_components", "_needed", "_read", "_spread", "_tables")
 
     def __init__(self, index: Index, found: list[list[_Component]]) -> None:
         self._read = _FieldReader(index)
         self._body = index.body
         self._needed = len(found)
-        self._components = [
-            (number, component.tids)
-            for number, concept in enumerate(found)
-            for component in concept
-        ]
+        components = [(number, c) for number, concept in enumerate(found) for c in concept]
+        self._components = [(number, component.tids) for number, component in components]
+        self._spread = [component.spread for _, component in components]
         self._tables: dict[int, _Table] = {}
 
     def measure(self, docs: list[int], summary: _Summary) -> tuple[list[float], list[bool]]:
@@ -865,15 +870,15 @@ class _Proximity:
         and whether some field holds them all at most one word apart."""
         if not summary.fields:
             return [0.0] * len(docs), [False] * len(docs)
-        table = self._table(summary.present)
         first, *others = summary.fields  # the short ones first
-        best, near = self._answers(docs, first, table)
+        best, near = self._answers(docs, first, self._table(summary.components, first))
         for field in others:
             # Adjacent words, in order: no other field can be closer.
             unsure = list(compress(count(), map((1.0).__gt__, best)))
             if not unsure:
                 break
-            answers = self._answers(list(map(docs.__getitem__, unsure)), field, table)
+            unsure_docs = list(map(docs.__getitem__, unsure))
+            answers = self._answers(unsure_docs, field, self._table(summary.components, field))
             for position, closeness, together in zip(unsure, *answers, strict=True):
                 if closeness > best[position]:
                     best[position] = closeness
@@ -934,8 +939,14 @@ class _Proximity:
         # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
         return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
 
-    def _table(self, present: int) -> _Table:
-        """The table for documents matched by the components of the bit mask ``present``."""
+    def _table(self, rows: tuple[_Row, ...], field: int) -> _Table:
+        """The table for a field of the documents whose components have these ``rows``:
+        the words of the components matching them count, those that may stand in that
+        field are looked for."""
+        present = 0
+        for at, row in enumerate(rows):
+            if row and (self._spread[at] or row >> _MASK_AT >> field & 1):
+                present |= 1 << at
         table = self._tables.get(present)
         if table is None:
             numbers: dict[int, set[int]] = {}
