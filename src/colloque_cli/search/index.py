@@ -696,9 +696,11 @@ class Index:
             common &= fields
             if code >> 4 == body_weight and body_count < 2:
                 salient = False
-        # The body is visited last: long, and seldom needed once a short field has the
-        # words side by side.
-        visit = sorted(_FIELDS_OF[common], key=lambda field: field == self.body)
+        # Fields are visited until one has the words side by side (nothing is closer): the
+        # lighter ones first, whose texts repeat most (a room, a type, a theme: each text is
+        # read once per query), the body last (long, and seldom repeated).
+        weights = self.weights
+        visit = sorted(_FIELDS_OF[common], key=lambda f: (f == self.body, weights[f]))
         kind = min(code & 15 for code, _, _ in unpacked)
         coarse = (weight_sum << 8) + kind_sum
         return _Summary(coarse, mask, kind, salient, tuple(visit), components)
