@@ -729,9 +729,9 @@ class Index:
         return max(1, min(100, round(100 * sqrt(max(raw, 0)))))
 
 
-# A document's evidence for one concept, packed in one int (hashed and compared in C): its
-# best (weight, kind) code, the fields where the concept matched, and how many times the
-# body holds it.
+# What a document holds of one word or phrase of a concept (merged: of the concept), packed
+# in one int (hashed and compared in C): the best (weight, kind) code, the fields where it
+# matched, and how many times the body holds it.
 _Row = int
 _CODE_AT, _MASK_AT = 40, 32
 
