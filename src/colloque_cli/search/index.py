@@ -8,14 +8,17 @@ number of documents that contain its words, not with the size of the programme.
 
 from __future__ import annotations
 
+import heapq
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from functools import cached_property
-from itertools import accumulate, chain
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from functools import cached_property, partial, reduce
+from itertools import accumulate, chain, compress, count, pairwise, repeat
 from math import sqrt
-from typing import NamedTuple
+from operator import add, and_, itemgetter
+from typing import NamedTuple, cast
 
 from ..gcpause import paused_gc
 from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
@@ -42,11 +45,10 @@ MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in
 _SYNONYMS = 7
 _COUNT = 14
 _FIELD_BITS = (1 << MAX_FIELDS) - 1
-_LAST_DOC = (1 << 32) - 1
 # The fields of each field mask, in order.
 _FIELDS_OF = [
     tuple(f for f in range(MAX_FIELDS) if mask >> f & 1) for mask in range(1 << MAX_FIELDS)
-]  # document numbers fit in 32 bits (array "I")
+]
 MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
 
 
@@ -64,6 +66,35 @@ class Match(NamedTuple):
     kind: int  # the weakest way a query word matched (EXACT … TYPO)
     strong: bool  # matched in a field other than the body, or the body dwells on it
     words: frozenset[str]  # programme words that matched, for highlighting
+
+
+# Match(...) runs a __new__ written in Python; tuple.__new__ makes the same tuple in C.
+_match = partial(tuple.__new__, Match)
+
+
+class Evidence(NamedTuple):
+    """What a match says besides its document: shared by the documents that match alike."""
+
+    score: int
+    fields: int
+    kind: int
+    strong: bool
+
+
+class Ranking(NamedTuple):
+    """The documents a query finds, best first, as columns (no object per document)."""
+
+    docs: list[int]
+    evidence: list[Evidence]  # one per document
+    total: int  # how many documents match in all
+    words: frozenset[str]  # programme words that matched, for highlighting
+
+    def matches(self) -> list[Match]:
+        """One ``Match`` per document."""
+        # One tail (score … words) per distinct evidence, glued to each document in C.
+        tails = {evidence: (*evidence, self.words) for evidence in set(self.evidence)}
+        heads = zip(self.docs, strict=True)
+        return list(map(_match, map(add, heads, map(tails.__getitem__, self.evidence))))
 
 
 class Concept:
@@ -172,6 +203,13 @@ class Index:
     @cached_property
     def _stems_by_length(self) -> dict[int, list[str]]:
         return _by_length(self._stems)
+
+    @cached_property
+    def _field_starts(self) -> list[Sequence[int]]:
+        """Per field, where it starts in each document's words (field ``f + 1``'s starts
+        are field ``f``'s ends): two look-ups per document instead of four."""
+        fields = len(self.weights)
+        return [self._offsets[field::fields] for field in range(fields + 1)]
 
     def _tid(self, word: str) -> int | None:
         """The id of the vocabulary word ``word``, if the programme uses it."""
@@ -392,6 +430,11 @@ class Index:
         return found
 
     # --- searching -------------------------------------------------------------------------------
+    #
+    # A common word finds thousands of documents. The work per document is kept to a few
+    # passes done in C (map, zip, compress, set and dict operations over whole lists), and
+    # what depends on few distinct values (a posting's info, a document's rows, a short
+    # field's words) is worked out once per value.
 
     def search(
         self,
@@ -408,6 +451,18 @@ class Index:
         When some documents match strongly (outside the body, or dwelling on the words),
         documents that only mention the words in passing are left out.
         """
+        ranking = self.rank(query, within=within, fields=fields, limit=limit)
+        return ranking.matches(), ranking.total
+
+    def rank(
+        self,
+        query: str,
+        *,
+        within: Collection[int] | None = None,
+        fields: int | None = None,
+        limit: int | None = None,
+    ) -> Ranking:
+        """``search``, as columns: for callers that make their own object per match."""
         # A common word finds thousands of documents: tens of thousands of small objects,
         # none in a cycle; collector passes over a large programme would cost more.
         with paused_gc():
@@ -419,13 +474,11 @@ class Index:
         within: Collection[int] | None,
         fields: int | None,
         limit: int | None,
-    ) -> tuple[list[Match], int]:
+    ) -> Ranking:
         words = list(dict.fromkeys(query_words(query)))[:MAX_QUERY_WORDS]
-        if not words:
-            return [], 0
-        concepts = self._concepts(words)
+        concepts = self._concepts(words) if words else None
         if not concepts:
-            return [], 0
+            return Ranking([], [], 0, frozenset())
         allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
         allowed |= allowed << _SYNONYMS
         outside_body = allowed
@@ -433,202 +486,224 @@ class Index:
             outside_body &= ~((1 << self.body) | (1 << (self.body + _SYNONYMS)))
         headline = allowed & (self.headline | self.headline << _SYNONYMS)
         where = {0: allowed, NOT_IN_BODY: outside_body, HEADLINE_ONLY: headline}
-        per_concept: list[dict[int, list[int]]] = [{} for _ in concepts]
+        found: list[list[_Component]] = [[] for _ in concepts]
         candidates: set[int] | None = set(within) if within is not None else None
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
-        track = len(concepts) > 1  # where each word matched, to measure proximity
         for position in order:
-            found = self._evaluate(concepts[position], candidates, where, track)
-            if not found:
-                return [], 0
-            per_concept[position] = found
-            candidates = found.keys() & candidates if candidates is not None else set(found)
+            components = self._evaluate(concepts[position], candidates, where)
+            matched = chain.from_iterable(component.rows for component in components)
+            candidates = set(matched) if candidates is None else candidates.intersection(matched)
+            if not candidates:
+                return Ranking([], [], 0, frozenset())
+            found[position] = components
         assert candidates is not None
-        return self._rank(concepts, per_concept, candidates, limit)
+        docs, evidence, total = self._rank(found, candidates, limit)
+        words_found = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
+        return Ranking(docs, evidence, total, words_found)
 
     def _cost(self, concept: Concept) -> int:
         starts = self._starts
         return sum(starts[tid + 1] - starts[tid] for tid in concept.tokens)
 
     def _evaluate(
-        self, concept: Concept, candidates: set[int] | None, where: dict[int, int], track: bool
-    ) -> dict[int, list[int]]:
-        """Per document: [best (weight, kind) code, field mask, body count, *words]."""
-        found: dict[int, list[int]] = {}
-        best = self._best
-        body_bit = 1 << self.body if self.body is not None else 0
+        self, concept: Concept, candidates: Collection[int] | None, where: dict[int, int]
+    ) -> list[_Component]:
+        """Per programme word (or phrase) of the concept, the row of each document it
+        matches: a document's rows for one concept are merged later, once per distinct
+        combination of rows (documents matched by several words are many, their
+        combinations few)."""
+        found = []
         for alternative in concept.alternatives:
             if len(alternative) > 1:
-                self._evaluate_phrase(alternative, candidates, where[0], found)
+                rows = self._evaluate_phrase(alternative, candidates, where[0])
+                words = tuple(chain.from_iterable(alternative))
+                found.append(_Component(rows, words, spread=True))
                 continue
             for tid, flagged in alternative[0].items():
-                kind = flagged & _KIND
-                fields = where[flagged & ~_KIND]
-                synonym_kind = min(kind, STEM)
-                # Postings hold few distinct infos: each is worked out once.
-                rows: dict[int, tuple[int, int, int] | None] = {}
-                for doc, info in self._postings(tid, candidates):
-                    row = rows.get(info, False)
-                    if row is False:
-                        row = rows[info] = _row(info, fields, kind, synonym_kind, body_bit, best)
-                    if row is None:
-                        continue
-                    entry = found.get(doc)
-                    if entry is None:
-                        found[doc] = [*row, tid] if track else list(row)
-                    else:
-                        code, mask, count = row
-                        if code > entry[0]:
-                            entry[0] = code
-                        entry[1] |= mask
-                        entry[2] += count
-                        if track:
-                            entry.append(tid)
-        return found
+                rows = self._word_rows(tid, flagged, candidates, where)
+                # A word counted in some fields only (a completion, a derived form) still
+                # counts for proximity wherever it stands.
+                found.append(_Component(rows, (tid,), spread=flagged & ~_KIND != 0))
+        return [component for component in found if component.rows]
 
-    def _postings(self, tid: int, candidates: set[int] | None) -> Iterable[tuple[int, int]]:
-        """(document, info) pairs of ``tid``, among ``candidates`` when given."""
+    def _word_rows(
+        self, tid: int, flagged: int, candidates: Collection[int] | None, where: dict[int, int]
+    ) -> dict[int, _Row]:
+        """The rows of the documents where ``tid`` matches (among ``candidates``)."""
+        docs, infos = self.documents_with(tid), self._infos_of(tid)
+        if candidates is not None and len(candidates) * 8 < len(docs):
+            docs, infos = _look_up(docs, infos, candidates)
+            candidates = None
+        row_of = _RowOf(self, flagged, where)
+        pairs: Iterable[tuple[int, _Row | None]]
+        pairs = zip(docs, map(row_of.__getitem__, infos), strict=True)
+        if candidates is not None:
+            pairs = compress(pairs, map(candidates.__contains__, docs))
+        rows = dict(pairs)
+        if None in row_of.values():  # postings in fields not searched
+            rows = dict(filter(itemgetter(1), rows.items()))  # rows are true, None is not
+        return rows  # type: ignore[return-value]
+
+    def _postings(
+        self, tid: int, candidates: Collection[int] | None
+    ) -> tuple[Sequence[int], Sequence[int]]:
+        """The documents of ``tid`` and their infos, among ``candidates`` when given."""
         docs, infos = self.documents_with(tid), self._infos_of(tid)
         if candidates is None:
-            return zip(docs, infos, strict=True)
+            return docs, infos
         if len(candidates) * 8 < len(docs):
-            # Few candidates, a long list: look each one up (the list is in order).
-            pairs = []
-            end = len(docs)
-            for doc in candidates:
-                at = bisect_left(docs, doc)
-                if at < end and docs[at] == doc:
-                    pairs.append((doc, infos[at]))
-            return pairs
-        return [(doc, info) for doc, info in zip(docs, infos, strict=True) if doc in candidates]
+            return _look_up(docs, infos, candidates)
+        kept = list(map(candidates.__contains__, docs))
+        return list(compress(docs, kept)), list(compress(infos, kept))
 
     def _evaluate_phrase(
         self,
         slots: tuple[dict[int, int], ...],
-        candidates: set[int] | None,
+        candidates: Collection[int] | None,
         allowed: int,
-        found: dict[int, list[int]],
-    ) -> None:
+    ) -> dict[int, _Row]:
         """Documents where one word of each slot follows the previous, in order."""
+        # Per slot, per document: the fields searched where a word of the slot stands.
         masks: list[dict[int, int]] = []
         for slot in slots:
-            docs: dict[int, int] = {}
+            masks.append({})
             for tid in slot:
-                for doc, info in zip(self.documents_with(tid), self._infos_of(tid), strict=True):
-                    if candidates is None or doc in candidates:
-                        docs[doc] = docs.get(doc, 0) | (info & allowed)
-            masks.append(docs)
-        fields = len(self.weights)
-        words = [tid for slot in slots for tid in slot]
+                docs, infos = self._postings(tid, candidates)
+                fields_of = dict(zip(docs, map(and_, infos, repeat(allowed)), strict=True))
+                for doc in fields_of.keys() & masks[-1].keys():
+                    fields_of[doc] |= masks[-1][doc]
+                masks[-1].update(fields_of)
+        # Then, field by field, the documents whose field may hold the phrase.
+        candidates_of: defaultdict[int, list[int]] = defaultdict(list)
         for doc in set(masks[0]).intersection(*masks[1:]):
             common = _FIELD_BITS
-            for docs in masks:
-                common &= (docs[doc] | docs[doc] >> _SYNONYMS) & _FIELD_BITS
-            for field in range(fields):
-                if not common >> field & 1:
-                    continue
-                start = self._offsets[doc * fields + field]
-                sequence = self._flat[start : self._offsets[doc * fields + field + 1]]
-                kind = _phrase_kind(sequence, slots)
-                if not kind:
-                    continue
-                code = self.weights[field] * 16 + kind
-                count = 1 if field == self.body else 0
-                entry = found.get(doc)
-                if entry is None:
-                    found[doc] = [code, 1 << field, count, *words]
-                else:
-                    entry[0] = max(entry[0], code)
-                    entry[1] |= 1 << field
-                    entry[2] += count
-                    entry.extend(words)
+            for fields_of in masks:
+                common &= (fields_of[doc] | fields_of[doc] >> _SYNONYMS) & _FIELD_BITS
+            for field in _FIELDS_OF[common]:
+                candidates_of[field].append(doc)
+        read = _FieldReader(self)
+        size = read.itemsize
+        starts = [tid.to_bytes(size, sys.byteorder) for tid in slots[0]]
+        kinds: dict[bytes, int] = {}  # short fields repeat: each text is read once
+
+        def kind_in(content: bytes) -> int:
+            """The best kind of the phrase in a field (its bytes): where a word of the
+            first slot stands (found in C), the next words are checked."""
+            words = read.words(content)
+            best = 0
+            for start in starts:
+                at = content.find(start)
+                while at >= 0:
+                    if not at % size:  # a whole word, not the end of one and the next
+                        position = at // size
+                        following = words[position : position + len(slots)]
+                        best = max(best, _phrase_kind(following, slots))
+                    at = content.find(start, at + 1)
+            return best
+
+        found: dict[int, _Row] = {}
+        for field, docs in candidates_of.items():
+            if field != self.body:
+                contents = list(read.contents(docs, field))
+                for content in set(contents).difference(kinds):
+                    kinds[content] = kind_in(content)
+                kinds_found = list(map(kinds.__getitem__, contents))
+            else:
+                kinds_found = list(map(kind_in, read.contents(docs, field)))
+            code, body_count = self.weights[field] * 16, int(field == self.body)
+            row_of = [_pack(code + kind, 1 << field, body_count) for kind in range(_KIND + 1)]
+            pairs = zip(docs, map(row_of.__getitem__, kinds_found), strict=True)
+            rows = dict(compress(pairs, kinds_found))  # kind 0: not there
+            for doc in rows.keys() & found.keys():  # the phrase in several fields
+                rows[doc] = _merged(found[doc], rows[doc])
+            found.update(rows)
+        return found
 
     def _rank(
         self,
-        concepts: list[Concept],
-        per_concept: list[dict[int, list[int]]],
+        found: list[list[_Component]],
         docs: Collection[int],
         limit: int | None,
-    ) -> tuple[list[Match], int]:
+    ) -> tuple[list[int], list[Evidence], int]:
         """Order: field weights, then how the words matched, then proximity, then the
         number of fields matched, then document order; passing mentions cut."""
-        count = len(concepts)
-        body_weight = self.weights[self.body] if self.body is not None else -1
-        words = frozenset(self.vocabulary[t] for c in concepts for t in c.tokens)
-        if count == 1:
-            return self._rank_one(per_concept[0], docs, limit, body_weight, words)
-        rows: list[tuple[int, int, int, bool, tuple[float, int] | None]] = []
-        for doc in docs:
-            entries = [found[doc] for found in per_concept]
-            weight_sum = kind_sum = mask = 0
-            salient = True
-            for entry in entries:
-                weight_sum += entry[0] >> 4
-                kind_sum += entry[0] & 15
-                mask |= entry[1]
-                if entry[0] >> 4 == body_weight and entry[2] < 2:
-                    salient = False
-            proximity = None
-            strong = salient
-            if not salient:
-                # Weak words, but perhaps all together (at most one word apart).
-                proximity = self._proximity(doc, entries)
-                strong = 0 < proximity[1] <= count + 1
-            rows.append(((weight_sum << 8) + kind_sum, mask, doc, strong, proximity))
-        if any(row[3] for row in rows):
-            rows = [row for row in rows if row[3]]
-        total = len(rows)
-        rows.sort(key=lambda row: row[0], reverse=True)
+        count = len(found)
+        groups = _by_rows(found, docs, self._summary)
+        # A query of one concept has no proximity to measure: its closeness is 1.
+        proximity = _Proximity(self, found) if count > 1 else None
+        strong = [group for group in groups if group.summary.salient]
+        passing = [group for group in groups if not group.summary.salient]
+        if proximity is not None:
+            # Weak words, but perhaps all together (at most one word apart).
+            for at, (summary, members, _) in enumerate(passing):
+                closeness, near = proximity.measure(members, summary)
+                passing[at] = _Group(summary, members, closeness)
+                if any(near):
+                    together = list(compress(members, near)), list(compress(closeness, near))
+                    strong.append(_Group(summary, *together))
+        kept = strong or passing
+        total = sum(len(group.docs) for group in kept)
         if limit is not None and limit < total:
-            boundary = rows[limit - 1][0]
-            end = limit
-            while end < total and rows[end][0] == boundary:
-                end += 1
-            rows = rows[:end]
-        keyed = []
-        for coarse, mask, doc, strong, proximity in rows:
+            # Only the documents that may rank in the first ``limit`` need their proximity.
+            kept = _best_coarse(kept, limit)
+        # Documents of the same place (coarse code, closeness, number of fields) come in
+        # document order; each place holds documents of one or more groups.
+        places: dict[tuple[int, float, int], list[tuple[list[int], Evidence]]] = {}
+        for summary, members, measured in kept:
             if proximity is None:
-                proximity = self._proximity(doc, [found[doc] for found in per_concept])
-            keyed.append(((coarse, proximity[0], mask.bit_count(), -doc), mask, doc, strong))
-        keyed.sort(key=lambda row: row[0], reverse=True)
-        matches = []
-        for (coarse, closeness, _, _), mask, doc, strong in keyed[:limit]:
-            entries = [found[doc] for found in per_concept]
-            score = self._score(coarse, closeness, count)
-            kind = min(entry[0] & 15 for entry in entries)
-            matches.append(Match(doc, score, mask, kind, strong, words))
-        return matches, total
-
-    def _rank_one(
-        self,
-        found: dict[int, list[int]],
-        docs: Collection[int],
-        limit: int | None,
-        body_weight: int,
-        words: frozenset[str],
-    ) -> tuple[list[Match], int]:
-        """``_rank`` for a query of one concept: no proximity to measure, so each document's
-        place is one integer (coarse code, fields matched, document order)."""
-        strong_keys: list[int] = []
-        weak_keys: list[int] = []
-        for doc in docs:
-            code, mask, body_count = found[doc][:3]
-            key = ((code >> 4) << 8 | (code & 15)) << 35 | mask.bit_count() << 32 | _LAST_DOC - doc
-            if code >> 4 != body_weight or body_count >= 2:
-                strong_keys.append(key)
+                by_closeness = {1.0: members}
             else:
-                weak_keys.append(key)
-        keys = strong_keys or weak_keys
-        strong = bool(strong_keys)
-        total = len(keys)
-        keys.sort(reverse=True)
-        matches = []
-        score = self._score
-        for key in keys[:limit]:
-            doc = _LAST_DOC - (key & _LAST_DOC)
-            code, mask = found[doc][:2]
-            matches.append(Match(doc, score(key >> 35, 1.0, 1), mask, code & 15, strong, words))
-        return matches, total
+                closeness = measured or proximity.measure(members, summary)[0]
+                by_closeness = _by_value(members, closeness)
+            for value, bucket in by_closeness.items():
+                score = self._score(summary.coarse, value, count)
+                evidence = Evidence(score, summary.mask, summary.kind, bool(strong))
+                place = (summary.coarse, value, summary.mask.bit_count())
+                places.setdefault(place, []).append((bucket, evidence))
+        ranked: list[int] = []
+        evidence_of_ranked: list[Evidence] = []
+        for place in sorted(places, reverse=True):
+            wanted = None if limit is None else limit - len(ranked)
+            if wanted is not None and wanted <= 0:
+                break
+            buckets = places[place]
+            if len(buckets) == 1:
+                bucket, evidence = buckets[0]
+                first = _first(bucket, wanted)
+                ranked += first
+                evidence_of_ranked += [evidence] * len(first)
+            else:
+                evidence_of: dict[int, Evidence] = {}
+                for bucket, evidence in buckets:
+                    evidence_of.update(zip(bucket, repeat(evidence)))
+                first = _first(evidence_of, wanted)
+                ranked += first
+                evidence_of_ranked += map(evidence_of.__getitem__, first)
+        return ranked, evidence_of_ranked, total
+
+    def _summary(self, rows: Iterable[_Row], components: tuple[_Row, ...]) -> _Summary:
+        """What a document's rows (one per concept) say, before proximity; ``components``:
+        its row for each component (0 where it does not match)."""
+        body_weight = self.weights[self.body] if self.body is not None else -1
+        weight_sum = kind_sum = mask = 0
+        common = _FIELD_BITS
+        salient = True
+        unpacked = list(map(_unpack, rows))
+        for code, fields, body_count in unpacked:
+            weight_sum += code >> 4
+            kind_sum += code & 15
+            mask |= fields
+            common &= fields
+            if code >> 4 == body_weight and body_count < 2:
+                salient = False
+        # Fields are visited until one has the words side by side (nothing is closer): the
+        # lighter ones first, whose texts repeat most (a room, a type, a theme: each text is
+        # read once per query), the body last (long, and seldom repeated).
+        weights = self.weights
+        visit = sorted(_FIELDS_OF[common], key=lambda f: (f == self.body, weights[f]))
+        kind = min(code & 15 for code, _, _ in unpacked)
+        coarse = (weight_sum << 8) + kind_sum
+        return _Summary(coarse, mask, kind, salient, tuple(visit), components)
 
     def _score(self, coarse: int, closeness: float, count: int) -> int:
         """0–100, monotonic in the ranking: field weight first, then kind, then proximity.
@@ -653,50 +728,305 @@ class Index:
         )
         return max(1, min(100, round(100 * sqrt(max(raw, 0)))))
 
-    def _proximity(self, doc: int, entries: list[list[int]]) -> tuple[float, int]:
-        """How close the query's words are in the field holding them closest (1 = adjacent,
-        in order), and the shortest span they cover there (0 when no field has them all)."""
-        common = _FIELD_BITS
-        for entry in entries:
-            common &= entry[1]
-        common = (common | common >> _SYNONYMS) & _FIELD_BITS
-        if not common:
-            return 0.0, 0
-        fields = len(self.weights)
-        flat, offsets = self._flat, self._offsets
-        count = len(entries)
-        concepts_of: dict[int, tuple[int, ...]] = {}
-        for number, entry in enumerate(entries):
-            for tid in entry[3:]:
-                numbers = concepts_of.get(tid, ())
-                if number not in numbers:
-                    concepts_of[tid] = (*numbers, number)
-        best = 0.0
-        shortest = 0
-        for field in _FIELDS_OF[common]:
-            start, stop = offsets[doc * fields + field], offsets[doc * fields + field + 1]
-            # (position, concept) pairs in order: one pass over the field's words.
-            hits = [
-                (position, number)
-                for position, tid in enumerate(flat[start:stop])
-                if tid in concepts_of
-                for number in concepts_of[tid]
+
+# What a document holds of one word or phrase of a concept (merged: of the concept), packed
+# in one int (hashed and compared in C): the best (weight, kind) code, the fields where it
+# matched, and how many times the body holds it.
+_Row = int
+_CODE_AT, _MASK_AT = 40, 32
+
+
+def _pack(code: int, mask: int, body_count: int) -> _Row:
+    return code << _CODE_AT | mask << _MASK_AT | body_count
+
+
+def _unpack(row: _Row) -> tuple[int, int, int]:
+    return row >> _CODE_AT, row >> _MASK_AT & 0xFF, row & 0xFFFFFFFF
+
+
+class _RowOf(dict[int, "_Row | None"]):
+    """The row of each posting info of one expanded word, worked out at first sight:
+    postings hold few distinct infos."""
+
+    def __init__(self, index: Index, flagged: int, where: dict[int, int]) -> None:
+        super().__init__()
+        self.kind = flagged & _KIND
+        self.fields = where[flagged & ~_KIND]
+        self.body_bit = 1 << index.body if index.body is not None else 0
+        self.best = index._best
+
+    def __missing__(self, info: int) -> _Row | None:
+        kind = self.kind
+        row = self[info] = _row(info, self.fields, kind, min(kind, STEM), self.body_bit, self.best)
+        return row
+
+
+class _Component(NamedTuple):
+    """The documents a programme word (or a phrase) of a concept matches, with their rows.
+
+    Where it matches a document, each of its words counts for the concept in every field of
+    that document when proximity is measured."""
+
+    rows: dict[int, _Row]
+    tids: tuple[int, ...]
+    # Whether its words may stand in fields its rows do not show: a phrase's rows show where
+    # it stands whole, a restricted word's (NOT_IN_BODY, HEADLINE_ONLY) where it counts.
+    spread: bool = False
+
+
+class _Summary(NamedTuple):
+    """A document's rows summed up, before proximity."""
+
+    coarse: int  # sum of the concepts' weights << 8, plus the sum of their kinds
+    mask: int  # fields where a concept matched
+    kind: int  # the weakest way a concept matched
+    salient: bool  # no concept is a passing mention in the body
+    fields: tuple[int, ...]  # the fields holding every concept, in the order to visit them
+    components: tuple[_Row, ...]  # per component, its row (0 where it does not match)
+
+
+class _Group(NamedTuple):
+    """Documents whose rows say the same."""
+
+    summary: _Summary
+    docs: list[int]
+    closeness: list[float] | None = None  # per document, once measured
+
+
+def _by_rows(
+    found: list[list[_Component]],
+    docs: Iterable[int],
+    summarise: Callable[[Iterable[_Row], tuple[_Row, ...]], _Summary],
+) -> list[_Group]:
+    """Documents grouped by their rows (per concept, one per word or phrase matched): few
+    groups, whose rows are merged and summed up once."""
+    docs = list(docs)
+    components = [component.rows for concept in found for component in concept]
+    members: defaultdict[tuple[_Row, ...], list[int]] = defaultdict(list)
+    # 0 where a component does not match the document (a row is never 0).
+    rows_of = zip(*(map(rows.get, docs, repeat(0)) for rows in components), strict=True)
+    for doc, rows in zip(docs, rows_of, strict=True):
+        members[rows].append(doc)
+    bounds = list(pairwise(accumulate(map(len, found), initial=0)))  # each concept's
+    groups = []
+    for rows, group in members.items():
+        merged = (reduce(_merged, filter(None, rows[start:end])) for start, end in bounds)
+        groups.append(_Group(summarise(merged, rows), group))
+    return groups
+
+
+def _best_coarse(groups: list[_Group], limit: int) -> list[_Group]:
+    """The groups that may hold one of the first ``limit`` documents: those whose coarse
+    code is at least that of the ``limit``-th document in coarse order."""
+    boundary = 0
+    seen = 0
+    for group in sorted(groups, key=lambda group: group.summary.coarse, reverse=True):
+        boundary = group.summary.coarse
+        seen += len(group.docs)
+        if seen >= limit:
+            break
+    return [group for group in groups if group.summary.coarse >= boundary]
+
+
+def _by_value(docs: list[int], values: list[float]) -> dict[float, list[int]]:
+    """``docs`` split by their value: most often one."""
+    if len(set(values)) <= 1:
+        return dict(zip(values[:1], [docs], strict=True))
+    split: defaultdict[float, list[int]] = defaultdict(list)
+    for doc, value in zip(docs, values, strict=True):
+        split[value].append(doc)
+    return split
+
+
+def _first(docs: Collection[int], wanted: int | None) -> list[int]:
+    """The ``wanted`` lowest of ``docs`` (all of them without a limit), in order."""
+    return sorted(docs) if wanted is None else heapq.nsmallest(wanted, docs)
+
+
+class _Proximity:
+    """How close a query's concepts stand in documents, for one query.
+
+    In a document, the words of the components that match it count for their concepts;
+    in a field, only those that may stand there are looked for.
+    A field's answer depends only on its words and on the words that count: a short field
+    that repeats (themes, type, room, often the title) is measured once per query, keyed
+    by its bytes, and looked up for thousands of documents at a time. In the body, the
+    few words that count are found in C, and the window is measured once per pattern (the
+    gaps between them and their concepts).
+    """
+
+    __slots__ = ("_body", "_components", "_needed", "_read", "_spread", "_tables")
+
+    def __init__(self, index: Index, found: list[list[_Component]]) -> None:
+        self._read = _FieldReader(index)
+        self._body = index.body
+        self._needed = len(found)
+        components = [(number, c) for number, concept in enumerate(found) for c in concept]
+        self._components = [(number, component.tids) for number, component in components]
+        self._spread = [component.spread for _, component in components]
+        self._tables: dict[int, _Table] = {}
+
+    def measure(self, docs: list[int], summary: _Summary) -> tuple[list[float], list[bool]]:
+        """For each of ``docs`` (a group), how close the concepts stand in the field
+        holding them closest (1 = adjacent, in order; 0 = in no field holding them all),
+        and whether some field holds them all at most one word apart."""
+        if not summary.fields:
+            return [0.0] * len(docs), [False] * len(docs)
+        first, *others = summary.fields  # the short ones first
+        best, near = self._answers(docs, first, self._table(summary.components, first))
+        for field in others:
+            # Adjacent words, in order: no other field can be closer.
+            unsure = list(compress(count(), map((1.0).__gt__, best)))
+            if not unsure:
+                break
+            unsure_docs = list(map(docs.__getitem__, unsure))
+            answers = self._answers(unsure_docs, field, self._table(summary.components, field))
+            for position, closeness, together in zip(unsure, *answers, strict=True):
+                if closeness > best[position]:
+                    best[position] = closeness
+                if together:
+                    near[position] = True
+        return best, near
+
+    def _answers(
+        self, docs: list[int], field: int, table: _Table
+    ) -> tuple[list[float], list[bool]]:
+        """For each of ``docs``, how close the concepts stand in ``field``, and whether
+        they stand together there."""
+        if field == self._body:  # long and seldom repeated: measured one by one
+            answers = self._closeness(self._read.contents(docs, field), table)
+            return list(map(itemgetter(0), answers)), list(map(itemgetter(1), answers))
+        # Short and often repeated: each measured once per query.
+        contents = list(self._read.contents(docs, field))
+        closeness = list(map(table.closeness.get, contents))
+        if None in closeness:
+            missing = list(set(contents).difference(table.closeness))
+            for content, answer in zip(missing, self._closeness(missing, table), strict=True):
+                table.closeness[content], table.near[content] = answer
+            closeness = list(map(table.closeness.__getitem__, contents))
+        return cast("list[float]", closeness), list(map(table.near.__getitem__, contents))
+
+    def _closeness(self, contents: Iterable[bytes], table: _Table) -> list[tuple[float, bool]]:
+        """How close the concepts stand in each field (its bytes), and whether they stand
+        together (at most one word apart)."""
+        size = self._read.itemsize
+        tokens, patterns = table.tokens, table.patterns
+        answers = []
+        for content in contents:
+            # The positions of the words that count, found in C, then their pattern (gaps
+            # and concepts): all the window depends on.
+            find = content.find
+            hits = []
+            for token, numbers in tokens:
+                at = find(token)
+                while at >= 0:
+                    if not at % size:  # a whole word, not the end of one and the next
+                        hits.append((at // size, numbers))
+                    at = find(token, at + 1)
+            hits.sort()
+            first = hits[0][0] if hits else 0
+            pattern = tuple([(position - first, numbers) for position, numbers in hits])
+            answer = patterns.get(pattern)
+            if answer is None:
+                answer = patterns[pattern] = self._window(pattern)
+            answers.append(answer)
+        return answers
+
+    def _window(self, pattern: tuple[tuple[int, tuple[int, ...]], ...]) -> tuple[float, bool]:
+        needed = self._needed
+        hits = [(position, number) for position, numbers in pattern for number in numbers]
+        span, in_order = _window(hits, needed)
+        if not span:
+            return 0.0, False
+        # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
+        return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
+
+    def _table(self, rows: tuple[_Row, ...], field: int) -> _Table:
+        """The table for a field of the documents whose components have these ``rows``:
+        the words of the components matching them count, those that may stand in that
+        field are looked for."""
+        present = 0
+        for at, row in enumerate(rows):
+            if row and (self._spread[at] or row >> _MASK_AT >> field & 1):
+                present |= 1 << at
+        table = self._tables.get(present)
+        if table is None:
+            numbers: dict[int, set[int]] = {}
+            for at, (number, tids) in enumerate(self._components):
+                if present >> at & 1:
+                    for tid in tids:
+                        numbers.setdefault(tid, set()).add(number)
+            tokens = [
+                (tid.to_bytes(self._read.itemsize, sys.byteorder), tuple(sorted(found)))
+                for tid, found in numbers.items()
             ]
-            span, in_order = _window(hits, count)
-            if not span:
-                continue
-            # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
-            closeness = min(1.0, count / span) * (1.0 if in_order else 0.9)
-            best = max(best, closeness)
-            shortest = min(shortest, span) if shortest else span
-        return best, shortest
+            table = self._tables[present] = _Table(tokens)
+        return table
+
+
+class _Table:
+    """For one set of components that count: the bytes of each word that counts with its
+    concepts, and the answers known."""
+
+    __slots__ = ("closeness", "near", "patterns", "tokens")
+
+    def __init__(self, tokens: list[tuple[bytes, tuple[int, ...]]]) -> None:
+        self.tokens = tokens
+        self.closeness: dict[bytes, float] = {}  # per short field's bytes
+        self.near: dict[bytes, bool] = {}
+        self.patterns: dict[tuple[tuple[int, tuple[int, ...]], ...], tuple[float, bool]] = {}
+
+
+class _FieldReader:
+    """The words of documents' fields, read from the index's flat array (an ``array`` or
+    a ``memoryview`` cast to the same type)."""
+
+    __slots__ = ("_flat", "_format", "_starts", "itemsize")
+
+    def __init__(self, index: Index) -> None:
+        # Sliced through a memoryview: a slice is a view until made bytes, not a copy.
+        self._flat = memoryview(index._flat)
+        self._starts = index._field_starts
+        self._format, self.itemsize = self._flat.format, self._flat.itemsize
+
+    def words(self, content: bytes) -> Sequence[int]:
+        """The word ids of a field's bytes."""
+        return memoryview(content).cast(self._format)  # type: ignore[call-overload,no-any-return]
+
+    def contents(self, docs: Iterable[int], field: int) -> Iterator[bytes]:
+        """The bytes of ``field`` in each of ``docs`` (in the machine's byte order), sliced
+        in C."""
+        docs = list(docs)
+        starts = map(self._starts[field].__getitem__, docs)
+        stops = map(self._starts[field + 1].__getitem__, docs)
+        return map(bytes, map(self._flat.__getitem__, map(slice, starts, stops)))
+
+
+def _merged(first: _Row, second: _Row) -> _Row:
+    (code, mask, body_count), (other_code, other_mask, other_count) = map(_unpack, (first, second))
+    return _pack(max(code, other_code), mask | other_mask, body_count + other_count)
+
+
+def _look_up(
+    docs: Sequence[int], infos: Sequence[int], candidates: Iterable[int]
+) -> tuple[list[int], list[int]]:
+    """Few candidates, a long list of postings: each candidate is looked up (the documents
+    are in order)."""
+    found_docs, found_infos = [], []
+    end = len(docs)
+    for doc in candidates:
+        at = bisect_left(docs, doc)
+        if at < end and docs[at] == doc:
+            found_docs.append(doc)
+            found_infos.append(infos[at])
+    return found_docs, found_infos
 
 
 def _row(
     info: int, fields: int, kind: int, synonym_kind: int, body_bit: int, best: list[int]
-) -> tuple[int, int, int] | None:
-    """What a posting's ``info`` says for one expanded word: (best (weight, kind) code,
-    field mask, body count), or None when it matched in no field searched."""
+) -> _Row | None:
+    """What a posting's ``info`` says for one expanded word (its row), or None when it
+    matched in no field searched."""
     masked = info & fields
     if not masked:
         return None
@@ -707,7 +1037,7 @@ def _row(
         best[synonym] * 16 + synonym_kind if synonym else 0,
     )
     count = info >> _COUNT if masked & body_bit else 0
-    return code, literal | synonym, count
+    return _pack(code, literal | synonym, count)
 
 
 def _split(postings: array[int]) -> tuple[array[int], array[int]]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 from ..gcpause import paused_gc
 from ..model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
-from .index import KINDS, Index, Match
+from .index import KINDS, Evidence, Index
 from .snippet import Span, excerpt, highlights
 
 # Searched fields, best first, and their weights. Giggity weighs title ×8, subtitle ×4,
@@ -33,31 +34,27 @@ class Hit:
     thousands of sessions, of which a page is shown.
     """
 
-    __slots__ = ("_details", "_match", "_owner", "kind", "matched", "score", "session")
+    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "score")
 
-    def __init__(
-        self,
-        session: Session,
-        score: int,
-        matched: tuple[str, ...],
-        kind: str,
-        match: Match,
-        owner: _HitMaker,
-    ) -> None:
-        self.session = session
-        self.score = score  # 0–100; never higher than the hit ranked above
-        self.matched = matched  # field names, best first
-        self.kind = kind  # weakest way a query word matched: exact, stem, prefix or typo
-        self._match = match
-        self._owner = owner
+    def __init__(self, doc: int, shown: _Shown, context: _HitContext) -> None:
+        # The session is looked up when read: making thousands of hits touches none of them.
+        self._doc = doc
+        # score: 0–100, never higher than the hit ranked above; matched: field names, best
+        # first; kind: the weakest way a query word matched (exact, stem, prefix or typo).
+        self.score, self.matched, self.kind = shown
+        self._context = context
         self._details: _Details | None = None
+
+    @property
+    def session(self) -> Session:
+        return self._context.sessions[self._doc]
 
     def __repr__(self) -> str:
         return f"Hit({self.session.id!r}, score={self.score}, matched={self.matched!r})"
 
     def _worked_out(self) -> _Details:
         if self._details is None:
-            self._details = self._owner.details(self.session, self.matched, self._match)
+            self._details = self._context.details(self.session, self.matched)
         return self._details
 
     @property
@@ -87,26 +84,34 @@ class Hit:
 _Details = tuple[str, str | None, tuple[Span, ...], tuple[tuple[str, tuple[Span, ...]], ...]]
 
 
-class _HitMaker:
-    """Works out snippets and highlights for the hits of one query."""
+_Shown = tuple[int, tuple[str, ...], str]  # score, matched field names, kind
 
-    __slots__ = ("analyser",)
 
-    def __init__(self, analyser: Analyser) -> None:
+class _HitContext:
+    """What the hits of one query share: the sessions, the words that matched, and how to
+    find them in a text (for snippets and highlights)."""
+
+    __slots__ = ("analyser", "sessions", "words")
+
+    def __init__(
+        self, sessions: Sequence[Session], analyser: Analyser, words: frozenset[str]
+    ) -> None:
+        self.sessions = sessions
         self.analyser = analyser
+        self.words = words
 
-    def details(self, session: Session, matched: tuple[str, ...], match: Match) -> _Details:
+    def details(self, session: Session, matched: tuple[str, ...]) -> _Details:
         texts = session_fields(session)
-        analyser = self.analyser
+        analyser, words = self.analyser, self.words
         marks = tuple(
-            (field, highlights(texts[FIELDS.index(field)] or "", match.words, analyser))
+            (field, highlights(texts[FIELDS.index(field)] or "", words, analyser))
             for field in SHOWN
             if field in matched
         )
         for field in ("description", *matched):
             if field in matched and field not in SHOWN:
                 text = texts[FIELDS.index(field)] or ""
-                snippet, spans = excerpt(text, match.words, analyser)
+                snippet, spans = excerpt(text, words, analyser)
                 return snippet, field, spans, marks
         return "", None, (), marks
 
@@ -184,16 +189,18 @@ class SearchIndex:
         mask = None
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
-        matches, total = self.index.search(query, within=docs, fields=mask, limit=limit)
-        maker = _HitMaker(Analyser(self.index.glossary))
-        sessions = self.sessions
-        names = _FIELD_NAMES
+        ranking = self.index.rank(query, within=docs, fields=mask, limit=limit)
+        context = _HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
+        # Hits that match alike share what they show: worked out once; the loop making one
+        # Hit per session runs in C.
+        shown: dict[Evidence, _Shown] = {
+            e: (e.score, _FIELD_NAMES[e.fields], KINDS[e.kind]) for e in set(ranking.evidence)
+        }
         with paused_gc():
-            hits = [
-                Hit(sessions[m.doc], m.score, names[m.fields], KINDS[m.kind], m, maker)
-                for m in matches
-            ]
-        return Results(hits, total)
+            hits = list(
+                map(Hit, ranking.docs, map(shown.__getitem__, ranking.evidence), repeat(context))
+            )
+        return Results(hits, ranking.total)
 
     def suggest(self, query: str) -> str | None:
         """``query`` with each word the programme lacks replaced by a close programme word,
