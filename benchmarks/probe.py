@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 # Twenty queries a participant would type: single words, accents left out, typos, several
-# words, a theme label, a rare word. All of them find something in the generated programmes.
+# words, a theme label, a rare word. Two of them (« alimentation », « vieillissement ») find
+# nothing in the generated programmes: they measure a word the programme lacks (typo search).
 QUERIES = (
     "mobilité",
     "mobilite",
