@@ -198,9 +198,13 @@ class ChunkWords(dict[str, tuple[str, ...]]):
         self.compounds: dict[str, tuple[str, ...]] = {}
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
-        found, compounds = _chunk_words(fold(chunk))
-        if compounds:
-            self.compounds[chunk] = compounds
+        if chunk.isascii() and chunk.isalnum():  # most words: one, folded by lower()
+            folded = chunk.lower()
+            found: tuple[str, ...] = () if folded in STOP_WORDS else (folded,)
+        else:
+            found, compounds = _chunk_words(fold(chunk))
+            if compounds:
+                self.compounds[chunk] = compounds
         self[chunk] = found
         return found
 

@@ -113,7 +113,7 @@ class Index:
         self._order = array("I", order)
         self._sorted_words = "\n".join(vocabulary[i] for i in order)
         self._starts, self._all_docs, self._all_infos = built.starts, built.docs, built.infos
-        self._stem_groups = _groups(list(map(stem, vocabulary)))
+        self._stem_groups = _groups(built.stems)
         self._root_groups = _groups(_roots(vocabulary))
         self.__setstate__(self.__getstate__())
 

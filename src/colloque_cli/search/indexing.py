@@ -3,7 +3,7 @@
 A large programme holds millions of words (50 000 descriptions: 2.5 million), and Python
 is slow per item but fast per call: every step here is a builtin mapped over a whole text or
 a whole list (a dict lookup per chunk of text, a list append per word, ``Counter`` per word,
-``array.fromlist``). Python-level loops run per document, per distinct short text and per
+``array.fromlist``). Python-level loops run per document field, per distinct text and per
 word of the vocabulary, never per word of the corpus nor per posting.
 """
 
@@ -11,23 +11,34 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
-from itertools import accumulate, chain, compress, count, repeat
-from operator import itemgetter, or_
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain, compress, count, filterfalse, repeat
+from operator import or_
+from typing import NamedTuple, TypeVar
 
 from .analysis import ChunkWords, Glossary, stem
 from .index import _COUNT, _SYNONYMS
 
-_append = list.append
-_extend = list.extend
-_NARROW = 1 << 16  # word ids below this fit in 16 bits
+_T = TypeVar("_T", str, int)
+_append = array.append  # of a document to a word's array of documents
+_NONE = array("I")
+_extend = array.extend
+# Marks among a chunk's word ids: the chunk has compounds; a word of the chunk is new.
+_COMPOUND = -1
+_NEW = -2
+_UNKNOWN = (_NEW,)
+
+
+def _documents() -> array[int]:
+    """An array of document numbers (4 bytes each, where a list would take 8)."""
+    return array("I")
 
 
 class Built(NamedTuple):
     """An index's words and arrays, as ``build`` makes them."""
 
     vocabulary: list[str]  # by word id
+    stems: list[str]  # light stem of each word, by word id
     flat: array[int]  # word ids of each document's fields, end to end
     offsets: array[int]  # where each (document, field) starts in ``flat``
     starts: array[int]  # where each word's postings start in ``docs`` and ``infos``
@@ -42,123 +53,80 @@ def build(
     glossary: Glossary,
 ) -> Built:
     """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated."""
-    size = len(documents)
-    columns = [list(map(itemgetter(field), documents)) for field in range(fields)]
     words = _Vocabulary(glossary)
-    # Short texts repeat (rooms, types, themes): the documents of each distinct one.
-    groups: list[dict[str | None, list[int]]] = []
-    for field in range(fields):
-        grouped: defaultdict[str | None, list[int]] = defaultdict(list)
-        if field != body:
-            deque(map(_append, map(grouped.__getitem__, columns[field]), count()), 0)
-            grouped.pop(None, None)
-            grouped.pop("", None)
-        groups.append(grouped)
-    short: list[dict[str, tuple[list[int], list[int]]]] = [{} for _ in range(fields)]
-    # Word ids are given in document order, then field order: a short text is analysed
-    # where it first appears (``first``), the body of each document in turn.
-    first = [(docs[0], f, text) for f, texts in enumerate(groups) for text, docs in texts.items()]
-    first.sort(key=itemgetter(0, 1))
-    first.append((size, fields, ""))
-    upcoming = iter(first)
-    at, field, text = next(upcoming)
-    bodies: Iterable[str | None] = columns[body] if body is not None else repeat(None, size)
-    body_field = body if body is not None else fields
-    body_flat = array("H")  # word ids of the bodies, end to end; "I" once an id needs it
-    body_ends = array("I")
     uses = words.uses
-    body_synonyms: defaultdict[int, list[int]] = defaultdict(list)
-    for doc, description in enumerate(bodies):
-        while at == doc and field < body_field:
-            short[field][text] = words.tokens(text)
-            at, field, text = next(upcoming)
-        if description:
-            literal, synonyms = words.tokens(description)
-            # Each use of a word in a body adds the document to the word's list once:
-            # a word's count in a body is how often the document follows itself there.
-            deque(map(_append, map(uses.__getitem__, literal), repeat(doc)), 0)
-            body_flat = _extended(body_flat, literal)
-            if synonyms:
-                body_flat = _extended(body_flat, synonyms)
-                for tid in dict.fromkeys(synonyms):
-                    body_synonyms[tid].append(doc)
-        body_ends.append(len(body_flat))
-        while at == doc:
-            short[field][text] = words.tokens(text)
-            at, field, text = next(upcoming)
-    vocabulary = words.list
-    typecode = "I" if len(vocabulary) > _NARROW else "H"
-    flat, offsets = _positions(columns, body, short, body_flat, body_ends, typecode)
-    del body_flat, columns
-    # The fields other than the body, and synonyms anywhere: each word's documents with
-    # the bits they add to its postings.
-    extras: defaultdict[int, list[tuple[int, list[int]]]] = defaultdict(list)
+    flat = array("H")  # "I" once a word id needs it
+    offsets = array("I", [0])
+    append_offset = offsets.append
+    # Short texts repeat (rooms, types, themes): each distinct one is analysed once.
+    short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
+    body_synonyms: defaultdict[int, array[int]] = defaultdict(_documents)
+    for doc, texts in enumerate(documents):
+        for field in range(fields):
+            text = texts[field]
+            if text:
+                if field == body:
+                    positions, synonyms = words.tokens(text)
+                    # Each use of a word in a body adds the document to the word's list:
+                    # how often a document follows itself there is the word's count.
+                    deque(map(_append, map(uses.__getitem__, positions), repeat(doc)), 0)
+                    if synonyms:
+                        for tid in dict.fromkeys(synonyms):
+                            body_synonyms[tid].append(doc)
+                        positions += synonyms
+                else:
+                    known = short[field].get(text)
+                    if known is None:
+                        known = short[field][text] = _ShortText(*words.tokens(text))
+                    known.documents.append(doc)
+                    positions = known.positions
+                try:
+                    flat.fromlist(positions)
+                except OverflowError:  # a word id past 16 bits; the array is left unchanged
+                    flat = array("I", flat)
+                    flat.fromlist(positions)
+            append_offset(len(flat))
+    # Each word's documents by field (for the short fields, and for synonyms anywhere),
+    # with the bits they add to its postings: the documents of each text using it.
+    extras: defaultdict[int, list[tuple[int, array[int]]]] = defaultdict(list)
     for field, analysed in enumerate(short):
-        literal_docs: defaultdict[int, list[int]] = defaultdict(list)
-        synonym_docs: defaultdict[int, list[int]] = defaultdict(list)
-        for text, (literal, synonyms) in analysed.items():
-            docs = groups[field][text]
-            lists = map(literal_docs.__getitem__, dict.fromkeys(literal))
-            deque(map(_extend, lists, repeat(docs)), 0)
-            for tid in dict.fromkeys(synonyms):
-                synonym_docs[tid].extend(docs)
-        for tid, docs in literal_docs.items():
+        literal_documents: defaultdict[int, array[int]] = defaultdict(_documents)
+        synonym_documents: defaultdict[int, array[int]] = defaultdict(_documents)
+        for known in analysed.values():
+            lists = map(literal_documents.__getitem__, known.literal)
+            deque(map(_extend, lists, repeat(known.documents)), 0)
+            if known.synonyms:
+                lists = map(synonym_documents.__getitem__, known.synonyms)
+                deque(map(_extend, lists, repeat(known.documents)), 0)
+        for tid, docs in literal_documents.items():
             extras[tid].append((1 << field, docs))
-        for tid, docs in synonym_docs.items():
+        for tid, docs in synonym_documents.items():
             extras[tid].append((1 << field << _SYNONYMS, docs))
     if body is not None:
         for tid, docs in body_synonyms.items():
             extras[tid].append((1 << body << _SYNONYMS, docs))
-    del groups, short
+    vocabulary, stems = words.list, words.stems
+    # Memos and texts are done with: their memory goes to the postings' work.
+    del words, short, body_synonyms
     starts, all_docs, infos = _postings(uses, extras, 1 << body if body is not None else 0)
-    return Built(vocabulary, flat, offsets, starts, all_docs, infos)
+    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos)
 
 
-def _extended(positions: array[int], ids: list[int]) -> array[int]:
-    """``positions`` with ``ids`` added, made 32-bit when an id needs it."""
-    try:
-        positions.fromlist(ids)
-    except OverflowError:  # the array is left unchanged
-        positions = array("I", positions)
-        positions.fromlist(ids)
-    return positions
+class _ShortText:
+    """A distinct text of a short field: its word ids, and the documents that have it."""
 
+    __slots__ = ("documents", "literal", "positions", "synonyms")
 
-def _positions(
-    columns: list[list[str | None]],
-    body: int | None,
-    short: list[dict[str, tuple[list[int], list[int]]]],
-    body_flat: array[int],
-    body_ends: array[int],
-    typecode: str,
-) -> tuple[array[int], array[int]]:
-    """Every document's fields end to end (word ids), and where each one starts."""
-    if body_flat.typecode != typecode:
-        body_flat = array(typecode, body_flat)
-    empty = array(typecode)
-    pieces: list[Iterable[object]] = []
-    for field, column in enumerate(columns):
-        if field == body:
-            view = memoryview(body_flat)
-            pieces.append(map(view.__getitem__, map(slice, chain((0,), body_ends), body_ends)))
-        else:
-            texts: dict[str | None, array[int]] = {
-                text: array(typecode, literal + synonyms)
-                for text, (literal, synonyms) in short[field].items()
-            }
-            texts[None] = texts[""] = empty
-            pieces.append(map(texts.__getitem__, column))
-    # Document after document, field after field: one bytes join, C-level throughout.
-    parts = list(chain.from_iterable(zip(*pieces, strict=True)))
-    offsets = array("I", accumulate(map(len, parts), initial=0))  # type: ignore[arg-type]
-    flat = array(typecode)
-    flat.frombytes(b"".join(parts))  # type: ignore[arg-type]
-    return flat, offsets
+    def __init__(self, literal: list[int], synonyms: list[int]) -> None:
+        self.positions = literal + synonyms
+        self.literal = list(dict.fromkeys(literal))  # each word once
+        self.synonyms = list(dict.fromkeys(synonyms))
+        self.documents = _documents()
 
 
 def _postings(
-    uses: list[list[int]],
-    extras: dict[int, list[tuple[int, list[int]]]],
+    uses: list[array[int]],
+    extras: dict[int, list[tuple[int, array[int]]]],
     body_bit: int,
 ) -> tuple[array[int], array[int], array[int]]:
     """Each word's postings: its documents in order, and what each posting says."""
@@ -166,18 +134,18 @@ def _postings(
     once = array("H", [counted[1]])
     starts, docs, infos = array("Q", [0]), array("I"), array("H")
     for tid, used in enumerate(uses):
-        uses[tid] = []  # freed as the arrays grow
+        uses[tid] = _NONE  # freed as the postings grow
         added = extras.get(tid)
         if added is None and len(set(used)) == len(used):
             # Only in bodies, once in each: the common case, with one info for all.
-            docs.fromlist(used)
+            docs.extend(used)
             infos.extend(once * len(used))
         else:
             info = _counted(used, counted)
             if added is not None:
                 for bits, more in added:
-                    added_bits = map(or_, map(info.get, more, repeat(0)), repeat(bits))
-                    info.update(zip(more, added_bits, strict=True))
+                    more_bits = map(or_, map(info.get, more, repeat(0)), repeat(bits))
+                    info.update(zip(more, more_bits, strict=True))
                 ordered = sorted(info)
                 docs.fromlist(ordered)
                 infos.fromlist(list(map(info.__getitem__, ordered)))
@@ -188,7 +156,7 @@ def _postings(
     return starts, docs, infos
 
 
-def _counted(used: list[int], counted: list[int]) -> dict[int, int]:
+def _counted(used: array[int], counted: list[int]) -> dict[int, int]:
     """Body info by document, from a word's documents in order, one per use."""
     info = dict.fromkeys(used, counted[1])
     if len(info) < len(used):
@@ -201,9 +169,9 @@ def _counted(used: list[int], counted: list[int]) -> dict[int, int]:
 
 
 class _ChunkIds(dict[str, tuple[int, ...]]):
-    """Word ids of each chunk of text between white space, once its words all have ids
-    (else a ``KeyError``, and the text is learnt); ``compounds`` likewise for the joined
-    forms of the few chunks that have some."""
+    """Word ids of each chunk of text between white space, kept once its words all have
+    ids (until then, ``(_NEW,)``); the ids of a chunk with compounds end with
+    ``_COMPOUND``, and ``compounds`` holds those of their joined forms."""
 
     def __init__(self, chunks: ChunkWords, ids: dict[str, int]) -> None:
         super().__init__()
@@ -212,10 +180,15 @@ class _ChunkIds(dict[str, tuple[int, ...]]):
         self.compounds: dict[str, tuple[int, ...]] = {}
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
-        found = tuple(map(self.ids.__getitem__, self.chunks[chunk]))
-        joined = self.chunks.compounds.get(chunk)
+        words = self.chunks[chunk]
+        joined = self.chunks.compounds.get(chunk, ())
+        known = self.ids.__contains__
+        if not (all(map(known, words)) and all(map(known, joined))):
+            return _UNKNOWN
+        found = tuple(map(self.ids.__getitem__, words))
         if joined:
             self.compounds[chunk] = tuple(map(self.ids.__getitem__, joined))
+            found += (_COMPOUND,)
         self[chunk] = found
         return found
 
@@ -227,56 +200,98 @@ class _Vocabulary:
         self.glossary = glossary
         self.ids: dict[str, int] = {}
         self.list: list[str] = []  # words by id
-        self.uses: list[list[int]] = []  # by word id: bodies using the word, once per use
+        self.stems: list[str] = []  # their light stems
+        self.uses: list[array[int]] = []  # by word id: bodies using the word, once per use
         self.chunks = ChunkWords()
         self.chunk_ids = _ChunkIds(self.chunks, self.ids)
-        # Words that may start a glossary match, as strings (for texts being learnt) and ids.
-        self.trigger_words: set[str] = set()
-        self.triggers: set[int] = set()
+        # What each word that may start a glossary match stands for: its expansion (an
+        # acronym), and the expansions it may begin, with their acronym.
+        self.rules: dict[str, _Rule] = {}
+        self._checked: dict[str, bool] = {}
         self._stems: dict[str, str] = {}
+        # The same by word id; the ids of those that need no other word to make a match
+        # (acronyms, one-word expansions); of the words that may come second in an
+        # expansion. A text holding none of the last two has no synonym.
+        self.triggers: dict[int, _Rule] = {}
+        self.alone: set[int] = set()
+        self.seconds: set[int] = set()
+        self._second_stems = {
+            expansion[1]
+            for expansions in glossary.by_first_stem.values()
+            for expansion, _ in expansions
+            if len(expansion) > 1
+        }
 
     def tokens(self, text: str) -> tuple[list[int], list[int]]:
         """The word ids of ``text``: its meaningful words in order, then the joined forms of
         its compounds; and apart, its glossary synonyms."""
-        chunks = text.split()
-        try:
-            literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
-        except KeyError:  # a word the programme has not used so far
-            return self._learn(chunks)
+        return self._tokens(text.split())
+
+    def _tokens(self, chunks: list[str]) -> tuple[list[int], list[int]]:
+        literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
+        compounds: Iterable[int] = ()
+        if literal and min(literal) < 0:  # a chunk with compounds, or with a new word
+            if _NEW in literal and not self._learn_one(chunks, literal):
+                return self._learn(chunks)
+            if _COMPOUND in literal:
+                literal = list(filter(_COMPOUND.__ne__, literal))
+                compounds = self.chunk_ids.compounds.get
+                compounds = chain.from_iterable(map(compounds, chunks, repeat(())))
         synonyms: list[int] = []
-        if self.triggers and not self.triggers.isdisjoint(literal):
-            synonyms = self._synonyms(literal, chunks)
-        compounds = self.chunk_ids.compounds
-        if not compounds.keys().isdisjoint(chunks):
-            literal.extend(chain.from_iterable(map(compounds.get, chunks, repeat(()))))
+        if not self.triggers.keys().isdisjoint(literal) and not (
+            self.alone.isdisjoint(literal) and self.seconds.isdisjoint(literal)
+        ):
+            synonym_words = _synonyms(literal, self.triggers, self.stems.__getitem__)
+            if not self.ids.keys() >= set(synonym_words):  # an expansion word is new
+                every = list(map(self.list.__getitem__, literal)) + self._compounds(chunks)
+                self._add(set(every).union(synonym_words).difference(self.ids))
+            synonyms = list(map(self.ids.__getitem__, synonym_words))
+        literal.extend(compounds)
         return literal, synonyms
+
+    def _learn_one(self, chunks: list[str], literal: list[int]) -> bool:
+        """Learn the new word of a text holding one and no synonym (whatever the order of
+        new words, it takes the next id): its chunks' ids replace their marks in
+        ``literal``. False (and nothing done) for other texts."""
+        unknown = list(filterfalse(self.chunk_ids.__contains__, chunks))
+        new = set(chain.from_iterable(map(self.chunks.__getitem__, unknown)))
+        new.update(chain.from_iterable(map(self.chunks.compounds.get, unknown, repeat(()))))
+        new = new.difference(self.ids)
+        if len(new) != 1 or self._may_have_synonyms(literal, *new):
+            return False
+        self._add(new)
+        for chunk in unknown:  # in text order, as their marks
+            at = literal.index(_NEW)
+            literal[at : at + 1] = self.chunk_ids[chunk]
+        return True
 
     def _learn(self, chunks: list[str]) -> tuple[list[int], list[int]]:
         """``tokens`` for a text with new words, which get their ids here."""
-        every = list(chain.from_iterable(map(self.chunks.__getitem__, chunks)))
-        found = every  # the words, without the compounds
+        found = list(chain.from_iterable(map(self.chunks.__getitem__, chunks)))
+        every = found
         if not self.chunks.compounds.keys().isdisjoint(chunks):
-            every = every + self._compounds(chunks)
+            every = found + self._compounds(chunks)
         distinct = set(every)
         synonyms: list[str] = []
         if self.glossary:
             for word in distinct.difference(self.ids):  # the others are known
-                if self._starts_match(word):
-                    self.trigger_words.add(word)
-            if not self.trigger_words.isdisjoint(found):
-                synonyms = self._synonyms_of(found)
+                self._check(word)
+            if not self.rules.keys().isdisjoint(found):
+                synonyms = _synonyms(found, self.rules, self._stem)
         # New words take their ids in the order of a set of the text's words: the order
         # the index has always had (it depends on string hashing, so not across processes).
         self._add(distinct.union(synonyms).difference(self.ids))
         return list(map(self.ids.__getitem__, every)), list(map(self.ids.__getitem__, synonyms))
 
-    def _synonyms(self, literal: list[int], chunks: list[str]) -> list[int]:
-        found = list(map(self.list.__getitem__, literal))
-        synonyms = self._synonyms_of(found)
-        if not self.ids.keys() >= set(synonyms):  # some expansion word is new
-            every = found + self._compounds(chunks)
-            self._add(set(every).union(synonyms).difference(self.ids))
-        return list(map(self.ids.__getitem__, synonyms))
+    def _may_have_synonyms(self, known: list[int], new: str) -> bool:
+        """Whether a text of ``known`` word ids and one ``new`` word may have a synonym."""
+        if not self.glossary:
+            return False
+        if self._check(new) or self._stem(new) in self._second_stems:
+            return True
+        return not self.triggers.keys().isdisjoint(known) and not (
+            self.alone.isdisjoint(known) and self.seconds.isdisjoint(known)
+        )
 
     def _compounds(self, chunks: list[str]) -> list[str]:
         return list(chain.from_iterable(map(self.chunks.compounds.get, chunks, repeat(()))))
@@ -285,10 +300,17 @@ class _Vocabulary:
         for word in new:
             tid = self.ids[word] = len(self.list)
             self.list.append(word)
-            self.uses.append([])
-            if self.glossary and self._starts_match(word):
-                self.trigger_words.add(word)
-                self.triggers.add(tid)
+            word_stem = self._stem(word)
+            self.stems.append(word_stem)
+            self.uses.append(_documents())
+            if self.glossary:
+                if self._check(word):
+                    rule = self.triggers[tid] = self.rules[word]
+                    meaning, expansions = rule
+                    if meaning or any(len(expansion) == 1 for expansion, _ in expansions):
+                        self.alone.add(tid)
+                if word_stem in self._second_stems:
+                    self.seconds.add(tid)
 
     def _stem(self, word: str) -> str:
         found = self._stems.get(word)
@@ -296,23 +318,37 @@ class _Vocabulary:
             found = self._stems[word] = stem(word)
         return found
 
-    def _starts_match(self, word: str) -> bool:
-        """Whether ``word`` may start a glossary match: an acronym, or the first word of an
-        expansion."""
-        return word in self.glossary.expansions or self._stem(word) in self.glossary.by_first_stem
+    def _check(self, word: str) -> bool:
+        """Whether ``word`` may start a glossary match (then its ``rules`` are known)."""
+        checked = self._checked.get(word)
+        if checked is None:
+            glossary = self.glossary
+            checked = self._checked[word] = (
+                word in glossary.expansions or self._stem(word) in glossary.by_first_stem
+            )
+            if checked:
+                expansions = glossary.by_first_stem.get(self._stem(word), ())
+                self.rules[word] = (
+                    glossary.expansions.get(word, ()),
+                    # An acronym is not its own synonym.
+                    [(expansion, acronym) for expansion, acronym in expansions if acronym != word],
+                )
+        return checked
 
-    def _synonyms_of(self, found: list[str]) -> list[str]:
-        """Glossary synonyms of a text's meaningful words: each acronym's expansion, and the
-        acronym of each expansion written out."""
-        glossary = self.glossary
-        synonyms: list[str] = []
-        for index in compress(count(), map(self.trigger_words.__contains__, found)):
-            word = found[index]
-            meaning = glossary.expansions.get(word)
-            if meaning is not None:
-                synonyms.extend(meaning)
-            for expansion, acronym in glossary.by_first_stem.get(self._stem(word), ()):
-                following = found[index : index + len(expansion)]
-                if tuple(map(self._stem, following)) == expansion and word != acronym:
-                    synonyms.append(acronym)
-        return synonyms
+
+_Rule = tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]
+
+
+def _synonyms(
+    found: Sequence[_T], rules: Mapping[_T, _Rule], stem_of: Callable[[_T], str]
+) -> list[str]:
+    """Glossary synonyms of a text's meaningful words (as strings or as ids): each
+    acronym's expansion, and the acronym of each expansion written out."""
+    synonyms: list[str] = []
+    for index in compress(count(), map(rules.__contains__, found)):
+        meaning, expansions = rules[found[index]]
+        synonyms.extend(meaning)
+        for expansion, acronym in expansions:
+            if tuple(map(stem_of, found[index : index + len(expansion)])) == expansion:
+                synonyms.append(acronym)
+    return synonyms
