@@ -1,10 +1,11 @@
 """Building an index: the word ids of each document's fields, and each word's postings.
 
 A large programme holds millions of words (50 000 descriptions: 2.5 million), and Python
-is slow per item but fast per call: every step here is a builtin mapped over a whole text or
-a whole list (a dict lookup per chunk of text, a list append per word, ``Counter`` per word,
-``array.fromlist``). Python-level loops run per document field, per distinct text and per
-word of the vocabulary, never per word of the corpus nor per posting.
+is slow per item but fast per call: what is done per word of the corpus or per posting is
+a builtin mapped over a whole text or a whole array (a dict lookup per chunk of text, an
+array append per word, ``dict.fromkeys`` and ``sorted`` per word of the vocabulary).
+Python-level loops run per document field, per text with a new word and per word of the
+vocabulary. Word ids are given as the index always gave them (see ``_Vocabulary``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from .analysis import ChunkWords, Glossary, stem
 from .index import _COUNT, _SYNONYMS
 
 _T = TypeVar("_T", str, int)
-_append = array.append  # of a document to a word's array of documents
-_NONE = array("I")
-_extend = array.extend
+_add_document = array.append  # to a word's array of documents
+_add_documents = array.extend
 # Marks among a chunk's word ids: the chunk has compounds; a word of the chunk is new.
 _COMPOUND = -1
 _NEW = -2
 _UNKNOWN = (_NEW,)
+
+
+_EMPTY = array("I")
 
 
 def _documents() -> array[int]:
@@ -69,7 +72,7 @@ def build(
                     positions, synonyms = words.tokens(text)
                     # Each use of a word in a body adds the document to the word's list:
                     # how often a document follows itself there is the word's count.
-                    deque(map(_append, map(uses.__getitem__, positions), repeat(doc)), 0)
+                    deque(map(_add_document, map(uses.__getitem__, positions), repeat(doc)), 0)
                     if synonyms:
                         for tid in dict.fromkeys(synonyms):
                             body_synonyms[tid].append(doc)
@@ -94,10 +97,10 @@ def build(
         synonym_documents: defaultdict[int, array[int]] = defaultdict(_documents)
         for known in analysed.values():
             lists = map(literal_documents.__getitem__, known.literal)
-            deque(map(_extend, lists, repeat(known.documents)), 0)
+            deque(map(_add_documents, lists, repeat(known.documents)), 0)
             if known.synonyms:
                 lists = map(synonym_documents.__getitem__, known.synonyms)
-                deque(map(_extend, lists, repeat(known.documents)), 0)
+                deque(map(_add_documents, lists, repeat(known.documents)), 0)
         for tid, docs in literal_documents.items():
             extras[tid].append((1 << field, docs))
         for tid, docs in synonym_documents.items():
@@ -134,7 +137,7 @@ def _postings(
     once = array("H", [counted[1]])
     starts, docs, infos = array("Q", [0]), array("I"), array("H")
     for tid, used in enumerate(uses):
-        uses[tid] = _NONE  # freed as the postings grow
+        uses[tid] = _EMPTY  # freed as the postings grow
         added = extras.get(tid)
         if added is None and len(set(used)) == len(used):
             # Only in bodies, once in each: the common case, with one info for all.
@@ -194,7 +197,14 @@ class _ChunkIds(dict[str, tuple[int, ...]]):
 
 
 class _Vocabulary:
-    """Word ids as they are given, and the word ids of texts."""
+    """Word ids as they are given, and the word ids of texts.
+
+    A text's new words take their ids in the iteration order of a set of its words (then
+    of its synonyms' words): the order the index has always had, which depends on string
+    hashing, so is the same within a process only. Finding that order costs a set of the
+    text's words: done only for a text with two new words or more (one new word takes the
+    next id, whatever the order).
+    """
 
     def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
@@ -235,8 +245,8 @@ class _Vocabulary:
                 return self._learn(chunks)
             if _COMPOUND in literal:
                 literal = list(filter(_COMPOUND.__ne__, literal))
-                compounds = self.chunk_ids.compounds.get
-                compounds = chain.from_iterable(map(compounds, chunks, repeat(())))
+                joined = self.chunk_ids.compounds.get
+                compounds = chain.from_iterable(map(joined, chunks, repeat(())))
         synonyms: list[int] = []
         if not self.triggers.keys().isdisjoint(literal) and not (
             self.alone.isdisjoint(literal) and self.seconds.isdisjoint(literal)
@@ -250,15 +260,20 @@ class _Vocabulary:
         return literal, synonyms
 
     def _learn_one(self, chunks: list[str], literal: list[int]) -> bool:
-        """Learn the new word of a text holding one and no synonym (whatever the order of
-        new words, it takes the next id): its chunks' ids replace their marks in
+        """Learn the new word of a text holding one, synonyms included (whatever the order
+        of new words, it takes the next id): its chunks' ids replace their marks in
         ``literal``. False (and nothing done) for other texts."""
         unknown = list(filterfalse(self.chunk_ids.__contains__, chunks))
         new = set(chain.from_iterable(map(self.chunks.__getitem__, unknown)))
         new.update(chain.from_iterable(map(self.chunks.compounds.get, unknown, repeat(()))))
         new = new.difference(self.ids)
-        if len(new) != 1 or self._may_have_synonyms(literal, *new):
+        if len(new) != 1:
             return False
+        if self._may_have_synonyms(literal, *new):
+            found = list(chain.from_iterable(map(self.chunks.__getitem__, chunks)))
+            synonyms = _synonyms(found, self.rules, self._stem)
+            if not self.ids.keys() >= set(synonyms) - new:
+                return False  # its synonyms hold other new words
         self._add(new)
         for chunk in unknown:  # in text order, as their marks
             at = literal.index(_NEW)
