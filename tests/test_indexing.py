@@ -176,7 +176,7 @@ def test_any_documents_are_indexed_as_the_reference_does(
     assert_same(documents, 3, body, GLOSSARY)
 
 
-def test_search_index_reads_each_session_texts_once_in_order() -> None:
+def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None:
     programme = load_programme()
     index = SearchIndex(programme).index
     expected = Index(

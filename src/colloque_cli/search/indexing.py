@@ -13,7 +13,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, compress, count, filterfalse, repeat
+from itertools import chain, compress, count, repeat
 from operator import or_
 from typing import NamedTuple, TypeVar
 
@@ -23,10 +23,7 @@ from .index import _COUNT, _SYNONYMS
 _T = TypeVar("_T", str, int)
 _add_document = array.append  # to a word's array of documents
 _add_documents = array.extend
-# Marks among a chunk's word ids: the chunk has compounds; a word of the chunk is new.
-_COMPOUND = -1
-_NEW = -2
-_UNKNOWN = (_NEW,)
+_COMPOUND = -1  # last of a chunk's word ids: the chunk also has joined compound forms
 
 
 _EMPTY = array("I")
@@ -136,44 +133,50 @@ def _postings(
     counted = [0, body_bit | 1 << _COUNT, body_bit | 2 << _COUNT, body_bit | 3 << _COUNT]
     once = array("H", [counted[1]])
     starts, docs, infos = array("Q", [0]), array("I"), array("H")
+    plain = 0  # postings just added that say « once in the body », their infos not yet
     for tid, used in enumerate(uses):
         uses[tid] = _EMPTY  # freed as the postings grow
         added = extras.get(tid)
-        if added is None and len(set(used)) == len(used):
-            # Only in bodies, once in each: the common case, with one info for all.
+        if added is None and (len(used) == 1 or len(set(used)) == len(used)):
+            # Only in bodies, once in each: the common case (most words, most postings).
             docs.extend(used)
-            infos.extend(once * len(used))
+            plain += len(used)
+            starts.append(len(docs))
+            continue
+        infos.extend(once * plain)
+        plain = 0
+        if added is None:  # used more than once in some body: counted there
+            counts = Counter(used)  # in document order
+            docs.fromlist(list(counts))
+            infos.fromlist(list(map(_counted(counts, counted), counts.values())))
         else:
-            info = _counted(used, counted)
-            if added is not None:
-                for bits, more in added:
-                    more_bits = map(or_, map(info.get, more, repeat(0)), repeat(bits))
-                    info.update(zip(more, more_bits, strict=True))
-                ordered = sorted(info)
-                docs.fromlist(ordered)
-                infos.fromlist(list(map(info.__getitem__, ordered)))
-            else:
-                docs.fromlist(list(info))
-                infos.fromlist(list(info.values()))
+            info = dict.fromkeys(used, counted[1])
+            if len(info) < len(used):
+                counts = Counter(used)
+                body_infos = map(_counted(counts, counted), counts.values())
+                info = dict(zip(counts, body_infos, strict=True))
+            for bits, more in added:
+                more_bits = map(or_, map(info.get, more, repeat(0)), repeat(bits))
+                info.update(zip(more, more_bits, strict=True))
+            ordered = sorted(info)
+            docs.fromlist(ordered)
+            infos.fromlist(list(map(info.__getitem__, ordered)))
         starts.append(len(docs))
+    infos.extend(once * plain)
     return starts, docs, infos
 
 
-def _counted(used: array[int], counted: list[int]) -> dict[int, int]:
-    """Body info by document, from a word's documents in order, one per use."""
-    info = dict.fromkeys(used, counted[1])
-    if len(info) < len(used):
-        counts = Counter(used)
-        most = max(counts.values())
-        if most >= len(counted):  # three uses and more all say « three »
-            counted.extend([counted[3]] * (most + 1 - len(counted)))
-        info = dict(zip(counts, map(counted.__getitem__, counts.values()), strict=True))
-    return info
+def _counted(counts: Counter[int], counted: list[int]) -> Callable[[int], int]:
+    """The body info of a number of uses, for up to the most of ``counts``."""
+    most = max(counts.values())
+    if most >= len(counted):  # three uses and more all say « three »
+        counted.extend([counted[3]] * (most + 1 - len(counted)))
+    return counted.__getitem__
 
 
 class _ChunkIds(dict[str, tuple[int, ...]]):
     """Word ids of each chunk of text between white space, kept once its words all have
-    ids (until then, ``(_NEW,)``); the ids of a chunk with compounds end with
+    ids (until then, a ``KeyError``); the ids of a chunk with compounds end with
     ``_COMPOUND``, and ``compounds`` holds those of their joined forms."""
 
     def __init__(self, chunks: ChunkWords, ids: dict[str, int]) -> None:
@@ -183,12 +186,8 @@ class _ChunkIds(dict[str, tuple[int, ...]]):
         self.compounds: dict[str, tuple[int, ...]] = {}
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
-        words = self.chunks[chunk]
-        joined = self.chunks.compounds.get(chunk, ())
-        known = self.ids.__contains__
-        if not (all(map(known, words)) and all(map(known, joined))):
-            return _UNKNOWN
-        found = tuple(map(self.ids.__getitem__, words))
+        found = tuple(map(self.ids.__getitem__, self.chunks[chunk]))
+        joined = self.chunks.compounds.get(chunk)
         if joined:
             self.compounds[chunk] = tuple(map(self.ids.__getitem__, joined))
             found += (_COMPOUND,)
@@ -201,9 +200,7 @@ class _Vocabulary:
 
     A text's new words take their ids in the iteration order of a set of its words (then
     of its synonyms' words): the order the index has always had, which depends on string
-    hashing, so is the same within a process only. Finding that order costs a set of the
-    text's words: done only for a text with two new words or more (one new word takes the
-    next id, whatever the order).
+    hashing, so is the same within a process only.
     """
 
     def __init__(self, glossary: Glossary) -> None:
@@ -238,15 +235,15 @@ class _Vocabulary:
         return self._tokens(text.split())
 
     def _tokens(self, chunks: list[str]) -> tuple[list[int], list[int]]:
-        literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
+        try:
+            literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
+        except KeyError:  # a word the programme has not used so far
+            return self._learn(chunks)
         compounds: Iterable[int] = ()
-        if literal and min(literal) < 0:  # a chunk with compounds, or with a new word
-            if _NEW in literal and not self._learn_one(chunks, literal):
-                return self._learn(chunks)
-            if _COMPOUND in literal:
-                literal = list(filter(_COMPOUND.__ne__, literal))
-                joined = self.chunk_ids.compounds.get
-                compounds = chain.from_iterable(map(joined, chunks, repeat(())))
+        if _COMPOUND in literal:
+            literal = list(filter(_COMPOUND.__ne__, literal))
+            joined = self.chunk_ids.compounds.get
+            compounds = chain.from_iterable(map(joined, chunks, repeat(())))
         synonyms: list[int] = []
         if not self.triggers.keys().isdisjoint(literal) and not (
             self.alone.isdisjoint(literal) and self.seconds.isdisjoint(literal)
@@ -258,27 +255,6 @@ class _Vocabulary:
             synonyms = list(map(self.ids.__getitem__, synonym_words))
         literal.extend(compounds)
         return literal, synonyms
-
-    def _learn_one(self, chunks: list[str], literal: list[int]) -> bool:
-        """Learn the new word of a text holding one, synonyms included (whatever the order
-        of new words, it takes the next id): its chunks' ids replace their marks in
-        ``literal``. False (and nothing done) for other texts."""
-        unknown = list(filterfalse(self.chunk_ids.__contains__, chunks))
-        new = set(chain.from_iterable(map(self.chunks.__getitem__, unknown)))
-        new.update(chain.from_iterable(map(self.chunks.compounds.get, unknown, repeat(()))))
-        new = new.difference(self.ids)
-        if len(new) != 1:
-            return False
-        if self._may_have_synonyms(literal, *new):
-            found = list(chain.from_iterable(map(self.chunks.__getitem__, chunks)))
-            synonyms = _synonyms(found, self.rules, self._stem)
-            if not self.ids.keys() >= set(synonyms) - new:
-                return False  # its synonyms hold other new words
-        self._add(new)
-        for chunk in unknown:  # in text order, as their marks
-            at = literal.index(_NEW)
-            literal[at : at + 1] = self.chunk_ids[chunk]
-        return True
 
     def _learn(self, chunks: list[str]) -> tuple[list[int], list[int]]:
         """``tokens`` for a text with new words, which get their ids here."""
@@ -298,16 +274,6 @@ class _Vocabulary:
         self._add(distinct.union(synonyms).difference(self.ids))
         return list(map(self.ids.__getitem__, every)), list(map(self.ids.__getitem__, synonyms))
 
-    def _may_have_synonyms(self, known: list[int], new: str) -> bool:
-        """Whether a text of ``known`` word ids and one ``new`` word may have a synonym."""
-        if not self.glossary:
-            return False
-        if self._check(new) or self._stem(new) in self._second_stems:
-            return True
-        return not self.triggers.keys().isdisjoint(known) and not (
-            self.alone.isdisjoint(known) and self.seconds.isdisjoint(known)
-        )
-
     def _compounds(self, chunks: list[str]) -> list[str]:
         return list(chain.from_iterable(map(self.chunks.compounds.get, chunks, repeat(()))))
 
@@ -315,7 +281,7 @@ class _Vocabulary:
         for word in new:
             tid = self.ids[word] = len(self.list)
             self.list.append(word)
-            word_stem = self._stem(word)
+            word_stem = self._stems.get(word) or stem(word)
             self.stems.append(word_stem)
             self.uses.append(_documents())
             if self.glossary:
