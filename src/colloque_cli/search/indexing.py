@@ -24,8 +24,6 @@ _T = TypeVar("_T", str, int)
 _add_document = array.append  # to a word's array of documents
 _add_documents = array.extend
 _COMPOUND = -1  # last of a chunk's word ids: the chunk also has joined compound forms
-
-
 _EMPTY = array("I")
 
 
@@ -67,7 +65,7 @@ def build(
             if text:
                 if field == body:
                     positions, synonyms = words.tokens(text)
-                    # Each use of a word in a body adds the document to the word's list:
+                    # Each use of a word in a body adds the document to the word's documents:
                     # how often a document follows itself there is the word's count.
                     deque(map(_add_document, map(uses.__getitem__, positions), repeat(doc)), 0)
                     if synonyms:
