@@ -3,6 +3,7 @@
 - ``analysis``: folding, French stop words, a light stemmer, hyphens, the glossary;
 - ``index``: the engine (postings over weighted fields, vocabulary-level expansion,
   AND of the query's words, ranking, the cut of passing mentions);
+- ``indexing``: building an index's vocabulary, word positions and postings, fast;
 - ``snippet``: highlight spans and excerpts;
 - ``sessions``: ``SearchIndex`` over a programme's sessions, and its ``Hit``.
 """

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import chain
 from typing import NamedTuple
 
 from ..text import fold
@@ -186,78 +185,43 @@ def _chunk_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(found), tuple(compounds)
 
 
-class _ChunkMemo(dict[str, tuple[str, ...]]):
-    """Words of each chunk of text between white space, worked out once; ``compounds``
-    holds the joined compound forms of the (few) chunks that have some."""
+class ChunkWords(dict[str, tuple[str, ...]]):
+    """The meaningful folded words of each chunk of text between white space, worked out
+    once; ``compounds`` holds the joined compound forms of the (few) chunks that have some.
+
+    Folding works character by character and no word spans white space: a text's words
+    are those of its chunks, which repeat a lot. Indexing reads texts through this.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.compounds: dict[str, tuple[str, ...]] = {}
 
     def __missing__(self, chunk: str) -> tuple[str, ...]:
-        found, compounds = _chunk_words(fold(chunk))
-        if compounds:
-            self.compounds[chunk] = compounds
+        if chunk.isascii() and chunk.isalnum():  # most words: one, folded by lower()
+            folded = chunk.lower()
+            found: tuple[str, ...] = () if folded in STOP_WORDS else (folded,)
+        else:
+            found, compounds = _chunk_words(fold(chunk))
+            if compounds:
+                self.compounds[chunk] = compounds
         self[chunk] = found
         return found
 
 
 class Analyser:
-    """Turns text into tokens; keeps memos of folded and stemmed words while indexing."""
+    """Turns text into tokens; keeps memos of folded and stemmed words."""
 
     def __init__(self, glossary: Glossary | None = None) -> None:
         self.glossary = glossary or Glossary({})
         self._folded: dict[str, tuple[str, ...]] = {}
         self._stems: dict[str, str] = {}
-        self._checked: set[str] = set()  # words known to start a glossary match, or not
-        self._triggers: set[str] = set()
-        self._chunks = _ChunkMemo()  # words of chunks between white space, while indexing
 
     def stem(self, word: str) -> str:
         found = self._stems.get(word)
         if found is None:
             found = self._stems[word] = stem(word)
         return found
-
-    def index_tokens(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        """What indexing needs, fast: the meaningful words in order, the joined forms of
-        hyphenated compounds, and the glossary synonyms (no spans)."""
-        # Folding works character by character and no word spans white space: a text's
-        # words are those of its chunks between white space, which repeat a lot.
-        chunks = text.split()
-        memo = self._chunks
-        found = list(chain.from_iterable(map(memo.__getitem__, chunks)))
-        compounds: list[str] = []
-        if not memo.compounds.keys().isdisjoint(chunks):
-            with_compounds = memo.compounds
-            for chunk in chunks:
-                compounds.extend(with_compounds.get(chunk, ()))
-        synonyms: list[str] = []
-        if self.glossary:
-            for word in set(found).difference(self._checked):
-                self._checked.add(word)
-                if word in self.glossary.expansions or (
-                    self.stem(word) in self.glossary.by_first_stem
-                ):
-                    self._triggers.add(word)
-            if not self._triggers.isdisjoint(found):
-                synonyms = self._synonyms_of(found)
-        return found, compounds, synonyms
-
-    def _synonyms_of(self, found: list[str]) -> list[str]:
-        glossary = self.glossary
-        synonyms: list[str] = []
-        for index, word in enumerate(found):
-            if word not in self._triggers:
-                continue
-            meaning = glossary.expansions.get(word)
-            if meaning is not None:
-                synonyms.extend(meaning)
-            for expansion, acronym in glossary.by_first_stem.get(self.stem(word), ()):
-                following = found[index : index + len(expansion)]
-                if tuple(self.stem(w) for w in following) == expansion and word != acronym:
-                    synonyms.append(acronym)
-        return synonyms
 
     def tokens(self, text: str) -> list[Token]:
         """Meaningful tokens of ``text``, plus joined compounds and glossary synonyms."""

@@ -21,7 +21,7 @@ from operator import add, and_, itemgetter
 from typing import NamedTuple, cast
 
 from ..gcpause import paused_gc
-from .analysis import STOP_WORDS, Analyser, Glossary, QueryWord, query_words, stem
+from .analysis import STOP_WORDS, Glossary, QueryWord, query_words, stem
 
 # How a programme word matches a query word, best first: the same word; the same light
 # stem (plural, feminine); the same Snowball root (« démocratique » for « démocratie »);
@@ -134,20 +134,19 @@ class Index:
         self.headline = sum(1 << f for f in headline)  # what a document is about
         self.glossary = Glossary(glossary or {})
         self.size = len(documents)
-        self._flat: array[int] = array("I")
-        self._offsets: array[int] = array("I", [0])
-        vocabulary, postings = self._build(documents)
+        from .indexing import build  # it reads this module's bit layout
+
+        built = build(documents, len(self.weights), body, self.glossary)
+        vocabulary = built.vocabulary
         # What is kept (and pickled) is a few large strings and arrays, quick to load:
         # words joined by newlines, postings end to end, word groups by stem and by root.
+        self._flat, self._offsets = built.flat, built.offsets
         self._words = "\n".join(vocabulary)
         order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
         self._order = array("I", order)
         self._sorted_words = "\n".join(vocabulary[i] for i in order)
-        self._starts = array("Q", accumulate(map(len, postings), initial=0))
-        self._all_docs, self._all_infos = _split(array("Q", chain.from_iterable(postings)))
-        if len(vocabulary) <= 1 << 16:  # word ids fit in 16 bits: positions take half the room
-            self._flat = array("H", self._flat)
-        self._stem_groups = _groups(list(map(stem, vocabulary)))
+        self._starts, self._all_docs, self._all_infos = built.starts, built.docs, built.infos
+        self._stem_groups = _groups(built.stems)
         self._root_groups = _groups(_roots(vocabulary))
         self.__setstate__(self.__getstate__())
 
@@ -226,84 +225,6 @@ class Index:
     def _by_root(self, key: str) -> Sequence[int]:
         """Ids of the words whose Snowball root is ``key``."""
         return _group(self._root_keys, self._root_groups, key)
-
-    # --- building ------------------------------------------------------------------------
-
-    def _build(
-        self, documents: Sequence[Sequence[str | None]]
-    ) -> tuple[list[str], list[list[int]]]:
-        """The vocabulary, and per word its postings (document << 16 | info)."""
-        analyser = Analyser(self.glossary)
-        ids: dict[str, int] = {}
-        postings: list[list[int]] = []
-        flat, offsets = self._flat, self._offsets
-        fields = len(self.weights)
-        body = self.body
-        # Short field texts often repeat (rooms, types, themes): each distinct one is
-        # analysed once per field, into its positions and its posting bits.
-        seen: list[dict[str, tuple[list[int], list[tuple[int, int]]]]] = [{} for _ in range(fields)]
-        append_flat, append_offset = flat.extend, offsets.append
-        for doc, texts in enumerate(documents):
-            local: dict[int, int] | None = None
-            others = []
-            for field in range(fields):
-                text = texts[field]
-                if text:
-                    if field == body:  # long and seldom repeated: not kept
-                        positions, bits = self._analyse(ids, analyser, text, True, 1 << field)
-                        local = dict(bits)  # the largest: the others are merged into it
-                    else:
-                        known = seen[field].get(text)
-                        if known is None:
-                            known = seen[field][text] = self._analyse(
-                                ids, analyser, text, False, 1 << field
-                            )
-                        positions, bits = known
-                        others.append(bits)
-                    append_flat(positions)
-                append_offset(len(flat))
-            if local is None:
-                local = {}
-            get = local.get
-            for bits in others:
-                for tid, bit in bits:
-                    local[tid] = get(tid, 0) | bit
-            while len(postings) < len(ids):
-                postings.append([])
-            shifted = doc << 16  # one int per posting: the document, then its 16-bit info
-            for tid, info in local.items():
-                postings[tid].append(shifted | info)
-        return list(ids), postings
-
-    @staticmethod
-    def _analyse(
-        ids: dict[str, int], analyser: Analyser, text: str, is_body: bool, bit: int
-    ) -> tuple[list[int], list[tuple[int, int]]]:
-        """A field text's word ids in order (then its extra forms: compounds and synonyms
-        together, so that « jeux olympiques » stand side by side), and the posting bits of
-        each distinct word."""
-        from collections import Counter
-
-        words, compounds, synonyms = analyser.index_tokens(text)
-        words += compounds
-        for word in set(words).union(synonyms).difference(ids):
-            ids[word] = len(ids)
-        literal = list(map(ids.__getitem__, words))
-        extra = list(map(ids.__getitem__, synonyms))
-        bits: dict[int, int] = {}
-        if is_body:
-            counted = (0, bit | 1 << _COUNT, bit | 2 << _COUNT, bit | 3 << _COUNT)
-            most = counted[3]
-            bits = {
-                tid: counted[count] if count < 3 else most
-                for tid, count in Counter(literal).items()
-            }
-        else:
-            bits = dict.fromkeys(literal, bit)
-        synonym_bit = bit << _SYNONYMS
-        for tid in extra:
-            bits[tid] = bits.get(tid, 0) | synonym_bit
-        return literal + extra, list(bits.items())
 
     def _best_weight(self, mask: int) -> int:
         return max((w for f, w in enumerate(self.weights) if mask >> f & 1), default=0)
@@ -1038,27 +959,6 @@ def _row(
     )
     count = info >> _COUNT if masked & body_bit else 0
     return _pack(code, literal | synonym, count)
-
-
-def _split(postings: array[int]) -> tuple[array[int], array[int]]:
-    """Postings (document << 16 | info) as an array of documents and one of infos."""
-    docs, infos = array("I"), array("H")
-    if sys.byteorder == "little" and docs.itemsize == 4 and infos.itemsize == 2:
-        # Byte slices do in C what a loop would do per posting: in each 8-byte value,
-        # bytes 0-1 are the info and bytes 2-5 the document.
-        raw = postings.tobytes()
-        count = len(postings)
-        info_bytes, doc_bytes = bytearray(2 * count), bytearray(4 * count)
-        for byte in range(2):
-            info_bytes[byte::2] = raw[byte::8]
-        for byte in range(4):
-            doc_bytes[byte::4] = raw[2 + byte :: 8]
-        docs.frombytes(doc_bytes)
-        infos.frombytes(info_bytes)
-    else:  # pragma: no cover - big-endian machines
-        docs.extend(value >> 16 for value in postings)
-        infos.extend(value & 0xFFFF for value in postings)
-    return docs, infos
 
 
 def _groups(keys: list[str]) -> tuple[str, array[int], array[int]]:
