@@ -37,9 +37,10 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
             text = texts[field]
             if text:
                 words, compounds, synonyms = _analyse(text, glossary)
-                # New words take their ids in the order of a set of the text's words.
-                for word in set(words + compounds).union(synonyms).difference(ids):
-                    ids[word] = len(ids)
+                # New words take their ids in the order they first appear: words,
+                # compounds, then synonyms.
+                for word in words + compounds + synonyms:
+                    ids.setdefault(word, len(ids))
                 literal = [ids[w] for w in words + compounds]
                 extra = [ids[w] for w in synonyms]
                 flat += literal + extra

@@ -193,12 +193,17 @@ class _ChunkIds(dict[str, tuple[int, ...]]):
         return found
 
 
+def _new(words: Iterable[str], known: Mapping[str, int]) -> list[str]:
+    """The distinct ``words`` not ``known`` yet, in the order they first come."""
+    return [word for word in dict.fromkeys(words) if word not in known]
+
+
 class _Vocabulary:
     """Word ids as they are given, and the word ids of texts.
 
-    A text's new words take their ids in the iteration order of a set of its words (then
-    of its synonyms' words): the order the index has always had, which depends on string
-    hashing, so is the same within a process only.
+    A text's new words take their ids in the order they first appear in it (its words,
+    its compounds, then its synonyms): the same index in every process, whatever the
+    string hashing.
     """
 
     def __init__(self, glossary: Glossary) -> None:
@@ -249,7 +254,7 @@ class _Vocabulary:
             synonym_words = _synonyms(literal, self.triggers, self.stems.__getitem__)
             if not self.ids.keys() >= set(synonym_words):  # an expansion word is new
                 every = list(map(self.list.__getitem__, literal)) + self._compounds(chunks)
-                self._add(set(every).union(synonym_words).difference(self.ids))
+                self._add(_new(chain(every, synonym_words), self.ids))
             synonyms = list(map(self.ids.__getitem__, synonym_words))
         literal.extend(compounds)
         return literal, synonyms
@@ -267,9 +272,7 @@ class _Vocabulary:
                 self._check(word)
             if not self.rules.keys().isdisjoint(found):
                 synonyms = _synonyms(found, self.rules, self._stem)
-        # New words take their ids in the order of a set of the text's words: the order
-        # the index has always had (it depends on string hashing, so not across processes).
-        self._add(distinct.union(synonyms).difference(self.ids))
+        self._add(_new(chain(every, synonyms), self.ids))
         return list(map(self.ids.__getitem__, every)), list(map(self.ids.__getitem__, synonyms))
 
     def _compounds(self, chunks: list[str]) -> list[str]:
