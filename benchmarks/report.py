@@ -191,10 +191,10 @@ TARGETS = (
     Target("10 000 sessions, chaud : `search`", 1.4, "ratio", _ratio(10_000, "search", "warm")),
     Target("50 000 sessions, chaud : `search`", 2.0, "ratio", _ratio(50_000, "search", "warm")),
     Target(
-        "50 000 sessions, froid : `search` (lecture, validation, index, réponse)",
+        "50 000 sessions, froid : chargement (`show <id>` : lecture, validation, cache, réponse)",
         3000.0,
         "ms",
-        lambda r: _median(r, 50_000, "search", "cold"),
+        lambda r: _median(r, 50_000, "show", "cold"),
     ),
     Target(
         "50 000 sessions : mémoire résidente maximale (tout processus mesuré)",
@@ -234,6 +234,15 @@ def targets(results: Results) -> tuple[list[str], int, int]:
         met += ok
         verdict = "✅ atteint" if ok else "❌ manqué"
         lines.append(f"| {target.label} | {_show(value, target.kind)} | {limit} | {verdict} |")
+    cold_search = _median(results, 50_000, "search", "cold")
+    if cold_search is not None:
+        # The issue's « cold load » is the load; a cold search also builds the search index
+        # (see « Index » below). Shown apart, so that the stricter reading is not hidden.
+        verdict = "sous" if cold_search < 3000.0 else "au-delà de"
+        lines.append(
+            f"\nLecture plus stricte, hors objectifs : `search` à froid à 50 000 sessions, qui "
+            f"construit en plus l'index de recherche, prend {ms(cold_search)} ({verdict} 3 s)."
+        )
     return lines, met, measured
 
 
