@@ -31,10 +31,17 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
     ids: dict[str, int] = {}
     flat: list[int] = []
     offsets = [0]
+    numbers: list[dict[str, int]] = [{} for _ in range(fields)]
+    texts_of: list[int] = []
     postings: dict[int, dict[int, int]] = {}
     for doc, texts in enumerate(documents):
         for field in range(fields):
             text = texts[field]
+            # Distinct texts of a short field numbered from 1; empty fields and the body 0.
+            short = bool(text) and field != body
+            texts_of.append(
+                numbers[field].setdefault(text, len(numbers[field]) + 1) if short else 0
+            )
             if text:
                 words, compounds, synonyms = _analyse(text, glossary)
                 # New words take their ids in the order they first appear: words,
@@ -62,6 +69,7 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
         array("Q", accumulate(map(len, by_word), initial=0)),
         array("I", [doc for pairs in by_word for doc, _ in pairs]),
         array("H", [info for pairs in by_word for _, info in pairs]),
+        array("I", texts_of),
     )
 
 

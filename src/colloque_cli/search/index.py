@@ -146,6 +146,7 @@ class Index:
         self._order = array("I", order)
         self._sorted_words = "\n".join(vocabulary[i] for i in order)
         self._starts, self._all_docs, self._all_infos = built.starts, built.docs, built.infos
+        self._texts = built.texts
         self._stem_groups = _groups(built.stems)
         self._root_groups = _groups(_roots(vocabulary))
         self.__setstate__(self.__getstate__())
@@ -164,6 +165,7 @@ class Index:
         "_starts",
         "_all_docs",
         "_all_infos",
+        "_texts",
         "_stem_groups",
         "_root_groups",
     )
@@ -209,6 +211,12 @@ class Index:
         are field ``f``'s ends): two look-ups per document instead of four."""
         fields = len(self.weights)
         return [self._offsets[field::fields] for field in range(fields + 1)]
+
+    @cached_property
+    def _field_texts(self) -> list[Sequence[int]]:
+        """Per field, the number of each document's text among the field's distinct texts."""
+        fields = len(self.weights)
+        return [self._texts[field::fields] for field in range(fields)]
 
     def _tid(self, word: str) -> int | None:
         """The id of the vocabulary word ``word``, if the programme uses it."""
@@ -771,7 +779,8 @@ class _Proximity:
     in a field, only those that may stand there are looked for.
     A field's answer depends only on its words and on the words that count: a short field
     that repeats (themes, type, room, often the title) is measured once per query, keyed
-    by its bytes, and looked up for thousands of documents at a time. In the body, the
+    by the number the index gives its text, and looked up for thousands of documents at a
+    time. In the body, the
     few words that count are found in C, and the window is measured once per pattern (the
     gaps between them and their concepts).
     """
@@ -785,7 +794,7 @@ class _Proximity:
         components = [(number, c) for number, concept in enumerate(found) for c in concept]
         self._components = [(number, component.tids) for number, component in components]
         self._spread = [component.spread for _, component in components]
-        self._tables: dict[int, _Table] = {}
+        self._tables: dict[tuple[int, int], _Table] = {}
 
     def measure(self, docs: list[int], summary: _Summary) -> tuple[list[float], list[bool]]:
         """For each of ``docs`` (a group), how close the concepts stand in the field
@@ -817,15 +826,19 @@ class _Proximity:
         if field == self._body:  # long and seldom repeated: measured one by one
             answers = self._closeness(self._read.contents(docs, field), table)
             return list(map(itemgetter(0), answers)), list(map(itemgetter(1), answers))
-        # Short and often repeated: each measured once per query.
-        contents = list(self._read.contents(docs, field))
-        closeness = list(map(table.closeness.get, contents))
+        # Short and often repeated: each distinct text measured once per query, known by
+        # its number (no bytes sliced per document).
+        texts = list(map(self._read.texts[field].__getitem__, docs))
+        closeness = list(map(table.closeness.get, texts))
         if None in closeness:
-            missing = list(set(contents).difference(table.closeness))
-            for content, answer in zip(missing, self._closeness(missing, table), strict=True):
-                table.closeness[content], table.near[content] = answer
-            closeness = list(map(table.closeness.__getitem__, contents))
-        return cast("list[float]", closeness), list(map(table.near.__getitem__, contents))
+            missing = list(set(texts).difference(table.closeness))
+            # One document holding each missing text, to read the text's words.
+            holder = dict(zip(texts, docs, strict=True))
+            contents = self._read.contents(map(holder.__getitem__, missing), field)
+            for text, answer in zip(missing, self._closeness(contents, table), strict=True):
+                table.closeness[text], table.near[text] = answer
+            closeness = list(map(table.closeness.__getitem__, texts))
+        return cast("list[float]", closeness), list(map(table.near.__getitem__, texts))
 
     def _closeness(self, contents: Iterable[bytes], table: _Table) -> list[tuple[float, bool]]:
         """How close the concepts stand in each field (its bytes), and whether they stand
@@ -870,7 +883,9 @@ class _Proximity:
         for at, row in enumerate(rows):
             if row and (self._spread[at] or row >> _MASK_AT >> field & 1):
                 present |= 1 << at
-        table = self._tables.get(present)
+        # Short fields' answers are kept by text number, which is the field's own.
+        key = (present, field)
+        table = self._tables.get(key)
         if table is None:
             numbers: dict[int, set[int]] = {}
             for at, (number, tids) in enumerate(self._components):
@@ -881,7 +896,7 @@ class _Proximity:
                 (tid.to_bytes(self._read.itemsize, sys.byteorder), tuple(sorted(found)))
                 for tid, found in numbers.items()
             ]
-            table = self._tables[present] = _Table(tokens)
+            table = self._tables[key] = _Table(tokens)
         return table
 
 
@@ -893,8 +908,8 @@ class _Table:
 
     def __init__(self, tokens: list[tuple[bytes, tuple[int, ...]]]) -> None:
         self.tokens = tokens
-        self.closeness: dict[bytes, float] = {}  # per short field's bytes
-        self.near: dict[bytes, bool] = {}
+        self.closeness: dict[int, float] = {}  # per short field's text number
+        self.near: dict[int, bool] = {}
         self.patterns: dict[tuple[tuple[int, tuple[int, ...]], ...], tuple[float, bool]] = {}
 
 
@@ -902,12 +917,13 @@ class _FieldReader:
     """The words of documents' fields, read from the index's flat array (an ``array`` or
     a ``memoryview`` cast to the same type)."""
 
-    __slots__ = ("_flat", "_format", "_starts", "itemsize")
+    __slots__ = ("_flat", "_format", "_starts", "itemsize", "texts")
 
     def __init__(self, index: Index) -> None:
         # Sliced through a memoryview: a slice is a view until made bytes, not a copy.
         self._flat = memoryview(index._flat)
         self._starts = index._field_starts
+        self.texts = index._field_texts  # per field, each document's text number
         self._format, self.itemsize = self._flat.format, self._flat.itemsize
 
     def words(self, content: bytes) -> Sequence[int]:

@@ -42,6 +42,10 @@ class Built(NamedTuple):
     starts: array[int]  # where each word's postings start in ``docs`` and ``infos``
     docs: array[int]  # documents of the postings, word after word
     infos: array[int]  # what each posting says (fields, synonyms, body count)
+    # Per (document, field), as ``offsets``: the number of its text among the field's
+    # distinct texts (from 1, in order of first appearance); 0 for an empty field and for
+    # the body. A query measures a short field once per distinct text, found by number.
+    texts: array[int]
 
 
 def build(
@@ -56,12 +60,15 @@ def build(
     flat = array("H")  # "I" once a word id needs it
     offsets = array("I", [0])
     append_offset = offsets.append
+    texts = array("I")
+    append_text = texts.append
     # Short texts repeat (rooms, types, themes): each distinct one is analysed once.
     short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
     body_synonyms: defaultdict[int, array[int]] = defaultdict(_documents)
-    for doc, texts in enumerate(documents):
+    for doc, fields_texts in enumerate(documents):
         for field in range(fields):
-            text = texts[field]
+            text = fields_texts[field]
+            number = 0
             if text:
                 if field == body:
                     positions, synonyms = words.tokens(text)
@@ -75,15 +82,18 @@ def build(
                 else:
                     known = short[field].get(text)
                     if known is None:
-                        known = short[field][text] = _ShortText(*words.tokens(text))
+                        number = len(short[field]) + 1
+                        known = short[field][text] = _ShortText(number, *words.tokens(text))
                     known.documents.append(doc)
                     positions = known.positions
+                    number = known.number
                 try:
                     flat.fromlist(positions)
                 except OverflowError:  # a word id past 16 bits; the array is left unchanged
                     flat = array("I", flat)
                     flat.fromlist(positions)
             append_offset(len(flat))
+            append_text(number)
     # Each word's documents by field (for the short fields, and for synonyms anywhere),
     # with the bits they add to its postings: the documents of each text using it.
     extras: defaultdict[int, list[tuple[int, array[int]]]] = defaultdict(list)
@@ -107,15 +117,16 @@ def build(
     # Memos and texts are done with: their memory goes to the postings' work.
     del words, short, body_synonyms
     starts, all_docs, infos = _postings(uses, extras, 1 << body if body is not None else 0)
-    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos)
+    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts)
 
 
 class _ShortText:
     """A distinct text of a short field: its word ids, and the documents that have it."""
 
-    __slots__ = ("documents", "literal", "positions", "synonyms")
+    __slots__ = ("documents", "literal", "number", "positions", "synonyms")
 
-    def __init__(self, literal: list[int], synonyms: list[int]) -> None:
+    def __init__(self, number: int, literal: list[int], synonyms: list[int]) -> None:
+        self.number = number  # among the field's distinct texts, from 1
         self.positions = literal + synonyms
         self.literal = list(dict.fromkeys(literal))  # each word once
         self.synonyms = list(dict.fromkeys(synonyms))
