@@ -420,8 +420,9 @@ class Index:
         order = sorted(range(len(concepts)), key=lambda i: self._cost(concepts[i]))
         for position in order:
             components = self._evaluate(concepts[position], candidates, where)
-            matched = chain.from_iterable(component.rows for component in components)
-            candidates = set(matched) if candidates is None else candidates.intersection(matched)
+            # Each component's documents are among the candidates (when there are): their
+            # union is the intersection.
+            candidates = set(chain.from_iterable(component.rows for component in components))
             if not candidates:
                 return Ranking([], [], 0, frozenset())
             found[position] = components
@@ -464,11 +465,12 @@ class Index:
             docs, infos = _look_up(docs, infos, candidates)
             candidates = None
         row_of = _RowOf(self, flagged, where)
-        pairs: Iterable[tuple[int, _Row | None]]
-        pairs = zip(docs, map(row_of.__getitem__, infos), strict=True)
+        kept_infos: Iterable[int] = infos
         if candidates is not None:
-            pairs = compress(pairs, map(candidates.__contains__, docs))
-        rows = dict(pairs)
+            # Postings outside the candidates dropped first: no row looked up for them.
+            kept = list(map(candidates.__contains__, docs))
+            docs, kept_infos = list(compress(docs, kept)), compress(infos, kept)
+        rows = dict(zip(docs, map(row_of.__getitem__, kept_infos), strict=True))
         if None in row_of.values():  # postings in fields not searched
             rows = dict(filter(itemgetter(1), rows.items()))  # rows are true, None is not
         return rows  # type: ignore[return-value]
