@@ -787,7 +787,7 @@ class _Proximity:
     gaps between them and their concepts).
     """
 
-    __slots__ = ("_body", "_components", "_needed", "_read", "_spread", "_tables")
+    __slots__ = ("_body", "_components", "_needed", "_patterns", "_read", "_spread", "_tables")
 
     def __init__(self, index: Index, found: list[list[_Component]]) -> None:
         self._read = _FieldReader(index)
@@ -797,6 +797,9 @@ class _Proximity:
         self._components = [(number, component.tids) for number, component in components]
         self._spread = [component.spread for _, component in components]
         self._tables: dict[tuple[int, int], _Table] = {}
+        # The answer of each pattern (gaps between the words that count, and their
+        # concepts): it holds whatever words make it, in any table.
+        self._patterns: dict[tuple[tuple[int, tuple[int, ...]], ...], tuple[float, bool]] = {}
 
     def measure(self, docs: list[int], summary: _Summary) -> tuple[list[float], list[bool]]:
         """For each of ``docs`` (a group), how close the concepts stand in the field
@@ -846,7 +849,7 @@ class _Proximity:
         """How close the concepts stand in each field (its bytes), and whether they stand
         together (at most one word apart)."""
         size = self._read.itemsize
-        tokens, patterns = table.tokens, table.patterns
+        tokens, patterns = table.tokens, self._patterns
         answers = []
         for content in contents:
             # The positions of the words that count, found in C, then their pattern (gaps
@@ -903,16 +906,15 @@ class _Proximity:
 
 
 class _Table:
-    """For one set of components that count: the bytes of each word that counts with its
-    concepts, and the answers known."""
+    """For one set of components that count, in one field: the bytes of each word that
+    counts with its concepts, and the answers known for the field's texts."""
 
-    __slots__ = ("closeness", "near", "patterns", "tokens")
+    __slots__ = ("closeness", "near", "tokens")
 
     def __init__(self, tokens: list[tuple[bytes, tuple[int, ...]]]) -> None:
         self.tokens = tokens
         self.closeness: dict[int, float] = {}  # per short field's text number
         self.near: dict[int, bool] = {}
-        self.patterns: dict[tuple[tuple[int, tuple[int, ...]], ...], tuple[float, bool]] = {}
 
 
 class _FieldReader:
