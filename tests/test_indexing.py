@@ -69,7 +69,7 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
         array("Q", accumulate(map(len, by_word), initial=0)),
         array("I", [doc for pairs in by_word for doc, _ in pairs]),
         array("H", [info for pairs in by_word for _, info in pairs]),
-        array("I", texts_of),
+        array("H" if max(texts_of, default=0) < 1 << 16 else "I", texts_of),
     )
 
 
@@ -166,6 +166,13 @@ def test_word_ids_past_16_bits_are_indexed_as_the_reference_does() -> None:
     documents = [(" ".join(words[at : at + 1000]), "budget") for at in range(0, len(words), 1000)]
     assert_same(documents, 2, 0, GLOSSARY)
     assert build(documents, 2, 0, GLOSSARY).flat.typecode == "I"
+
+
+def test_short_texts_past_16_bits_are_numbered_as_the_reference_does() -> None:
+    # 70 000 distinct titles: their numbers need 32 bits from the 65 536th on.
+    documents = [(f"atelier {n}", "corps") for n in range(70_000)]
+    assert_same(documents, 2, 1, GLOSSARY)
+    assert build(documents, 2, 1, GLOSSARY).texts.typecode == "I"
 
 
 TOKENS = [

@@ -44,7 +44,8 @@ class Built(NamedTuple):
     infos: array[int]  # what each posting says (fields, synonyms, body count)
     # Per (document, field), as ``offsets``: the number of its text among the field's
     # distinct texts (from 1, in order of first appearance); 0 for an empty field and for
-    # the body. A query measures a short field once per distinct text, found by number.
+    # the body (16 bits while they suffice). A query measures a short field once per
+    # distinct text, found by its number.
     texts: array[int]
 
 
@@ -60,7 +61,7 @@ def build(
     flat = array("H")  # "I" once a word id needs it
     offsets = array("I", [0])
     append_offset = offsets.append
-    texts = array("I")
+    texts = array("H")  # "I" once a field's distinct texts outnumber 16 bits
     append_text = texts.append
     # Short texts repeat (rooms, types, themes): each distinct one is analysed once.
     short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
@@ -93,7 +94,12 @@ def build(
                     flat = array("I", flat)
                     flat.fromlist(positions)
             append_offset(len(flat))
-            append_text(number)
+            try:
+                append_text(number)
+            except OverflowError:  # the array is left unchanged
+                texts = array("I", texts)
+                append_text = texts.append
+                append_text(number)
     # Each word's documents by field (for the short fields, and for synonyms anywhere),
     # with the bits they add to its postings: the documents of each text using it.
     extras: defaultdict[int, list[tuple[int, array[int]]]] = defaultdict(list)
