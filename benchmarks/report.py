@@ -383,8 +383,11 @@ taille, nouvelle date de modification), la commande s'exécute (froid), puis une
 --room " COMP_CWORD=…`, ce que fait bash à la touche Tab.
 - Les programmes générés (`benchmarks/generate.py` : graine fixe, textes français composés à \
 partir du vocabulaire du colloque de Rouen, une salle pour 40 sessions, 3 % sans salle) sont \
-écrits dans `benchmarks/.data/` (non versionné). Les commandes mesurées ont un domicile et \
-un cache privés dans ce dossier : la mesure ne touche pas ceux de l'utilisateur. Données \
+écrits dans `benchmarks/.data/` (non versionné). Les commandes mesurées ont un domicile \
+privé dans ce dossier (`HOME`, `XDG_*`), où elles trouvent leur cache comme celui d'un \
+utilisateur, par les dossiers de la plateforme : la mesure ne touche pas ceux de \
+l'utilisateur. `PYTHONDONTWRITEBYTECODE` est retiré : comme chez un utilisateur, le code \
+compilé est écrit à la première exécution (celle d'étalonnage) et relu ensuite. Données \
 brutes : `benchmarks/.data/results.json`.
 """
 
