@@ -374,8 +374,8 @@ de `wait4`, qui donne aussi le temps CPU et la mémoire maximale (RSS) de l'enfa
 - Toutes les mesures sont entrelacées : à chaque tour, chacune s'exécute une fois, dans un \
 ordre tiré au hasard (graine fixe), si bien que le bruit de la machine partagée les touche \
 toutes pareil. Un premier tour étalonne : chaque mesure reçoit autant d'exécutions que le \
-budget en permet ({budget} s par mesure ; au moins 3, ou 2 au-delà de 10 s par exécution ; au \
-plus {runs}) ; ce tour ne compte que pour les mesures de plus de 2 s.
+budget en permet ({budget} s par mesure ; au moins 11, 5 au-delà de 2 s par exécution, \
+2 au-delà de 10 s ; au plus {runs}) ; ce tour ne compte que pour les mesures de plus de 2 s.
 - Froid et chaud vont par paire : le contenu du fichier change (ses 19 derniers octets : même \
 taille, nouvelle date de modification), la commande s'exécute (froid), puis une seconde fois \
 (chaud).

@@ -243,7 +243,9 @@ def _measure(timer: Timer, units: list[Unit], config: Config) -> None:
         kept = took >= KEEP_CALIBRATION_MS
         for mode, sample in samples.items():
             unit.series[mode] = Series([sample] if kept else [])
-        floor = 2 if took >= SLOW_MS else 3
+        # Enough runs for a median that noise does not move much: 11 for a quick command,
+        # fewer when one run (cold and warm together) takes seconds.
+        floor = 2 if took >= SLOW_MS else 5 if took >= KEEP_CALIBRATION_MS else 11
         fits = math.floor(config.budget_s * 1000 / took)
         unit.planned = min(config.max_runs, max(floor, fits))
         remaining[id(unit)] = unit.planned - (1 if kept else 0)
