@@ -81,22 +81,24 @@ def _secret(directory: Path) -> bytes:
             return key
     except OSError:
         pass
-    key = os.urandom(32)
-    temporary = path.with_name(f".secret.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    os.replace(temporary, path)
+    _replace(path, [os.urandom(32)])  # private from the start: mkstemp makes it 0600
     return path.read_bytes()  # another process may have won the race: use its key
+
+
+def _content_hasher(size: int) -> tuple[str, Any]:
+    """The hash of a file's content for a file of ``size`` bytes, and its name."""
+    if size >= LARGE:
+        import hashlib
+
+        return "sha256", hashlib.sha256()
+    return "blake2b", blake2b(digest_size=32)
 
 
 def content_digest(raw: bytes) -> str:
     """A hash of a file's content (its algorithm named, so that the two never mix)."""
-    if len(raw) >= LARGE:
-        import hashlib
-
-        return "sha256:" + hashlib.sha256(raw).hexdigest()
-    return "blake2b:" + blake2b(raw, digest_size=32).hexdigest()
+    name, hasher = _content_hasher(len(raw))
+    hasher.update(raw)
+    return f"{name}:{hasher.hexdigest()}"
 
 
 class ProgrammeCache:
@@ -129,9 +131,8 @@ class ProgrammeCache:
             secret = self._secret()
         except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
-        header = self._header(kind)
         try:
-            pickled, buffers = _unpack(blob, MAGIC + header, secret)
+            pickled, buffers = _unpack(blob, self._header(kind), secret)
         except ValueError:  # stale, foreign, truncated or corrupt
             return None
         try:
@@ -145,7 +146,7 @@ class ProgrammeCache:
         """Store ``value``; any failure (read-only or full disk…) is silently skipped."""
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            chunks = _pack(value, MAGIC + self._header(kind), self._secret())
+            chunks = _pack(value, self._header(kind), self._secret())
             _replace(self._file(kind), chunks)
         except Exception:  # the cache is an optimisation: never fail a command for it
             return
@@ -192,7 +193,7 @@ def _array_view(typecode: str, data: Any) -> Any:
     """An array stored out of band: a read-only view of the entry's bytes (no copy); or a
     new ``array`` when the object was pickled otherwise (in band)."""
     if isinstance(data, memoryview):
-        return data.cast("B").cast(typecode) if typecode != "B" else data.cast("B")
+        return data.cast("B").cast(typecode)
     return array(typecode, data)
 
 
@@ -200,8 +201,16 @@ def _aligned(size: int) -> int:
     return -size % 8
 
 
-def _pack(value: Any, head: bytes, secret: bytes) -> list[bytes | memoryview]:
-    """The chunks of an entry holding ``value``; ``head`` is MAGIC and the header line."""
+def _mac(secret: bytes, header: bytes, *signed: bytes | memoryview) -> bytes:
+    """The keyed BLAKE2b of an entry's header line and what follows it (table, pickle)."""
+    mac = blake2b(header, key=secret, digest_size=32)
+    for part in signed:
+        mac.update(part)
+    return mac.digest()
+
+
+def _pack(value: Any, header: bytes, secret: bytes) -> list[bytes | memoryview]:
+    """The chunks of an entry holding ``value``, for its ``header`` line."""
     buffers: list[pickle.PickleBuffer] = []
     stream = io.BytesIO()
     _Pickler(stream, protocol=5, buffer_callback=buffers.append).dump(value)
@@ -210,10 +219,8 @@ def _pack(value: Any, head: bytes, secret: bytes) -> list[bytes | memoryview]:
     table = _TABLE.pack(len(pickled), len(raws)) + b"".join(
         _TABLE.pack(raw.nbytes, zlib.crc32(raw)) for raw in raws
     )
-    mac = blake2b(head[len(MAGIC) :], key=secret, digest_size=32)
-    mac.update(table)
-    mac.update(pickled)
-    chunks: list[bytes | memoryview] = [head, mac.digest(), table, pickled]
+    head = MAGIC + header
+    chunks: list[bytes | memoryview] = [head, _mac(secret, header, table, pickled), table, pickled]
     size = len(head) + 32 + len(table) + len(pickled)
     for raw in raws:
         chunks.append(bytes(_aligned(size)))
@@ -235,10 +242,11 @@ def _map(path: Path) -> mmap.mmap:
 
 
 def _unpack(
-    blob: bytes | mmap.mmap, head: bytes, secret: bytes
+    blob: bytes | mmap.mmap, header: bytes, secret: bytes
 ) -> tuple[memoryview, list[memoryview]]:
     """The pickle and the arrays of an entry (views of ``blob``), once checked; ValueError
-    when it is not an entry for ``head`` written with ``secret``, or is damaged."""
+    when it is not an entry for ``header`` written with ``secret``, or is damaged."""
+    head = MAGIC + header
     if blob[: len(head)] != head:
         raise ValueError("another file, version or format")
     view = memoryview(blob)
@@ -253,9 +261,8 @@ def _unpack(
     end = start + pickled_size
     if end > len(blob):
         raise ValueError("truncated")
-    check = blake2b(head[len(MAGIC) :], key=secret, digest_size=32)
-    check.update(view[position:end])  # the table and the pickle
-    if check.digest() != mac:  # a timing-safe comparison is moot for a local file
+    # (a timing-safe comparison is moot for a local file)
+    if _mac(secret, header, view[position:end]) != mac:  # the table and the pickle
         raise ValueError("not signed with this user's key")
     buffers = []
     for length, crc in lengths:
@@ -346,12 +353,7 @@ def file_key(path: Path) -> Key | None:
             info = os.fstat(fd)
             if not S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                 return None
-            if info.st_size >= LARGE:
-                import hashlib
-
-                name, hasher = "sha256", hashlib.sha256()
-            else:
-                name, hasher = "blake2b", blake2b(digest_size=32)
+            name, hasher = _content_hasher(info.st_size)
             buffer = memoryview(bytearray(1 << 20))
             total = 0
             while count := handle.readinto(buffer):
