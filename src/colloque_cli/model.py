@@ -324,13 +324,13 @@ class SessionTable(Sequence[Session]):
         made = self._made
         if None in made:
             # Column by column, then all at once: several times quicker than one by one.
-            texts = {name: self._all_texts(name) for name in _TEXTS}
-            values = {
-                name: list(map(table.__getitem__, codes))
+            columns = {name: self._all_texts(name) for name in _TEXTS}
+            columns.update(
+                (name, list(map(table.__getitem__, codes)))
                 for name, (table, codes) in self._values.items()
-            }
-            columns = [texts.get(name) or values[name] for name in _FIELDS]
-            for index, session in enumerate(starmap(_SessionTwin, zip(*columns, strict=True))):
+            )
+            rows = zip(*map(columns.__getitem__, _FIELDS), strict=True)
+            for index, session in enumerate(starmap(_SessionTwin, rows)):
                 if made[index] is None:
                     made[index] = session  # type: ignore[assignment]
         return iter(made)  # type: ignore[arg-type]
