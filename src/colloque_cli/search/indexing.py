@@ -5,7 +5,7 @@ is slow per item but fast per call: what is done per word of the corpus or per p
 a builtin mapped over a whole text or a whole array (a dict lookup per chunk of text, an
 array append per word, ``dict.fromkeys`` and ``sorted`` per word of the vocabulary).
 Python-level loops run per document field, per text with a new word and per word of the
-vocabulary. Word ids are given as the index always gave them (see ``_Vocabulary``).
+vocabulary. Word ids follow the order in which words first appear (see ``_Vocabulary``).
 """
 
 from __future__ import annotations
