@@ -359,11 +359,12 @@ Le programme fourni (28 sessions) n'est jamais modifié : ses mesures sont « ch
 """
 
 IN_PROCESS = """\
-Un processus neuf par taille (médiane sur 1 à 3 processus, selon le budget) : import de \
+Trois processus neufs par taille (médiane des trois) : import de \
 `colloque_cli.loader` et `colloque_cli.search` ; `load_programme` juste après une \
 modification du fichier (froid, imports paresseux compris : pydantic, schéma), puis une \
-seconde fois ; construction de `SearchIndex` ; 20 requêtes typiques (médiane de chacune ; la \
-première requête, qui importe rapidfuzz, est comptée à part). RSS max : pic du processus.
+seconde fois ; construction de `SearchIndex` ; 20 requêtes typiques (médiane de 11 \
+exécutions de chacune, 5 au-delà de 50 ms ; la première requête, qui importe rapidfuzz, est \
+comptée à part). RSS max : pic du processus.
 """
 
 METHOD = """\

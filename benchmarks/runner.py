@@ -41,6 +41,7 @@ COMMANDS = ("list", "search", "show", "help", "complete")
 # A run this slow keeps its calibration sample, and may be run only twice in all.
 KEEP_CALIBRATION_MS = 2000.0
 SLOW_MS = 10_000.0
+PROBE_PROCESSES = 3
 
 # Environment variables that would change what or how Python runs.
 _DROPPED_ENV = (
@@ -284,15 +285,12 @@ def _probe_once(path: Path, counter: int) -> dict[str, Any]:
 
 
 def probe_sizes(files: dict[int, Path], config: Config) -> dict[int, dict[str, Any]]:
-    """In-process figures per size: medians over up to 3 fresh processes, RSS the maximum."""
+    """In-process figures per size: medians over 3 fresh processes (the median of two would
+    be their mean, moved by one slow process), RSS the maximum."""
     found: dict[int, dict[str, Any]] = {}
     for size, path in files.items():
         _say(config, f"En processus : {size} sessions…")
-        started = time.monotonic()
-        runs = [_probe_once(path, 10**9 + size)]
-        took = time.monotonic() - started
-        extra = min(2, math.floor(config.budget_s / max(took, 1e-3)))
-        runs += [_probe_once(path, 10**9 + size + n + 1) for n in range(extra)]
+        runs = [_probe_once(path, 10**9 + size + n) for n in range(PROBE_PROCESSES)]
         merged: dict[str, Any] = {"runs": len(runs), "sessions": runs[0]["sessions"]}
         for key in ("import_ms", "load_cold_ms", "load_warm_ms", "index_ms", "first_query_ms"):
             merged[key] = statistics.median(r[key] for r in runs)
