@@ -29,7 +29,7 @@ def test_pickled_programme_is_equal_and_its_sessions_are_frozen_sessions() -> No
 
 
 def test_the_compact_form_names_every_session_field_in_order() -> None:
-    names = tuple(f.name for f in dataclasses.fields(model.Session))
+    names = model.Session.FIELDS
     assert names == model._FIELDS == model.Session.__slots__
 
 

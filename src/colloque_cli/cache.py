@@ -21,12 +21,12 @@ import struct
 import zlib
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any, TypeVar
 
 from . import __version__
+from .frozen import Frozen, store
 from .gcpause import paused_gc
 from .model import Programme
 from .source import MAX_BYTES, read_bytes, resolve_programme_path
@@ -43,17 +43,23 @@ LARGE = 1 << 20
 MAGIC = b"colloque-cache 2\n"
 NO_CACHE_ENV = "COLLOQUE_NO_CACHE"
 # modules whose classes end up in the pickles: a change to their source invalidates the cache
-_PICKLED_MODULES = ("cache.py", "model.py", "search")
+_PICKLED_MODULES = ("cache.py", "frozen.py", "model.py", "search")
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(Frozen):
     """What a cache entry must match to be used."""
 
+    __slots__ = ("path", "size", "mtime_ns", "digest")
     path: str
     size: int
     mtime_ns: int
     digest: str
+
+    def __init__(self, path: str, size: int, mtime_ns: int, digest: str) -> None:
+        store(self, "path", path)
+        store(self, "size", size)
+        store(self, "mtime_ns", mtime_ns)
+        store(self, "digest", digest)
 
     @property
     def name(self) -> str:

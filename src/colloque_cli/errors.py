@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
+
+from .frozen import Frozen, store
 
 
 class ColloqueError(Exception):
@@ -12,15 +13,29 @@ class ColloqueError(Exception):
     exit_code: ClassVar[int] = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Frozen):
     """One problem in a programme file, located as precisely as the YAML allows."""
 
+    __slots__ = ("source", "message", "path", "line", "column")
     source: str
     message: str
-    path: str = ""
-    line: int | None = None
-    column: int | None = None
+    path: str
+    line: int | None
+    column: int | None
+
+    def __init__(
+        self,
+        source: str,
+        message: str,
+        path: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        store(self, "source", source)
+        store(self, "message", message)
+        store(self, "path", path)
+        store(self, "line", line)
+        store(self, "column", column)
 
     def __str__(self) -> str:
         place = self.source

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, time
 from typing import TypeVar
 
 from .errors import InvalidValueError
+from .frozen import Frozen, store
 from .model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
 from .text import fold, shown
 
@@ -226,14 +226,26 @@ def parse_time(text: str) -> time:
 # --- selection -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(Frozen):
     """Resolved filters; None means "any"."""
 
-    day: date | None = None
-    room: Room | None = None
-    theme: Theme | None = None
-    at: time | None = None
+    __slots__ = ("day", "room", "theme", "at")
+    day: date | None
+    room: Room | None
+    theme: Theme | None
+    at: time | None
+
+    def __init__(
+        self,
+        day: date | None = None,
+        room: Room | None = None,
+        theme: Theme | None = None,
+        at: time | None = None,
+    ) -> None:
+        store(self, "day", day)
+        store(self, "room", room)
+        store(self, "theme", theme)
+        store(self, "at", at)
 
     def keeps(self, session: Session) -> bool:
         slot = session.slot

@@ -802,7 +802,7 @@ def _build(data: Any, source: str) -> Programme:
             found = theme_sets[key] = tuple(themes[t] for t in dict.fromkeys(key))
         return found
 
-    # _SessionTwin(...) is Session(...) without the frozen dataclass's per-field overhead
+    # _SessionTwin(...) is Session(...) without the frozen class's per-field overhead
     sessions = [
         _SessionTwin(
             s.id,

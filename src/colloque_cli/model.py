@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
 from itertools import pairwise, starmap
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
+
+from .frozen import Frozen, store
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -51,40 +52,86 @@ def hhmm(moment: time) -> str:
     return moment.strftime("%H:%M")
 
 
-@dataclass(frozen=True, slots=True)
-class Colloque:
+# The model's classes are frozen value classes (``Frozen``: see there why not dataclasses).
+
+
+class Colloque(Frozen):
+    __slots__ = ("title", "timezone", "dates", "subtitle", "kind", "city", "venue")
     title: str
     timezone: str
     dates: tuple[date, ...]
-    subtitle: str | None = None
-    kind: str | None = None
-    city: str | None = None
-    venue: str | None = None
+    subtitle: str | None
+    kind: str | None
+    city: str | None
+    venue: str | None
+
+    def __init__(
+        self,
+        title: str,
+        timezone: str,
+        dates: tuple[date, ...],
+        subtitle: str | None = None,
+        kind: str | None = None,
+        city: str | None = None,
+        venue: str | None = None,
+    ) -> None:
+        store(self, "title", title)
+        store(self, "timezone", timezone)
+        store(self, "dates", dates)
+        store(self, "subtitle", subtitle)
+        store(self, "kind", kind)
+        store(self, "city", city)
+        store(self, "venue", venue)
 
 
-@dataclass(frozen=True, slots=True)
-class Room:
+class Room(Frozen):
+    __slots__ = ("id", "name")
     id: str
     name: str
 
+    def __init__(self, id: str, name: str) -> None:  # noqa: A002 (the field's name)
+        store(self, "id", id)
+        store(self, "name", name)
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+
+class Theme(Frozen):
+    __slots__ = ("id", "label", "description")
     id: str
     label: str
-    description: str | None = None
+    description: str | None
+
+    def __init__(self, id: str, label: str, description: str | None = None) -> None:  # noqa: A002
+        store(self, "id", id)
+        store(self, "label", label)
+        store(self, "description", description)
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(Frozen):
     """A time span shared by the sessions that run in parallel."""
 
+    __slots__ = ("id", "date", "start", "end", "label", "end_date")
     id: str
     date: date
     start: time
     end: time
-    label: str | None = None
-    end_date: date | None = None
+    label: str | None
+    end_date: date | None
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        date: date,
+        start: time,
+        end: time,
+        label: str | None = None,
+        end_date: date | None = None,
+    ) -> None:
+        store(self, "id", id)
+        store(self, "date", date)
+        store(self, "start", start)
+        store(self, "end", end)
+        store(self, "label", label)
+        store(self, "end_date", end_date)
 
     @property
     def hours(self) -> str:
@@ -97,38 +144,87 @@ class Slot:
         return datetime.combine(self.end_date or self.date, self.end, tzinfo=tz)
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(Frozen):
+    __slots__ = (
+        "id",
+        "slot",
+        "room",
+        "title",
+        "type",
+        "description",
+        "themes",
+        "subtitle",
+        "speakers",
+    )
     id: str
     slot: Slot
     room: Room | None
     title: str
     type: str
     description: str
-    themes: tuple[Theme, ...] = ()
-    subtitle: str | None = None
-    speakers: tuple[str, ...] = ()
+    themes: tuple[Theme, ...]
+    subtitle: str | None
+    speakers: tuple[str, ...]
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        slot: Slot,
+        room: Room | None,
+        title: str,
+        type: str,  # noqa: A002
+        description: str,
+        themes: tuple[Theme, ...] = (),
+        subtitle: str | None = None,
+        speakers: tuple[str, ...] = (),
+    ) -> None:
+        store(self, "id", id)
+        store(self, "slot", slot)
+        store(self, "room", room)
+        store(self, "title", title)
+        store(self, "type", type)
+        store(self, "description", description)
+        store(self, "themes", themes)
+        store(self, "subtitle", subtitle)
+        store(self, "speakers", speakers)
 
     @property
     def room_name(self) -> str:
         return self.room.name if self.room else NO_ROOM
 
 
-@dataclass(frozen=True)
-class Programme:
+class Programme(Frozen):
     """A whole programme; ``sessions`` are in chronological, then file, order."""
 
+    # Compared, hashed and shown; instances have a __dict__, for their cached properties.
+    FIELDS = ("colloque", "rooms", "themes", "glossary", "slots", "sessions", "source")
     colloque: Colloque
     rooms: tuple[Room, ...]
     themes: tuple[Theme, ...]
     glossary: dict[str, str]
     slots: tuple[Slot, ...]
     sessions: Sequence[Session]  # a tuple, or a SessionTable when read from the cache
-    source: str = ""
-    _by_id: Mapping[str, Session] = field(default_factory=dict, repr=False, compare=False)
+    source: str
+    _by_id: Mapping[str, Session]
 
-    def __post_init__(self) -> None:
-        self._by_id.update((s.id, s) for s in self.sessions)  # type: ignore[attr-defined]
+    def __init__(
+        self,
+        colloque: Colloque,
+        rooms: tuple[Room, ...],
+        themes: tuple[Theme, ...],
+        glossary: dict[str, str],
+        slots: tuple[Slot, ...],
+        sessions: Sequence[Session],
+        source: str = "",
+    ) -> None:
+        store(self, "colloque", colloque)
+        store(self, "rooms", rooms)
+        store(self, "themes", themes)
+        store(self, "glossary", glossary)
+        store(self, "slots", slots)
+        store(self, "sessions", sessions)
+        store(self, "source", source)
+        store(self, "_by_id", {s.id: s for s in sessions})
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -178,15 +274,18 @@ class Programme:
         ]
 
 
-class _SessionTwin:
+class _SessionTwin(Frozen):
     """A ``Session`` under construction: same slots, but writable (see ``SessionTable``).
 
-    Assigning to a frozen dataclass's slots goes through ``object.__setattr__`` once per
+    Assigning to a frozen class's slots goes through ``object.__setattr__`` once per
     field; a twin with the same slot layout is filled by plain attribute stores, then
     becomes a ``Session`` by changing its class (allowed between identical layouts).
     """
 
     __slots__ = Session.__slots__
+    # Plain stores: with both of these, the type calls the C function itself, not a method.
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
 
     def __init__(  # the order of Session's fields
         self,

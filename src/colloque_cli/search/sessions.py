@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from typing import overload
 
+from ..frozen import Frozen, store
 from ..gcpause import paused_gc
 from ..model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
@@ -117,12 +117,16 @@ class _HitContext:
         return "", None, (), marks
 
 
-@dataclass(frozen=True, slots=True)
-class Results:
+class Results(Frozen):
     """The best hits of a query, and how many sessions it found in all."""
 
+    __slots__ = ("hits", "total")
     hits: list[Hit]
     total: int
+
+    def __init__(self, hits: list[Hit], total: int) -> None:
+        store(self, "hits", hits)
+        store(self, "total", total)
 
 
 def session_fields(session: Session) -> tuple[str | None, ...]:

@@ -1,0 +1,62 @@
+"""Immutable value classes, cheap to define.
+
+``@dataclass(frozen=True, slots=True)`` writes out and compiles six methods for each class
+when its module is imported: about 0.7 ms a class on CPython 3.11, some 7 ms of every command
+for the ten classes a search loads (against ~10 µs for a plain class). The classes here share
+one set of generic methods instead, and each writes its own ``__init__``, which stores its
+fields through ``object.__setattr__`` as a frozen dataclass's does.
+
+A subclass lists its fields in ``__slots__`` (or in ``FIELDS``, when it needs a ``__dict__``
+for cached properties); they are compared, hashed, shown and pickled in that order, as a
+frozen dataclass's fields are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError
+from operator import attrgetter
+from typing import Any, ClassVar
+
+# Stores a field of a frozen instance (its own __setattr__ refuses).
+store = object.__setattr__
+
+
+class Frozen:
+    """A value object: equal, hashed, shown and pickled by its fields, which never change."""
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+    _values: ClassVar[Callable[[Any], tuple[Any, ...]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "FIELDS" not in cls.__dict__:
+            cls.FIELDS = tuple(cls.__dict__.get("__slots__", ()))
+        fields = cls.FIELDS
+        if len(fields) == 1:  # attrgetter of one name gives the value, not a 1-tuple
+            one = attrgetter(fields[0])
+            cls._values = staticmethod(lambda record: (one(record),))
+        else:
+            cls._values = staticmethod(attrgetter(*fields))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return bool(self._values(self) == self._values(other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values(self))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.FIELDS)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), self._values(self)
