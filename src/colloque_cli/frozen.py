@@ -31,14 +31,15 @@ class Frozen:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "FIELDS" not in cls.__dict__:
-            cls.FIELDS = tuple(cls.__dict__.get("__slots__", ()))
+        own = cls.__dict__
+        if "FIELDS" not in own and "__slots__" in own:  # a base's fields first, as dataclasses
+            cls.FIELDS = (*cls.FIELDS, *own["__slots__"])
         fields = cls.FIELDS
-        if len(fields) == 1:  # attrgetter of one name gives the value, not a 1-tuple
-            one = attrgetter(fields[0])
-            cls._values = staticmethod(lambda record: (one(record),))
-        else:
+        if len(fields) > 1:
             cls._values = staticmethod(attrgetter(*fields))
+        else:  # attrgetter of one name gives the value, not a 1-tuple; of none, an error
+            getters = tuple(map(attrgetter, fields))
+            cls._values = staticmethod(lambda record: tuple(get(record) for get in getters))
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
