@@ -229,6 +229,10 @@ def test_results_count_beyond_the_limit() -> None:
         ("budget partcipatoire", "budget participative"),
         ("xyzzy", None),
         ("santé jeunes", None),  # each word exists; together, nothing
+        ("élus", None),  # not « plus »: a wrong first letter counts twice
+        ("elus locaux", None),
+        ("mobilitée", None),  # found: a typo the search forgives
+        ("démocratei", None),  # found as well
     ],
 )
 def test_suggest(query: str, suggestion: str | None) -> None:

@@ -90,6 +90,14 @@ def test_nothing_found_suggests_a_close_programme_word(run: Run) -> None:
     )
 
 
+def test_no_suggestion_rather_than_a_far_fetched_one(run: Run) -> None:
+    """The programme has no « élus »; « plus » is one letter away, but the first one."""
+    result = run("search", "élus", "locaux")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == "Aucun résultat pour « élus locaux »."
+
+
 def test_more_results_than_the_limit_are_counted(run: Run) -> None:
     result = run("search", "atelier", "--limit", "3")
     assert result.exit_code == 0

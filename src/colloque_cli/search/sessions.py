@@ -264,8 +264,14 @@ class SearchIndex:
         found = process.extract(
             word, self.index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
-        # A word suggests a word, a number a number: « i » is not a typo of « 1 ».
-        found = [f for f in found if f[0].isdigit() == word.isdigit()]
+        # A word suggests a word, a number a number: « i » is not a typo of « 1 ». As in the
+        # search itself, a wrong first letter counts twice: « élus » is not « plus » mistyped.
+        found = [
+            (choice, distance + (choice[:1] != word[:1]), tid)
+            for choice, distance, tid in found
+            if choice.isdigit() == word.isdigit()
+        ]
+        found = [f for f in found if f[1] <= limit]
         if not found:
             return None
         # The nearest spelling first, then the word the programme uses most.
