@@ -83,3 +83,11 @@ def test_columns_keep_none_accents_and_repeated_values() -> None:
     assert table[0].subtitle == "" and table[1].subtitle == programme.sessions[0].subtitle
     assert table.find("séance-été") == accented  # ids that are not ASCII
     assert list(table) == [accented, *programme.sessions]
+
+
+def test_a_session_is_found_where_it_stands_whether_read_back_or_not() -> None:
+    programme, again = _restored()
+    for number, session in enumerate(programme.sessions):
+        assert programme.position(session.id) == again.position(session.id) == number
+    assert programme.position("nulle-part") is again.position("nulle-part") is None
+    assert again.sessions._made.count(None) == 28  # positions read from the ids alone

@@ -253,6 +253,16 @@ class Programme(Frozen):
     def session(self, session_id: str) -> Session | None:
         return self._by_id.get(session_id)
 
+    def position(self, session_id: str) -> int | None:
+        """Where the session ``session_id`` stands in ``sessions`` (None when absent)."""
+        if isinstance(self.sessions, SessionTable):  # its ids are read, no session is made
+            return self.sessions.position(session_id)
+        return self._positions.get(session_id)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {session.id: i for i, session in enumerate(self.sessions)}
+
     @property
     def days(self) -> tuple[date, ...]:
         """Every day that has a slot, in order (the colloque's declared dates when none)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from functools import cached_property
 from itertools import repeat
 from typing import overload
 
@@ -187,11 +186,6 @@ class SearchIndex:
                 )
         self.index = index
 
-    @cached_property
-    def _positions(self) -> dict[str, int]:
-        """Where each session is, by id (for ``within``: made at its first use)."""
-        return {s.id: i for i, s in enumerate(self.sessions)}
-
     def search(
         self,
         query: str,
@@ -217,7 +211,8 @@ class SearchIndex:
         """Like ``search``, with the number of sessions found beyond ``limit``."""
         docs = None
         if within is not None:
-            docs = {self._positions[i] for i in within if i in self._positions}
+            found = map(self.programme.position, within)
+            docs = {position for position in found if position is not None}
         mask = None
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
