@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from functools import cached_property
 from itertools import pairwise, starmap
@@ -205,7 +205,6 @@ class Programme(Frozen):
     slots: tuple[Slot, ...]
     sessions: Sequence[Session]  # a tuple, or a SessionTable when read from the cache
     source: str
-    _by_id: Mapping[str, Session]
 
     def __init__(
         self,
@@ -224,7 +223,6 @@ class Programme(Frozen):
         store(self, "slots", slots)
         store(self, "sessions", sessions)
         store(self, "source", source)
-        store(self, "_by_id", {s.id: s for s in sessions})
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -247,11 +245,21 @@ class Programme(Frozen):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle compactly: the sessions as a ``SessionTable`` (columns, see there)."""
-        fields = (self.colloque, self.rooms, self.themes, self.glossary, self.slots, self.source)
-        return _restore, (fields, SessionTable.of(self.sessions))
+        table = SessionTable.of(self.sessions)
+        return Programme, (
+            self.colloque,
+            self.rooms,
+            self.themes,
+            self.glossary,
+            self.slots,
+            table,
+            self.source,
+        )
 
     def session(self, session_id: str) -> Session | None:
-        return self._by_id.get(session_id)
+        """The session ``session_id`` (only it is made, when read back from the cache)."""
+        position = self.position(session_id)
+        return None if position is None else self.sessions[position]
 
     def position(self, session_id: str) -> int | None:
         """Where the session ``session_id`` stands in ``sessions`` (None when absent)."""
@@ -328,7 +336,7 @@ TextColumn = tuple[Any, Any, Any]
 # session the number of its value.
 ValueColumn = tuple[tuple[Any, ...], Any]
 _TEXTS = ("id", "title", "description", "subtitle")
-_FIELDS = ("id", "slot", "room", "title", "type", "description", "themes", "subtitle", "speakers")
+_FIELDS = Session.FIELDS
 
 
 def _text_column(values: Iterable[str | None]) -> TextColumn:
@@ -496,45 +504,3 @@ class SessionTable(Sequence[Session]):
             ids = self._all_texts("id")
             self._positions = {session_id: i for i, session_id in enumerate(ids)}  # type: ignore[misc]
         return self._positions.get(session_id)
-
-    def find(self, session_id: str) -> Session | None:
-        position = self.position(session_id)
-        return None if position is None else self[position]
-
-
-class _ById(Mapping[str, Session]):
-    """``Programme._by_id`` over a ``SessionTable``: nothing is made before it is asked for."""
-
-    __slots__ = ("_table",)
-
-    def __init__(self, table: SessionTable) -> None:
-        self._table = table
-
-    def __getitem__(self, session_id: str) -> Session:
-        found = self._table.find(session_id)
-        if found is None:
-            raise KeyError(session_id)
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return (session.id for session in self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
-
-
-def _restore(fields: tuple[Any, ...], sessions: SessionTable) -> Programme:
-    """The ``Programme`` pickled by ``Programme.__reduce__``, built without ``__init__``."""
-    colloque, rooms, themes, glossary, slot_list, source = fields
-    programme = object.__new__(Programme)
-    programme.__dict__.update(
-        colloque=colloque,
-        rooms=rooms,
-        themes=themes,
-        glossary=glossary,
-        slots=slot_list,
-        sessions=sessions,
-        source=source,
-        _by_id=_ById(sessions),
-    )
-    return programme
