@@ -57,6 +57,12 @@ def max_typos(word: str) -> int:
     return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
 
 
+def typos_between(word: str, choice: str, distance: int) -> int:
+    """The typos that make ``choice`` of ``word``, given their edit ``distance``: as in
+    Meilisearch, a wrong first letter counts twice (« vieux » is not « mieux » mistyped)."""
+    return distance + (choice[:1] != word[:1])
+
+
 class Match(NamedTuple):
     """How one document matched a query, and where it ranks (a tuple: quick to make)."""
 
@@ -1024,8 +1030,8 @@ def _near(
     """Strings of ``by_length`` at most ``typos`` edits from ``word``.
 
     The tolerance is that of the shorter of the two (``ending`` letters added to the
-    candidate's length): « vieux » is not « vie » mistyped. As in Meilisearch, a wrong
-    first letter counts twice: « vieux » is not « mieux » mistyped either.
+    candidate's length): « vieux » is not « vie » mistyped; nor « mieux » (see
+    ``typos_between``).
     """
     from rapidfuzz import process
     from rapidfuzz.distance import OSA  # a transposition counts as one typo
@@ -1037,7 +1043,7 @@ def _near(
             continue
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=typos, limit=None)
         for choice, distance, _ in found:
-            distance += choice[:1] != word[:1]
+            distance = typos_between(word, choice, distance)
             if distance <= min(typos, max_typos("x" * (len(choice) + ending))):
                 near.append((choice, distance))
     return near

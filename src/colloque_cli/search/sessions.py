@@ -10,7 +10,7 @@ from ..frozen import Frozen, store
 from ..gcpause import paused_gc
 from ..model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
-from .index import KINDS, Evidence, Index
+from .index import KINDS, Evidence, Index, typos_between
 from .snippet import Span, excerpt, highlights
 
 # Searched fields, best first, and their weights. Giggity weighs title ×8, subtitle ×4,
@@ -259,10 +259,10 @@ class SearchIndex:
         found = process.extract(
             word, self.index.vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
-        # A word suggests a word, a number a number: « i » is not a typo of « 1 ». As in the
-        # search itself, a wrong first letter counts twice: « élus » is not « plus » mistyped.
+        # A word suggests a word, a number a number: « i » is not a typo of « 1 ». Typos count
+        # as in the search itself: « élus » is not « plus » mistyped.
         found = [
-            (choice, distance + (choice[:1] != word[:1]), tid)
+            (choice, typos_between(word, choice, distance), tid)
             for choice, distance, tid in found
             if choice.isdigit() == word.isdigit()
         ]
