@@ -466,32 +466,26 @@ class Index:
         self, tid: int, flagged: int, candidates: Collection[int] | None, where: dict[int, int]
     ) -> dict[int, _Row]:
         """The rows of the documents where ``tid`` matches (among ``candidates``)."""
-        docs, infos = self.documents_with(tid), self._infos_of(tid)
-        if candidates is not None and len(candidates) * 8 < len(docs):
-            docs, infos = _look_up(docs, infos, candidates)
-            candidates = None
+        # Postings outside the candidates are dropped first: no row looked up for them.
+        docs, infos = self._postings(tid, candidates)
         row_of = _RowOf(self, flagged, where)
-        kept_infos: Iterable[int] = infos
-        if candidates is not None:
-            # Postings outside the candidates dropped first: no row looked up for them.
-            kept = list(map(candidates.__contains__, docs))
-            docs, kept_infos = list(compress(docs, kept)), compress(infos, kept)
-        rows = dict(zip(docs, map(row_of.__getitem__, kept_infos), strict=True))
+        rows = dict(zip(docs, map(row_of.__getitem__, infos), strict=True))
         if None in row_of.values():  # postings in fields not searched
             rows = dict(filter(itemgetter(1), rows.items()))  # rows are true, None is not
         return rows  # type: ignore[return-value]
 
     def _postings(
         self, tid: int, candidates: Collection[int] | None
-    ) -> tuple[Sequence[int], Sequence[int]]:
-        """The documents of ``tid`` and their infos, among ``candidates`` when given."""
+    ) -> tuple[Sequence[int], Iterable[int]]:
+        """The documents of ``tid`` and their infos (to be read once, in order), among
+        ``candidates`` when given."""
         docs, infos = self.documents_with(tid), self._infos_of(tid)
         if candidates is None:
             return docs, infos
         if len(candidates) * 8 < len(docs):
             return _look_up(docs, infos, candidates)
         kept = list(map(candidates.__contains__, docs))
-        return list(compress(docs, kept)), list(compress(infos, kept))
+        return list(compress(docs, kept)), compress(infos, kept)
 
     def _evaluate_phrase(
         self,
