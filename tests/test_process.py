@@ -40,6 +40,8 @@ def test_closed_pipe_ends_quietly() -> None:
     assert first.startswith(b"Mardi 4 mars 2025")
     assert "Traceback" not in stderr
     assert stderr == ""
+    assert process.returncode == 0  # the reader stopped: no error (JSON ends the same way)
+    assert process.returncode == 0  # as for JSON: a reader that stops early is no error
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,16 @@ class ColloqueGroup(FrenchGroup):
             self.commands[cmd_name] = command
         return command
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            # Typer would end a closed pipe (« | head ») with status 1; the reader merely
+            # stopped reading: the same quiet end as a closed pipe met later, in run_guarded.
+            if error.errno != errno.EPIPE:
+                raise
+            return _closed_pipe()
+
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "colloque")
@@ -162,8 +172,7 @@ def run_guarded(call: Any) -> int:
         return 130
     except OSError as error:
         if error.errno == errno.EPIPE:
-            _silence_stdout()
-            return 0
+            return _closed_pipe()
         if _debug():
             raise
         if error.errno == errno.ENOSPC:
@@ -180,6 +189,12 @@ def run_guarded(call: Any) -> int:
             "Relancez avec --debug pour voir le détail et signalez-le."
         )
         return 1
+
+
+def _closed_pipe() -> int:
+    """The end of a command whose reader closed the pipe: quiet, and no error."""
+    _silence_stdout()
+    return 0
 
 
 def _silence_stdout() -> None:

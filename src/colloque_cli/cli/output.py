@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
@@ -23,13 +25,21 @@ def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     # markup and emoji off: text from the programme file is never interpreted.
-    return Console(
+    console = Console(
         file=sys.stderr if stderr else sys.stdout,
         markup=False,
         emoji=False,
         highlight=False,
         soft_wrap=False,
     )
+    # Rich would end the process itself on a closed pipe (status 1): the error goes on to
+    # the CLI, which ends every closed pipe alike, whatever wrote.
+    console.on_broken_pipe = _pass_on  # type: ignore[method-assign]
+    return console
+
+
+def _pass_on() -> None:
+    raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def width() -> int:
