@@ -47,6 +47,7 @@ class Event:
 
     number: str | None = None  # the format's own id (frab: the numeric ``id``)
     slug: str | None = None
+    guid: str | None = None  # frab's stable UUID of the event, when the file gives one
     title: str = ""
     subtitle: str | None = None
     type: str | None = None
@@ -84,6 +85,7 @@ class Imported:
 
     document: dict[str, Any]
     warnings: list[str]
+    guids: dict[str, str] = field(default_factory=dict)  # session id -> frab guid
 
 
 # --- small parsers shared by the readers ---------------------------------------------------
@@ -262,7 +264,12 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         "slots": slots,
         "sessions": sessions,
     }
-    return Imported(document, warnings)
+    guids = {
+        session_id: event.guid
+        for (event, _, _), session_id in zip(timed, ids, strict=True)
+        if event.guid
+    }
+    return Imported(document, warnings, guids)
 
 
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:
