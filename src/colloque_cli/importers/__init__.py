@@ -32,6 +32,7 @@ class ImportResult:
     slots: int
     guids: dict[str, str]  # session id -> frab guid, when the schedule gives them
     programme: Programme  # the text, parsed
+    skipped: int = 0  # events left out, each named in ``warnings``
 
 
 def read_file(path: Path) -> bytes:
@@ -96,4 +97,5 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
         slots=len(programme.slots),
         guids=imported.guids,
         programme=programme,
+        skipped=imported.skipped,
     )
