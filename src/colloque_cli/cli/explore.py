@@ -296,7 +296,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 @app.command()
 def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
-    from ..programme.model import day_name, hhmm, short_date
+    from ..programme.model import day_name, short_date
 
     p = programme(ctx)
     rows: list[dict[str, object]] = []
@@ -307,7 +307,7 @@ def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
                 "date": d.isoformat(),
                 "day": day_name(d),
                 "label": short_date(d),
-                "slots": [f"{hhmm(s.start)}-{hhmm(s.end)}" for s in slots],
+                "slots": [s.hours.replace("–", "-") for s in slots],
                 "sessions": sum(1 for s in p.sessions if s.slot.date == d),
             }
         )

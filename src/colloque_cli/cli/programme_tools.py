@@ -131,6 +131,8 @@ def import_schedule(
         f"{_plural(result.sessions, 'session')}, {_plural(result.rooms, 'salle')}, "
         f"{_plural(result.themes, 'thème')}, {_plural(result.slots, 'créneau', 'créneaux')}"
     )
+    if result.skipped:
+        summary += f" ; {_plural(result.skipped, 'événement')} non repris (voir plus haut)"
     if to_stdout:
         output.write(result.text)
         output.info(f"Importé : {summary}.")

@@ -213,7 +213,7 @@ def session_panel(programme: Programme, session: Session) -> Panel:
     grid.add_column()
     slot = session.slot
     grid.add_row(
-        "Quand", Text(f"{long_date(slot.date).capitalize()}, {hhmm(slot.start)} – {hhmm(slot.end)}")
+        "Quand", Text(f"{long_date(slot.date).capitalize()}, {slot.hours.replace('–', ' – ')}")
     )
     grid.add_row("Salle", room_cell(session))
     grid.add_row("Type", t(session.type))

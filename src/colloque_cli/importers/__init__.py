@@ -26,6 +26,7 @@ class ImportResult:
     rooms: int
     themes: int
     slots: int
+    skipped: int = 0  # events left out, each named in ``warnings``
 
 
 def read_file(path: Path) -> bytes:
@@ -88,4 +89,5 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
         rooms=len(programme.rooms),
         themes=len(programme.themes),
         slots=len(programme.slots),
+        skipped=imported.skipped,
     )

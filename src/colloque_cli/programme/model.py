@@ -135,7 +135,14 @@ class Slot(Frozen):
 
     @property
     def hours(self) -> str:
+        if self.is_point:
+            return hhmm(self.start)  # a point in time, not « 10:30–10:30 »
         return f"{hhmm(self.start)}–{hhmm(self.end)}"
+
+    @property
+    def is_point(self) -> bool:
+        """A zero-duration slot: an event at one moment."""
+        return self.end == self.start and (self.end_date is None or self.end_date == self.date)
 
     def starts_at(self, tz: ZoneInfo) -> datetime:
         return datetime.combine(self.date, self.start, tzinfo=tz)
