@@ -71,7 +71,7 @@ def read_schedule(data: bytes, source: str) -> Schedule:
 
 def import_schedule(data: bytes, source: str, *, timezone: str | None = None) -> ImportResult:
     """The programme file built from a schedule file's bytes."""
-    from ..loader import parse_programme
+    from ..programme.loader import parse_programme
     from .common import build
     from .writer import dump
 
