@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from colloque_cli.cli import app
 from colloque_cli.grid import choose_step, day_grid
-from colloque_cli.loader import load_programme
-from colloque_cli.model import Room, Session, Slot
+from colloque_cli.programme.loader import load_programme
+from colloque_cli.programme.model import Room, Session, Slot
 from conftest import PROGRAMME, SHARED, Run
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from colloque_cli.importers.html_text import html_to_text
-from colloque_cli.loader import ProgrammeLoader, load_programme
+from colloque_cli.programme.loader import ProgrammeLoader, load_programme
 from conftest import Run
 
 FIXTURES = Path(__file__).parent / "fixtures"

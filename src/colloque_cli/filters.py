@@ -8,8 +8,8 @@ from datetime import date, time
 from typing import TypeVar
 
 from .errors import InvalidValueError
-from .frozen import Frozen, store
-from .model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
+from .infra.frozen import Frozen, store
+from .programme.model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
 from .text import fold, shown
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from .model import NO_ROOM, Room, Session
+from .programme.model import NO_ROOM, Room, Session
 
 STEPS = (30, 15, 10, 5)  # minutes; the largest that fits the data is chosen
 MIN_STEP, MAX_STEP = 5, 240

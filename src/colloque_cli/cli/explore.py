@@ -24,13 +24,13 @@ from .output import Format
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
     from ..search import SearchIndex
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
     """The documented JSON records of ``sessions``."""
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     return session_records(p, sessions)
 
@@ -239,7 +239,7 @@ def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         {"id": r.id, "name": r.name, "sessions": counts.get(r.id, 0)} for r in p.rooms
     ]
     if counts.get(None):
-        from ..model import NO_ROOM
+        from ..programme.model import NO_ROOM
 
         rows.append({"id": None, "name": NO_ROOM, "sessions": counts[None]})
     _emit_rows(rows, fmt, "Salles", {"name": "Salle", "id": "Identifiant", "sessions": "Sessions"})
@@ -271,7 +271,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 @app.command()
 def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
-    from ..model import day_name, short_date
+    from ..programme.model import day_name, short_date
 
     p = programme(ctx)
     rows: list[dict[str, object]] = []

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Programme, Session, Slot, hhmm, long_date, short_date
+from ..programme.model import Programme, Session, Slot, hhmm, long_date, short_date
 from ..text import inert
 
 if TYPE_CHECKING:

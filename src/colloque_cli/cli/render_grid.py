@@ -16,7 +16,7 @@ from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.text import Text
 
 from ..grid import Block, Column, DayGrid, clock
-from ..model import long_date
+from ..programme.model import long_date
 from ..text import inert
 
 LABEL = 6  # « 09:00 » and a space

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Programme, Session, long_date
+from ..programme.model import Programme, Session, long_date
 from ..text import inert
 
 # Characters that Markdown could read as formatting anywhere in a line…

@@ -10,7 +10,7 @@ from itertools import pairwise, starmap
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
 
-from .frozen import Frozen, store
+from ..infra.frozen import Frozen, store
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -244,7 +244,7 @@ class Programme(Frozen):
         It keys the user's agenda and the calendar UIDs, so it depends on what the colloque
         is, not on where its file lies: moving or updating the file keeps both.
         """
-        from .text import slugify
+        from ..text import slugify
 
         days = self.colloque.dates or self.days
         first = min(days).isoformat() if days else "sans-date"

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, ProgrammeError
-from .gcpause import paused_gc
+from ..errors import Problem, ProgrammeError
+from ..infra.gcpause import paused_gc
 from .model import Colloque, Programme, Room, Slot, Theme, _SessionTwin, hhmm
 from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
     ENV_PROGRAMME,
