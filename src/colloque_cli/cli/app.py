@@ -32,6 +32,7 @@ COMMANDS = {
     "next": "timeline",
     "agenda": "agenda",
     "export": "export",
+    "changes": "changes",
     "import": "programme_tools",
     "validate": "programme_tools",
     "schema": "programme_tools",

@@ -47,6 +47,7 @@ class Event:
 
     number: str | None = None  # the format's own id (frab: the numeric ``id``)
     slug: str | None = None
+    guid: str | None = None  # frab's stable UUID of the event, when the file gives one
     title: str = ""
     subtitle: str | None = None
     type: str | None = None
@@ -85,6 +86,7 @@ class Imported:
     document: dict[str, Any]
     warnings: list[str]
     skipped: int = 0  # events that could not be represented (each named in a warning)
+    guids: dict[str, str] = field(default_factory=dict)  # session id -> frab guid
 
 
 # --- small parsers shared by the readers ---------------------------------------------------
@@ -265,7 +267,12 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         "slots": slots,
         "sessions": sessions,
     }
-    return Imported(document, warnings, skipped=len(no_time) + len(backwards))
+    guids = {
+        session_id: event.guid
+        for (event, _, _), session_id in zip(timed, ids, strict=True)
+        if event.guid
+    }
+    return Imported(document, warnings, skipped=len(no_time) + len(backwards), guids=guids)
 
 
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:
