@@ -249,16 +249,24 @@ def candidates_table(sessions: Sequence[Session]) -> Table:
     return table
 
 
-def themes_table(rows: Sequence[dict[str, Any]]) -> Table:
-    """Themes with their description under the label, ids never cut."""
+def themes_table(rows: Sequence[dict[str, Any]], width: int) -> Table:
+    """Themes with their description under the label, ids never cut (under the label too
+    when a column of them would leave the labels too little room)."""
     table = Table(title="Thèmes", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
-    table.add_column("Thème", ratio=1)
-    table.add_column("Identifiant", min_width=max(len(r["id"]) for r in rows))
-    table.add_column("Sessions", justify="right")
+    widest = max(len(r["id"]) for r in rows)
+    beside = widest + 16 + len("Sessions") + 6 <= width
+    table.add_column("Thème", ratio=1, min_width=16)
+    if beside:
+        table.add_column("Identifiant", min_width=widest, no_wrap=True)
+    table.add_column("Sessions", justify="right", no_wrap=True, min_width=len("Sessions"))
     for row in rows:
         label = t(row["label"], "bold")
+        if not beside:
+            label.append("\n")
+            label.append_text(t(row["id"], "cyan"))
         if row["description"]:
             label.append("\n")
             label.append_text(t(row["description"], "dim"))
-        table.add_row(label, t(row["id"]), str(row["sessions"]))
+        ident = [t(row["id"])] if beside else []
+        table.add_row(label, *ident, str(row["sessions"]))
     return table
