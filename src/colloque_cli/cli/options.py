@@ -36,11 +36,17 @@ def search_index(ctx: typer.Context) -> SearchIndex:
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
+
+    def build() -> Index:
+        from ..infra.progress import stage
+
+        count = len(loaded.sessions)
+        with stage(f"Indexation de {count} session{'s' if count > 1 else ''}…"):
+            return SearchIndex(loaded).index
+
     if cache is None:
-        return SearchIndex(loaded)
-    return SearchIndex(
-        loaded, cache.get_or_build("index", Index, lambda: SearchIndex(loaded).index)
-    )
+        return SearchIndex(loaded, build())
+    return SearchIndex(loaded, cache.get_or_build("index", Index, build))
 
 
 def _complete(

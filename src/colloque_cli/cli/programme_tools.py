@@ -43,7 +43,10 @@ def validate(
     from ..text import inert
 
     path = resolve_programme_path(file or _chosen_programme(ctx))
-    problems, programme = check_file(path)
+    from ..infra.progress import stage
+
+    with stage(f"Vérification de {path.name}…"):
+        problems, programme = check_file(path)
     if problems:
         output.write("".join(inert(str(problem)).replace("\n", " ") + "\n" for problem in problems))
         raise InvalidProgramme(f"{_plural(len(problems), 'problème')} dans {path}.")

@@ -325,8 +325,21 @@ def open_programme(
             programme = cache.get("programme", Programme)
             if programme is not None and programme.source == source:
                 return programme, cache
+    from .progress import stage
+
+    with stage(f"Lecture de {resolved.name}…"):
+        return _load(resolved, source, cache, use_cache)
+
+
+def _load(
+    resolved: Path, source: str, cache: ProgrammeCache | None, use_cache: bool
+) -> tuple[Programme, ProgrammeCache | None]:
+    """Read, check and build the programme, and store it in the cache."""
     raw = read_bytes(resolved)  # every reason it cannot be read is reported here
     if use_cache and enabled():
+        from .paths import cache_dir
+
+        directory = cache_dir() / "programmes"
         stat = resolved.stat()
         key = Key(
             path=str(resolved.absolute()),
