@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import colloque_cli
-from colloque_cli import cache as cache_module
-from colloque_cli import cachefile
+from colloque_cli.infra import cache as cache_module
+from colloque_cli.infra import cachefile
 from conftest import PROGRAMME
 
 PACKAGE = Path(colloque_cli.__file__).parent
@@ -42,10 +42,10 @@ def test_any_change_to_the_sources_changes_the_fingerprint(copy: Path, change: s
         text = analysis.read_text(encoding="utf-8")
         analysis.write_text(text.replace('"de"', '"du"', 1), encoding="utf-8")
     elif change == "edit the model":
-        stat = (copy / "model.py").stat()
-        text = (copy / "model.py").read_text(encoding="utf-8")
-        (copy / "model.py").write_text(text.replace("lundi", "Lundi"), encoding="utf-8")
-        os.utime(copy / "model.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+        model = copy / "programme" / "model.py"
+        stat = model.stat()
+        model.write_text(model.read_text(encoding="utf-8").replace("lundi", "Lundi"), "utf-8")
+        os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # same size, 1 ns later
     elif change == "move a module":
         analysis.rename(copy / "analysis.py")
     elif change == "add a module":

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from colloque_cli import cache, cachefile, model
-from colloque_cli.loader import load_programme
+from colloque_cli.infra import cache, cachefile
+from colloque_cli.programme import model
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 
 HEADER = b"test\n"

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 import colloque_cli
-from colloque_cli import cache as cache_module
-from colloque_cli import cachefile
+from colloque_cli.infra import cache as cache_module
+from colloque_cli.infra import cachefile
 from conftest import PROGRAMME, Run
 
 PACKAGE = Path(colloque_cli.__file__).parent

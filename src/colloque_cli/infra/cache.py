@@ -22,15 +22,15 @@ from pathlib import Path
 from stat import S_IMODE, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import __version__
+from .. import __version__
+from ..programme.model import Colloque, Programme, Room, SessionTable, Slot, Theme
+from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
 from .cachefile import Arrays, Stored, pack, unpack
 from .frozen import Frozen, store
 from .gcpause import paused_gc
-from .model import Colloque, Programme, Room, SessionTable, Slot, Theme
-from .source import MAX_BYTES, read_bytes, resolve_programme_path
 
 if TYPE_CHECKING:
-    from .search.index import Index
+    from ..search.index import Index
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -42,7 +42,7 @@ T = TypeVar("T")
 # is worth the few milliseconds that importing hashlib costs; below it, BLAKE2b needs no import.
 LARGE = 1 << 20
 NO_CACHE_ENV = "COLLOQUE_NO_CACHE"
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parents[1]  # colloque_cli
 
 
 class Key(Frozen):
@@ -398,7 +398,7 @@ def encode_index(index: Index, arrays: Arrays) -> Any:
     """``index`` as the JSON and arrays of a cache entry."""
     from array import array
 
-    from .search.analysis import Glossary
+    from ..search.analysis import Glossary
 
     def tagged(value: Any) -> Any:
         if value is None or type(value) in (bool, int):
@@ -422,8 +422,8 @@ def encode_index(index: Index, arrays: Arrays) -> Any:
 
 def decode_index(data: Any, arrays: Stored) -> Index:
     """The search index of a cache entry (ValueError, TypeError… when it is not one)."""
-    from .search.analysis import Glossary
-    from .search.index import Index
+    from ..search.analysis import Glossary
+    from ..search.index import Index
 
     def value(tagged: Any) -> Any:
         if tagged is None or type(tagged) in (bool, int, str):
@@ -461,7 +461,7 @@ def enabled() -> bool:
 
 def open_folder(notice: Callable[[str], None] | None = None) -> CacheFolder | None:
     """The cache's folder, or None when it cannot be used (``notice`` is told why)."""
-    from .errors import os_reason
+    from ..errors import os_reason
     from .paths import UnsafeFolder
 
     try:
@@ -508,7 +508,7 @@ def open_programme(
         if cache is None or cache.key != key:  # the entry must describe the bytes parsed
             cache = ProgrammeCache(folder, key)
 
-    from .loader import parse_programme
+    from ..programme.loader import parse_programme
 
     programme = parse_programme(raw, source)  # decoded there: see its docstring
     if cache is not None:

@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import StorageError, os_reason
+from ..errors import StorageError, os_reason
 
 HOME_ENV = "COLLOQUE_HOME"
 APP_NAME = "colloque"
