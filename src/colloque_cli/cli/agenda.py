@@ -169,7 +169,7 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
         output.show(agenda_table(p, laid), agenda_summary(laid))
     else:
-        from .render_agenda import AGENDA_FIELDS, agenda_records
+        from ..agenda import AGENDA_FIELDS, agenda_records
 
         output.write_records(agenda_records(laid), fmt, AGENDA_FIELDS)
     if not agenda:
