@@ -24,7 +24,7 @@ COMMANDS = {
     "list": "explore",
     "search": "explore",
     "show": "explore",
-    "grid": "explore",
+    "grid": "grid",
     "rooms": "explore",
     "themes": "explore",
     "days": "explore",
