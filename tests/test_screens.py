@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME, Run
 
 WIDTHS = [60, 80, 120]
