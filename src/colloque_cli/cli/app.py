@@ -32,6 +32,7 @@ COMMANDS = {
     "next": "timeline",
     "agenda": "agenda",
     "export": "export",
+    "changes": "changes",
     "import": "programme_tools",
     "validate": "programme_tools",
     "schema": "programme_tools",
@@ -77,7 +78,7 @@ class ColloqueGroup(FrenchGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "colloque")
-        from ..gcpause import one_shot
+        from ..infra.gcpause import one_shot
 
         with one_shot():  # the process ends with the command: its data may be frozen
             code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))

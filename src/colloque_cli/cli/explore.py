@@ -24,13 +24,13 @@ from .output import Format
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
     from ..search import SearchIndex
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
     """The documented JSON records of ``sessions``."""
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     return session_records(p, sessions)
 
@@ -264,7 +264,7 @@ def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         {"id": r.id, "name": r.name, "sessions": counts.get(r.id, 0)} for r in p.rooms
     ]
     if counts.get(None):
-        from ..model import NO_ROOM
+        from ..programme.model import NO_ROOM
 
         rows.append({"id": None, "name": NO_ROOM, "sessions": counts[None]})
     _emit_rows(rows, fmt, "Salles", {"name": "Salle", "id": "Identifiant", "sessions": "Sessions"})
@@ -296,7 +296,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 @app.command()
 def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
-    from ..model import day_name, hhmm, short_date
+    from ..programme.model import day_name, short_date
 
     p = programme(ctx)
     rows: list[dict[str, object]] = []
@@ -307,7 +307,7 @@ def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
                 "date": d.isoformat(),
                 "day": day_name(d),
                 "label": short_date(d),
-                "slots": [f"{hhmm(s.start)}-{hhmm(s.end)}" for s in slots],
+                "slots": [s.hours.replace("–", "-") for s in slots],
                 "sessions": sum(1 for s in p.sessions if s.slot.date == d),
             }
         )

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..agenda import Pick
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
 
@@ -89,7 +89,7 @@ def run_export(
     from ..errors import NotFoundError
     from ..exporters import exporter
     from ..filters import selection
-    from ..storage import atomic_write
+    from ..infra.storage import atomic_write
 
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)

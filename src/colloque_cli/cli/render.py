@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import NO_ROOM, Programme, Session, Slot, hhmm, long_date, short_date
+from ..programme.model import NO_ROOM, Programme, Session, Slot, hhmm, long_date, short_date
 from ..text import inert
 
 if TYPE_CHECKING:
@@ -213,7 +213,7 @@ def session_panel(programme: Programme, session: Session) -> Panel:
     grid.add_column()
     slot = session.slot
     grid.add_row(
-        "Quand", Text(f"{long_date(slot.date).capitalize()}, {hhmm(slot.start)} – {hhmm(slot.end)}")
+        "Quand", Text(f"{long_date(slot.date).capitalize()}, {slot.hours.replace('–', ' – ')}")
     )
     grid.add_row("Salle", room_cell(session))
     grid.add_row("Type", t(session.type))

@@ -14,7 +14,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from importlib.resources import files
 
-from ...model import Programme, Session
+from ...programme.model import Programme, Session
 from .data import page_data
 
 _ASSETS = files(__name__)

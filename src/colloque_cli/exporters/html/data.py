@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ...model import Programme, Session, short_date
+from ...programme.model import Programme, Session, short_date
 from ...text import inert
 from ..ics import session_uid, to_ics
 from .search import search_data

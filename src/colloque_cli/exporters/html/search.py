@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ...model import Programme
+from ...programme.model import Programme
 from ...search.analysis import STOP_WORDS, Analyser, Glossary, stem
 from ...search.index import MIN_PREFIX, MIN_ROOT_SHARE, _roots
 from ...search.sessions import BODY, FIELDS, WEIGHTS, session_fields

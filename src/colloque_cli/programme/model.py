@@ -10,7 +10,7 @@ from itertools import pairwise, starmap
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
 
-from .frozen import Frozen, store
+from ..infra.frozen import Frozen, store
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -135,7 +135,14 @@ class Slot(Frozen):
 
     @property
     def hours(self) -> str:
+        if self.is_point:
+            return hhmm(self.start)  # a point in time, not « 10:30–10:30 »
         return f"{hhmm(self.start)}–{hhmm(self.end)}"
+
+    @property
+    def is_point(self) -> bool:
+        """A zero-duration slot: an event at one moment."""
+        return self.end == self.start and (self.end_date is None or self.end_date == self.date)
 
     def starts_at(self, tz: ZoneInfo) -> datetime:
         return datetime.combine(self.date, self.start, tzinfo=tz)
@@ -237,7 +244,7 @@ class Programme(Frozen):
         It keys the user's agenda and the calendar UIDs, so it depends on what the colloque
         is, not on where its file lies: moving or updating the file keeps both.
         """
-        from .text import slugify
+        from ..text import slugify
 
         days = self.colloque.dates or self.days
         first = min(days).isoformat() if days else "sans-date"

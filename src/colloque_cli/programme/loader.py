@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, ProgrammeError
-from .gcpause import paused_gc
+from ..errors import Problem, ProgrammeError
+from ..infra.gcpause import paused_gc
 from .model import Colloque, Programme, Room, Slot, Theme, _SessionTwin, hhmm
 from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
     ENV_PROGRAMME,
@@ -731,7 +731,8 @@ def _cross_check(
             continue
         if slot.end_date is not None and slot.end_date < slot.date:
             yield at(("slots", index, "end_date"), "le jour de fin précède le jour de début")
-        elif (slot.end_date or slot.date, slot.end) <= (slot.date, slot.start):
+        elif (slot.end_date or slot.date, slot.end) < (slot.date, slot.start):
+            # equal is a point in time (doors open, a meetup): kept
             yield at(
                 ("slots", index, "end"),
                 f"la fin ({hhmm(slot.end)}) n'est pas après le début ({hhmm(slot.start)})",
