@@ -65,6 +65,6 @@ def to_html(
         # Trusted text (ours, not the programme's): marked safe so that Jinja2 keeps it.
         style=Markup(_ASSETS.joinpath("page.css").read_text(encoding="utf-8")),
         script=Markup(script),
-        policy=policy(script),
+        policy=Markup(policy(script)),
         data=Markup(embedded_json(data)),
     )

@@ -256,7 +256,8 @@
 
   const plural = (n, one, many) => (n === 1 ? "1 " + one : n.toLocaleString("fr-FR") + " " + many);
   const quoted = (text) => "«\u00a0" + text + "\u00a0»";
-  const nbsp = (text) => text.replace(/ ([:;?!])/g, "\u202f$1");
+  // French typography: a narrow no-break space before « : ; ? ! », no-break inside « ».
+  const nbsp = (text) => text.replace(/ ([:;?!»])/g, (m, c) => (c === "»" ? "\u00a0»" : "\u202f" + c)).replace(/« /g, "«\u00a0");
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -294,7 +295,8 @@
     node.dataset.sessionId = s.id;
     const titleId = "t-" + index;
     node.setAttribute("aria-labelledby", titleId);
-    node.append(el("p", "when", where(s)));
+    const when = el("p", "when");
+    node.append(when);
     const title = el("div", "title");
     title.id = titleId;
     title.setAttribute("role", "heading");
@@ -325,7 +327,7 @@
     star.append(mark, " Mon programme", el("span", "sr", " : " + s.title));
     star.addEventListener("click", () => toggle(s.id));
     node.append(star);
-    entry = { node, title, subtitle, speakers, description, conflict, star, mark, highlight: undefined };
+    entry = { node, when, title, subtitle, speakers, description, conflict, star, mark, highlight: undefined };
     cards.set(index, entry);
     paintStar(index);
     return entry;
@@ -401,6 +403,7 @@
       for (const index of docs.slice(0, shownLimit)) {
         const entry = paint(index, highlight);
         entry.title.setAttribute("aria-level", "3");
+        entry.when.textContent = where(SESSIONS[index]);
         list.append(entry.node);
       }
       if (docs.length) {
@@ -437,6 +440,9 @@
       }
       const entry = paint(index, null);
       entry.title.setAttribute("aria-level", "4");
+      // Day and hours are in the headings above: the room is what tells sessions apart.
+      entry.when.textContent = s.room !== null ? DATA.rooms[s.room] : "";
+      entry.when.hidden = s.room === null;
       list.append(entry.node);
       shown++;
     });
@@ -490,11 +496,9 @@
       entry.conflict.hidden = false;
       entry.conflict.textContent = nbsp("⚠ En conflit avec " + clash.get(index).map(quoted).join(", "));
     }
-    const none = picked.length === 0;
-    for (const id of ["download-ics", "print-mine", "copy-share"]) $(id).disabled = none;
-    const link = $("share-link");
-    link.href = shareUrl();
-    link.hidden = none;
+    // Without a choice the actions have nothing to act on: hidden, the panel stays short.
+    $("mine-actions").hidden = picked.length === 0;
+    $("share-link").href = shareUrl();
     onlyMine.querySelector(".mark").textContent = onlyMine.getAttribute("aria-pressed") === "true" ? "★" : "☆";
     refreshNow();
   }
@@ -609,13 +613,22 @@
     else manual();
   });
 
-  const stored = readStars();
-  const fragment = window.location.hash.match(/^#choix=([^&]*)/);
-  if (fragment) {
+  // A share link (#choix=id,id…): offered when the page opens, or when pasted into it.
+  function fromLink() {
+    const fragment = window.location.hash.match(/^#choix=([^&]*)/);
+    if (!fragment) return false;
     const ids = fragment[1].split(",").filter(Boolean).map((id) => { try { return decodeURIComponent(id); } catch (e) { return ""; } });
     receive(ids, "Le lien reçu");
     try { window.history.replaceState(null, "", window.location.href.split("#")[0]); } catch (e) { /* file:// in some browsers */ }
-  } else if (stored === null && DATA.preselected.length) {
+    return true;
+  }
+  window.addEventListener("hashchange", () => {
+    if (!fromLink()) return;
+    SESSIONS.forEach((s, i) => paintStar(i));
+    refreshMine();
+    render();
+  });
+  if (!fromLink() && readStars() === null && DATA.preselected.length) {
     receive(DATA.preselected, "Votre agenda colloque");
   }
   refreshMine();
