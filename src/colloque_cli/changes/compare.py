@@ -8,7 +8,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Literal
 
-from ..model import Programme, Session, short_date
+from ..programme.model import Programme, Session, short_date
 from ..text import fold
 
 Kind = Literal["new", "cancelled", "changed"]
@@ -149,7 +149,7 @@ class Version:
 
 def load_version(path: Path) -> Version:
     """A programme in any form colloque reads: YAML, frab XML/JSON or pretalx JSON."""
-    from ..source import read_bytes
+    from ..programme.source import read_bytes
 
     raw = read_bytes(path)
     return parse_version(raw, str(path))
@@ -162,7 +162,7 @@ def parse_version(raw: bytes, source: str) -> Version:
 
         result = import_schedule(raw, source)
         return Version(result.programme, dict(result.guids), tuple(result.warnings))
-    from ..loader import parse_programme
+    from ..programme.loader import parse_programme
 
     return Version(parse_programme(raw, source))
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from ..model import Programme, hhmm, long_date
+from ..programme.model import Programme, hhmm, long_date
 from ..text import inert
 from .compare import COLLOQUE_LABELS, Change, Comparison, FieldChange
 

@@ -228,31 +228,6 @@ def show(
 
 
 @app.command()
-def grid(ctx: typer.Context, day: DayOption = None) -> None:
-    """Afficher la grille horaire : salles en lignes, créneaux en colonnes."""
-    from ..filters import selection
-    from . import render
-
-    p = programme(ctx)
-    chosen = selection(p, day=day)
-    sessions = chosen.apply(p.sessions)
-    if not sessions:
-        raise NotFoundError("Aucune session ce jour-là.")
-    slots = {s.slot.id for s in sessions}
-    width = output.width()
-    if width < render.COMPACT_WIDTH or not render.grid_fits(len(slots), width):
-        # no room for one column per slot: one slot after another
-        if width >= render.COMPACT_WIDTH:
-            output.info(
-                f"{len(slots)} créneaux : trop pour une grille sur {width} colonnes ; "
-                "affichage créneau par créneau (précisez --day ou élargissez le terminal)."
-            )
-        output.show(*render.listing(p, sessions, compact=True))
-        return
-    output.show(render.grid_table(p, sessions, chosen.day))
-
-
-@app.command()
 def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les salles et leur nombre de sessions."""
     p = programme(ctx)

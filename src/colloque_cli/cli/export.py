@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
 
 ExportFormatOption = Annotated[
-    ExportFormat,  # type: ignore[valid-type]
+    ExportFormat,
     typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
 ]
 OutputOption = Annotated[

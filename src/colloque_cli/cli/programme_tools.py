@@ -38,7 +38,8 @@ def validate(
     ] = None,
 ) -> None:
     """Vérifier un fichier de programme : tous ses problèmes d'un coup, avec ligne et colonne."""
-    from ..programme.loader import check_file, resolve_programme_path
+    from ..programme.loader import check_file
+    from ..programme.source import resolve_programme_path
     from ..text import inert
 
     path = resolve_programme_path(file or _chosen_programme(ctx))
