@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ColloqueError, StorageError
+from ..errors import InvalidProgramme, StorageError
 from . import output
 from .app import app
 
@@ -19,10 +19,6 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def _chosen_programme(ctx: typer.Context) -> str | None:
     root = ctx.find_root()
     return (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
-
-
-class InvalidProgramme(ColloqueError):
-    """``validate`` found problems (already listed on stdout)."""
 
 
 @app.command()
