@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import ColloqueError, StorageError
 from . import output
 from .app import app
+
+if TYPE_CHECKING:
+    from ..model import Programme
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -25,6 +28,23 @@ class InvalidProgramme(ColloqueError):
     """``validate`` found problems (already listed on stdout)."""
 
 
+def ambiguous_times(programme: Programme) -> list[str]:
+    """A sentence per slot time that a clock change makes happen twice."""
+    from ..model import clock_change, hhmm
+
+    tz = programme.tz
+    found = []
+    for slot in programme.slots:
+        for day, moment in ((slot.date, slot.start), (slot.end_date or slot.date, slot.end)):
+            if clock_change(day, moment, tz) == "fold":
+                found.append(
+                    f"créneau « {slot.id} » : l'heure {hhmm(moment)} du {day.isoformat()} existe "
+                    f"deux fois dans le fuseau {programme.colloque.timezone} (les horloges "
+                    "reculent au changement d'heure) : la première est retenue."
+                )
+    return found
+
+
 @app.command()
 def validate(
     ctx: typer.Context,
@@ -38,15 +58,19 @@ def validate(
     ] = None,
 ) -> None:
     """Vérifier un fichier de programme : tous ses problèmes d'un coup, avec ligne et colonne."""
+    from ..errors import problem_lines
     from ..loader import check_file, resolve_programme_path
     from ..text import inert
 
     path = resolve_programme_path(file or _chosen_programme(ctx))
     problems, programme = check_file(path)
     if problems:
-        output.write("".join(inert(str(problem)).replace("\n", " ") + "\n" for problem in problems))
+        lines = problem_lines(problems)
+        output.write("".join(inert(line).replace("\n", " ") + "\n" for line in lines))
         raise InvalidProgramme(f"{_plural(len(problems), 'problème')} dans {path}.")
     assert programme is not None
+    for warning in ambiguous_times(programme):
+        output.warn(f"{path} : {warning}")
     output.write(
         f"{path} est valide : {_plural(len(programme.sessions), 'session')}, "
         f"{_plural(len(programme.slots), 'créneau', 'créneaux')}, "
