@@ -107,11 +107,11 @@ CASES: dict[str, tuple[bytes | str, str]] = {
     "alias inconnu": ("colloque: *rien\n", "alias YAML non défini"),
     "nombre de 5 000 chiffres": (
         mutate("  city: Rouen", "  city: " + "9" * 5000),
-        ":8:9: nombre trop long (plus de 4 300 chiffres)",
+        ":8:9: nombre trop long (plus de 4\u202f300 chiffres)",
     ),
     "identifiant de 5 000 chiffres": (
         mutate("id: fresque-valeurs", "id: " + "7" * 5000),
-        "nombre trop long (plus de 4 300 chiffres)",
+        "nombre trop long (plus de 4\u202f300 chiffres)",
     ),
     "moitié de paire isolée": (
         mutate("  city: Rouen", '  city: "Rouen\\ud800"'),

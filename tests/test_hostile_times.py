@@ -63,7 +63,10 @@ def test_validate_warns_about_a_time_that_happens_twice(run: Run, tmp_path: Path
 
 
 def test_a_flood_of_problems_is_cut_after_the_first_fifty(run: Run, tmp_path: Path) -> None:
-    sessions = "".join(f"  - {{id: s{n}, slot: a, room: nulle, title: T, allow_overlap: true}}\n" for n in range(120))
+    sessions = "".join(
+        f"  - {{id: s{n}, slot: a, room: nulle, title: T, allow_overlap: true}}\n"
+        for n in range(120)
+    )
     path = write(tmp_path, programme(sessions=sessions))
     result = run("validate", str(path))
     assert result.exit_code == 1

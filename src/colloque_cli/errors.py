@@ -65,7 +65,9 @@ def problem_lines(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> l
     lines = [str(p) for p in problems[:limit]]
     more = len(problems) - limit
     if more > 0:
-        lines.append(f"… et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}.")
+        lines.append(
+            f"… et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}."
+        )
     return lines
 
 

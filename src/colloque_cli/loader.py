@@ -79,9 +79,7 @@ def _scalar_constructor(tag: str) -> Any:
     def construct(loader: ProgrammeLoader, node: yaml.ScalarNode) -> Any:
         if isinstance(node.value, str) and len(node.value) > _MAX_DIGITS:
             # int() refuses more digits than that (a guard against quadratic conversion)
-            raise yaml.constructor.ConstructorError(
-                None, None, "number too long", node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, "number too long", node.start_mark)
         if tag.endswith(":int") and isinstance(node.value, str) and _DECIMAL.match(node.value):
             return int(node.value, 10)
         try:
@@ -490,7 +488,10 @@ _YAML_MESSAGES = (
         "found invalid Unicode character escape code",
         "échappement Unicode impossible (comme \\ud800, une moitié de paire isolée)",
     ),
-    ("number too long", "nombre trop long (plus de 4 300 chiffres) : mettez-le entre guillemets"),
+    (
+        "number too long",
+        "nombre trop long (plus de 4\u202f300 chiffres) : mettez-le entre guillemets",
+    ),
     ("found duplicate anchor", "ancre YAML en double"),
     ("expected <block end>", "indentation incohérente"),
     ("could not find expected ':'", "« : » attendu après une clé"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -105,7 +106,8 @@ def import_schedule(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Programme publié au format frab : schedule.xml ou schedule.json.",
+            help="Programme publié au format frab : schedule.xml ou schedule.json "
+            "(« - » : l'entrée standard).",
             metavar="FICHIER",
             show_default=False,
         ),
@@ -133,13 +135,15 @@ def import_schedule(
     ] = False,
 ) -> None:
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
-    from ..importers import import_schedule, read_file
+    from ..importers import STDIN, import_schedule, read_file, read_stream
     from ..storage import atomic_write
 
+    from_stdin = str(file) == "-"
     to_stdout = out is None or str(out) == "-"
     if not to_stdout:
         assert out is not None
-        if out.exists() and file.exists() and out.resolve() == file.resolve():
+        same = not from_stdin and out.exists() and file.exists()
+        if same and out.resolve() == file.resolve():
             raise StorageError(
                 f"« {out} » est le fichier importé lui-même : choisissez un autre nom."
             )
@@ -148,7 +152,11 @@ def import_schedule(
                 f"« {out} » existe déjà : choisissez un autre nom, "
                 "ou ajoutez --force pour le remplacer."
             )
-    result = import_schedule(read_file(file), str(file), timezone=timezone)
+    if from_stdin:
+        data, source = read_stream(sys.stdin.buffer, STDIN), STDIN
+    else:
+        data, source = read_file(file), str(file)
+    result = import_schedule(data, source, timezone=timezone)
     for warning in result.warnings:
         output.warn(warning)
     summary = (
