@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from ..text import shown
 from .common import (
     REDUNDANT,
     Event,
@@ -22,8 +23,6 @@ from .common import (
     parse_datetime,
     parse_duration,
 )
-
-from ..text import shown
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
