@@ -41,7 +41,7 @@ _EVENT = {
 
 # int() refuses more digits than this (a guard against quadratic conversion), json too
 _MAX_DIGITS = 4_300
-_LONG_NUMBER = re.compile(r"-?\d{%d,}" % (_MAX_DIGITS + 1))
+_LONG_NUMBER = re.compile(rf"-?\d{{{_MAX_DIGITS + 1},}}")
 # A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or the second alone.
 _LONE_SURROGATE = re.compile(
     r"(?<!\\)(?:\\\\)*\\u(?:d[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})"
