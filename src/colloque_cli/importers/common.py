@@ -159,7 +159,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         try:
             span = _local_span(event, zone)
         except OverflowError:  # year 1 or 9999 pushed out of range by a zone or a duration
-            span = None
+            out_of_range.append(event.where)
+            continue
         if span is None:
             no_time.append(event.where)
             continue
