@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from colloque_cli.agenda import VERSION, AgendaStore, agenda_path
 from colloque_cli.errors import StorageError
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME, Run
 
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StorageError, os_reason
-from .model import Programme, Session, Slot
-from .paths import data_dir
-from .storage import atomic_write
+from .infra.paths import data_dir
+from .infra.storage import atomic_write
+from .programme.model import Programme, Session, Slot
 
 FORMAT = "colloque-agenda"
 VERSION = 1

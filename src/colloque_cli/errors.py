@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .frozen import Frozen, store
+from .infra.frozen import Frozen, store
 
 
 class ColloqueError(Exception):

@@ -15,7 +15,7 @@ from .output import Format
 
 if TYPE_CHECKING:
     from ..agenda import Agenda, AgendaStore
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 agenda_app = typer.Typer(
     cls=FrenchGroup,  # errors are handled by the root command
@@ -38,7 +38,7 @@ SessionsArgument = Annotated[
 
 
 def _about(session: Session) -> str:
-    from ..model import short_date
+    from ..programme.model import short_date
 
     return (
         f"« {session.title} » ({short_date(session.slot.date)}, {session.slot.hours}, "

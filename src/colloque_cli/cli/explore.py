@@ -24,13 +24,13 @@ from .output import Format
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
     from ..search import SearchIndex
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
     """The documented JSON records of ``sessions``."""
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     return session_records(p, sessions)
 
@@ -228,31 +228,6 @@ def show(
 
 
 @app.command()
-def grid(ctx: typer.Context, day: DayOption = None) -> None:
-    """Afficher la grille horaire : salles en lignes, créneaux en colonnes."""
-    from ..filters import selection
-    from . import render
-
-    p = programme(ctx)
-    chosen = selection(p, day=day)
-    sessions = chosen.apply(p.sessions)
-    if not sessions:
-        raise NotFoundError("Aucune session ce jour-là.")
-    slots = {s.slot.id for s in sessions}
-    width = output.width()
-    if width < render.COMPACT_WIDTH or not render.grid_fits(len(slots), width):
-        # no room for one column per slot: one slot after another
-        if width >= render.COMPACT_WIDTH:
-            output.info(
-                f"{len(slots)} créneaux : trop pour une grille sur {width} colonnes ; "
-                "affichage créneau par créneau (précisez --day ou élargissez le terminal)."
-            )
-        output.show(*render.listing(p, sessions, compact=True))
-        return
-    output.show(render.grid_table(p, sessions, chosen.day))
-
-
-@app.command()
 def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les salles et leur nombre de sessions."""
     p = programme(ctx)
@@ -264,7 +239,7 @@ def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         {"id": r.id, "name": r.name, "sessions": counts.get(r.id, 0)} for r in p.rooms
     ]
     if counts.get(None):
-        from ..model import NO_ROOM
+        from ..programme.model import NO_ROOM
 
         rows.append({"id": None, "name": NO_ROOM, "sessions": counts[None]})
     _emit_rows(rows, fmt, "Salles", {"name": "Salle", "id": "Identifiant", "sessions": "Sessions"})
@@ -296,7 +271,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 @app.command()
 def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
-    from ..model import day_name, hhmm, short_date
+    from ..programme.model import day_name, short_date
 
     p = programme(ctx)
     rows: list[dict[str, object]] = []
@@ -307,7 +282,7 @@ def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
                 "date": d.isoformat(),
                 "day": day_name(d),
                 "label": short_date(d),
-                "slots": [f"{hhmm(s.start)}-{hhmm(s.end)}" for s in slots],
+                "slots": [s.hours.replace("–", "-") for s in slots],
                 "sessions": sum(1 for s in p.sessions if s.slot.date == d),
             }
         )

@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..agenda import Pick
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
 
 ExportFormatOption = Annotated[
-    ExportFormat,  # type: ignore[valid-type]
+    ExportFormat,
     typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
 ]
 OutputOption = Annotated[
@@ -89,7 +89,7 @@ def run_export(
     from ..errors import NotFoundError
     from ..exporters import exporter
     from ..filters import selection
-    from ..storage import atomic_write
+    from ..infra.storage import atomic_write
 
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)

@@ -13,7 +13,7 @@ from . import output
 from .app import app
 
 if TYPE_CHECKING:
-    from ..model import Programme
+    from ..programme.model import Programme
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -31,7 +31,7 @@ class InvalidProgramme(ColloqueError):
 
 def ambiguous_times(programme: Programme) -> list[str]:
     """A sentence per slot time that a clock change makes happen twice."""
-    from ..model import clock_change, hhmm
+    from ..programme.model import clock_change, hhmm
 
     tz = programme.tz
     found = []
@@ -60,7 +60,8 @@ def validate(
 ) -> None:
     """Vérifier un fichier de programme : tous ses problèmes d'un coup, avec ligne et colonne."""
     from ..errors import problem_lines
-    from ..loader import check_file, resolve_programme_path
+    from ..programme.loader import check_file
+    from ..programme.source import resolve_programme_path
     from ..text import inert
 
     path = resolve_programme_path(file or _chosen_programme(ctx))
@@ -89,9 +90,9 @@ def schema(
     ] = None,
 ) -> None:
     """Afficher le schéma JSON du fichier de programme, pour la validation dans les éditeurs."""
-    from ..records import json_text
-    from ..schema import json_schema
-    from ..storage import atomic_write
+    from ..exporters.records import json_text
+    from ..infra.storage import atomic_write
+    from ..programme.schema import json_schema
 
     text = json_text(json_schema())
     if out is None or str(out) == "-":
@@ -136,7 +137,7 @@ def import_schedule(
 ) -> None:
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
     from ..importers import STDIN, import_schedule, read_file, read_stream
-    from ..storage import atomic_write
+    from ..infra.storage import atomic_write
 
     from_stdin = str(file) == "-"
     to_stdout = out is None or str(out) == "-"
@@ -163,6 +164,8 @@ def import_schedule(
         f"{_plural(result.sessions, 'session')}, {_plural(result.rooms, 'salle')}, "
         f"{_plural(result.themes, 'thème')}, {_plural(result.slots, 'créneau', 'créneaux')}"
     )
+    if result.skipped:
+        summary += f" ; {_plural(result.skipped, 'événement')} non repris (voir plus haut)"
     if to_stdout:
         output.write(result.text)
         output.info(f"Importé : {summary}.")

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..agenda import Plan
-from ..model import Programme, day_name, hhmm, short_date
+from ..programme.model import Programme, day_name, hhmm, short_date
 from .render import room_cell, t
 
 AGENDA_FIELDS = (

@@ -13,7 +13,7 @@ from .options import FormatOption, programme
 from .output import Format
 
 if TYPE_CHECKING:
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 AtOption = Annotated[
     str | None,
@@ -56,7 +56,7 @@ def _say(sentence: str, fmt: Format) -> None:
 
 
 def _moment_label(p: Programme, at: datetime) -> str:
-    from ..model import hhmm, long_date
+    from ..programme.model import hhmm, long_date
 
     local = at.astimezone(p.tz)
     return f"{long_date(local.date())}, {hhmm(local.time())}"
@@ -87,7 +87,7 @@ def now(
         heading = f"En ce moment ({_moment_label(p, moment)}) :"
         output.show(Text(heading, style="bold"), *render.listing(p, on))
         return
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     output.write_records(session_records(p, on), fmt)
 
@@ -128,7 +128,7 @@ def next_slot(
         lines = [Text(outside)] if outside else []
         output.show(*lines, Text(heading, style="bold"), *render.listing(p, following.sessions))
         return
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     minutes = max(1, round(following.wait.total_seconds() / 60))
     records = session_records(p, following.sessions)

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import ColloqueError
-from ..model import FIRST_YEAR, LAST_YEAR, find_zone
+from ..programme.model import FIRST_YEAR, LAST_YEAR, find_zone
 from ..text import fold, shown
 from .html_text import plain
 
@@ -50,6 +50,7 @@ class Event:
 
     number: str | None = None  # the format's own id (frab: the numeric ``id``)
     slug: str | None = None
+    guid: str | None = None  # frab's stable UUID of the event, when the file gives one
     title: str = ""
     subtitle: str | None = None
     type: str | None = None
@@ -87,6 +88,8 @@ class Imported:
 
     document: dict[str, Any]
     warnings: list[str]
+    skipped: int = 0  # events that could not be represented (each named in a warning)
+    guids: dict[str, str] = field(default_factory=dict)  # session id -> frab guid
 
 
 # --- small parsers shared by the readers ---------------------------------------------------
@@ -149,7 +152,7 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
     # Times: every event gets a local start and end in the chosen zone.
     timed: list[tuple[Event, datetime, datetime]] = []
     no_time: list[str] = []
-    not_positive: list[str] = []
+    backwards: list[str] = []
     shifted = 0
     out_of_range: list[str] = []
     for event in schedule.events:
@@ -169,8 +172,10 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         if not all(FIRST_YEAR <= moment.year <= LAST_YEAR for moment in (start, end)):
             out_of_range.append(event.where)
             continue
-        if end <= start:
-            not_positive.append(event.where)
+        # A zero-duration event (doors open, a meetup point) is kept as a point in time;
+        # only an end before the start cannot be represented.
+        if end < start:
+            backwards.append(event.where)
             continue
         timed.append((event, start, end))
     if shifted:
@@ -180,8 +185,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         )
     if no_time:
         warnings.append(_skipped("sans date, heure ou durée lisible", no_time))
-    if not_positive:
-        warnings.append(_skipped("de durée nulle", not_positive))
+    if backwards:
+        warnings.append(_skipped("dont la fin précède le début", backwards))
     if out_of_range:
         warnings.append(
             _skipped(f"daté(s) hors des années {FIRST_YEAR} à {LAST_YEAR}", out_of_range)
@@ -192,7 +197,7 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
 
     rooms = _rooms(schedule, (e.room for e, _, _ in timed), warnings)
     themes, track_themes = _themes(schedule, timed, warnings)
-    slots, slot_of = _slots(t for _, *t in timed)
+    slots, slot_of = _slots((start, end) for _, start, end in timed)
     ids = _session_ids(schedule, [e for e, _, _ in timed])
 
     sessions: list[dict[str, Any]] = []
@@ -265,7 +270,12 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         "slots": slots,
         "sessions": sessions,
     }
-    return Imported(document, warnings)
+    guids = {
+        session_id: event.guid
+        for (event, _, _), session_id in zip(timed, ids, strict=True)
+        if event.guid
+    }
+    return Imported(document, warnings, skipped=len(no_time) + len(backwards), guids=guids)
 
 
 def _local_span(event: Event, zone: tzinfo) -> tuple[datetime, datetime, int] | None:

@@ -22,8 +22,8 @@ from pydantic import (
     field_validator,
 )
 
+from ..text import codepoint, first_unprintable, shown
 from .model import FIRST_YEAR, LAST_YEAR, find_zone
-from .text import codepoint, first_unprintable, shown
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 

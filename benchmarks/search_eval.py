@@ -1,4 +1,4 @@
-"""Measure search against written cases: ``python -m colloque_cli.search_eval [CASES]``.
+"""Measure search against written cases: ``python -m benchmarks.search_eval [CASES]``.
 
 Prints hit@1 (the expected session comes first), recall@5 (the expected sessions are in
 the first five), precision (the results that are relevant) and silence (queries that must
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Programme
-from .search import SearchIndex
+from colloque_cli.programme.model import Programme
+from colloque_cli.search import SearchIndex
 
-DEFAULT_CASES = Path(__file__).resolve().parents[2] / "tests" / "search_cases.yaml"
+DEFAULT_CASES = Path(__file__).resolve().parents[1] / "tests" / "search_cases.yaml"
 TARGETS = {"hit@1": 0.97, "recall@5": 1.0, "precision": 0.97, "silence": 1.0}
 
 
@@ -103,7 +103,7 @@ def evaluate(index: SearchIndex, cases: Sequence[Case]) -> Report:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .loader import load_programme
+    from colloque_cli.programme.loader import load_programme
 
     parser = argparse.ArgumentParser(description="Évalue la recherche sur des cas écrits.")
     parser.add_argument("cases", nargs="?", type=Path, default=DEFAULT_CASES)
