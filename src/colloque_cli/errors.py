@@ -71,6 +71,10 @@ def problem_lines(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> l
     return lines
 
 
+class InvalidProgramme(ColloqueError):
+    """A programme file that ``validate`` found problems in (each one already reported)."""
+
+
 class NotFoundError(ColloqueError):
     """Nothing matches what the user asked for (exit code 1)."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import ColloqueError, StorageError
+from ..errors import InvalidProgramme, StorageError
 from . import output
 from .app import app
 
@@ -23,10 +23,6 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def _chosen_programme(ctx: typer.Context) -> str | None:
     root = ctx.find_root()
     return (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
-
-
-class InvalidProgramme(ColloqueError):
-    """``validate`` found problems (already listed on stdout)."""
 
 
 def ambiguous_times(programme: Programme) -> list[str]:
