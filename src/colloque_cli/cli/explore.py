@@ -22,10 +22,7 @@ from .options import (
 from .output import Format
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ..programme.model import Programme, Session
-    from ..search import SearchIndex
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
@@ -54,8 +51,7 @@ def emit_sessions(
     if fmt is Format.table:
         from . import render
 
-        compact = output.width() < render.COMPACT_WIDTH
-        parts = render.listing(p, sessions, long=long, compact=compact)
+        parts = render.listing(p, sessions, long=long, width=output.width())
         output.show(*parts, render.summary_line(len(sessions)))
     else:
         output.write_records(_records(p, sessions), fmt)
@@ -161,7 +157,7 @@ def search(
     if fmt is Format.table:
         from . import render
 
-        output.show(render.hits_table(page, text))
+        output.show(render.hits_table(page, text, output.width()))
         if results.total > limit:
             output.info(
                 f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
@@ -172,63 +168,6 @@ def search(
         record["score"] = hit.score
         record["matched"] = list(hit.matched)
     output.write_records(records, fmt)
-
-
-def find_session(
-    p: Programme, text: str, make_index: Callable[[], SearchIndex] | None = None
-) -> Session:
-    """A session by id, else by a title fragment; ambiguity lists the candidates.
-
-    The fragment is searched in titles and subtitles first, then everywhere; short words
-    match whole words only, longer ones also their forms, prefixes and typos. Typo
-    matches only count when nothing matches without typos.
-    """
-    from ..search import SearchIndex, normalise
-    from ..text import fold
-
-    wanted = fold(text).strip()
-    if not wanted:
-        raise InvalidValueError("Identifiant vide : indiquez l'identifiant ou un bout du titre.")
-    by_id = p.session(text.strip()) or next((s for s in p.sessions if fold(s.id) == wanted), None)
-    if by_id:
-        return by_id
-    index = make_index() if make_index else SearchIndex(p)
-    hits = index.search(text, fields=("title", "subtitle")) or index.search(text)
-    candidates = [h for h in hits if h.kind != "typo"] or hits
-    if len(candidates) > 1:
-        # « Sécurité et cohésion sociale » names one session even if others share words.
-        whole = [h for h in candidates if normalise(h.session.title) == normalise(text)]
-        candidates = whole if len(whole) == 1 else candidates
-    if not candidates:
-        raise NotFoundError(
-            f"Aucune session « {shown(text)} ». "
-            "Les identifiants sont affichés par « colloque list »."
-        )
-    if len(candidates) == 1:
-        return candidates[0].session
-    raise AmbiguousSession(text, [h.session for h in candidates])
-
-
-def _names(fragment: str, title: str) -> bool:
-    """Every word of ``fragment`` starts a word of ``title`` (short words: whole words).
-
-    Used by the agenda for picks whose session left the programme (titles kept alone).
-    """
-    from ..filters import words
-
-    vocabulary = words(title)
-    return all(
-        any(v == w or (len(w) >= 4 and v.startswith(w)) for v in vocabulary)
-        for w in words(fragment)
-    )
-
-
-class AmbiguousSession(NotFoundError):
-    def __init__(self, text: str, sessions: list[Session]) -> None:
-        self.sessions = sessions
-        super().__init__(
-            f"{len(sessions)} sessions correspondent à « {shown(text)} » : précisez l'identifiant."
-        )
 
 
 @app.command()
@@ -246,6 +185,7 @@ def show(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Afficher une session en entier, avec les sigles qu'elle emploie."""
+    from ..lookup import AmbiguousSession, find_session
     from . import render
 
     p = programme(ctx)
@@ -253,7 +193,7 @@ def show(
         session = find_session(p, session_id, lambda: search_index(ctx))
     except AmbiguousSession as ambiguous:
         if fmt is Format.table:
-            output.show(render.candidates_table(ambiguous.sessions))
+            output.show(render.candidates_table(ambiguous.sessions, output.width()))
         else:
             output.write_records(_records(p, ambiguous.sessions), fmt)
         raise

@@ -51,15 +51,9 @@ def export(
 
 def agenda_sessions(p: Programme) -> list[Session]:
     """The sessions of the user's agenda; picks the programme lacks are reported on stderr."""
-    from ..agenda import AgendaStore, resolve
-    from ..errors import NotFoundError
+    from ..agenda import picked_sessions
 
-    agenda = AgendaStore.for_programme(p).load()
-    if not agenda:
-        raise NotFoundError(
-            "Votre agenda est vide : ajoutez des sessions avec « colloque agenda add SESSION »."
-        )
-    sessions, missing = resolve(p, agenda)
+    sessions, missing = picked_sessions(p)
     warn_missing(missing)
     return sessions
 
@@ -93,10 +87,20 @@ def run_export(
 
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)
-    sessions = chosen.apply(agenda_sessions(p) if agenda else p.sessions)
-    if not sessions:
-        raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
-    text = exporter(fmt)(p, sessions)
+    if fmt == "html" and agenda:
+        # The page holds the whole programme, the agenda's sessions already chosen.
+        from ..exporters.html import to_html
+
+        picked = agenda_sessions(p)
+        sessions = chosen.apply(p.sessions)
+        if not sessions:
+            raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
+        text = to_html(p, sessions, preselected=[s.id for s in picked])
+    else:
+        sessions = chosen.apply(agenda_sessions(p) if agenda else p.sessions)
+        if not sessions:
+            raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
+        text = exporter(fmt)(p, sessions)
     if out is None or str(out) == "-":
         output.write(text)
         return
