@@ -93,7 +93,7 @@ def lines(sessions: Sequence[Session], width: int) -> list[tuple[str, date | Non
 
 def plain(sessions: Sequence[Session], width: int) -> str:
     """The compact list as plain text (for a pipe or a file)."""
-    text = []
+    text: list[str] = []
     for line, day in lines(sessions, width):
         if day is not None:
             text.append(("\n" if text else "") + long_date(day).capitalize() + "\n")
