@@ -260,5 +260,12 @@ def main_options(
     ] = False,
 ) -> None:
     """Explorer le programme d'un colloque : sessions, salles, horaires, thèmes."""
+    if programme is not None and not programme.strip():
+        # An empty path (« --programme "$FICHIER" » with the variable unset) would otherwise
+        # fall back, silently, on the shipped programme.
+        raise typer.BadParameter(
+            "chemin vide : indiquez le fichier de programme à utiliser",
+            param_hint="'--programme' / '-p'",
+        )
     ctx.obj = {"programme": programme, "no_cache": no_cache}
     _State.debug = debug

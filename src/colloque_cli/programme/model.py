@@ -48,6 +48,41 @@ def short_date(day: date) -> str:
     return f"{day_name(day)} {day.day} {FRENCH_MONTHS[day.month - 1]}"
 
 
+# The years a programme may use: the Gregorian calendar's first full year to the last year
+# whose every instant (a day later, in any zone) the standard library can still represent.
+FIRST_YEAR = 1583
+LAST_YEAR = 9998
+
+
+def find_zone(name: str) -> ZoneInfo | None:
+    """The IANA zone called ``name``, or None for anything else (a folder, a path, a file
+    that is not a zone, a name too long for the file system)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name or len(name) > 100 or not name.isprintable():
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def clock_change(day: date, moment: time, tz: ZoneInfo) -> str | None:
+    """``"gap"`` when ``moment`` does not exist on ``day`` in ``tz`` (clocks jump forward over
+    it), ``"fold"`` when it exists twice (clocks go back), else None."""
+    from datetime import UTC
+
+    first = datetime.combine(day, moment, tzinfo=tz)
+    second = first.replace(fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    # Both readings disagree: the time is in a gap if neither survives a round trip.
+    back = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if back != first.replace(tzinfo=None):
+        return "gap"
+    return "fold"
+
+
 def hhmm(moment: time) -> str:
     return moment.strftime("%H:%M")
 
