@@ -41,7 +41,12 @@ def validate(
     from ..programme.loader import check_file, resolve_programme_path
     from ..text import inert
 
-    path = resolve_programme_path(file or _chosen_programme(ctx))
+    chosen = str(file) if file else _chosen_programme(ctx)
+    if chosen is None or not file:
+        from .options import local_programme
+
+        chosen = local_programme(chosen)  # a programme URL: its local copy
+    path = resolve_programme_path(chosen)
     problems, programme = check_file(path)
     if problems:
         output.write("".join(inert(str(problem)).replace("\n", " ") + "\n" for problem in problems))
@@ -78,10 +83,11 @@ def schema(
 
 @app.command("import")
 def import_schedule(
-    file: Annotated[
-        Path,
+    given: Annotated[
+        str,
         typer.Argument(
-            help="Programme publié au format frab : schedule.xml ou schedule.json.",
+            help="Programme publié au format frab : schedule.xml ou schedule.json, "
+            "fichier ou adresse https://.",
             metavar="FICHIER",
             show_default=False,
         ),
@@ -111,11 +117,15 @@ def import_schedule(
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
     from ..importers import import_schedule, read_file
     from ..infra.storage import atomic_write
+    from ..programme.source import is_url
+
+    remote = is_url(given)
+    file = Path(given)
 
     to_stdout = out is None or str(out) == "-"
     if not to_stdout:
         assert out is not None
-        if out.exists() and file.exists() and out.resolve() == file.resolve():
+        if not remote and out.exists() and file.exists() and out.resolve() == file.resolve():
             raise StorageError(
                 f"« {out} » est le fichier importé lui-même : choisissez un autre nom."
             )
@@ -124,7 +134,12 @@ def import_schedule(
                 f"« {out} » existe déjà : choisissez un autre nom, "
                 "ou ajoutez --force pour le remplacer."
             )
-    result = import_schedule(read_file(file), str(file), timezone=timezone)
+    if remote:
+        from ..programme.remote import download
+
+        result = import_schedule(download(given), given.strip(), timezone=timezone)
+    else:
+        result = import_schedule(read_file(file), str(file), timezone=timezone)
     for warning in result.warnings:
         output.warn(warning)
     summary = (
