@@ -55,6 +55,10 @@ class ProgrammeError(ColloqueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class InvalidProgramme(ColloqueError):
+    """A programme file that ``validate`` found problems in (each one already reported)."""
+
+
 class NotFoundError(ColloqueError):
     """Nothing matches what the user asked for (exit code 1)."""
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ColloqueError, StorageError
+from ..errors import InvalidProgramme, StorageError
 from . import output
 from .app import app
 
@@ -19,10 +19,6 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def _chosen_programme(ctx: typer.Context) -> str | None:
     root = ctx.find_root()
     return (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
-
-
-class InvalidProgramme(ColloqueError):
-    """``validate`` found problems (already listed on stdout)."""
 
 
 @app.command()
@@ -38,7 +34,8 @@ def validate(
     ] = None,
 ) -> None:
     """Vérifier un fichier de programme : tous ses problèmes d'un coup, avec ligne et colonne."""
-    from ..programme.loader import check_file, resolve_programme_path
+    from ..programme.loader import check_file
+    from ..programme.source import resolve_programme_path
     from ..text import inert
 
     chosen = str(file) if file else _chosen_programme(ctx)

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from ..agenda import Plan
-from ..programme.model import Programme, day_name, hhmm, short_date
+from ..programme.model import Programme, short_date
 from .render import room_cell, t
-
-AGENDA_FIELDS = (
-    "date",
-    "day",
-    "start",
-    "end",
-    "slot",
-    "status",
-    "id",
-    "title",
-    "room",
-    "conflicts_with",
-)
-FREE, PICKED, CONFLICT, MISSING = "libre", "choisi", "conflit", "introuvable"
 
 
 def _count(count: int, singular: str, plural: str, none: str) -> str:
@@ -86,44 +70,3 @@ def agenda_summary(plan: Plan) -> Text:
         _count(pairs, "conflit", "conflits", "aucun conflit"),
     ]
     return Text(" · ".join(parts), style="bold red" if pairs else "dim")
-
-
-def agenda_records(plan: Plan) -> list[dict[str, Any]]:
-    """One record per pick (and per free slot), then the picks the programme lacks."""
-    rows: list[dict[str, Any]] = []
-    for line in plan.slots:
-        slot = line.slot
-        when = {
-            "date": slot.date.isoformat(),
-            "day": day_name(slot.date),
-            "start": hhmm(slot.start),
-            "end": hhmm(slot.end),
-            "slot": slot.id,
-        }
-        if line.free:
-            free = {"status": FREE, "id": None, "title": None, "room": None}
-            rows.append({**when, **free, "conflicts_with": []})
-        for session in line.sessions:
-            others = [o.id for o in plan.conflicts.get(session.id, [])]
-            rows.append(
-                {
-                    **when,
-                    "status": CONFLICT if others else PICKED,
-                    "id": session.id,
-                    "title": session.title,
-                    "room": session.room.name if session.room else None,
-                    "conflicts_with": others,
-                }
-            )
-    for pick in plan.missing:
-        rows.append(
-            dict.fromkeys(("date", "day", "start", "end", "slot"))
-            | {
-                "status": MISSING,
-                "id": pick.id,
-                "title": pick.title or None,
-                "room": None,
-                "conflicts_with": [],
-            }
-        )
-    return rows

@@ -15,7 +15,7 @@ from ..errors import os_reason
 from .common import Schedule, ScheduleError
 
 if TYPE_CHECKING:
-    from ..model import Programme
+    from ..programme.model import Programme
 
 __all__ = ["ImportResult", "ScheduleError", "import_schedule", "read_schedule", "read_file"]
 

@@ -194,7 +194,7 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
 
     rooms = _rooms(schedule, (e.room for e, _, _ in timed), warnings)
     themes, track_themes = _themes(schedule, timed, warnings)
-    slots, slot_of = _slots(t for _, *t in timed)
+    slots, slot_of = _slots((start, end) for _, start, end in timed)
     ids = _session_ids(schedule, [e for e, _, _ in timed])
 
     sessions: list[dict[str, Any]] = []

@@ -199,7 +199,9 @@ def _array_view(typecode: str, data: Any) -> Any:
     """An array stored out of band: a read-only view of the entry's bytes (no copy); or a
     new ``array`` when the object was pickled otherwise (in band)."""
     if isinstance(data, memoryview):
-        return data.cast("B").cast(typecode)
+        # typeshed types cast() for literal formats only; this one is the array's typecode
+        bytes_view: Any = data.cast("B")
+        return bytes_view.cast(typecode)
     return array(typecode, data)
 
 

@@ -106,25 +106,29 @@ class Theme(Frozen):
         store(self, "description", description)
 
 
+# The type, under a name that Slot's field « date » does not shadow in its class body.
+_Date = date
+
+
 class Slot(Frozen):
     """A time span shared by the sessions that run in parallel."""
 
     __slots__ = ("id", "date", "start", "end", "label", "end_date")
     id: str
-    date: date
+    date: _Date
     start: time
     end: time
     label: str | None
-    end_date: date | None
+    end_date: _Date | None
 
     def __init__(
         self,
         id: str,  # noqa: A002
-        date: date,
+        date: _Date,
         start: time,
         end: time,
         label: str | None = None,
-        end_date: date | None = None,
+        end_date: _Date | None = None,
     ) -> None:
         store(self, "id", id)
         store(self, "date", date)
@@ -309,7 +313,7 @@ class _SessionTwin(Frozen):
 
     __slots__ = Session.__slots__
     # Plain stores: with both of these, the type calls the C function itself, not a method.
-    __setattr__ = object.__setattr__
+    __setattr__ = object.__setattr__  # type: ignore[assignment]
     __delattr__ = object.__delattr__
 
     def __init__(  # the order of Session's fields
@@ -334,6 +338,14 @@ class _SessionTwin(Frozen):
         self.subtitle = subtitle
         self.speakers = speakers
         self.__class__ = Session  # type: ignore[assignment]
+
+
+# Session(...) without the frozen class's per-field stores (see _SessionTwin). The checker
+# sees Session itself: the twin takes the same arguments and gives a Session.
+if TYPE_CHECKING:
+    new_session = Session
+else:
+    new_session = _SessionTwin
 
 
 # A column of texts: UTF-8 bytes end to end, where each text starts (one more offset than
@@ -454,9 +466,9 @@ class SessionTable(Sequence[Session]):
                 for name, (table, codes) in self._values.items()
             )
             rows = zip(*map(columns.__getitem__, _FIELDS), strict=True)
-            for index, session in enumerate(starmap(_SessionTwin, rows)):
+            for index, session in enumerate(starmap(new_session, rows)):
                 if made[index] is None:
-                    made[index] = session  # type: ignore[assignment]
+                    made[index] = session
         return iter(made)  # type: ignore[arg-type]
 
     def __eq__(self, other: object) -> bool:
@@ -493,7 +505,7 @@ class SessionTable(Sequence[Session]):
 
     def _make(self, index: int) -> Session:
         text, value = self._text, self._value
-        return _SessionTwin(  # type: ignore[return-value]
+        return new_session(
             text("id", index),  # type: ignore[arg-type]
             value("slot", index),
             value("room", index),
