@@ -115,7 +115,8 @@ class _State:
     debug = False
 
 
-def _debug() -> bool:
+def debugging() -> bool:
+    """Whether ``--debug`` (or ``$COLLOQUE_DEBUG``) asks for technical details."""
     return _State.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
@@ -177,7 +178,7 @@ def run_guarded(call: Any) -> int:
     except OSError as error:
         if error.errno == errno.EPIPE:
             return _closed_pipe()
-        if _debug():
+        if debugging():
             raise
         if error.errno == errno.ENOSPC:
             _silence_stdout()
@@ -186,7 +187,7 @@ def run_guarded(call: Any) -> int:
         output.error(f"Erreur d'entrée-sortie : {os_reason(error)}")
         return 1
     except Exception as error:
-        if _debug():
+        if debugging():
             raise
         output.error(
             f"Erreur interne inattendue ({type(error).__name__}). "
@@ -260,5 +261,12 @@ def main_options(
     ] = False,
 ) -> None:
     """Explorer le programme d'un colloque : sessions, salles, horaires, thèmes."""
+    if programme is not None and not programme.strip():
+        # An empty path (« --programme "$FICHIER" » with the variable unset) would otherwise
+        # fall back, silently, on the shipped programme.
+        raise typer.BadParameter(
+            "chemin vide : indiquez le fichier de programme à utiliser",
+            param_hint="'--programme' / '-p'",
+        )
     ctx.obj = {"programme": programme, "no_cache": no_cache}
     _State.debug = debug

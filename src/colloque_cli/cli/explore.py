@@ -39,8 +39,7 @@ def emit_sessions(
     if fmt is Format.table:
         from . import render
 
-        compact = output.width() < render.COMPACT_WIDTH
-        parts = render.listing(p, sessions, long=long, compact=compact)
+        parts = render.listing(p, sessions, long=long, width=output.width())
         output.show(*parts, render.summary_line(len(sessions)))
     else:
         output.write_records(_records(p, sessions), fmt)
@@ -117,7 +116,7 @@ def search(
     if fmt is Format.table:
         from . import render
 
-        output.show(render.hits_table(page, text))
+        output.show(render.hits_table(page, text, output.width()))
         if results.total > limit:
             output.info(
                 f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
@@ -153,7 +152,7 @@ def show(
         session = find_session(p, session_id, lambda: search_index(ctx))
     except AmbiguousSession as ambiguous:
         if fmt is Format.table:
-            output.show(render.candidates_table(ambiguous.sessions))
+            output.show(render.candidates_table(ambiguous.sessions, output.width()))
         else:
             output.write_records(_records(p, ambiguous.sessions), fmt)
         raise
@@ -204,7 +203,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     if fmt is Format.table:
         from .render import themes_table
 
-        output.show(themes_table(rows))
+        output.show(themes_table(rows, output.width()))
     else:
         output.write_records(rows, fmt, list(rows[0]))
 

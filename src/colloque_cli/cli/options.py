@@ -23,24 +23,30 @@ def programme(ctx: typer.Context) -> Programme:
     if "loaded" not in root.obj:
         use_cache = not root.obj.get("no_cache", False)
         root.obj["loaded"], root.obj["cache"] = open_programme(
-            root.obj.get("programme"), use_cache=use_cache
+            root.obj.get("programme"), use_cache=use_cache, notice=_debug_notice
         )
     loaded: Programme = root.obj["loaded"]
     return loaded
 
 
+def _debug_notice(message: str) -> None:
+    """What only ``--debug`` tells (why the cache is not used…), on stderr."""
+    from . import output
+    from .app import debugging
+
+    if debugging():
+        output.info(f"debug : {message}")
+
+
 def search_index(ctx: typer.Context) -> SearchIndex:
     """The search index of the chosen programme, from the cache when it has one."""
     from ..search import SearchIndex
-    from ..search.index import Index
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
     if cache is None:
         return SearchIndex(loaded)
-    return SearchIndex(
-        loaded, cache.get_or_build("index", Index, lambda: SearchIndex(loaded).index)
-    )
+    return SearchIndex(loaded, cache.index(lambda: SearchIndex(loaded).index))
 
 
 def _complete(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,10 @@ AtOption = Annotated[
         "« mardi 14h30 », « 14:30 »… (par défaut : maintenant).",
         metavar="MOMENT",
     ),
+]
+LongOption = Annotated[
+    bool,
+    typer.Option("--long", "-l", help="Tout le détail : thèmes, intervenants, descriptions."),
 ]
 MineOption = Annotated[
     bool, typer.Option("--agenda", "-a", help="Seulement les sessions de votre agenda.")
@@ -55,6 +59,16 @@ def _say(sentence: str, fmt: Format) -> None:
         output.info(sentence)
 
 
+def _sessions(p: Programme, sessions: list[Session], long: bool) -> list[Any]:
+    """A slot at a glance (one screen), or in full with ``--long``."""
+    from . import render
+
+    width = output.width()
+    if long:
+        return list(render.listing(p, sessions, long=True, width=width))
+    return list(render.brief_listing(p, sessions, width))
+
+
 def _moment_label(p: Programme, at: datetime) -> str:
     from ..programme.model import hhmm, long_date
 
@@ -67,6 +81,7 @@ def now(
     ctx: typer.Context,
     at: AtOption = None,
     mine: MineOption = False,
+    long: LongOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Les sessions en cours (à l'heure du colloque), ou quand reprendre."""
@@ -82,10 +97,8 @@ def now(
     if fmt is Format.table:
         from rich.text import Text
 
-        from . import render
-
         heading = f"En ce moment ({_moment_label(p, moment)}) :"
-        output.show(Text(heading, style="bold"), *render.listing(p, on))
+        output.show(Text(heading, style="bold"), *_sessions(p, on, long))
         return
     from ..exporters.records import session_records
 
@@ -97,6 +110,7 @@ def next_slot(
     ctx: typer.Context,
     at: AtOption = None,
     mine: MineOption = False,
+    long: LongOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Les sessions du prochain créneau, et dans combien de temps il commence."""
@@ -123,10 +137,8 @@ def next_slot(
     if fmt is Format.table:
         from rich.text import Text
 
-        from . import render
-
         lines = [Text(outside)] if outside else []
-        output.show(*lines, Text(heading, style="bold"), *render.listing(p, following.sessions))
+        output.show(*lines, Text(heading, style="bold"), *_sessions(p, following.sessions, long))
         return
     from ..exporters.records import session_records
 

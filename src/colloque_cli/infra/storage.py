@@ -59,8 +59,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.fsync(handle.fileno())
         _pause_at("before-rename")
         try:
-            # mkstemp makes the file private (0600); a new file gets the usual mode instead.
-            os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _new_file_mode())
+            # mkstemp makes the file private (0600, whatever the umask), which a new file
+            # stays: user data is nobody else's business; a replaced file keeps its mode.
+            os.chmod(temporary, path.stat().st_mode & 0o777)
         except OSError:
             pass
         os.replace(temporary, path)
@@ -81,13 +82,6 @@ def _write_in_place(path: Path, payload: bytes, shown: Path) -> None:
             handle.flush()
     except OSError as error:
         raise StorageError(f"Écriture impossible de « {shown} » : {os_reason(error)}.") from None
-
-
-def _new_file_mode() -> int:
-    """0666 less the process umask, as ``open()`` would create the file."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _fsync_directory(directory: Path) -> None:
