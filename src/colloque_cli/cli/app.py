@@ -33,6 +33,7 @@ COMMANDS = {
     "agenda": "agenda",
     "export": "export",
     "changes": "changes",
+    "update": "changes",
     "import": "programme_tools",
     "validate": "programme_tools",
     "schema": "programme_tools",
@@ -237,8 +238,8 @@ def main_options(
         typer.Option(
             "--programme",
             "-p",
-            help="Fichier de programme YAML à utiliser (sinon $COLLOQUE_PROGRAMME, "
-            "sinon le programme fourni).",
+            help="Fichier de programme YAML, ou adresse https:// d'un programme publié, "
+            "à utiliser (sinon $COLLOQUE_PROGRAMME, sinon le programme fourni).",
             metavar="FICHIER",
             show_default=False,
         ),
