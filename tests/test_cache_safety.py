@@ -25,6 +25,7 @@ import colloque_cli
 from colloque_cli.infra import cache as cache_module
 from colloque_cli.infra import cachefile
 from conftest import PROGRAMME, Run
+from test_remote import Route, Server
 
 PACKAGE = Path(colloque_cli.__file__).parent
 OTHER = 65534  # nobody
@@ -472,3 +473,58 @@ def test_an_existing_output_file_keeps_its_mode(run: Run, tmp_path: Path, umask_
     assert run("agenda", "add", "mobilite").exit_code == 0
     assert run("agenda", "export", "-o", str(out)).exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+# --- copies of programmes read from a URL ------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    running = Server()
+    yield running
+    running.stop()
+
+
+def test_copies_of_a_programme_at_a_url_are_private_under_umask_000(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: Server, umask_000: None
+) -> None:
+    server.routes["/p.yaml"] = Route(PROGRAMME.read_bytes(), etag='"v1"')
+    monkeypatch.setenv("COLLOQUE_HOME", str(tmp_path / "a" / "maison"))
+    result = run("--programme", server.url("/p.yaml"), "days")
+    assert result.exit_code == 0, result.output
+    found = modes(tmp_path / "a")
+    folders = {found[name] for name in found if (tmp_path / "a" / name).is_dir()}
+    files = {name: found[name] for name in found if (tmp_path / "a" / name).is_file()}
+    assert folders == {"0o700"}
+    assert set(files.values()) == {"0o600"}
+    assert {Path(name).name.split("-")[0] for name in files} >= {"meta.json", "lock", "programme"}
+
+
+def test_a_copy_of_a_programme_in_another_users_folder_is_refused(
+    run: Run,
+    shared: Path,
+    attacker: Attacker,
+    monkeypatch: pytest.MonkeyPatch,
+    server: Server,
+) -> None:
+    """Another user made the victim's COLLOQUE_HOME first, with a « copy » of the programme
+    at that URL: neither their copy is shown nor anything downloaded into their folder."""
+    from colloque_cli.programme.remote import folder_for
+
+    url = server.url("/p.yaml")
+    server.routes["/p.yaml"] = Route(PROGRAMME.read_bytes(), etag='"v1"')
+    home = shared / "colloque"
+    monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    folder = folder_for(url)
+    forged = PROGRAMME.read_text(encoding="utf-8").replace("title:", "title: Programme piégé #", 1)
+    meta = {"url": url, "file": "programme-piege.yaml", "checked_at": 4e9, "confirmed_at": 4e9}
+    attacker.sh(f"mkdir -p '{folder}' && cat > '{folder}/programme-piege.yaml'", forged.encode())
+    attacker.sh(f"cat > '{folder}/meta.json'", json.dumps(meta).encode())
+    result = run("--programme", url, "days")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Le dossier «\u202f{home}\u202f» appartient à un autre utilisateur. "
+        "Par sécurité, colloque ne s'en sert pas.\n"
+    )
+    assert server.requests == []
+    assert sorted(p.name for p in folder.iterdir()) == ["meta.json", "programme-piege.yaml"]
