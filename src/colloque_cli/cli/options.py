@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..programme.model import Programme
     from ..programme.remote import Copy
     from ..search import SearchIndex
+    from ..search.index import Index
 
 
 def programme(ctx: typer.Context) -> Programme:
@@ -93,9 +94,17 @@ def search_index(ctx: typer.Context) -> SearchIndex:
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
+
+    def build() -> Index:
+        from ..infra.progress import stage
+
+        count = len(loaded.sessions)
+        with stage(f"Indexation de {count} session{'s' if count > 1 else ''}…"):
+            return SearchIndex(loaded).index
+
     if cache is None:
-        return SearchIndex(loaded)
-    return SearchIndex(loaded, cache.index(lambda: SearchIndex(loaded).index))
+        return SearchIndex(loaded, build())
+    return SearchIndex(loaded, cache.index(build))
 
 
 def _complete(

@@ -67,7 +67,10 @@ def validate(
 
         chosen = local_programme(chosen)  # a programme URL: its local copy
     path = resolve_programme_path(chosen)
-    problems, programme = check_file(path)
+    from ..infra.progress import stage
+
+    with stage(f"Vérification de {path.name}…"):
+        problems, programme = check_file(path)
     if problems:
         lines = problem_lines(problems)
         output.write("".join(inert(line).replace("\n", " ") + "\n" for line in lines))
