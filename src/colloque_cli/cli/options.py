@@ -85,7 +85,7 @@ def _debug_notice(message: str) -> None:
     from .app import debugging
 
     if debugging():
-        output.info(f"debug : {message}")
+        output.info(f"debug\u202f: {message}")
 
 
 def search_index(ctx: typer.Context) -> SearchIndex:
