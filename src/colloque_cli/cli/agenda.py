@@ -9,8 +9,16 @@ import typer
 from ..errors import NotFoundError
 from . import output
 from .app import FrenchGroup, app
-from .export import ExportFormatOption, OutputOption, run_export, warn_missing
-from .options import DayOption, FormatOption, RoomOption, ThemeOption, complete_session, programme
+from .export import ExportFormatOption, run_export, warn_missing
+from .options import (
+    DayOption,
+    FormatOption,
+    OutputOption,
+    RoomOption,
+    ThemeOption,
+    complete_session,
+    programme,
+)
 from .output import Format
 
 if TYPE_CHECKING:
