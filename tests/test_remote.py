@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import faults
 from conftest import PROGRAMME, Run
 
 NB = "\u202f"
@@ -404,10 +404,11 @@ def test_update_needs_a_url(run: Run) -> None:
 # --- concurrent and killed refreshes --------------------------------------------------------
 
 
-def _colloque(*args: str, home: Path, **env: str) -> subprocess.Popen[bytes]:
-    environment = {**os.environ, "COLLOQUE_HOME": str(home), **env}
+def _colloque(*args: str, home: Path, fault: str | None = None) -> subprocess.Popen[bytes]:
+    """A real ``colloque`` process; with ``fault``, its safe writes pause there (faults.py)."""
+    environment = {**os.environ, "COLLOQUE_HOME": str(home)}
     return subprocess.Popen(
-        [sys.executable, "-m", "colloque_cli", *args],
+        [*faults.colloque(fault), *args],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -459,7 +460,7 @@ def test_sigkill_while_writing_the_copy(run: Run, server: Server, isolated_env, 
     assert run("--programme", url, "days").exit_code == 0
     before = meta(isolated_env)
     server.routes["/p.yaml"] = Route(version_2(), etag='"v2"')
-    process = _colloque("--programme", url, "update", home=isolated_env, COLLOQUE_TEST_FAULT=step)
+    process = _colloque("--programme", url, "update", home=isolated_env, fault=step)
     folder = remote_folder(isolated_env)
     deadline = time.monotonic() + 30
     while not [p for p in folder.iterdir() if p.suffix == ".tmp"]:

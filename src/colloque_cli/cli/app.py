@@ -80,9 +80,14 @@ class ColloqueGroup(FrenchGroup):
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "colloque")
         from ..infra.gcpause import one_shot
+        from . import progress
 
-        with one_shot():  # the process ends with the command: its data may be frozen
-            code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
+        progress.install()  # a spinner on stderr for long work, on a terminal only
+        try:
+            with one_shot():  # the process ends with the command: its data may be frozen
+                code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
+        finally:
+            progress.uninstall()
         sys.exit(code)
 
 

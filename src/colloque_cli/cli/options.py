@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from ..programme.model import Programme
     from ..programme.remote import Copy
     from ..search import SearchIndex
+    from ..search.index import Index
 
 
 def programme(ctx: typer.Context) -> Programme:
@@ -83,7 +85,7 @@ def _debug_notice(message: str) -> None:
     from .app import debugging
 
     if debugging():
-        output.info(f"debug : {message}")
+        output.info(f"debug\u202f: {message}")
 
 
 def search_index(ctx: typer.Context) -> SearchIndex:
@@ -92,9 +94,17 @@ def search_index(ctx: typer.Context) -> SearchIndex:
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
+
+    def build() -> Index:
+        from ..infra.progress import stage
+
+        count = len(loaded.sessions)
+        with stage(f"Indexation de {count} session{'s' if count > 1 else ''}…"):
+            return SearchIndex(loaded).index
+
     if cache is None:
-        return SearchIndex(loaded)
-    return SearchIndex(loaded, cache.index(lambda: SearchIndex(loaded).index))
+        return SearchIndex(loaded, build())
+    return SearchIndex(loaded, cache.index(build))
 
 
 def _complete(
@@ -180,5 +190,12 @@ ThemeOption = Annotated[
         help="Thème : identifiant ou libellé, même approximatif (voir « colloque themes »).",
         metavar="THÈME",
         autocompletion=complete_theme,
+    ),
+]
+# Written by output.deliver: standard output without it (or with « - »), else the file.
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Fichier à écrire (sinon la sortie standard).", metavar="FICHIER"
     ),
 ]

@@ -43,6 +43,9 @@ def _moment(p: Programme, at: str | None) -> datetime:
 
 
 def _pool(p: Programme, mine: bool) -> list[Session]:
+    from .agenda_notice import announce
+
+    announce(p)  # now/next are what one looks at during the colloque: say it there too
     if not mine:
         return list(p.sessions)
     from .export import agenda_sessions
@@ -140,7 +143,9 @@ def next_slot(
         from rich.text import Text
 
         lines = [Text(outside)] if outside else []
-        output.show(*lines, Text(heading, style="bold"), *_sessions(p, following.sessions, long))
+        output.show(
+            *lines, Text(heading, style="bold"), *_sessions(p, list(following.sessions), long)
+        )
         return
     from ..exporters.records import session_records
 

@@ -471,7 +471,7 @@ def open_folder(notice: Callable[[str], None] | None = None) -> CacheFolder | No
     except OSError as error:
         reason = f"dossier impossible à créer ou à ouvrir ({os_reason(error)})"
     if notice is not None:
-        notice(f"Cache non utilisé : {reason}.")
+        notice(f"Cache non utilisé\u202f: {reason}.")
     return None
 
 
@@ -496,23 +496,26 @@ def open_programme(
             programme = cache.programme()
             if programme is not None and programme.source == source:
                 return programme, cache
-    raw = read_bytes(resolved)  # every reason it cannot be read is reported here
-    if folder is not None:
-        stat = resolved.stat()
-        key = Key(
-            path=str(resolved.absolute()),
-            size=stat.st_size,
-            mtime_ns=stat.st_mtime_ns,
-            digest=content_digest(raw),
-        )
-        if cache is None or cache.key != key:  # the entry must describe the bytes parsed
-            cache = ProgrammeCache(folder, key)
+    from .progress import stage
 
-    from ..programme.loader import parse_programme
+    with stage(f"Lecture de {resolved.name}…"):  # a spinner on a terminal, if it lasts
+        raw = read_bytes(resolved)  # every reason it cannot be read is reported here
+        if folder is not None:
+            stat = resolved.stat()
+            key = Key(
+                path=str(resolved.absolute()),
+                size=stat.st_size,
+                mtime_ns=stat.st_mtime_ns,
+                digest=content_digest(raw),
+            )
+            if cache is None or cache.key != key:  # the entry must describe the bytes parsed
+                cache = ProgrammeCache(folder, key)
 
-    programme = parse_programme(raw, source)  # decoded there: see its docstring
-    if cache is not None:
-        cache.put_programme(programme)
+        from ..programme.loader import parse_programme
+
+        programme = parse_programme(raw, source)  # decoded there: see its docstring
+        if cache is not None:
+            cache.put_programme(programme)
     return programme, cache
 
 
