@@ -79,6 +79,10 @@ def run_export(
     from ..filters import selection
 
     p = programme(ctx)
+    if agenda:
+        from .agenda_notice import announce
+
+        announce(p)
     chosen = selection(p, day=day, room=room, theme=theme)
     if fmt == "html" and agenda:
         # The page holds the whole programme, the agenda's sessions already chosen.
