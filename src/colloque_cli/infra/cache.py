@@ -125,6 +125,11 @@ class CacheFolder:
         path = cache_dir() / "programmes"
         return cls(open_private_dir(path, cache_root()), path)
 
+    def __del__(self) -> None:
+        if self.fd is not None:  # one per programme opened (a notebook may open many)
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+
     def _name(self, name: str) -> str:
         return name if self.fd is not None else str(self.path / name)
 
