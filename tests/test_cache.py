@@ -125,7 +125,11 @@ def test_entry_from_another_version_is_ignored(
     open_programme(programme_file)
     before = entries(isolated_env)[0].read_bytes()
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-autre")
-    open_programme(programme_file)
+    cache_module.running_fingerprint.cache_clear()  # as a new process of that version would
+    try:
+        open_programme(programme_file)
+    finally:
+        cache_module.running_fingerprint.cache_clear()
     assert entries(isolated_env)[0].read_bytes() != before
 
 
