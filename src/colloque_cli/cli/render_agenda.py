@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..agenda import Plan
 from ..model import Programme, day_name, hhmm, short_date
+from ..suggest import Proposal, SlotSuggestion
 from .render import room_cell, t
 
 AGENDA_FIELDS = (
@@ -124,6 +125,90 @@ def agenda_records(plan: Plan) -> list[dict[str, Any]]:
                 "title": pick.title or None,
                 "room": None,
                 "conflicts_with": [],
+            }
+        )
+    return rows
+
+
+# --- agenda suggest --------------------------------------------------------------------------
+
+SUGGESTION_FIELDS = (
+    "date",
+    "day",
+    "start",
+    "end",
+    "slot",
+    "status",
+    "id",
+    "title",
+    "room",
+    "interests",
+    "near",
+    "runner_up",
+)
+NOTHING = "rien pour vous dans ce créneau"
+
+
+def _reason(proposal: Proposal) -> str:
+    reason = "pour : " + ", ".join(proposal.interests)
+    if proposal.near:
+        reason += " (proche par le sens de : " + ", ".join(proposal.near[:3]) + ")"
+    return reason
+
+
+def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -> Table:
+    """One row per slot: the proposal and its reason, a runner-up, or why there is none."""
+    table = Table(
+        title=Text.assemble(("Suggestions", "bold"), " pour : ", t(", ".join(interests))),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Quand", no_wrap=True)
+    table.add_column("Session proposée", ratio=1, min_width=24)
+    for line in suggestions:
+        slot = line.slot
+        when = Text(f"{short_date(slot.date)}\n{slot.hours}")
+        if line.chosen:
+            cell = Text("déjà choisi : ", style="green")
+            cell.append_text(t(", ".join(s.title for s in line.chosen), "dim"))
+        elif line.best is None:
+            cell = Text(NOTHING, style="dim italic")
+        else:
+            best = line.best
+            cell = t(best.session.title, "bold")
+            cell.append_text(t(f"\n{best.session.id} · {best.session.room_name}", "dim"))
+            cell.append_text(t("\n" + _reason(best), "italic"))
+            if line.runner_up:
+                other = line.runner_up
+                cell.append_text(t(f"\nsinon : {other.session.title} ({other.session.id})", "dim"))
+        table.add_row(when, cell, end_section=True)
+    return table
+
+
+def suggestion_records(suggestions: list[SlotSuggestion]) -> list[dict[str, Any]]:
+    """One record per slot: the proposed session (``id`` and ``title`` null when none)."""
+    rows: list[dict[str, Any]] = []
+    for line in suggestions:
+        slot = line.slot
+        best, other = line.best, line.runner_up
+        status = "choisi" if line.chosen else "proposé" if best else "rien"
+        shown = line.chosen[0] if line.chosen else best.session if best else None
+        rows.append(
+            {
+                "date": slot.date.isoformat(),
+                "day": day_name(slot.date),
+                "start": hhmm(slot.start),
+                "end": hhmm(slot.end),
+                "slot": slot.id,
+                "status": status,
+                "id": shown.id if shown else None,
+                "title": shown.title if shown else None,
+                "room": shown.room.name if shown and shown.room else None,
+                "interests": list(best.interests) if best else [],
+                "near": list(best.near) if best else [],
+                "runner_up": (
+                    {"id": other.session.id, "title": other.session.title} if other else None
+                ),
             }
         )
     return rows
