@@ -76,7 +76,7 @@ def _ms(start: int) -> float:
 def probe(path: Path, counter: int) -> dict[str, Any]:
     """Measure loading, indexing and querying ``path`` in this process."""
     start = time.perf_counter_ns()
-    from colloque_cli.loader import load_programme
+    from colloque_cli.programme.loader import load_programme
     from colloque_cli.search import SearchIndex
 
     result: dict[str, Any] = {"import_ms": _ms(start)}

@@ -360,7 +360,7 @@ Le programme fourni (28 sessions) n'est jamais modifié : ses mesures sont « ch
 
 IN_PROCESS = """\
 Trois processus neufs par taille (médiane des trois) : import de \
-`colloque_cli.loader` et `colloque_cli.search` ; `load_programme` juste après une \
+`colloque_cli.programme.loader` et `colloque_cli.search` ; `load_programme` juste après une \
 modification du fichier (froid, imports paresseux compris : pydantic, schéma), puis une \
 seconde fois ; construction de `SearchIndex` ; 20 requêtes typiques (médiane de 11 \
 exécutions de chacune, 5 au-delà de 50 ms ; la première requête, qui importe rapidfuzz, est \

@@ -19,8 +19,8 @@ import time
 from datetime import date
 from datetime import time as clock
 
-from colloque_cli.loader import load_programme
-from colloque_cli.model import Colloque, Programme, Room, Session, Slot
+from colloque_cli.programme.loader import load_programme
+from colloque_cli.programme.model import Colloque, Programme, Room, Session, Slot
 from colloque_cli.search import SearchIndex
 
 QUERIES = [

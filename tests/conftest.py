@@ -12,7 +12,21 @@ from colloque_cli.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = ROOT / "data" / "programme.yaml"
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """``shared/`` beside the repository; for a git worktree, beside its main checkout."""
+    here = ROOT.parent / "shared"
+    marker = ROOT / ".git"
+    if here.is_dir() or not marker.is_file():
+        return here
+    # a worktree's .git is a file: « gitdir: <main>/.git/worktrees/<name> »
+    text = marker.read_text(encoding="utf-8").strip()
+    gitdir = Path(text.removeprefix("gitdir:").strip())
+    return gitdir.parents[2].parent / "shared" if len(gitdir.parents) > 2 else here
+
+
+SHARED = _shared()
 
 
 @pytest.fixture(autouse=True)

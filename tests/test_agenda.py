@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from colloque_cli.agenda import VERSION, AgendaStore, agenda_path
 from colloque_cli.errors import StorageError
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME, Run
 
 
@@ -356,3 +356,18 @@ def test_any_file_content_loads_or_raises_a_storage_error(tmp_path: Path, conten
     else:
         assert all(isinstance(p.id, str) and p.id for p in agenda.picks)
     assert path.read_bytes() == content
+
+
+def test_the_core_gives_the_picked_sessions_and_their_records(run: Run, programme) -> None:
+    from colloque_cli.agenda import AGENDA_FIELDS, agenda_records, picked_sessions, plan
+    from colloque_cli.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="Votre agenda est vide"):
+        picked_sessions(programme)
+    assert run("agenda", "add", "securite").exit_code == 0
+    sessions, missing = picked_sessions(programme)
+    assert ([s.id for s in sessions], missing) == (["securite"], [])
+    records = agenda_records(plan(programme, AgendaStore.for_programme(programme).load()))
+    assert all(tuple(record) == AGENDA_FIELDS for record in records)
+    assert [(r["status"], r["id"]) for r in records if r["id"]] == [("choisi", "securite")]
+    assert len(records) == len(programme.slots)

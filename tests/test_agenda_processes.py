@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from colloque_cli.agenda import agenda_path
-from colloque_cli.loader import load_programme
-from colloque_cli.storage import FAULT_ENV
+from colloque_cli.infra.storage import FAULT_ENV
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")

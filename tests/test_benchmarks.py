@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from colloque_cli.loader import parse_programme
+from colloque_cli.programme.loader import parse_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import colloque_cli.cache as cache_module
-from colloque_cli.cache import open_programme
-from colloque_cli.model import SessionTable
+import colloque_cli.infra.cache as cache_module
+from colloque_cli.infra.cache import open_programme
+from colloque_cli.programme.model import SessionTable
 from conftest import PROGRAMME, Run
 
 TITLE = "Sécurité et cohésion sociale"
@@ -36,7 +36,7 @@ def test_second_load_comes_from_the_cache(
     def no_parsing(*args: object) -> None:
         raise AssertionError("the YAML was parsed again")
 
-    monkeypatch.setattr("colloque_cli.loader.parse_programme", no_parsing)
+    monkeypatch.setattr("colloque_cli.programme.loader.parse_programme", no_parsing)
     second, _ = open_programme(programme_file)
     assert second == first
 
@@ -207,7 +207,7 @@ def test_a_large_programme_is_served_from_the_cache(
     def no_parsing(*args: object) -> None:
         raise AssertionError("the YAML was parsed again")
 
-    monkeypatch.setattr("colloque_cli.loader.parse_programme", no_parsing)
+    monkeypatch.setattr("colloque_cli.programme.loader.parse_programme", no_parsing)
     second, _ = open_programme(path)
     assert second == first
     assert len(second.sessions) == 28

@@ -272,16 +272,6 @@ def test_show_unknown(run: Run) -> None:
 # --- grid, rooms, themes, days --------------------------------------------------------------
 
 
-def test_grid_has_rooms_as_rows_and_slots_as_columns(run: Run) -> None:
-    result = run("grid", "--day", "mardi")
-    assert result.exit_code == 0
-    assert "mardi 4 mars" in result.stdout
-    assert "mercredi" not in result.stdout
-    for session_id in ["citoyens-acteurs", "reemploi", "energies"]:
-        assert session_id in result.stdout
-    assert max(len(line) for line in result.stdout.splitlines()) <= 120
-
-
 def test_rooms_with_counts(run: Run) -> None:
     data = json.loads(run("rooms", "--format", "json").stdout)
     assert [(r["name"], r["sessions"]) for r in data] == [
@@ -367,29 +357,3 @@ def test_every_command_has_french_help(run: Run, command: str) -> None:
     assert result.stdout.startswith(f"Utilisation : colloque {command}")
     assert "Afficher cette aide et quitter." in result.stdout
     assert "Show this message" not in result.stdout
-
-
-def test_grid_with_too_many_slots_for_the_width_lists_them_instead(
-    run: Run, tmp_path: Path
-) -> None:
-    slots = "\n".join(
-        f'  - {{id: s{n}, date: "2025-03-04", start: "{8 + n // 2:02d}:{30 * (n % 2):02d}", '
-        f'end: "{8 + n // 2:02d}:{30 * (n % 2) + 20:02d}"}}'
-        for n in range(12)
-    )
-    sessions = "\n".join(
-        f"  - {{id: x{n}, slot: s{n}, room: a, title: Session {n}}}" for n in range(12)
-    )
-    path = tmp_path / "long.yaml"
-    path.write_text(
-        "colloque: {title: Long, timezone: Europe/Paris}\nrooms:\n  - {id: a, name: A}\n"
-        f"slots:\n{slots}\nsessions:\n{sessions}\n",
-        encoding="utf-8",
-    )
-    result = run("--programme", str(path), "grid")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("12 créneaux : trop pour une grille sur 120 colonnes")
-    assert "Session 11" in result.stdout
-    assert "┬" not in result.stdout
-    days = run("--programme", str(path), "days")
-    assert "12, de 08:00-08:20 à 13:30-13:50" in days.stdout

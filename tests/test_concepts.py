@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from benchmarks.search_eval import CONCEPT_TARGETS, evaluate, load_cases
 from typer.testing import CliRunner
 
 from colloque_cli.cli import app
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from colloque_cli.search import SearchIndex
-from colloque_cli.search_eval import CONCEPT_TARGETS, evaluate, load_cases
 from conftest import SHARED, Run
 
 HERE = Path(__file__).parent

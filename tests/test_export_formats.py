@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from colloque_cli.exporters.markdown import md
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME, Run
 
 

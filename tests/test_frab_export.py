@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from colloque_cli.importers.writer import dump
-from colloque_cli.loader import ProgrammeLoader, parse_programme
+from colloque_cli.programme.loader import ProgrammeLoader, parse_programme
 from conftest import PROGRAMME, SHARED, Run
 
 FORMATS = SHARED / "formats" / "frab"

@@ -9,10 +9,10 @@ from datetime import date, time
 
 import pytest
 
-from colloque_cli.cache import Key
 from colloque_cli.errors import Problem
-from colloque_cli.loader import load_programme
-from colloque_cli.model import Room, Session, Slot, Theme
+from colloque_cli.infra.cache import Key
+from colloque_cli.programme.loader import load_programme
+from colloque_cli.programme.model import Room, Session, Slot, Theme
 from conftest import PROGRAMME
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from colloque_cli.gcpause import one_shot, paused_gc
-from colloque_cli.loader import load_programme
+from colloque_cli.infra.gcpause import one_shot, paused_gc
+from colloque_cli.programme.loader import load_programme
 from colloque_cli.search import SearchIndex
 from conftest import PROGRAMME, Run
 

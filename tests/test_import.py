@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from colloque_cli.importers.html_text import html_to_text
-from colloque_cli.loader import ProgrammeLoader, load_programme
+from colloque_cli.programme.loader import ProgrammeLoader, load_programme
 from conftest import Run
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -58,6 +58,8 @@ def test_xml_import_builds_the_expected_programme(tmp_path: Path, run: Run) -> N
     assert data["slots"] == [
         {"id": "2025-03-07-1000-1100", "date": "2025-03-07", "start": "10:00", "end": "11:00"},
         {"id": "2025-03-07-1015-1025", "date": "2025-03-07", "start": "10:15", "end": "10:25"},
+        # a zero-duration event is a point in time, kept
+        {"id": "2025-03-07-1200-1200", "date": "2025-03-07", "start": "12:00", "end": "12:00"},
         {
             "id": "2025-03-07-2330-0100-j1",
             "date": "2025-03-07",
@@ -67,7 +69,8 @@ def test_xml_import_builds_the_expected_programme(tmp_path: Path, run: Run) -> N
         },
         {"id": "2025-03-08-0930-1015", "date": "2025-03-08", "start": "09:30", "end": "10:15"},
     ]
-    first, nested, night, workshop = data["sessions"]
+    first, nested, point, night, workshop = data["sessions"]
+    assert (point["id"], point["slot"]) == ("104", "2025-03-07-1200-1200")
     assert first == {
         "id": "101",
         "slot": "2025-03-07-1000-1100",
@@ -96,15 +99,16 @@ def squash(text: str) -> str:
 def test_xml_import_reports_what_it_skipped(tmp_path: Path, run: Run) -> None:
     _, messages = imported(run, MINI_XML, tmp_path)
     expected = [
-        "1 événement(s) de durée nulle ignoré(s) : 104 « Annonce sans durée ».",
+        "1 événement(s) sans date, heure ou durée lisible ignoré(s) : "
+        "105 « Séance à l'horaire illisible ».",
         "1 salle(s) sans événement non reprise(s).",
         "1 thème(s) (tracks) sans événement non repris.",
         "1 session(s) chevauchent une autre dans la même salle (sessions imbriquées) : "
         "gardées, avec « allow_overlap: true ».",
         "Champs non repris dans le programme : conference.base_url (1), conference.mascot (1), "
         "language (1), links (1), url (1).",
-        f"Importé dans {tmp_path / 'mini-schedule.yaml'} : 4 sessions, 2 salles, 2 thèmes, "
-        "4 créneaux.",
+        f"Importé dans {tmp_path / 'mini-schedule.yaml'} : 5 sessions, 2 salles, 2 thèmes, "
+        "5 créneaux ; 1 événement non repris (voir plus haut).",
         f"Pour l'explorer : colloque --programme {tmp_path / 'mini-schedule.yaml'} list",
     ]
     assert squash(messages) == squash("".join(expected))
@@ -114,10 +118,11 @@ def test_imported_file_is_valid_and_every_command_works(tmp_path: Path, run: Run
     out, _ = imported(run, MINI_XML, tmp_path)
     result = run("validate", str(out))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"{out} est valide : 4 sessions, 4 créneaux, 2 salles.\n"
+    assert result.stdout == f"{out} est valide : 5 sessions, 5 créneaux, 2 salles.\n"
     assert [r["id"] for r in records(run, out, "list", "--day", "vendredi")] == [
         "101",
         "102",
+        "104",
         "103",
     ]
     assert [r["id"] for r in records(run, out, "list", "--room", "turing")] == ["201"]
@@ -135,6 +140,23 @@ def test_imported_file_is_valid_and_every_command_works(tmp_path: Path, run: Run
         assert run("--programme", str(out), *command).exit_code == 0, command
 
 
+def test_zero_duration_event_is_a_point_in_time(tmp_path: Path, run: Run) -> None:
+    out, _ = imported(run, MINI_XML, tmp_path)
+    show = run("--programme", str(out), "show", "104")
+    assert show.exit_code == 0, show.stderr
+    assert "Vendredi 7 mars 2025, 12:00 " in show.stdout  # not « 12:00 – 12:00 »
+    table = run("--programme", str(out), "list", "--room", "amphi", "--time", "12:00")
+    assert table.stdout.startswith("Vendredi 7 mars 2025 · 12:00 ")
+    xml = tmp_path / "back.xml"
+    exported = run("--programme", str(out), "export", "-f", "frab-xml", "-o", str(xml))
+    assert exported.exit_code == 0, exported.stderr
+    assert "<start>12:00</start>\n        <duration>00:00</duration>" in xml.read_text()
+    again, messages = imported(run, xml, tmp_path)
+    assert "ignoré" not in messages
+    assert [r["start"] for r in records(run, again, "list") if r["id"] == "104"] == ["12:00"]
+    assert run("validate", str(again)).exit_code == 0
+
+
 def test_night_session_keeps_its_end_date(tmp_path: Path, run: Run) -> None:
     out, _ = imported(run, MINI_XML, tmp_path)
     night = load_programme(out).session("103")
@@ -149,7 +171,10 @@ def test_import_to_stdout(run: Run) -> None:
     result = run("import", str(MINI_XML))
     assert result.exit_code == 0
     assert result.stdout.startswith("# Programme importé de mini-schedule.xml")
-    assert "Importé : 4 sessions, 2 salles, 2 thèmes, 4 créneaux." in result.stderr
+    assert (
+        "Importé : 5 sessions, 2 salles, 2 thèmes, 5 créneaux ; 1 événement non repris"
+        in result.stderr
+    )
 
 
 def test_import_never_overwrites_without_force(tmp_path: Path, run: Run) -> None:

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from colloque_cli.loader import load_programme, parse_programme
-from colloque_cli.model import Session
+from colloque_cli.programme.loader import load_programme, parse_programme
+from colloque_cli.programme.model import Session
 from colloque_cli.search.analysis import Glossary, _chunk_words, stem
 from colloque_cli.search.index import _COUNT, _SYNONYMS, Index
 from colloque_cli.search.indexing import Built, build

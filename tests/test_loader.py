@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from colloque_cli.errors import ProgrammeError
-from colloque_cli.loader import load_programme, parse_programme
+from colloque_cli.programme.loader import load_programme, parse_programme
 
 MINIMAL = """\
 colloque:

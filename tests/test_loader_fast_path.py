@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from colloque_cli import loader
 from colloque_cli.errors import ProgrammeError
-from colloque_cli.loader import ProgrammeLoader, parse_programme
+from colloque_cli.programme import loader
+from colloque_cli.programme.loader import ProgrammeLoader, parse_programme
 from conftest import PROGRAMME
 
 ROOT = Path(__file__).resolve().parent.parent

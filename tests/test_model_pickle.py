@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from colloque_cli import model
-from colloque_cli.loader import load_programme
+from colloque_cli.programme import model
+from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from colloque_cli.paths import cache_dir, data_dir
+from colloque_cli.infra.paths import cache_dir, data_dir
 
 
 def test_colloque_home_holds_data_and_cache(isolated_env: Path) -> None:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from colloque_cli.errors import InvalidValueError, ProgrammeError
 from colloque_cli.filters import parse_day, parse_time, resolve_day, resolve_room, resolve_theme
-from colloque_cli.loader import load_programme, parse_programme
+from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.text import fold, inert, shown
 from conftest import PROGRAMME
 

@@ -6,14 +6,14 @@ import pickle
 from pathlib import Path
 
 import pytest
+from benchmarks.search_eval import TARGETS, evaluate, load_cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from colloque_cli.search import Index, SearchIndex, normalise
 from colloque_cli.search.analysis import stem
 from colloque_cli.search.index import max_typos
-from colloque_cli.search_eval import TARGETS, evaluate, load_cases
 
 CASES = Path(__file__).with_name("search_cases.yaml")
 PROG = load_programme()
@@ -38,7 +38,7 @@ def test_evaluation_cases_meet_the_targets() -> None:
 
 
 def test_evaluation_script_prints_the_four_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    from colloque_cli.search_eval import main
+    from benchmarks.search_eval import main
 
     assert main([str(CASES)]) == 0
     printed = capsys.readouterr().out

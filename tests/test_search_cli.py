@@ -45,7 +45,7 @@ def test_table_names_the_field_of_a_snippet_taken_from_themes(run: Run) -> None:
 
 def test_highlights_are_styles_on_inert_text() -> None:
     from colloque_cli.cli.render import HIGHLIGHT, hit_cell, marked
-    from colloque_cli.loader import load_programme
+    from colloque_cli.programme.loader import load_programme
     from colloque_cli.search import SearchIndex
 
     hit = SearchIndex(load_programme()).search("budget participatif")[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from colloque_cli.loader import load_programme, parse_programme
+from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.search import Index, SearchIndex
 from colloque_cli.search.analysis import query_words
 from colloque_cli.search.index import (

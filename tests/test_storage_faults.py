@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import colloque_cli.storage as storage
+import colloque_cli.infra.storage as storage
 from conftest import Run
 
 

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from colloque_cli.errors import InvalidValueError
-from colloque_cli.loader import load_programme
+from colloque_cli.programme.loader import load_programme
 from colloque_cli.timeline import dates_phrase, parse_moment, running, upcoming, wait_phrase
 from conftest import PROGRAMME, Run
 

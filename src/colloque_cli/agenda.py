@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StorageError, os_reason
-from .model import Programme, Session, Slot
-from .paths import data_dir
-from .storage import atomic_write
+from .infra.paths import data_dir
+from .infra.storage import atomic_write
+from .programme.model import Programme, Session, Slot, day_name, hhmm
 
 FORMAT = "colloque-agenda"
 VERSION = 1
@@ -316,3 +316,76 @@ def plan(programme: Programme, agenda: Agenda) -> Plan:
         SlotPlan(slot, tuple(s for s in chosen if s.slot.id == slot.id)) for slot in programme.slots
     )
     return Plan(slots, conflicts(programme, chosen), tuple(missing))
+
+
+def picked_sessions(programme: Programme) -> tuple[list[Session], list[Pick]]:
+    """The user's picked sessions in programme order, and the picks the programme lacks.
+
+    An empty agenda is an error: there is nothing to list, export or look at.
+    """
+    from .errors import NotFoundError
+
+    agenda = AgendaStore.for_programme(programme).load()
+    if not agenda:
+        raise NotFoundError(
+            "Votre agenda est vide : ajoutez des sessions avec « colloque agenda add SESSION »."
+        )
+    return resolve(programme, agenda)
+
+
+# --- the agenda as plain records (JSON, CSV) -------------------------------------------------
+
+AGENDA_FIELDS = (
+    "date",
+    "day",
+    "start",
+    "end",
+    "slot",
+    "status",
+    "id",
+    "title",
+    "room",
+    "conflicts_with",
+)
+FREE, PICKED, CONFLICT, MISSING = "libre", "choisi", "conflit", "introuvable"
+
+
+def agenda_records(plan: Plan) -> list[dict[str, Any]]:
+    """One record per pick (and per free slot), then the picks the programme lacks."""
+    rows: list[dict[str, Any]] = []
+    for line in plan.slots:
+        slot = line.slot
+        when = {
+            "date": slot.date.isoformat(),
+            "day": day_name(slot.date),
+            "start": hhmm(slot.start),
+            "end": hhmm(slot.end),
+            "slot": slot.id,
+        }
+        if line.free:
+            free = {"status": FREE, "id": None, "title": None, "room": None}
+            rows.append({**when, **free, "conflicts_with": []})
+        for session in line.sessions:
+            others = [o.id for o in plan.conflicts.get(session.id, [])]
+            rows.append(
+                {
+                    **when,
+                    "status": CONFLICT if others else PICKED,
+                    "id": session.id,
+                    "title": session.title,
+                    "room": session.room.name if session.room else None,
+                    "conflicts_with": others,
+                }
+            )
+    for pick in plan.missing:
+        rows.append(
+            dict.fromkeys(("date", "day", "start", "end", "slot"))
+            | {
+                "status": MISSING,
+                "id": pick.id,
+                "title": pick.title or None,
+                "room": None,
+                "conflicts_with": [],
+            }
+        )
+    return rows

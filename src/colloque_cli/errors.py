@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .frozen import Frozen, store
+from .infra.frozen import Frozen, store
 
 
 class ColloqueError(Exception):
@@ -53,6 +53,10 @@ class ProgrammeError(ColloqueError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class InvalidProgramme(ColloqueError):
+    """A programme file that ``validate`` found problems in (each one already reported)."""
 
 
 class NotFoundError(ColloqueError):

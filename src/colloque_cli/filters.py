@@ -8,8 +8,8 @@ from datetime import date, time
 from typing import TYPE_CHECKING, TypeVar
 
 from .errors import InvalidValueError
-from .frozen import Frozen, store
-from .model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
+from .infra.frozen import Frozen, store
+from .programme.model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
 from .text import fold, shown
 
 if TYPE_CHECKING:
@@ -282,7 +282,8 @@ class Selection(Frozen):
         if self.at is not None:
             if slot.end_date and slot.end_date != slot.date:
                 return slot.start <= self.at or self.at < slot.end
-            return slot.start <= self.at < slot.end
+            # a point in time (zero duration) is on at its moment
+            return slot.start <= self.at < slot.end or self.at == slot.start
         return True
 
     def apply(self, sessions: Iterable[Session]) -> list[Session]:

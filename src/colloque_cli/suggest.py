@@ -12,13 +12,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .agenda import Agenda, resolve
 from .errors import StorageError, os_reason
-from .model import Programme, Session, Slot
-from .paths import data_dir
+from .infra.paths import data_dir
+from .infra.storage import atomic_write
+from .programme.model import Programme, Session, Slot, day_name, hhmm
 from .search import SearchIndex
-from .storage import atomic_write
 
 FORMAT = "colloque-interests"
 VERSION = 1
@@ -93,6 +94,51 @@ def suggest(
         runner_up = ranked[1] if len(ranked) > 1 else None
         suggestions.append(SlotSuggestion(slot, (), best, runner_up))
     return suggestions
+
+
+SUGGESTION_FIELDS = (
+    "date",
+    "day",
+    "start",
+    "end",
+    "slot",
+    "status",
+    "id",
+    "title",
+    "room",
+    "interests",
+    "near",
+    "runner_up",
+)
+
+
+def suggestion_records(suggestions: list[SlotSuggestion]) -> list[dict[str, Any]]:
+    """One record per slot: the proposed session (``id`` and ``title`` null when none)."""
+    rows: list[dict[str, Any]] = []
+    for line in suggestions:
+        slot = line.slot
+        best, other = line.best, line.runner_up
+        status = "choisi" if line.chosen else "proposé" if best else "rien"
+        shown = line.chosen[0] if line.chosen else best.session if best else None
+        rows.append(
+            {
+                "date": slot.date.isoformat(),
+                "day": day_name(slot.date),
+                "start": hhmm(slot.start),
+                "end": hhmm(slot.end),
+                "slot": slot.id,
+                "status": status,
+                "id": shown.id if shown else None,
+                "title": shown.title if shown else None,
+                "room": shown.room.name if shown and shown.room else None,
+                "interests": list(best.interests) if best else [],
+                "near": list(best.near) if best else [],
+                "runner_up": (
+                    {"id": other.session.id, "title": other.session.title} if other else None
+                ),
+            }
+        )
+    return rows
 
 
 # --- remembered interests -------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from .errors import InvalidValueError
 from .filters import parse_day, parse_time
-from .model import FRENCH_MONTHS, Programme, Session, hhmm, short_date
+from .programme.model import FRENCH_MONTHS, Programme, Session, hhmm, short_date
 
 _EXAMPLES = "« 2025-03-04 14:30 », « 2025-03-04T14:30+01:00 », « mardi 14h30 » ou « 14:30 »"
 # A time at the end of the value, with its separator (« 14:30 », « 14h », « 9 h 05 »).

@@ -15,7 +15,7 @@ from .output import Format
 
 if TYPE_CHECKING:
     from ..agenda import Agenda, AgendaStore
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 agenda_app = typer.Typer(
     cls=FrenchGroup,  # errors are handled by the root command
@@ -38,7 +38,7 @@ SessionsArgument = Annotated[
 
 
 def _about(session: Session) -> str:
-    from ..model import short_date
+    from ..programme.model import short_date
 
     return (
         f"« {session.title} » ({short_date(session.slot.date)}, {session.slot.hours}, "
@@ -54,7 +54,7 @@ def _store(p: Programme) -> AgendaStore:
 
 def _find(p: Programme, text: str) -> Session:
     """A session as ``show`` finds it; an ambiguous fragment lists its candidates."""
-    from .explore import AmbiguousSession, find_session
+    from ..lookup import AmbiguousSession, find_session
 
     try:
         return find_session(p, text)
@@ -103,7 +103,7 @@ def add(
 def _target(p: Programme, agenda: Agenda, text: str) -> str | None:
     """The id of the pick that ``text`` names (an id, a title fragment), None if not picked."""
     from ..errors import ColloqueError
-    from .explore import AmbiguousSession, _names, find_session
+    from ..lookup import AmbiguousSession, find_session, names_title
 
     wanted = text.strip()
     if wanted in agenda:
@@ -124,7 +124,7 @@ def _target(p: Programme, agenda: Agenda, text: str) -> str | None:
         stale = [
             pick.id
             for pick in agenda.picks
-            if p.session(pick.id) is None and _names(fold(wanted), pick.title)
+            if p.session(pick.id) is None and names_title(fold(wanted), pick.title)
         ]
         return stale[0] if len(stale) == 1 else None
     return session.id if session.id in agenda else None
@@ -169,7 +169,7 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
         output.show(agenda_table(p, laid), agenda_summary(laid))
     else:
-        from .render_agenda import AGENDA_FIELDS, agenda_records
+        from ..agenda import AGENDA_FIELDS, agenda_records
 
         output.write_records(agenda_records(laid), fmt, AGENDA_FIELDS)
     if not agenda:
@@ -267,7 +267,7 @@ def suggest(
 
         output.show(suggestions_table(found, wanted))
     else:
-        from .render_agenda import SUGGESTION_FIELDS, suggestion_records
+        from ..suggest import SUGGESTION_FIELDS, suggestion_records
 
         output.write_records(suggestion_records(found), fmt, SUGGESTION_FIELDS)
     proposed = [s.best.session for s in found if s.best is not None]

@@ -24,7 +24,7 @@ COMMANDS = {
     "list": "explore",
     "search": "explore",
     "show": "explore",
-    "grid": "explore",
+    "grid": "grid",
     "rooms": "explore",
     "themes": "explore",
     "days": "explore",
@@ -32,6 +32,7 @@ COMMANDS = {
     "next": "timeline",
     "agenda": "agenda",
     "export": "export",
+    "changes": "changes",
     "import": "programme_tools",
     "validate": "programme_tools",
     "schema": "programme_tools",
@@ -74,10 +75,10 @@ class ColloqueGroup(FrenchGroup):
                 raise
             return _closed_pipe()
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "colloque")
-        from ..gcpause import one_shot
+        from ..infra.gcpause import one_shot
 
         with one_shot():  # the process ends with the command: its data may be frozen
             code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
@@ -94,14 +95,17 @@ def _build_command(name: str) -> Any:
     if module is None:
         return None
     import_module(f"{__package__}.{module}")  # registers its commands on ``app``
-    options = {"pretty_exceptions_short": True, "rich_markup_mode": None}
     for info in app.registered_commands:
         callback_name = info.callback.__name__ if info.callback else ""
         if (info.name or typer_main.get_command_name(callback_name)) == name:
-            return typer_main.get_command_from_info(info, **options)
+            return typer_main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
     for group in app.registered_groups:
         if group.typer_instance and group.typer_instance.info.name == name:
-            return typer_main.get_group_from_info(group, suggest_commands=True, **options)
+            return typer_main.get_group_from_info(
+                group, suggest_commands=True, pretty_exceptions_short=True, rich_markup_mode=None
+            )
     return None
 
 

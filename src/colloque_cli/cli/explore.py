@@ -22,15 +22,12 @@ from .options import (
 from .output import Format
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from ..model import Programme, Session
-    from ..search import SearchIndex
+    from ..programme.model import Programme, Session
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
     """The documented JSON records of ``sessions``."""
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     return session_records(p, sessions)
 
@@ -152,65 +149,6 @@ def _themes_hint(p: Programme, text: str, *, meaning: bool) -> None:
         output.info(f"Thèmes touchés : {names}")
 
 
-def find_session(
-    p: Programme, text: str, make_index: Callable[[], SearchIndex] | None = None
-) -> Session:
-    """A session by id, else by a title fragment; ambiguity lists the candidates.
-
-    The fragment is searched in titles and subtitles first, then everywhere; short words
-    match whole words only, longer ones also their forms, prefixes and typos. Typo
-    matches only count when nothing matches without typos.
-    """
-    from ..search import SearchIndex, normalise
-    from ..text import fold
-
-    wanted = fold(text).strip()
-    if not wanted:
-        raise InvalidValueError("Identifiant vide : indiquez l'identifiant ou un bout du titre.")
-    by_id = p.session(text.strip()) or next((s for s in p.sessions if fold(s.id) == wanted), None)
-    if by_id:
-        return by_id
-    index = make_index() if make_index else SearchIndex(p)
-    hits = index.search(text, fields=("title", "subtitle"), broad=False) or index.search(
-        text, broad=False
-    )
-    candidates = [h for h in hits if h.kind != "typo"] or hits
-    if len(candidates) > 1:
-        # « Sécurité et cohésion sociale » names one session even if others share words.
-        whole = [h for h in candidates if normalise(h.session.title) == normalise(text)]
-        candidates = whole if len(whole) == 1 else candidates
-    if not candidates:
-        raise NotFoundError(
-            f"Aucune session « {shown(text)} ». "
-            "Les identifiants sont affichés par « colloque list »."
-        )
-    if len(candidates) == 1:
-        return candidates[0].session
-    raise AmbiguousSession(text, [h.session for h in candidates])
-
-
-def _names(fragment: str, title: str) -> bool:
-    """Every word of ``fragment`` starts a word of ``title`` (short words: whole words).
-
-    Used by the agenda for picks whose session left the programme (titles kept alone).
-    """
-    from ..filters import words
-
-    vocabulary = words(title)
-    return all(
-        any(v == w or (len(w) >= 4 and v.startswith(w)) for v in vocabulary)
-        for w in words(fragment)
-    )
-
-
-class AmbiguousSession(NotFoundError):
-    def __init__(self, text: str, sessions: list[Session]) -> None:
-        self.sessions = sessions
-        super().__init__(
-            f"{len(sessions)} sessions correspondent à « {shown(text)} » : précisez l'identifiant."
-        )
-
-
 @app.command()
 def show(
     ctx: typer.Context,
@@ -226,6 +164,7 @@ def show(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Afficher une session en entier, avec les sigles qu'elle emploie."""
+    from ..lookup import AmbiguousSession, find_session
     from . import render
 
     p = programme(ctx)
@@ -249,31 +188,6 @@ def show(
 
 
 @app.command()
-def grid(ctx: typer.Context, day: DayOption = None) -> None:
-    """Afficher la grille horaire : salles en lignes, créneaux en colonnes."""
-    from ..filters import selection
-    from . import render
-
-    p = programme(ctx)
-    chosen = selection(p, day=day)
-    sessions = chosen.apply(p.sessions)
-    if not sessions:
-        raise NotFoundError("Aucune session ce jour-là.")
-    slots = {s.slot.id for s in sessions}
-    width = output.width()
-    if width < render.COMPACT_WIDTH or not render.grid_fits(len(slots), width):
-        # no room for one column per slot: one slot after another
-        if width >= render.COMPACT_WIDTH:
-            output.info(
-                f"{len(slots)} créneaux : trop pour une grille sur {width} colonnes ; "
-                "affichage créneau par créneau (précisez --day ou élargissez le terminal)."
-            )
-        output.show(*render.listing(p, sessions, compact=True))
-        return
-    output.show(render.grid_table(p, sessions, chosen.day))
-
-
-@app.command()
 def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les salles et leur nombre de sessions."""
     p = programme(ctx)
@@ -285,7 +199,7 @@ def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         {"id": r.id, "name": r.name, "sessions": counts.get(r.id, 0)} for r in p.rooms
     ]
     if counts.get(None):
-        from ..model import NO_ROOM
+        from ..programme.model import NO_ROOM
 
         rows.append({"id": None, "name": NO_ROOM, "sessions": counts[None]})
     _emit_rows(rows, fmt, "Salles", {"name": "Salle", "id": "Identifiant", "sessions": "Sessions"})
@@ -317,7 +231,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 @app.command()
 def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
-    from ..model import day_name, hhmm, short_date
+    from ..programme.model import day_name, short_date
 
     p = programme(ctx)
     rows: list[dict[str, object]] = []
@@ -328,7 +242,7 @@ def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
                 "date": d.isoformat(),
                 "day": day_name(d),
                 "label": short_date(d),
-                "slots": [f"{hhmm(s.start)}-{hhmm(s.end)}" for s in slots],
+                "slots": [s.hours.replace("–", "-") for s in slots],
                 "sessions": sum(1 for s in p.sessions if s.slot.date == d),
             }
         )

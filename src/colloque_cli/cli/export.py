@@ -17,12 +17,12 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..agenda import Pick
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
 
 ExportFormatOption = Annotated[
-    ExportFormat,  # type: ignore[valid-type]
+    ExportFormat,
     typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
 ]
 OutputOption = Annotated[
@@ -51,15 +51,9 @@ def export(
 
 def agenda_sessions(p: Programme) -> list[Session]:
     """The sessions of the user's agenda; picks the programme lacks are reported on stderr."""
-    from ..agenda import AgendaStore, resolve
-    from ..errors import NotFoundError
+    from ..agenda import picked_sessions
 
-    agenda = AgendaStore.for_programme(p).load()
-    if not agenda:
-        raise NotFoundError(
-            "Votre agenda est vide : ajoutez des sessions avec « colloque agenda add SESSION »."
-        )
-    sessions, missing = resolve(p, agenda)
+    sessions, missing = picked_sessions(p)
     warn_missing(missing)
     return sessions
 
@@ -89,7 +83,7 @@ def run_export(
     from ..errors import NotFoundError
     from ..exporters import exporter
     from ..filters import selection
-    from ..storage import atomic_write
+    from ..infra.storage import atomic_write
 
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)

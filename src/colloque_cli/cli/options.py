@@ -9,13 +9,13 @@ import typer
 from .output import Format
 
 if TYPE_CHECKING:
-    from ..model import Programme
+    from ..programme.model import Programme
     from ..search import SearchIndex
 
 
 def programme(ctx: typer.Context) -> Programme:
     """The programme chosen by the global options (loaded once per invocation, cached)."""
-    from ..cache import open_programme
+    from ..infra.cache import open_programme
 
     root = ctx.find_root()
     if not isinstance(root.obj, dict):  # shell completion skips the main callback
@@ -62,7 +62,7 @@ def _safe_programme(ctx: typer.Context) -> Programme | None:
 
 
 def complete_day(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from ..model import day_name, short_date
+    from ..programme.model import day_name, short_date
 
     p = _safe_programme(ctx)
     days = p.days if p else ()

@@ -66,7 +66,7 @@ def write(text: str) -> None:
 
 
 def write_json(data: Any) -> None:
-    from ..records import json_text
+    from ..exporters.records import json_text
 
     write(json_text(data, ascii_only=not _stdout_is_unicode()))
 
@@ -75,7 +75,7 @@ def write_records(
     records: list[dict[str, Any]], fmt: Format, default_header: Sequence[str] | None = None
 ) -> None:
     """JSON list, or CSV with one column per key (``table`` is rendered elsewhere)."""
-    from ..records import FIELDS, records_csv
+    from ..exporters.records import FIELDS, records_csv
 
     if fmt is Format.json:
         write_json(records)

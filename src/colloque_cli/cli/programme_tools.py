@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ColloqueError, StorageError
+from ..errors import InvalidProgramme, StorageError
 from . import output
 from .app import app
 
@@ -19,10 +19,6 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 def _chosen_programme(ctx: typer.Context) -> str | None:
     root = ctx.find_root()
     return (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
-
-
-class InvalidProgramme(ColloqueError):
-    """``validate`` found problems (already listed on stdout)."""
 
 
 @app.command()
@@ -38,7 +34,8 @@ def validate(
     ] = None,
 ) -> None:
     """Vérifier un fichier de programme : tous ses problèmes d'un coup, avec ligne et colonne."""
-    from ..loader import check_file, resolve_programme_path
+    from ..programme.loader import check_file
+    from ..programme.source import resolve_programme_path
     from ..text import inert
 
     path = resolve_programme_path(file or _chosen_programme(ctx))
@@ -64,9 +61,9 @@ def schema(
     ] = None,
 ) -> None:
     """Afficher le schéma JSON du fichier de programme, pour la validation dans les éditeurs."""
-    from ..records import json_text
-    from ..schema import json_schema
-    from ..storage import atomic_write
+    from ..exporters.records import json_text
+    from ..infra.storage import atomic_write
+    from ..programme.schema import json_schema
 
     text = json_text(json_schema())
     if out is None or str(out) == "-":
@@ -110,7 +107,7 @@ def import_schedule(
 ) -> None:
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
     from ..importers import import_schedule, read_file
-    from ..storage import atomic_write
+    from ..infra.storage import atomic_write
 
     to_stdout = out is None or str(out) == "-"
     if not to_stdout:
@@ -131,6 +128,8 @@ def import_schedule(
         f"{_plural(result.sessions, 'session')}, {_plural(result.rooms, 'salle')}, "
         f"{_plural(result.themes, 'thème')}, {_plural(result.slots, 'créneau', 'créneaux')}"
     )
+    if result.skipped:
+        summary += f" ; {_plural(result.skipped, 'événement')} non repris (voir plus haut)"
     if to_stdout:
         output.write(result.text)
         output.info(f"Importé : {summary}.")

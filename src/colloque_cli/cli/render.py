@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -12,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import NO_ROOM, Programme, Session, Slot, hhmm, long_date, short_date
+from ..programme.model import Programme, Session, Slot, hhmm, long_date, short_date
 from ..text import inert
 
 if TYPE_CHECKING:
@@ -216,7 +215,7 @@ def session_panel(programme: Programme, session: Session) -> Panel:
     grid.add_column()
     slot = session.slot
     grid.add_row(
-        "Quand", Text(f"{long_date(slot.date).capitalize()}, {hhmm(slot.start)} – {hhmm(slot.end)}")
+        "Quand", Text(f"{long_date(slot.date).capitalize()}, {slot.hours.replace('–', ' – ')}")
     )
     grid.add_row("Salle", room_cell(session))
     grid.add_row("Type", t(session.type))
@@ -250,62 +249,6 @@ def candidates_table(sessions: Sequence[Session]) -> Table:
     table.add_column("Titre")
     for s in sessions:
         table.add_row(t(s.id), Text(f"{short_date(s.slot.date)} {hhmm(s.slot.start)}"), t(s.title))
-    return table
-
-
-def short_title(title: str, limit: int = 60) -> str:
-    """The title up to its first « : » or question, cut at a word."""
-    for sep in (" : ", " — ", ", ", " ?", ". "):
-        head = title.split(sep)[0]
-        if 12 <= len(head) < len(title):
-            title = head
-            break
-    if len(title) > limit:
-        title = title[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return title.rstrip(" .:")
-
-
-GRID_ROOM_WIDTH = 18
-GRID_MIN_COLUMN = 14  # narrower, a short title no longer reads
-
-
-def grid_fits(slots: int, width: int) -> bool:
-    """Whether a grid of ``slots`` columns stays readable at ``width`` columns."""
-    return GRID_ROOM_WIDTH + slots * (GRID_MIN_COLUMN + 3) <= width
-
-
-def grid_table(programme: Programme, sessions: Sequence[Session], day: date | None) -> Table:
-    slots = [s for s in programme.slots if day is None or s.date == day]
-    table = Table(
-        title=Text("Grille du programme" + (f" — {long_date(day)}" if day else ""), style="bold"),
-        title_justify="left",
-        box=box.SQUARE,
-        show_lines=True,
-    )
-    table.add_column("Salle", style="cyan", max_width=18)
-    for slot in slots:
-        table.add_column(Text(f"{short_date(slot.date)}\n{slot.hours}"), ratio=1, overflow="fold")
-    cells: dict[tuple[str | None, str], list[Session]] = {}
-    for session in sessions:
-        key = (session.room.id if session.room else None, session.slot.id)
-        cells.setdefault(key, []).append(session)
-    rooms: list[tuple[str | None, Text]] = [(r.id, t(r.name)) for r in programme.rooms]
-    if any(s.room is None for s in sessions):
-        rooms.append((None, Text(NO_ROOM, style="dim italic")))
-    for room_id, name in rooms:
-        row = []
-        used = False
-        for slot in slots:
-            cell = Text()
-            for index, session in enumerate(cells.get((room_id, slot.id), [])):
-                used = True
-                if index:
-                    cell.append("\n")
-                cell.append_text(t(short_title(session.title)))
-                cell.append_text(t(f"\n{session.id}", "dim"))
-            row.append(cell)
-        if used:
-            table.add_row(name, *row)
     return table
 
 

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from ..agenda import Plan
-from ..model import Programme, day_name, hhmm, short_date
+from ..programme.model import Programme, short_date
 from ..suggest import Proposal, SlotSuggestion
 from .render import room_cell, t
-
-AGENDA_FIELDS = (
-    "date",
-    "day",
-    "start",
-    "end",
-    "slot",
-    "status",
-    "id",
-    "title",
-    "room",
-    "conflicts_with",
-)
-FREE, PICKED, CONFLICT, MISSING = "libre", "choisi", "conflit", "introuvable"
 
 
 def _count(count: int, singular: str, plural: str, none: str) -> str:
@@ -89,63 +73,8 @@ def agenda_summary(plan: Plan) -> Text:
     return Text(" · ".join(parts), style="bold red" if pairs else "dim")
 
 
-def agenda_records(plan: Plan) -> list[dict[str, Any]]:
-    """One record per pick (and per free slot), then the picks the programme lacks."""
-    rows: list[dict[str, Any]] = []
-    for line in plan.slots:
-        slot = line.slot
-        when = {
-            "date": slot.date.isoformat(),
-            "day": day_name(slot.date),
-            "start": hhmm(slot.start),
-            "end": hhmm(slot.end),
-            "slot": slot.id,
-        }
-        if line.free:
-            free = {"status": FREE, "id": None, "title": None, "room": None}
-            rows.append({**when, **free, "conflicts_with": []})
-        for session in line.sessions:
-            others = [o.id for o in plan.conflicts.get(session.id, [])]
-            rows.append(
-                {
-                    **when,
-                    "status": CONFLICT if others else PICKED,
-                    "id": session.id,
-                    "title": session.title,
-                    "room": session.room.name if session.room else None,
-                    "conflicts_with": others,
-                }
-            )
-    for pick in plan.missing:
-        rows.append(
-            dict.fromkeys(("date", "day", "start", "end", "slot"))
-            | {
-                "status": MISSING,
-                "id": pick.id,
-                "title": pick.title or None,
-                "room": None,
-                "conflicts_with": [],
-            }
-        )
-    return rows
-
-
 # --- agenda suggest --------------------------------------------------------------------------
 
-SUGGESTION_FIELDS = (
-    "date",
-    "day",
-    "start",
-    "end",
-    "slot",
-    "status",
-    "id",
-    "title",
-    "room",
-    "interests",
-    "near",
-    "runner_up",
-)
 NOTHING = "rien pour vous dans ce créneau"
 
 
@@ -183,32 +112,3 @@ def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -
                 cell.append_text(t(f"\nsinon : {other.session.title} ({other.session.id})", "dim"))
         table.add_row(when, cell, end_section=True)
     return table
-
-
-def suggestion_records(suggestions: list[SlotSuggestion]) -> list[dict[str, Any]]:
-    """One record per slot: the proposed session (``id`` and ``title`` null when none)."""
-    rows: list[dict[str, Any]] = []
-    for line in suggestions:
-        slot = line.slot
-        best, other = line.best, line.runner_up
-        status = "choisi" if line.chosen else "proposé" if best else "rien"
-        shown = line.chosen[0] if line.chosen else best.session if best else None
-        rows.append(
-            {
-                "date": slot.date.isoformat(),
-                "day": day_name(slot.date),
-                "start": hhmm(slot.start),
-                "end": hhmm(slot.end),
-                "slot": slot.id,
-                "status": status,
-                "id": shown.id if shown else None,
-                "title": shown.title if shown else None,
-                "room": shown.room.name if shown and shown.room else None,
-                "interests": list(best.interests) if best else [],
-                "near": list(best.near) if best else [],
-                "runner_up": (
-                    {"id": other.session.id, "title": other.session.title} if other else None
-                ),
-            }
-        )
-    return rows

@@ -15,7 +15,7 @@ from .output import Format
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..model import Programme, Session
+    from ..programme.model import Programme, Session
 
 AtOption = Annotated[
     str | None,
@@ -58,7 +58,7 @@ def _say(sentence: str, fmt: Format) -> None:
 
 
 def _moment_label(p: Programme, at: datetime) -> str:
-    from ..model import hhmm, long_date
+    from ..programme.model import hhmm, long_date
 
     local = at.astimezone(p.tz)
     return f"{long_date(local.date())}, {hhmm(local.time())}"
@@ -89,7 +89,7 @@ def now(
         heading = f"En ce moment ({_moment_label(p, moment)}) :"
         output.show(Text(heading, style="bold"), *render.listing(p, on))
         return
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     output.write_records(session_records(p, on), fmt)
 
@@ -158,7 +158,7 @@ def next_slot(
                 )
             )
         return
-    from ..records import session_records
+    from ..exporters.records import session_records
 
     minutes = max(1, round(following.wait.total_seconds() / 60))
     records = session_records(p, following.sessions)

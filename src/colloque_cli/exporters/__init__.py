@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from ..model import Programme, Session
+from ..programme.model import Programme, Session
 
 Exporter = Callable[[Programme, Sequence[Session]], str]
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from ..model import Programme, Room, Session
+from ..programme.model import Programme, Room, Session
 from ..text import fold
 
 GENERATOR = "colloque-cli"
@@ -231,7 +231,7 @@ def _timeslot(events: list[Event]) -> str:
 
 def _version(programme: Programme, events: list[Event]) -> str:
     """Changes whenever an exported session does: what apps compare to offer an update."""
-    from ..records import session_record
+    from .records import session_record
 
     digest = hashlib.sha256()
     digest.update(programme.colloque.title.encode())

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import __version__
-from ..model import Programme, Session, hhmm
-from ..records import json_text
+from ..programme.model import Programme, Session, hhmm
 from .frab import GENERATOR, Event, schedule
+from .records import json_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 _SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")  # the schema's pattern for room slugs

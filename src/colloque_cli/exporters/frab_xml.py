@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from .. import __version__
-from ..model import Programme, Session, hhmm
+from ..programme.model import Programme, Session, hhmm
 from ..text import xml_escape_unsafe
 from .frab import GENERATOR, Event, schedule, xml_text
 

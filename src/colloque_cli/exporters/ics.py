@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..model import Programme, Session
+from ..programme.model import Programme, Session
 from ..text import inert
 
 # Reproducible builds' convention: a fixed DTSTAMP for byte-identical exports.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Programme, Session, hhmm, long_date
+from ..programme.model import Programme, Session, long_date
 from ..text import inert
 
 # Characters that Markdown could read as formatting anywhere in a line…
@@ -60,7 +60,7 @@ def to_markdown(programme: Programme, sessions: Sequence[Session]) -> str:
         in_slot = [s for s in sessions if s.slot.id == slot.id]
         if not in_slot:
             continue
-        heading = f"{long_date(slot.date).capitalize()}, {hhmm(slot.start)} – {hhmm(slot.end)}"
+        heading = f"{long_date(slot.date).capitalize()}, {slot.hours.replace('–', ' – ')}"
         lines += [f"## {heading}", ""]
         if slot.label:
             lines += [f"*{md(slot.label)}*", ""]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Programme, Session
-from ..records import json_text, records_csv, session_records
+from ..programme.model import Programme, Session
+from .records import json_text, records_csv, session_records
 
 
 def to_json(programme: Programme, sessions: Sequence[Session]) -> str:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import os_reason
 from .common import Schedule, ScheduleError
+
+if TYPE_CHECKING:
+    from ..programme.model import Programme
 
 __all__ = ["ImportResult", "ScheduleError", "import_schedule", "read_schedule", "read_file"]
 
@@ -26,6 +30,9 @@ class ImportResult:
     rooms: int
     themes: int
     slots: int
+    guids: dict[str, str]  # session id -> frab guid, when the schedule gives them
+    programme: Programme  # the text, parsed
+    skipped: int = 0  # events left out, each named in ``warnings``
 
 
 def read_file(path: Path) -> bytes:
@@ -64,7 +71,7 @@ def read_schedule(data: bytes, source: str) -> Schedule:
 
 def import_schedule(data: bytes, source: str, *, timezone: str | None = None) -> ImportResult:
     """The programme file built from a schedule file's bytes."""
-    from ..loader import parse_programme
+    from ..programme.loader import parse_programme
     from .common import build
     from .writer import dump
 
@@ -88,4 +95,7 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
         rooms=len(programme.rooms),
         themes=len(programme.themes),
         slots=len(programme.slots),
+        guids=imported.guids,
+        programme=programme,
+        skipped=imported.skipped,
     )

@@ -47,6 +47,7 @@ class Event:
 
     number: str | None = None  # the format's own id (frab: the numeric ``id``)
     slug: str | None = None
+    guid: str | None = None  # frab's stable UUID of the event, when the file gives one
     title: str = ""
     subtitle: str | None = None
     type: str | None = None
@@ -84,6 +85,8 @@ class Imported:
 
     document: dict[str, Any]
     warnings: list[str]
+    skipped: int = 0  # events that could not be represented (each named in a warning)
+    guids: dict[str, str] = field(default_factory=dict)  # session id -> frab guid
 
 
 # --- small parsers shared by the readers ---------------------------------------------------
@@ -146,7 +149,7 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
     # Times: every event gets a local start and end in the chosen zone.
     timed: list[tuple[Event, datetime, datetime]] = []
     no_time: list[str] = []
-    not_positive: list[str] = []
+    backwards: list[str] = []
     shifted = 0
     for event in schedule.events:
         if event.start is None:
@@ -170,8 +173,10 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
             no_time.append(event.where)
             continue
         start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
-        if end <= start:
-            not_positive.append(event.where)
+        # A zero-duration event (doors open, a meetup point) is kept as a point in time;
+        # only an end before the start cannot be represented.
+        if end < start:
+            backwards.append(event.where)
             continue
         timed.append((event, start, end))
     if shifted:
@@ -181,15 +186,15 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         )
     if no_time:
         warnings.append(_skipped("sans date, heure ou durée lisible", no_time))
-    if not_positive:
-        warnings.append(_skipped("de durée nulle", not_positive))
+    if backwards:
+        warnings.append(_skipped("dont la fin précède le début", backwards))
     if not timed:
         raise ScheduleError("Aucun événement importable dans ce fichier.")
     timed.sort(key=lambda item: (item[1], -(item[2] - item[1]).total_seconds()))
 
     rooms = _rooms(schedule, (e.room for e, _, _ in timed), warnings)
     themes, track_themes = _themes(schedule, timed, warnings)
-    slots, slot_of = _slots(t for _, *t in timed)
+    slots, slot_of = _slots((start, end) for _, start, end in timed)
     ids = _session_ids(schedule, [e for e, _, _ in timed])
 
     sessions: list[dict[str, Any]] = []
@@ -262,7 +267,12 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         "slots": slots,
         "sessions": sessions,
     }
-    return Imported(document, warnings)
+    guids = {
+        session_id: event.guid
+        for (event, _, _), session_id in zip(timed, ids, strict=True)
+        if event.guid
+    }
+    return Imported(document, warnings, skipped=len(no_time) + len(backwards), guids=guids)
 
 
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:

@@ -124,6 +124,7 @@ def _event(
     event = Event(
         number=str(number) if isinstance(number, int | str) and number != "" else None,
         slug=clean(_text(item.get("slug"))),
+        guid=clean(_text(item.get("guid"))),
         title=title,
         subtitle=_text(item.get("subtitle")),
         type=_text(item.get("type")),

@@ -155,6 +155,7 @@ def _event(
     event = Event(
         number=number,
         slug=clean(_text(element, "slug")),
+        guid=clean(element.get("guid")),
         title=title,
         subtitle=_text(element, "subtitle"),
         type=_text(element, "type"),

@@ -8,13 +8,13 @@ from typing import Any
 
 import yaml
 
-from ..loader import ProgrammeLoader
+from ..programme.loader import ProgrammeLoader
 
 _Base: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _DATE_OR_TIME = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{2}:\d{2})$")
 
 
-class ProgrammeDumper(_Base):  # type: ignore[misc, valid-type]
+class ProgrammeDumper(_Base):  # type: ignore[misc]
     """Block style, unicode kept, and quotes wherever a reader could see something else.
 
     PyYAML quotes what a YAML 1.1 reader would not take as a string (``14:00`` is a number

@@ -20,7 +20,7 @@ from math import sqrt
 from operator import add, and_, itemgetter
 from typing import NamedTuple, cast
 
-from ..gcpause import paused_gc
+from ..infra.gcpause import paused_gc
 from .analysis import STOP_WORDS, Glossary, QueryWord, query_words, stem
 
 # How a programme word matches a query word, best first: the same word; the same light

@@ -6,9 +6,9 @@ from collections.abc import Collection, Iterator, Sequence
 from itertools import repeat
 from typing import TYPE_CHECKING, overload
 
-from ..frozen import Frozen, store
-from ..gcpause import paused_gc
-from ..model import Programme, Session
+from ..infra.frozen import Frozen, store
+from ..infra.gcpause import paused_gc
+from ..programme.model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
 from .index import KINDS, TYPO, Evidence, Index, typos_between
 from .snippet import Span, excerpt, highlights

@@ -10,7 +10,7 @@ from itertools import pairwise, starmap
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, overload
 
-from .frozen import Frozen, store
+from ..infra.frozen import Frozen, store
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -106,25 +106,29 @@ class Theme(Frozen):
         store(self, "description", description)
 
 
+# The type, under a name that Slot's field « date » does not shadow in its class body.
+_Date = date
+
+
 class Slot(Frozen):
     """A time span shared by the sessions that run in parallel."""
 
     __slots__ = ("id", "date", "start", "end", "label", "end_date")
     id: str
-    date: date
+    date: _Date
     start: time
     end: time
     label: str | None
-    end_date: date | None
+    end_date: _Date | None
 
     def __init__(
         self,
         id: str,  # noqa: A002
-        date: date,
+        date: _Date,
         start: time,
         end: time,
         label: str | None = None,
-        end_date: date | None = None,
+        end_date: _Date | None = None,
     ) -> None:
         store(self, "id", id)
         store(self, "date", date)
@@ -135,7 +139,14 @@ class Slot(Frozen):
 
     @property
     def hours(self) -> str:
+        if self.is_point:
+            return hhmm(self.start)  # a point in time, not « 10:30–10:30 »
         return f"{hhmm(self.start)}–{hhmm(self.end)}"
+
+    @property
+    def is_point(self) -> bool:
+        """A zero-duration slot: an event at one moment."""
+        return self.end == self.start and (self.end_date is None or self.end_date == self.date)
 
     def starts_at(self, tz: ZoneInfo) -> datetime:
         return datetime.combine(self.date, self.start, tzinfo=tz)
@@ -237,7 +248,7 @@ class Programme(Frozen):
         It keys the user's agenda and the calendar UIDs, so it depends on what the colloque
         is, not on where its file lies: moving or updating the file keeps both.
         """
-        from .text import slugify
+        from ..text import slugify
 
         days = self.colloque.dates or self.days
         first = min(days).isoformat() if days else "sans-date"
@@ -302,7 +313,7 @@ class _SessionTwin(Frozen):
 
     __slots__ = Session.__slots__
     # Plain stores: with both of these, the type calls the C function itself, not a method.
-    __setattr__ = object.__setattr__
+    __setattr__ = object.__setattr__  # type: ignore[assignment]
     __delattr__ = object.__delattr__
 
     def __init__(  # the order of Session's fields
@@ -327,6 +338,14 @@ class _SessionTwin(Frozen):
         self.subtitle = subtitle
         self.speakers = speakers
         self.__class__ = Session  # type: ignore[assignment]
+
+
+# Session(...) without the frozen class's per-field stores (see _SessionTwin). The checker
+# sees Session itself: the twin takes the same arguments and gives a Session.
+if TYPE_CHECKING:
+    new_session = Session
+else:
+    new_session = _SessionTwin
 
 
 # A column of texts: UTF-8 bytes end to end, where each text starts (one more offset than
@@ -447,9 +466,9 @@ class SessionTable(Sequence[Session]):
                 for name, (table, codes) in self._values.items()
             )
             rows = zip(*map(columns.__getitem__, _FIELDS), strict=True)
-            for index, session in enumerate(starmap(_SessionTwin, rows)):
+            for index, session in enumerate(starmap(new_session, rows)):
                 if made[index] is None:
-                    made[index] = session  # type: ignore[assignment]
+                    made[index] = session
         return iter(made)  # type: ignore[arg-type]
 
     def __eq__(self, other: object) -> bool:
@@ -486,7 +505,7 @@ class SessionTable(Sequence[Session]):
 
     def _make(self, index: int) -> Session:
         text, value = self._text, self._value
-        return _SessionTwin(  # type: ignore[return-value]
+        return new_session(
             text("id", index),  # type: ignore[arg-type]
             value("slot", index),
             value("room", index),

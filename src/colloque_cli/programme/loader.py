@@ -7,21 +7,17 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .errors import Problem, ProgrammeError
-from .gcpause import paused_gc
-from .model import Colloque, Programme, Room, Slot, Theme, _SessionTwin, hhmm
-from .source import (  # noqa: F401  (re-exported: the loader is their usual home)
-    ENV_PROGRAMME,
-    MAX_BYTES,
-    default_programme_path,
-    read_bytes,
-    read_text,
-    resolve_programme_path,
-)
+from ..errors import Problem, ProgrammeError
+from ..infra.gcpause import paused_gc
+from .model import Colloque, Programme, Room, Slot, Theme, hhmm, new_session
+from .source import read_bytes, read_text, resolve_programme_path
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 # A YAML document may reuse nodes through aliases; expanded, a few lines can stand for
 # billions of nodes ("billion laughs"). Real programmes stay far below this.
@@ -30,7 +26,7 @@ MAX_EXPANDED_NODES = 5_000_000
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class ProgrammeLoader(_Base):  # type: ignore[misc, valid-type]
+class ProgrammeLoader(_Base):  # type: ignore[misc]
     """Safe loader with YAML 1.2-like scalars: ``14:00`` and ``no`` stay strings.
 
     It also records the keys found twice in one mapping (plain PyYAML keeps the last one).
@@ -38,7 +34,7 @@ class ProgrammeLoader(_Base):  # type: ignore[misc, valid-type]
 
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str | bytes) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[yaml.Node] = []
 
@@ -527,7 +523,8 @@ def _locate(root: yaml.Node, loc: Iterable[Any], *, key: bool = False) -> yaml.N
             if match is None:
                 return node
             if key and position == len(parts) - 1:
-                return match[0]
+                key_node: yaml.Node = match[0]
+                return key_node
             node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(node.value):
@@ -567,7 +564,7 @@ def _kind(value: Any) -> str:
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     from . import schema
 
-    models: dict[tuple[str, ...], type[schema.BaseModel]] = {
+    models: dict[tuple[str, ...], type[BaseModel]] = {
         (): schema.ProgrammeFile,
         ("colloque",): schema.ColloqueFile,
         ("rooms",): schema.RoomFile,
@@ -678,7 +675,7 @@ def _field_adapter(model: Any, name: str) -> Any:
     from pydantic import ConfigDict, TypeAdapter
 
     field = model.model_fields[name]
-    annotation = (
+    annotation: Any = (
         Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
     )
     return TypeAdapter(annotation, config=ConfigDict(str_strip_whitespace=True))
@@ -731,7 +728,8 @@ def _cross_check(
             continue
         if slot.end_date is not None and slot.end_date < slot.date:
             yield at(("slots", index, "end_date"), "le jour de fin précède le jour de début")
-        elif (slot.end_date or slot.date, slot.end) <= (slot.date, slot.start):
+        elif (slot.end_date or slot.date, slot.end) < (slot.date, slot.start):
+            # equal is a point in time (doors open, a meetup): kept
             yield at(
                 ("slots", index, "end"),
                 f"la fin ({hhmm(slot.end)}) n'est pas après le début ({hhmm(slot.start)})",
@@ -802,9 +800,8 @@ def _build(data: Any, source: str) -> Programme:
             found = theme_sets[key] = tuple(themes[t] for t in dict.fromkeys(key))
         return found
 
-    # _SessionTwin(...) is Session(...) without the frozen class's per-field overhead
     sessions = [
-        _SessionTwin(
+        new_session(
             s.id,
             slots[s.slot],
             rooms[s.room] if s.room else None,

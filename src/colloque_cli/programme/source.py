@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import Problem, ProgrammeError, os_reason
+from ..errors import Problem, ProgrammeError, os_reason
 
 MAX_BYTES = 32 * 1024 * 1024
 ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
@@ -14,7 +14,7 @@ ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
 def default_programme_path() -> Path:
     """The programme shipped inside the package (the repository's ``data/programme.yaml``)."""
     # next to this module: a plain file in every installed form (wheel, editable, source)
-    return Path(__file__).parent / "data" / "programme.yaml"
+    return Path(__file__).parents[1] / "data" / "programme.yaml"
 
 
 def resolve_programme_path(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -13,7 +13,6 @@ frozen dataclass's fields are.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 from operator import attrgetter
 from typing import Any, ClassVar
@@ -27,7 +26,8 @@ class Frozen:
 
     __slots__ = ()
     FIELDS: ClassVar[tuple[str, ...]] = ()
-    _values: ClassVar[Callable[[Any], tuple[Any, ...]]]
+    # the fields' values of an instance, as a tuple (a static method: called on the instance)
+    _values: ClassVar[staticmethod[[Any], tuple[Any, ...]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

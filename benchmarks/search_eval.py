@@ -1,4 +1,4 @@
-"""Measure search against written cases: ``python -m colloque_cli.search_eval [CASES]``.
+"""Measure search against written cases: ``python -m benchmarks.search_eval [CASES]``.
 
 Lexical cases (``first``, ``top5``, ``relevant``): hit@1 (the expected session comes first),
 recall@5 (the expected sessions are in the first five), precision (the results that are
@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Programme
-from .search import SearchIndex
+from colloque_cli.programme.model import Programme
+from colloque_cli.search import SearchIndex
 
-DEFAULT_CASES = Path(__file__).resolve().parents[2] / "tests" / "search_cases.yaml"
+DEFAULT_CASES = Path(__file__).resolve().parents[1] / "tests" / "search_cases.yaml"
 TARGETS = {"hit@1": 0.97, "recall@5": 1.0, "precision": 0.97, "silence": 1.0}
 # recall@10 has no target: it is reported beside success@3 (issue 16's table).
 CONCEPT_TARGETS = {"success@3": 0.65, "precision": 0.75, "silence": 0.90}
@@ -145,7 +145,7 @@ def _concept(report: Report, case: Case, found: list[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .loader import load_programme
+    from colloque_cli.programme.loader import load_programme
 
     parser = argparse.ArgumentParser(description="Évalue la recherche sur des cas écrits.")
     parser.add_argument("cases", nargs="?", type=Path, default=DEFAULT_CASES)

@@ -25,11 +25,11 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any, TypeVar
 
-from . import __version__
+from .. import __version__
+from ..programme.model import Programme
+from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
 from .frozen import Frozen, store
 from .gcpause import paused_gc
-from .model import Programme
-from .source import MAX_BYTES, read_bytes, resolve_programme_path
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -43,7 +43,7 @@ LARGE = 1 << 20
 MAGIC = b"colloque-cache 2\n"
 NO_CACHE_ENV = "COLLOQUE_NO_CACHE"
 # modules whose classes end up in the pickles: a change to their source invalidates the cache
-_PICKLED_MODULES = ("cache.py", "frozen.py", "model.py", "search")
+_PICKLED_MODULES = ("infra/cache.py", "infra/frozen.py", "programme/model.py", "search")
 
 
 class Key(Frozen):
@@ -67,7 +67,7 @@ class Key(Frozen):
 
 
 def _code_fingerprint() -> str:
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]  # the package
     digest = blake2b(__version__.encode(), digest_size=16)
     for name in _PICKLED_MODULES:
         target = here / name
@@ -199,7 +199,9 @@ def _array_view(typecode: str, data: Any) -> Any:
     """An array stored out of band: a read-only view of the entry's bytes (no copy); or a
     new ``array`` when the object was pickled otherwise (in band)."""
     if isinstance(data, memoryview):
-        return data.cast("B").cast(typecode)
+        # typeshed types cast() for literal formats only; this one is the array's typecode
+        bytes_view: Any = data.cast("B")
+        return bytes_view.cast(typecode)
     return array(typecode, data)
 
 
@@ -335,7 +337,7 @@ def open_programme(
         if cache is None or cache.key != key:  # the entry must describe the bytes parsed
             cache = ProgrammeCache(directory, key)
 
-    from .loader import parse_programme
+    from ..programme.loader import parse_programme
 
     programme = parse_programme(raw, source)  # decoded there: see its docstring
     if cache is not None:

@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .model import Programme, Session, day_name, hhmm
-from .text import escape_unsafe, inert
+from ..programme.model import Programme, Session, day_name, hhmm
+from ..text import escape_unsafe, inert
 
 FIELDS = (
     "id",

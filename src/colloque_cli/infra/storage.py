@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import StorageError, os_reason
+from ..errors import StorageError, os_reason
 
 # Fault injection for the crash tests only: the writer pauses at this step (``mid-write``,
 # ``before-rename`` or ``after-rename``) so that a test can kill it there with SIGKILL.

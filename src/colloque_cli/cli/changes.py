@@ -1,0 +1,126 @@
+"""``colloque changes``: what changed between two versions of a programme."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from . import output
+from .app import app
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from ..changes import Comparison
+
+
+class ChangesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    atom = "atom"
+
+
+VersionArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Programme : YAML, frab XML/JSON ou pretalx.", metavar="FICHIER", show_default=False
+    ),
+]
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    old: VersionArgument,
+    new: VersionArgument,
+    fmt: Annotated[
+        ChangesFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Format de sortie : table (lisible), json, markdown (annonce à envoyer) "
+            "ou atom (flux à publier).",
+            case_sensitive=False,
+        ),
+    ] = ChangesFormat.table,
+    agenda: Annotated[
+        bool,
+        typer.Option("--agenda", "-a", help="Seulement les sessions de votre agenda."),
+    ] = False,
+    link: Annotated[
+        str | None,
+        typer.Option(
+            "--link",
+            help="Adresse où le flux Atom sera publié (son lien « self »).",
+            metavar="URL",
+        ),
+    ] = None,
+) -> None:
+    """Comparer deux versions d'un programme : sessions nouvelles, annulées, déplacées…"""
+    from ..changes import compare, load_version
+
+    before, after = load_version(old), load_version(new)
+    result = compare(
+        before.programme, after.programme, old_guids=before.guids, new_guids=after.guids
+    )
+    if agenda:
+        from ..agenda import AgendaStore
+
+        picks = AgendaStore.for_programme(after.programme).load()
+        result = result.only(p.id for p in picks.picks)
+    _write(result, fmt, link)
+    if not result:
+        output.info("Aucun changement.")
+
+
+def _write(result: Comparison, fmt: ChangesFormat, link: str | None) -> None:
+    from ..changes import publish
+
+    if fmt is ChangesFormat.json:
+        output.write_json(publish.records(result))
+    elif fmt is ChangesFormat.markdown:
+        if result:
+            output.write(publish.to_markdown(result))
+    elif fmt is ChangesFormat.atom:
+        output.write(publish.to_atom(result, link=link))
+    elif result:
+        output.show(*changes_view(result))
+
+
+def changes_view(result: Comparison) -> list[RenderableType]:
+    """The changes as a person reads them: by day, then by hour; a detail per line."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..changes import publish
+
+    parts: list[RenderableType] = []
+    head = Text(publish.sentence(publish.summary(result)) + ".", style="bold")
+    for line in publish.colloque_lines(result):
+        head.append("\n" + line, style="")
+    parts.append(head)
+    styles = {"Nouvelle": "green", "Annulée": "red"}
+    for day, hours in publish.by_day(result):
+        grid = Table.grid(padding=(0, 2))
+        grid.title = day
+        grid.title_justify = "left"
+        grid.title_style = "bold"
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for hour, items in hours:
+            for index, change in enumerate(items):
+                label = publish.headline(change)
+                body = Text()
+                body.append(label, style=styles.get(label, "yellow"))
+                body.append(f"{publish.NB}: ")
+                body.append(publish.quoted(change.session.title), style="bold")
+                body.append(f" ({change.session.id})", style="dim")
+                for line in publish.details(change):
+                    body.append(f"\n  {line}")
+                grid.add_row(hour if index == 0 else "", body)
+        parts.append(grid)
+    return parts

@@ -1,0 +1,1 @@
+"""Infrastructure under the domain: value classes, GC pauses, safe writes, user paths, cache."""

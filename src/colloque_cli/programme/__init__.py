@@ -1,0 +1,1 @@
+"""The programme: its domain model, how its file is read, validated and built."""
