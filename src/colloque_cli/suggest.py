@@ -59,9 +59,14 @@ def matching(index: SearchIndex, interests: Sequence[str]) -> dict[str, _Tally]:
     """Per session id, the interests it matches and a combined score."""
     tally: dict[str, _Tally] = {}
     for interest in interests:
-        for hit in index.search(interest):
+        hits = index.search(interest)
+        top = max((hit.score for hit in hits), default=1)
+        for hit in hits:
             found = tally.setdefault(hit.session.id, _Tally())
-            found.score += hit.score
+            # Scores are relative to the interest's best session; a session that names the
+            # interest beats one only near it in meaning.
+            score = 100 * hit.score // top
+            found.score += score // 2 if hit.kind == "meaning" else score
             found.interests += (interest,)
             found.near += tuple(w for w in hit.near if w not in found.near)
     return tally

@@ -12,7 +12,7 @@ model, no numpy.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import reduce
 from math import ceil, log
 from operator import or_
@@ -38,10 +38,10 @@ MEANING_WEIGHT = 0.8  # meaning counts less than the word itself
 NEIGHBOURS = 48
 # A result is kept when its score reaches this share of the best one and this absolute
 # level; below, it is a « piste ».
-RELATIVE_CUT = 0.4
-ABSOLUTE_CUT = 0.42
-CLUE_CUT = 0.2
-MIN_MEANING = 0.2  # below, a document does not cover a query word by meaning
+RELATIVE_CUT = 0.55
+ABSOLUTE_CUT = 0.2
+CLUE_CUT = 0.12
+MIN_MEANING = 0.15  # below, a document does not cover a query word by meaning
 COVERAGE = 0.6  # share of a longer query's words a result must cover
 
 
@@ -62,8 +62,9 @@ class BroadResults(NamedTuple):
     clues: list[BroadMatch]  # below it but not nothing: « pistes proches »
 
 
-def _field_factor(info: int, body: int) -> float:
-    fields = (info | info >> 7) & 0x7F
+def _field_factor(info: int, allowed: int, body: int) -> float:
+    """What a posting is worth by where it stands (among the ``allowed`` fields)."""
+    fields = (info | info >> 7) & allowed & 0x7F
     if fields & _HEADLINE:
         return 1.0
     if fields & _THEMES:
@@ -105,7 +106,8 @@ class _Evidence:
 def _word_evidence(
     index: Index, word: str, within: Collection[int] | None, allowed: int
 ) -> _Evidence | None:
-    """How the documents match ``word``; None when the programme has nothing of it."""
+    """How the documents match ``word``: None when neither the programme nor the table of
+    meanings knows it (a made-up word), empty when only the table does."""
     parts = [p for p in word.split() if p not in STOP_WORDS] or [word]
     literal: dict[int, float] = {}
     kinds: dict[int, int] = {}
@@ -131,14 +133,12 @@ def _word_evidence(
     docs_with: set[int] = set()
     for tid in literal:
         docs_with.update(index.documents_with(tid))
-    rarity = 1.0
-    if docs_with and size > 4:
-        rarity = max(0.2, min(1.0, log(size / len(docs_with)) / log(4)))
+    rarity = _rarity(len(docs_with), size)
     for tid, weight in literal.items():
         for doc, info in zip(index.documents_with(tid), index.infos_of(tid), strict=True):
             if not info & allowed or (within is not None and doc not in within):
                 continue
-            value = weight * _field_factor(info & allowed, body) * rarity
+            value = weight * _field_factor(info, allowed, body) * rarity
             if value > found.scores.get(doc, 0.0):
                 found.scores[doc] = value
             found.literal.setdefault(doc, set()).add(tid)
@@ -146,10 +146,11 @@ def _word_evidence(
             found.kind[doc] = max(found.kind.get(doc, 0), kinds[tid])
     meant: dict[int, float] = {}
     for tid, weight in near.items():
+        rare = _rarity(index.frequency(tid), size)
         for doc, info in zip(index.documents_with(tid), index.infos_of(tid), strict=True):
             if not info & allowed or (within is not None and doc not in within):
                 continue
-            value = weight * _field_factor(info & allowed, body) * MEANING_WEIGHT
+            value = weight * _field_factor(info, allowed, body) * MEANING_WEIGHT * rare
             # Several words near the query word add up, with diminishing returns.
             meant[doc] = 1 - (1 - meant.get(doc, 0.0)) * (1 - value)
             kept = found.meaning.setdefault(doc, {})
@@ -160,6 +161,24 @@ def _word_evidence(
         if value >= MIN_MEANING and value > found.scores.get(doc, 0.0):
             found.scores[doc] = value
     return found
+
+
+def meant_otherwise(index: Index, query: str) -> bool:
+    """Whether a word of ``query`` that the programme lacks (matched by spelling guesses
+    only) has words near it in meaning there: « aînés » means « âgées », not « afin »."""
+    for typed in query_words(query)[:MAX_QUERY_WORDS]:
+        for part in typed.parts:
+            kinds = index.expand(part).values()
+            if all(kind & 7 <= TYPO for kind in kinds) and near_words(index, part):
+                return True
+    return False
+
+
+def _rarity(documents: int, size: int) -> float:
+    """How much a word used by ``documents`` of ``size`` documents tells (1: rare)."""
+    if not documents or size <= 4:
+        return 1.0
+    return max(0.2, min(1.0, log(size / documents) / log(4)))
 
 
 def needed(words: int) -> int:
@@ -174,11 +193,16 @@ def broad_search(
     *,
     within: Collection[int] | None = None,
     fields: int | None = None,
+    context: Callable[[int], float] | None = None,
 ) -> BroadResults:
-    """Documents by how much of ``query`` they cover, literally or by meaning."""
+    """Documents by how much of ``query`` they cover, literally or by meaning.
+
+    ``context`` adds to the score of documents that cover the query (it never makes a
+    result by itself): how well their groups (a session's themes) match the query.
+    """
     words: list[str] = []
-    for word in query_words(query)[:MAX_QUERY_WORDS]:
-        joined = " ".join(word.parts)
+    for typed in query_words(query)[:MAX_QUERY_WORDS]:
+        joined = " ".join(typed.parts)
         if joined not in words:
             words.append(joined)
     if not words:
@@ -197,6 +221,9 @@ def broad_search(
         for doc, value in found.scores.items():
             scores[doc] = scores.get(doc, 0.0) + value
             covered[doc] = covered.get(doc, 0) + 1
+    if context is not None:
+        for doc in scores:
+            scores[doc] += context(doc) * len(words)
     if not scores:
         return BroadResults([], [])
     least = needed(len(words))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from functools import cached_property
 from itertools import repeat
 from typing import TYPE_CHECKING, overload
 
@@ -24,6 +25,8 @@ BODY = FIELDS.index("description")
 # Fields shown in full in a result row; a snippet is cut from the others.
 SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
+# How much a session's theme matching a query adds to its score in the broad search.
+THEME_WEIGHT = 0.3
 # The names of the fields of each bit mask, best first.
 _FIELD_NAMES = [
     tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
@@ -233,9 +236,13 @@ class SearchIndex:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
         ranking = self.index.rank(query, within=docs, fields=mask, limit=limit)
         if broad and all(e.kind <= TYPO for e in ranking.evidence):
-            found = self._broad(query, docs, mask, limit)
-            if found is not None:
-                return found
+            # Nothing has every word; or only spelling guesses do, and meaning may do better.
+            from .broad import meant_otherwise
+
+            if not ranking.docs or meant_otherwise(self.index, query):
+                wider = self._broad(query, docs, mask, limit)
+                if wider is not None:
+                    return wider
         context = _HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
         # Hits that match alike share what they show: worked out once; the loop making one
         # Hit per session runs in C.
@@ -254,7 +261,9 @@ class SearchIndex:
         """Results of the broad search (OR and meaning), or None when it finds nothing."""
         from .broad import broad_search
 
-        found = broad_search(self.index, query, within=docs, fields=mask)
+        found = broad_search(
+            self.index, query, within=docs, fields=mask, context=self._theme_context(query)
+        )
         if not found.matches and not found.clues:
             return None
         vocabulary = self.index.vocabulary
@@ -279,6 +288,35 @@ class SearchIndex:
 
         kept = found.matches[:limit] if limit is not None else found.matches
         return Results(hits(kept), len(found.matches), hits(found.clues[:5]))
+
+    def _theme_context(self, query: str) -> Callable[[int], float] | None:
+        """How well a session's best theme (label and description) matches ``query``."""
+        from .broad import broad_search
+
+        themes = self.programme.themes
+        if not themes:
+            return None
+        found = broad_search(self._themes, query).matches
+        if not found:
+            return None
+        strength = {themes[m.doc].id: m.score for m in found}
+        sessions = self.sessions
+
+        def context(doc: int) -> float:
+            values = [strength.get(t.id, 0.0) for t in sessions[doc].themes]
+            return THEME_WEIGHT * max(values, default=0.0)
+
+        return context
+
+    @cached_property
+    def _themes(self) -> Index:
+        themes = self.programme.themes
+        return Index(
+            [(t.label, t.description) for t in themes],
+            (4, 1),
+            body=1,
+            glossary=self.programme.glossary,
+        )
 
     def suggest(self, query: str) -> str | None:
         """``query`` with each word the programme lacks replaced by a close programme word,
