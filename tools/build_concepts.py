@@ -95,14 +95,28 @@ def embed(forms: list[list[str]], work: Path) -> np.ndarray:
 
 
 def _look_alike(a: str, b: str) -> bool:
-    """Words that begin alike without being forms of each other (« musee », « museau »):
-    what a sentence model confuses when it sees a word alone."""
+    """Words that look alike without being forms of each other: they begin alike
+    (« musee », « museau ») or are one letter apart (« sate », « sante »). A sentence model
+    confuses them when it sees a word alone."""
     common = 0
     for x, y in zip(a, b, strict=False):
         if x != y:
             break
         common += 1
-    return common >= 3 and common < min(len(a), len(b)) - 1 and common < 0.7 * min(len(a), len(b))
+    shorter = min(len(a), len(b))
+    if common >= 3 and common < shorter - 1 and common < 0.7 * shorter:
+        return True
+    return abs(len(a) - len(b)) <= 1 and _one_edit(a, b)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter added, removed or changed."""
+    if len(a) > len(b):
+        a, b = b, a
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+    return True
 
 
 def neighbours(entries: list[str], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

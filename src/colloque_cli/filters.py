@@ -215,14 +215,30 @@ def themes_touched(programme: Programme, text: str, *, meaning: bool = True) -> 
     « Transition écologique »); with ``meaning``, also in meaning (« climat »)."""
     if not programme.themes:
         return []
-    index = _theme_index(programme)
     if not meaning:
-        matches, _ = index.search(text)
-        return [programme.themes[m.doc] for m in matches[:3]]
+        return _themes_naming(programme.themes, text)
     from .search.broad import broad_search
 
-    found = broad_search(index, text)
+    found = broad_search(_theme_index(programme), text)
     return [programme.themes[m.doc] for m in found.matches[:3]]
+
+
+def _themes_naming(themes: Sequence[Theme], text: str) -> list[Theme]:
+    """Themes whose label or description has every word of ``text`` (as Snowball roots:
+    « écologie » names « Transition écologique »). No index is built: ``search`` calls it
+    on every query, and themes are few."""
+    from .search.analysis import content_words
+    from .search.index import roots
+
+    wanted = set(roots(content_words(text)))
+    if not wanted:
+        return []
+    found = []
+    for theme in themes:
+        have = set(roots(content_words(f"{theme.label} {theme.description or ''}")))
+        if wanted <= have:
+            found.append(theme)
+    return found[:3]
 
 
 def _search_themes(programme: Programme, text: str) -> list[Theme]:

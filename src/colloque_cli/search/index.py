@@ -265,10 +265,11 @@ class Index:
 
     def stem_forms(self, key: str) -> list[int]:
         """Programme words whose light stem is ``key`` or whose Snowball root is ``key``'s
-        (when the root is most of the word, as ``expand`` requires)."""
+        (when the root is most of the word, as ``expand`` requires, and not short)."""
         found = list(self._by_stem(key))
         root = _roots([key])[0]
-        if len(key) >= MIN_PREFIX and len(root) >= MIN_ROOT_SHARE * len(key):
+        # A short root joins look-alikes (« santa », « santé »): five letters at least.
+        if len(root) > MIN_PREFIX and len(root) >= MIN_ROOT_SHARE * len(key):
             vocabulary = self.vocabulary
             for tid in self._by_root(root):
                 if tid not in found and len(root) >= MIN_ROOT_SHARE * len(vocabulary[tid]):
@@ -1117,6 +1118,11 @@ def _in_order(numbers: list[int], needed: int) -> bool:
             if expected == needed:
                 return True
     return False
+
+
+def roots(words: Sequence[str]) -> list[str]:
+    """Snowball French roots of folded words (see ``_roots``)."""
+    return _roots(words)
 
 
 def _roots(words: Sequence[str]) -> list[str]:
