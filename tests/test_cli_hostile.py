@@ -65,7 +65,7 @@ def assert_clean(result_stdout: str, result_stderr: str) -> None:
         (
             ["export", "--format", "pdf"],
             2,
-            "Erreur : Valeur invalide pour --format / -f : « pdf » (valeurs permises : json, csv, ics, markdown, frab-xml, frab-json).",
+            "Erreur : Valeur invalide pour --format / -f : « pdf » (valeurs permises : json, csv, ics, markdown, frab-xml, frab-json, html).",
         ),
         (
             ["list", "--format", "yaml"],

@@ -120,7 +120,7 @@ def test_search_names_the_themes_it_touches(run: Run) -> None:
     result = run("search", "écologie")
     assert result.exit_code == 0, result.stderr
     assert "Thèmes touchés : Transition écologique (--theme transition-ecologique)" in (
-        result.stderr
+        result.stdout
     )
 
 

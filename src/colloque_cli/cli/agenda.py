@@ -61,7 +61,7 @@ def _find(p: Programme, text: str) -> Session:
     except AmbiguousSession as ambiguous:
         from . import render
 
-        output.show(render.candidates_table(ambiguous.sessions))
+        output.show(render.candidates_table(ambiguous.sessions, output.width()))
         raise
 
 
@@ -167,7 +167,7 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     if fmt is Format.table:
         from .render_agenda import agenda_summary, agenda_table
 
-        output.show(agenda_table(p, laid), agenda_summary(laid))
+        output.show(agenda_table(p, laid, output.width()), agenda_summary(laid))
     else:
         from ..agenda import AGENDA_FIELDS, agenda_records
 

@@ -87,10 +87,20 @@ def run_export(
 
     p = programme(ctx)
     chosen = selection(p, day=day, room=room, theme=theme)
-    sessions = chosen.apply(agenda_sessions(p) if agenda else p.sessions)
-    if not sessions:
-        raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
-    text = exporter(fmt)(p, sessions)
+    if fmt == "html" and agenda:
+        # The page holds the whole programme, the agenda's sessions already chosen.
+        from ..exporters.html import to_html
+
+        picked = agenda_sessions(p)
+        sessions = chosen.apply(p.sessions)
+        if not sessions:
+            raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
+        text = to_html(p, sessions, preselected=[s.id for s in picked])
+    else:
+        sessions = chosen.apply(agenda_sessions(p) if agenda else p.sessions)
+        if not sessions:
+            raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
+        text = exporter(fmt)(p, sessions)
     if out is None or str(out) == "-":
         output.write(text)
         return

@@ -48,12 +48,86 @@ def width() -> int:
 
 
 def show(*renderables: RenderableType) -> None:
-    """Print rich renderables on stdout, separated by blank lines."""
+    """Print rich renderables on stdout, separated by blank lines (paged on a terminal)."""
     console = _console()
-    for index, renderable in enumerate(renderables):
-        if index:
-            console.print()
-        console.print(renderable)
+    with console.capture() as captured:
+        for index, renderable in enumerate(renderables):
+            if index:
+                console.print()
+            console.print(renderable)
+    text = captured.get()
+    if not console.is_terminal:
+        # rich pads every line to the width: a file or a pipe gets the text alone
+        text = "".join(line.rstrip(" ") + "\n" for line in text.splitlines())
+    page(text, height=console.height)
+
+
+PAGER_ENV = "COLLOQUE_PAGER"
+
+
+def pager_command() -> list[str] | None:
+    """The pager to use, as git chooses it: $COLLOQUE_PAGER, $PAGER, else ``less``."""
+    import shlex
+
+    command = os.environ.get(PAGER_ENV)
+    if command is None:
+        command = os.environ.get("PAGER", "less")
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    return words if words and words != ["cat"] else None
+
+
+def page(text: str, *, height: int | None = None) -> None:
+    """Write ``text`` on stdout; longer than the terminal, through the pager (as git does).
+
+    Never paged when stdout is not a terminal (a pipe, a file), nor when it fits.
+    """
+    if height is None:
+        height = _console().height
+    if text.count("\n") < height or not _stdout_is_a_terminal():
+        write(text)
+        return
+    command = pager_command()
+    if command is None:
+        write(text)
+        return
+    _run_pager(command, text)
+
+
+def _stdout_is_a_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _run_pager(command: list[str], text: str) -> None:
+    import subprocess
+
+    # less: quit if one screen (-F), keep colours (-R), leave the text on screen (-X)
+    env = {"LESS": "FRX", "LV": "-c"} | dict(os.environ)
+    sys.stdout.flush()
+    try:
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:  # no such pager: the text as it is
+        write(text)
+        return
+    assert pager.stdin is not None
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    errors = getattr(sys.stdout, "errors", None) or "strict"
+    try:
+        pager.stdin.write(text.encode(encoding, errors))
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end: not an error
+        pass
+    while True:
+        try:
+            pager.wait()
+            return
+        except KeyboardInterrupt:  # Ctrl-C is the pager's to handle, as in git
+            continue
 
 
 def _stdout_is_unicode() -> bool:
@@ -84,8 +158,25 @@ def write_records(
 
 
 def _message(message: str, style: str) -> None:
-    # soft_wrap: one message is one line, whatever the terminal width (logs, grep, tests).
-    _console(stderr=True).print(inert(message), style=style, soft_wrap=True)
+    console = _console(stderr=True)
+    text = inert(message)
+    if console.is_terminal:
+        text = wrap(text, console.width)
+    # soft_wrap: rich adds no line break of its own; in a pipe one message is one line
+    # (logs, grep, tests)
+    console.print(text, style=style, soft_wrap=True)
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` wrapped at spaces to ``width``: never inside a word, an id (« a-b ») or a
+    path, nor at a no-break space (« mot : »)."""
+    import textwrap
+
+    # textwrap breaks at ASCII whitespace only: U+00A0 and U+202F hold, as they should.
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) or line
+        for line in text.split("\n")
+    )
 
 
 def error(message: str) -> None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from ..agenda import Plan
 from ..programme.model import Programme, short_date
 from ..suggest import Proposal, SlotSuggestion
-from .render import room_cell, t
+from .render import (
+    ROOM_CAP,
+    SESSION_MIN,
+    fitted_width,
+    longest_word,
+    room_cell,
+    t,
+    table_overhead,
+)
 
 
 def _count(count: int, singular: str, plural: str, none: str) -> str:
@@ -19,44 +28,68 @@ def _count(count: int, singular: str, plural: str, none: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
-def agenda_table(programme: Programme, plan: Plan) -> Table:
-    """One row per slot, in time order: the pick, « libre », or the conflicting picks."""
+def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
+    """One row per slot, in time order: the pick, « libre », or the conflicting picks.
+
+    Where the room and the state cannot have columns of their own, they go on a line under
+    the title.
+    """
+    picked = [s for line in plan.slots for s in line.sessions]
+    when_width = max(
+        (
+            cell_len(text)
+            for line in plan.slots
+            for text in (line.slot.hours, short_date(line.slot.date))
+        ),
+        default=5,
+    )
+    room = fitted_width([s.room_name for s in picked], ROOM_CAP)
+    words = longest_word([s.title for s in picked] + [s.id for s in picked])
+    state = cell_len("⚠ conflit")
+    session = max(SESSION_MIN, words)
+    wide = when_width + room + session + state + table_overhead(4) <= width
     table = Table(
         title=Text.assemble(("Votre agenda", "bold"), " — ", t(programme.colloque.title)),
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("Quand", no_wrap=True)
-    table.add_column("Salle", style="cyan", max_width=18)
-    table.add_column("Session", ratio=1, min_width=24)
-    table.add_column("État", no_wrap=True)
+    table.add_column("Quand", width=when_width)
+    if wide:
+        session = width - when_width - room - state - table_overhead(4)
+        table.add_column("Salle", style="cyan", width=room)
+        table.add_column("Session", width=session, overflow="fold")
+        table.add_column("État", width=state)
+    else:
+        table.add_column("Session", width=width - when_width - table_overhead(2), overflow="fold")
     for line in plan.slots:
         slot = line.slot
         when = Text(f"{short_date(slot.date)}\n{slot.hours}")
         if line.free:
-            table.add_row(
-                when,
-                Text(""),
-                Text("—", style="dim"),
-                Text("libre", style="dim italic"),
-                end_section=True,
-            )
+            free = Text("libre", style="dim italic")
+            cells = [Text(""), Text("—", style="dim"), free] if wide else [free]
+            table.add_row(when, *cells, end_section=True)
             continue
         # Picks that overlap share the slot's line, one row each, the slot named once.
-        for index, session in enumerate(line.sessions):
-            cell = t(session.title, "bold")
-            cell.append_text(t(f"\n{session.id}", "dim"))
-            others = plan.conflicts.get(session.id)
+        for index, session_ in enumerate(line.sessions):
+            cell = t(session_.title, "bold")
+            cell.append_text(t(f"\n{session_.id}", "dim"))
+            others = plan.conflicts.get(session_.id)
             if others:
                 cell.append_text(
                     t("\nen même temps que : " + ", ".join(o.id for o in others), "red")
                 )
-            state = Text("⚠ conflit", style="bold red") if others else Text("choisi", "green")
+            status = Text("⚠ conflit", style="bold red") if others else Text("choisi", "green")
+            if wide:
+                cells = [room_cell(session_), cell, status]
+            else:
+                cell.append("\n")
+                cell.append_text(room_cell(session_))
+                cell.append(" · ")
+                cell.append_text(status)
+                cells = [cell]
             table.add_row(
                 when if index == 0 else Text(""),
-                room_cell(session),
-                cell,
-                state,
+                *cells,
                 end_section=index == len(line.sessions) - 1,
             )
     return table

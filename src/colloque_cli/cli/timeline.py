@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -25,6 +25,10 @@ AtOption = Annotated[
         "« mardi 14h30 », « 14:30 »… (par défaut : maintenant).",
         metavar="MOMENT",
     ),
+]
+LongOption = Annotated[
+    bool,
+    typer.Option("--long", "-l", help="Tout le détail : thèmes, intervenants, descriptions."),
 ]
 MineOption = Annotated[
     bool, typer.Option("--agenda", "-a", help="Seulement les sessions de votre agenda.")
@@ -57,6 +61,16 @@ def _say(sentence: str, fmt: Format) -> None:
         output.info(sentence)
 
 
+def _sessions(p: Programme, sessions: Sequence[Session], long: bool) -> list[Any]:
+    """A slot at a glance (one screen), or in full with ``--long``."""
+    from . import render
+
+    width = output.width()
+    if long:
+        return list(render.listing(p, sessions, long=True, width=width))
+    return list(render.brief_listing(p, sessions, width))
+
+
 def _moment_label(p: Programme, at: datetime) -> str:
     from ..programme.model import hhmm, long_date
 
@@ -69,6 +83,7 @@ def now(
     ctx: typer.Context,
     at: AtOption = None,
     mine: MineOption = False,
+    long: LongOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Les sessions en cours (à l'heure du colloque), ou quand reprendre."""
@@ -84,10 +99,8 @@ def now(
     if fmt is Format.table:
         from rich.text import Text
 
-        from . import render
-
         heading = f"En ce moment ({_moment_label(p, moment)}) :"
-        output.show(Text(heading, style="bold"), *render.listing(p, on))
+        output.show(Text(heading, style="bold"), *_sessions(p, on, long))
         return
     from ..exporters.records import session_records
 
@@ -118,6 +131,7 @@ def next_slot(
     ctx: typer.Context,
     at: AtOption = None,
     mine: MineOption = False,
+    long: LongOption = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Les sessions du prochain créneau, et dans combien de temps il commence."""
@@ -144,10 +158,10 @@ def next_slot(
     if fmt is Format.table:
         from rich.text import Text
 
-        from . import render
-
         lines = [Text(outside)] if outside else []
-        output.show(*lines, Text(heading, style="bold"), *render.listing(p, following.sessions))
+        output.show(
+            *lines, Text(heading, style="bold"), *_sessions(p, list(following.sessions), long)
+        )
         for session, interests in _in_your_field(ctx, following.sessions).items():
             output.show(
                 Text.assemble(

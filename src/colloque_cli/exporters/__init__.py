@@ -21,6 +21,7 @@ EXPORTERS: dict[str, tuple[str, str]] = {
     "markdown": ("markdown", "to_markdown"),
     "frab-xml": ("frab_xml", "to_frab_xml"),
     "frab-json": ("frab_json", "to_frab_json"),
+    "html": ("html", "to_html"),
 }
 
 
