@@ -386,21 +386,23 @@ def agenda_changes(
 
 
 def _changes_view(changes: list[Any]) -> Any:
-    from rich.table import Table
+    """Each changed pick, its changes indented under it (wrapped under themselves)."""
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
     from ..agenda_review import details
     from ..text import inert
 
     nb = "\u202f"
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column()
+    lines: list[Any] = []
     for change in changes:
         title = change.session.title if change.session else change.seen.title
-        body = Text()
-        body.append(f"«{nb}{inert(title)}{nb}»", style="bold")
-        body.append(f" ({inert(change.pick.id)})", style="dim")
+        head = Text()
+        head.append(f"«{nb}{inert(title)}{nb}»", style="bold")
+        head.append(f" ({inert(change.pick.id)})", style="dim")
+        lines.append(head)
         for line in details(change):
-            body.append(f"\n  {line}", style="red" if line.startswith("annulée") else "")
-        grid.add_row(body)
-    return grid
+            style = "red" if line.startswith("annulée") else ""
+            lines.append(Padding(Text(line, style=style), (0, 0, 0, 4)))
+    return Group(*lines)
