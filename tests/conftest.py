@@ -45,12 +45,40 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 Run = Callable[..., Result]
 
 
+NO_BREAK_SPACES = ("\u00a0".encode(), "\u202f".encode())
+
+
+def plain_spaces(result: Result) -> Result:
+    """``result`` whose messages (stderr) read no-break spaces as spaces.
+
+    Tests through ``run`` check what a message says; how messages are typeset (« : » after
+    a no-break space) is pinned, bytes and all, by tests/test_typography.py through
+    ``run_raw``.
+    """
+    for name in ("stderr_bytes",):
+        data = getattr(result, name)
+        for space in NO_BREAK_SPACES:
+            data = data.replace(space, b" ")
+        setattr(result, name, data)
+    return result
+
+
 @pytest.fixture
-def run() -> Run:
+def run_raw() -> Run:
     """Invoke ``colloque`` through its real Typer app; stdout and stderr kept apart."""
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def run(run_raw: Run) -> Run:
+    """``run_raw`` with no-break spaces read as spaces (see ``plain_spaces``)."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return plain_spaces(run_raw(*args, input=input))
 
     return invoke

@@ -8,12 +8,9 @@ from typing import Annotated
 import typer
 
 from ..errors import InvalidProgramme, StorageError
+from ..text import plural as _plural
 from . import output
 from .app import app
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _chosen_programme(ctx: typer.Context) -> str | None:
@@ -41,6 +38,7 @@ def validate(
     path = resolve_programme_path(file or _chosen_programme(ctx))
     problems, programme = check_file(path)
     if problems:
+        # plain spaces: editors and scripts parse these « file:line:col: message » lines
         output.write("".join(inert(str(problem)).replace("\n", " ") + "\n" for problem in problems))
         raise InvalidProgramme(f"{_plural(len(problems), 'problème')} dans {path}.")
     assert programme is not None

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ColloqueError
-from ..text import fold
+from ..text import fold, plural
 from .html_text import plain
 
 DEFAULT_TYPE = "session"
@@ -181,7 +181,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         timed.append((event, start, end))
     if shifted:
         warnings.append(
-            f"{shifted} horaire(s) donné(s) avec un décalage différent du fuseau {zone_name} : "
+            f"{plural(shifted, 'horaire donné', 'horaires donnés')} avec un décalage "
+            f"différent du fuseau {zone_name} : "
             "heures converties dans ce fuseau."
         )
     if no_time:
@@ -239,7 +240,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         warnings.append(_skipped("sans titre (titre « Sans titre »)", untitled, verb="importé"))
     if nested:
         warnings.append(
-            f"{nested} session(s) chevauchent une autre dans la même salle (sessions imbriquées) : "
+            f"{plural(nested, 'session chevauche', 'sessions chevauchent')} une autre dans la "
+            "même salle (sessions imbriquées) : "
             "gardées, avec « allow_overlap: true »."
         )
     if schedule.skipped:
@@ -277,7 +279,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
 
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:
     shown = ", ".join(where[:5]) + (f", … ({len(where)} en tout)" if len(where) > 5 else "")
-    return f"{len(where)} événement(s) {why} {verb}(s) : {shown}."
+    verbs = verb if len(where) == 1 else f"{verb}s"
+    return f"{plural(len(where), 'événement')} {why} {verbs} : {shown}."
 
 
 def _choose_zone(schedule: Schedule, wanted: str | None, warnings: list[str]) -> tuple[str, tzinfo]:
@@ -336,7 +339,10 @@ def _rooms(schedule: Schedule, used: Iterable[str | None], warnings: list[str]) 
         ids[name] = _unique(base or slugify(name) or "salle", taken)
     empty = len({n for n in schedule.rooms if n and n not in in_use})
     if empty:
-        warnings.append(f"{empty} salle(s) sans événement non reprise(s).")
+        warnings.append(
+            f"{plural(empty, 'salle')} sans événement non "
+            f"{'reprise' if empty == 1 else 'reprises'}."
+        )
     return ids
 
 
@@ -369,7 +375,7 @@ def _themes(
         themes.append({"id": theme_id[name], "label": name})
     unused = sum(1 for n in declared if n not in used_names)
     if unused:
-        warnings.append(f"{unused} thème(s) (tracks) sans événement non repris.")
+        warnings.append(f"{plural(unused, 'thème')} (tracks) sans événement non repris.")
     return themes, {track: [theme_id[p] for p in parts] for track, parts in expansion.items()}
 
 
