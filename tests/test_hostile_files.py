@@ -105,6 +105,60 @@ CASES: dict[str, tuple[bytes | str, str]] = {
         ":1:11: étiquette YAML non autorisée",
     ),
     "alias inconnu": ("colloque: *rien\n", "alias YAML non défini"),
+    "nombre de 5 000 chiffres": (
+        mutate("  city: Rouen", "  city: " + "9" * 5000),
+        ":8:9: nombre trop long (plus de 4\u202f300 chiffres)",
+    ),
+    "identifiant de 5 000 chiffres": (
+        mutate("id: fresque-valeurs", "id: " + "7" * 5000),
+        "nombre trop long (plus de 4\u202f300 chiffres)",
+    ),
+    "moitié de paire isolée": (
+        mutate("  city: Rouen", '  city: "Rouen\\ud800"'),
+        ":8:17: échappement Unicode impossible (comme \\ud800, une moitié de paire isolée)",
+    ),
+    "identifiant à séquence de terminal": (
+        mutate("id: fresque-valeurs", 'id: "fresque\\e]52;c;ZXZpbA==\\a"'),
+        "sessions[1].id : identifiant invalide « fresque]52;c;ZXZpbA== » : caractère invisible "
+        "ou de contrôle U+001B (seuls les caractères visibles sont permis)",
+    ),
+    "identifiant de largeur nulle": (
+        mutate("id: fresque-valeurs", "id: fresque\u200bvaleurs"),
+        "caractère invisible ou de contrôle U+200B",
+    ),
+    "identifiant bidirectionnel": (
+        mutate("    room: salle-3", "    room: salle\u2067-3"),
+        "sessions[1].room : identifiant invalide « salle-3 » : caractère invisible ou de contrôle U+2067",
+    ),
+    "salle à caractère de contrôle": (
+        mutate("{id: salle-1, name: Salle 1}", '{id: "salle\\x9b1", name: Salle 1}'),
+        "rooms[0].id : identifiant invalide « salle1 » : caractère invisible ou de contrôle U+009B",
+    ),
+    "fuseau qui est un dossier": (
+        mutate("timezone: Europe/Paris", "timezone: Europe"),
+        "colloque.timezone : fuseau horaire inconnu « Europe » (exemple : Europe/Paris)",
+    ),
+    "fuseau de 300 caractères": (
+        mutate("timezone: Europe/Paris", "timezone: Europe/" + "x" * 300),
+        "colloque.timezone : fuseau horaire inconnu « Europe/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… » (exemple : Europe/Paris)",
+    ),
+    "fuseau qui n'en est pas un": (
+        mutate("timezone: Europe/Paris", "timezone: zone.tab"),
+        "fuseau horaire inconnu « zone.tab »",
+    ),
+    "année 9999": (
+        mutate('date: "2025-03-05"', 'date: "9999-12-31"'),
+        "date hors limites « 9999-12-31 » (années 1583 à 9998)",
+    ),
+    "année 1": (
+        mutate('date: "2025-03-05"', 'date: "0001-01-01"'),
+        "date hors limites « 0001-01-01 » (années 1583 à 9998)",
+    ),
+    "heure sautée au changement d'heure": (
+        mutate('date: "2025-03-04"\n    start: "14:00"', 'date: "2025-03-30"\n    start: "02:30"'),
+        "slots[0].start : l'heure 02:30 du 2025-03-30 n'existe pas dans le fuseau Europe/Paris "
+        "(les horloges la sautent au changement d'heure) : choisissez une heure réelle",
+    ),
 }
 
 

@@ -52,7 +52,23 @@ class ProgrammeError(ColloqueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(problem_lines(problems)))
+
+
+# Past this many problems, the rest is counted, not listed: a broken generated file can have
+# tens of thousands, and the first ones say what is wrong.
+MAX_PROBLEMS_SHOWN = 50
+
+
+def problem_lines(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """One line per problem, the first ``limit`` of them, then how many more there are."""
+    lines = [str(p) for p in problems[:limit]]
+    more = len(problems) - limit
+    if more > 0:
+        lines.append(
+            f"… et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}."
+        )
+    return lines
 
 
 class InvalidProgramme(ColloqueError):

@@ -42,11 +42,29 @@ def fold(text: str) -> str:
     return _NON_ASCII.sub(_unless_combining, unicodedata.normalize("NFKD", text))
 
 
-# C0 and C1 controls (but tab and newline), DEL, bidi controls, zero-width characters,
-# and other invisible format characters: none may reach a terminal from the data.
+# C0 and C1 controls (but tab and newline), DEL, bidi controls (the Arabic letter mark
+# included), zero-width characters, line and paragraph separators, tag characters and
+# other invisible format characters: none may reach a terminal from the data.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
+
+
+def first_unprintable(text: str) -> str | None:
+    """The first character of ``text`` that is not visible and typeable (None if none).
+
+    Controls, format characters (bidi, zero-width), separators other than the ASCII space,
+    surrogates, private-use and unassigned code points: what ``str.isprintable`` refuses.
+    """
+    if text.isprintable():
+        return None
+    return next(char for char in text if not char.isprintable())
+
+
+def codepoint(char: str) -> str:
+    """``U+001B``: how a message names an invisible character."""
+    return f"U+{ord(char):04X}"
 
 
 def escape_unsafe(json_text: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,10 +13,30 @@ from ..text import plural as _plural
 from . import output
 from .app import app
 
+if TYPE_CHECKING:
+    from ..programme.model import Programme
+
 
 def _chosen_programme(ctx: typer.Context) -> str | None:
     root = ctx.find_root()
     return (root.obj or {}).get("programme") if root.obj else root.params.get("programme")
+
+
+def ambiguous_times(programme: Programme) -> list[str]:
+    """A sentence per slot time that a clock change makes happen twice."""
+    from ..programme.model import clock_change, hhmm
+
+    tz = programme.tz
+    found = []
+    for slot in programme.slots:
+        for day, moment in ((slot.date, slot.start), (slot.end_date or slot.date, slot.end)):
+            if clock_change(day, moment, tz) == "fold":
+                found.append(
+                    f"créneau « {slot.id} » : l'heure {hhmm(moment)} du {day.isoformat()} existe "
+                    f"deux fois dans le fuseau {programme.colloque.timezone} (les horloges "
+                    "reculent au changement d'heure) : la première est retenue."
+                )
+    return found
 
 
 @app.command()
@@ -31,17 +52,29 @@ def validate(
     ] = None,
 ) -> None:
     """Vérifier un fichier de programme : tous ses problèmes d'un coup, avec ligne et colonne."""
+    from ..errors import problem_lines
     from ..programme.loader import check_file
     from ..programme.source import resolve_programme_path
     from ..text import inert
 
-    path = resolve_programme_path(file or _chosen_programme(ctx))
-    problems, programme = check_file(path)
+    chosen = str(file) if file else _chosen_programme(ctx)
+    if chosen is None or not file:
+        from .options import local_programme
+
+        chosen = local_programme(chosen)  # a programme URL: its local copy
+    path = resolve_programme_path(chosen)
+    from ..infra.progress import stage
+
+    with stage(f"Vérification de {path.name}…"):
+        problems, programme = check_file(path)
     if problems:
         # plain spaces: editors and scripts parse these « file:line:col: message » lines
-        output.write("".join(inert(str(problem)).replace("\n", " ") + "\n" for problem in problems))
+        lines = problem_lines(problems)
+        output.write("".join(inert(line).replace("\n", " ") + "\n" for line in lines))
         raise InvalidProgramme(f"{_plural(len(problems), 'problème')} dans {path}.")
     assert programme is not None
+    for warning in ambiguous_times(programme):
+        output.warn(f"{path} : {warning}")
     output.write(
         f"{path} est valide : {_plural(len(programme.sessions), 'session')}, "
         f"{_plural(len(programme.slots), 'créneau', 'créneaux')}, "
@@ -73,10 +106,11 @@ def schema(
 
 @app.command("import")
 def import_schedule(
-    file: Annotated[
-        Path,
+    given: Annotated[
+        str,
         typer.Argument(
-            help="Programme publié au format frab : schedule.xml ou schedule.json.",
+            help="Programme publié au format frab : schedule.xml ou schedule.json, fichier, "
+            "adresse https:// ou « - » (l'entrée standard).",
             metavar="FICHIER",
             show_default=False,
         ),
@@ -104,13 +138,18 @@ def import_schedule(
     ] = False,
 ) -> None:
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
-    from ..importers import import_schedule, read_file
+    from ..importers import STDIN, import_schedule, read_file, read_stream
     from ..infra.storage import atomic_write
+    from ..programme.source import is_url
 
+    remote = is_url(given)
+    file = Path(given)
+    from_stdin = given == "-"
     to_stdout = out is None or str(out) == "-"
     if not to_stdout:
         assert out is not None
-        if out.exists() and file.exists() and out.resolve() == file.resolve():
+        same = not from_stdin and not remote and out.exists() and file.exists()
+        if same and out.resolve() == file.resolve():
             raise StorageError(
                 f"« {out} » est le fichier importé lui-même : choisissez un autre nom."
             )
@@ -119,7 +158,15 @@ def import_schedule(
                 f"« {out} » existe déjà : choisissez un autre nom, "
                 "ou ajoutez --force pour le remplacer."
             )
-    result = import_schedule(read_file(file), str(file), timezone=timezone)
+    if from_stdin:
+        data, source = read_stream(sys.stdin.buffer, STDIN), STDIN
+    elif remote:
+        from ..programme.remote import download
+
+        data, source = download(given), given.strip()
+    else:
+        data, source = read_file(file), str(file)
+    result = import_schedule(data, source, timezone=timezone)
     for warning in result.warnings:
         output.warn(warning)
     summary = (

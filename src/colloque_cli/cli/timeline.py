@@ -14,6 +14,8 @@ from .options import FormatOption, programme
 from .output import Format
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..programme.model import Programme, Session
 
 AtOption = Annotated[
@@ -60,7 +62,7 @@ def _say(sentence: str, fmt: Format) -> None:
         output.info(sentence)
 
 
-def _sessions(p: Programme, sessions: list[Session], long: bool) -> list[Any]:
+def _sessions(p: Programme, sessions: Sequence[Session], long: bool) -> list[Any]:
     """A slot at a glance (one screen), or in full with ``--long``."""
     from . import render
 
@@ -140,7 +142,9 @@ def next_slot(
 
         lines = [Text(typeset(outside))] if outside else []
         output.show(
-            *lines, Text(typeset(heading), style="bold"), *_sessions(p, following.sessions, long)
+            *lines,
+            Text(typeset(heading), style="bold"),
+            *_sessions(p, list(following.sessions), long),
         )
         return
     from ..exporters.records import session_records

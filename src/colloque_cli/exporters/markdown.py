@@ -15,9 +15,13 @@ _MARKER = re.compile(r"^(\s*)([#>+=-])", flags=re.MULTILINE)
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])", flags=re.MULTILINE)
 
 
+# Indentation: four spaces (or a tab) would make a code block, where escapes show literally.
+_INDENT = re.compile(r"^[ \t]+", flags=re.MULTILINE)
+
+
 def md(text: str) -> str:
-    """Programme text as literal Markdown: nothing in it becomes formatting or HTML."""
-    escaped = _INLINE.sub(r"\\\1", inert(text))
+    """Programme text as literal Markdown: nothing in it becomes formatting, code or HTML."""
+    escaped = _INLINE.sub(r"\\\1", _INDENT.sub("", inert(text)))
     escaped = _MARKER.sub(r"\1\\\2", escaped)
     return _NUMBERED.sub(r"\1\\\2", escaped)
 

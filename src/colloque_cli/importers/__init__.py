@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import os_reason
 from .common import Schedule, ScheduleError
@@ -17,9 +17,18 @@ from .common import Schedule, ScheduleError
 if TYPE_CHECKING:
     from ..programme.model import Programme
 
-__all__ = ["ImportResult", "ScheduleError", "import_schedule", "read_schedule", "read_file"]
+__all__ = [
+    "ImportResult",
+    "ScheduleError",
+    "import_schedule",
+    "read_file",
+    "read_schedule",
+    "read_stream",
+    "STDIN",
+]
 
 MAX_BYTES = 64 * 1024 * 1024
+STDIN = "entrée standard"  # how messages name a schedule read from stdin
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,24 @@ def read_file(path: Path) -> bytes:
     return data
 
 
+def read_stream(stream: BinaryIO, source: str) -> bytes:
+    """The bytes of a schedule given on a stream (``colloque import -``), as many as a file."""
+    try:
+        data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise ScheduleError(f"{source} : lecture impossible ({os_reason(error)}).") from None
+    if len(data) > MAX_BYTES:
+        raise ScheduleError(
+            f"{source} : données trop volumineuses (plus de {MAX_BYTES // 2**20} Mo)."
+        )
+    return data
+
+
 def read_schedule(data: bytes, source: str) -> Schedule:
     """The schedule in ``data``, whatever its format (recognised from its first character)."""
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if not head:
+        raise ScheduleError(f"{source} : fichier vide : aucun programme à lire.")
     if head == b"<":
         from . import frab_xml
 
@@ -71,23 +95,28 @@ def read_schedule(data: bytes, source: str) -> Schedule:
 
 def import_schedule(data: bytes, source: str, *, timezone: str | None = None) -> ImportResult:
     """The programme file built from a schedule file's bytes."""
+    from ..infra.progress import stage
     from ..programme.loader import parse_programme
+    from ..text import inert
     from .common import build
     from .writer import dump
 
-    imported = build(read_schedule(data, source), timezone=timezone)
-    from ..text import inert
-
-    name = " ".join(inert(Path(source).name).split())
-    text = dump(
-        imported.document,
-        header=[
-            f"Programme importé de {name} par « colloque import ».",
-            "Vérifiez-le avec « colloque validate » après chaque modification.",
-        ],
-    )
+    name = "l'entrée standard" if source == STDIN else " ".join(inert(Path(source).name).split())
+    with stage(f"Lecture de {name}…"):
+        schedule = read_schedule(data, source)
+    events = len(schedule.events)
+    with stage(f"Import de {events} événement{'s' if events > 1 else ''}…"):
+        imported = build(schedule, timezone=timezone)
+        text = dump(
+            imported.document,
+            header=[
+                f"Programme importé de {name} par « colloque import ».",
+                "Vérifiez-le avec « colloque validate » après chaque modification.",
+            ],
+        )
     # The file must load: a failure here is a bug of the importer, not of the schedule.
-    programme = parse_programme(text, f"<import de {name}>")
+    with stage("Vérification du programme importé…"):
+        programme = parse_programme(text, f"<import de {name}>")
     return ImportResult(
         text=text,
         warnings=imported.warnings,

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from ..errors import ColloqueError
-from ..text import fold, plural
+from ..programme.model import FIRST_YEAR, LAST_YEAR, find_zone
+from ..text import fold, plural, shown
 from .html_text import plain
 
 DEFAULT_TYPE = "session"
@@ -24,7 +25,9 @@ DEFAULT_TYPE = "session"
 # separator: that is how ``colloque export`` writes a session with several themes.
 TRACK_SEPARATOR = " ; "
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._~+-]+")  # replaced in ids: easy to type in a shell
-_VALID_ID = re.compile(r"^[^\s/\\]{1,120}$")  # the programme file's rule for ids
+# A slug the schedule declares is kept as an id only when it is that easy to type (nothing
+# invisible or terminal-active can come through); otherwise the id is made from the name.
+_TYPEABLE_ID = re.compile(r"[A-Za-z0-9._~+-]{1,120}")
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 # What a schedule file says that the events already say (dates, days, grid step, revision):
 # not reported as left out.
@@ -92,24 +95,24 @@ class Imported:
 # --- small parsers shared by the readers ---------------------------------------------------
 
 
-def parse_duration(text: str | None) -> timedelta | None:
+def parse_duration(text: Any) -> timedelta | None:
     """``00:25``, ``6:59`` or ``01:00:00``; None when absent or unreadable."""
-    match = _DURATION.match(text or "")
+    match = _DURATION.match(text) if isinstance(text, str) else None
     if not match:
         return None
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return timedelta(hours=hours, minutes=minutes, seconds=seconds)
 
 
-def parse_clock(text: str | None) -> time | None:
-    match = _CLOCK.match(text or "")
+def parse_clock(text: Any) -> time | None:
+    match = _CLOCK.match(text) if isinstance(text, str) else None
     if not match:
         return None
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def parse_datetime(text: str | None) -> datetime | None:
-    if not text:
+def parse_datetime(text: Any) -> datetime | None:
+    if not text or not isinstance(text, str):
         return None
     try:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
@@ -117,8 +120,8 @@ def parse_datetime(text: str | None) -> datetime | None:
         return None
 
 
-def parse_date(text: str | None) -> date | None:
-    if not text:
+def parse_date(text: Any) -> date | None:
+    if not text or not isinstance(text, str):
         return None
     try:
         return date.fromisoformat(text.strip()[:10])
@@ -151,28 +154,24 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
     no_time: list[str] = []
     backwards: list[str] = []
     shifted = 0
+    out_of_range: list[str] = []
     for event in schedule.events:
         if event.start is None:
             no_time.append(event.where)
             continue
-        start = event.start
-        if start.tzinfo is not None:
-            local = start.astimezone(zone)
-            if local.utcoffset() != start.utcoffset():
-                shifted += 1
-            start = local.replace(tzinfo=None)
-        if event.end is not None:
-            end = event.end
-            end = end.astimezone(zone).replace(tzinfo=None) if end.tzinfo else end
-        elif event.duration is not None:
-            if event.start.tzinfo is not None:
-                end = (event.start + event.duration).astimezone(zone).replace(tzinfo=None)
-            else:
-                end = start + event.duration
-        else:
+        try:
+            span = _local_span(event, zone)
+        except OverflowError:  # year 1 or 9999 pushed out of range by a zone or a duration
+            out_of_range.append(event.where)
+            continue
+        if span is None:
             no_time.append(event.where)
             continue
-        start, end = start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+        start, end, moved = span
+        shifted += moved
+        if not all(FIRST_YEAR <= moment.year <= LAST_YEAR for moment in (start, end)):
+            out_of_range.append(event.where)
+            continue
         # A zero-duration event (doors open, a meetup point) is kept as a point in time;
         # only an end before the start cannot be represented.
         if end < start:
@@ -189,8 +188,16 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         warnings.append(_skipped("sans date, heure ou durée lisible", no_time))
     if backwards:
         warnings.append(_skipped("dont la fin précède le début", backwards))
+    if out_of_range:
+        warnings.append(
+            _skipped(
+                f"{'daté' if len(out_of_range) == 1 else 'datés'} hors des années "
+                f"{FIRST_YEAR} à {LAST_YEAR}",
+                out_of_range,
+            )
+        )
     if not timed:
-        raise ScheduleError("Aucun événement importable dans ce fichier.")
+        raise ScheduleError("\n".join([*warnings, "Aucun événement importable dans ce fichier."]))
     timed.sort(key=lambda item: (item[1], -(item[2] - item[1]).total_seconds()))
 
     rooms = _rooms(schedule, (e.room for e, _, _ in timed), warnings)
@@ -277,6 +284,29 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
     return Imported(document, warnings, skipped=len(no_time) + len(backwards), guids=guids)
 
 
+def _local_span(event: Event, zone: tzinfo) -> tuple[datetime, datetime, int] | None:
+    """The event's local start and end in ``zone`` (to the minute), and 1 if its start was
+    given with another offset; None without an end or a duration."""
+    assert event.start is not None
+    start = event.start
+    moved = 0
+    if start.tzinfo is not None:
+        local = start.astimezone(zone)
+        moved = int(local.utcoffset() != start.utcoffset())
+        start = local.replace(tzinfo=None)
+    if event.end is not None:
+        end = event.end
+        end = end.astimezone(zone).replace(tzinfo=None) if end.tzinfo else end
+    elif event.duration is not None:
+        if event.start.tzinfo is not None:
+            end = (event.start + event.duration).astimezone(zone).replace(tzinfo=None)
+        else:
+            end = start + event.duration
+    else:
+        return None
+    return start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0), moved
+
+
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:
     shown = ", ".join(where[:5]) + (f", … ({len(where)} en tout)" if len(where) > 5 else "")
     verbs = verb if len(where) == 1 else f"{verb}s"
@@ -288,14 +318,14 @@ def _choose_zone(schedule: Schedule, wanted: str | None, warnings: list[str]) ->
     for name, declared in ((wanted, False), (schedule.time_zone, True)):
         if not name:
             continue
-        try:
-            return name, ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            if not declared:
-                raise ScheduleError(
-                    f"Fuseau horaire inconnu « {name} » (exemple : Europe/Paris)."
-                ) from None
-            warnings.append(f"Fuseau horaire déclaré inconnu « {name} » : ignoré.")
+        zone = find_zone(name)
+        if zone is not None:
+            return name, zone
+        if not declared:
+            raise ScheduleError(
+                f"Fuseau horaire inconnu « {shown(name)} » (exemple : Europe/Paris)."
+            )
+        warnings.append(f"Fuseau horaire déclaré inconnu « {shown(name)} » : ignoré.")
     offsets = Counter(
         e.start.utcoffset() for e in schedule.events if e.start and e.start.tzinfo is not None
     )
@@ -304,6 +334,8 @@ def _choose_zone(schedule: Schedule, wanted: str | None, warnings: list[str]) ->
         assert offset is not None
         hours, rest = divmod(int(offset.total_seconds()), 3600)
         name = "UTC" if offset == timedelta(0) else f"Etc/GMT{-hours:+d}" if not rest else "UTC"
+        if find_zone(name) is None:  # Etc/ zones stop at -12 and +14 hours
+            name = "UTC"
         sign = "-" if offset < timedelta(0) else "+"
         minutes = abs(int(offset.total_seconds())) // 60
         warnings.append(
@@ -335,8 +367,8 @@ def _rooms(schedule: Schedule, used: Iterable[str | None], warnings: list[str]) 
     taken: set[str] = set()
     for name in names:
         slug = schedule.room_slugs.get(name)
-        base = slug if slug and _VALID_ID.match(slug) and slug not in taken else None
-        ids[name] = _unique(base or slugify(name) or "salle", taken)
+        base = slug if slug and _TYPEABLE_ID.fullmatch(slug) and slug not in taken else None
+        ids[name] = _unique(base or slugify(name)[:120] or "salle", taken)
     empty = len({n for n in schedule.rooms if n and n not in in_use})
     if empty:
         warnings.append(
@@ -370,8 +402,8 @@ def _themes(
     themes: list[dict[str, Any]] = []
     for name in order:
         slug = declared.get(name)
-        base = slug if slug and _VALID_ID.match(slug) and slug not in taken else None
-        theme_id[name] = _unique(base or slugify(name) or "theme", taken)
+        base = slug if slug and _TYPEABLE_ID.fullmatch(slug) and slug not in taken else None
+        theme_id[name] = _unique(base or slugify(name)[:120] or "theme", taken)
         themes.append({"id": theme_id[name], "label": name})
     unused = sum(1 for n in declared if n not in used_names)
     if unused:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -38,17 +39,48 @@ _EVENT = {
 }
 
 
+# int() refuses more digits than this (a guard against quadratic conversion), json too
+_MAX_DIGITS = 4_300
+_LONG_NUMBER = re.compile(rf"-?\d{{{_MAX_DIGITS + 1},}}")
+# A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or the second alone.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u(?:d[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})"
+    r"|(?<!\\ud[89ab][0-9a-f]{2}\\u)d[c-f][0-9a-f]{2})",
+    re.IGNORECASE,
+)
+
+
+def _located(text: str, index: int) -> str:
+    line = text.count("\n", 0, index) + 1
+    return f"{line}:{index - (text.rfind(chr(10), 0, index) + 1) + 1}"
+
+
 def read(data: bytes, source: str) -> Schedule:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScheduleError(f"{source} : le fichier n'est pas encodé en UTF-8.") from None
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ScheduleError(
             f"{source}:{error.lineno}:{error.colno}: JSON illisible ({error.msg})."
         ) from None
     except RecursionError:
         raise ScheduleError(f"{source} : JSON trop profondément imbriqué.") from None
+    except ValueError:  # only int() refuses a JSON value: too many digits
+        found = _LONG_NUMBER.search(text)
+        where = f"{source}:{_located(text, found.start())}" if found else source
+        raise ScheduleError(
+            f"{where}: JSON illisible (nombre de plus de 4\u202f300 chiffres)."
+        ) from None
+    lone = _LONE_SURROGATE.search(text)
+    if lone is not None:
+        escape = lone.group().lstrip("\\")
+        raise ScheduleError(
+            f"{source}:{_located(text, lone.end() - 6)}: JSON illisible (« \\{escape} » est une "
+            "moitié de paire UTF-16 isolée, qui ne désigne aucun caractère)."
+        )
     conference = _dig(document, "schedule", "conference")
     if not isinstance(conference, dict):
         raise ScheduleError(
@@ -79,10 +111,16 @@ def read(data: bytes, source: str) -> Schedule:
             slug = clean(room.get("slug"))
             if slug:
                 schedule.room_slugs[name] = slug
-    for day in _list(conference.get("days")):
+    for index, day in enumerate(_list(conference.get("days"))):
         if not isinstance(day, dict):
             continue
-        day_date = parse_date(day.get("date"))
+        given = day.get("date")
+        if given is not None and not isinstance(given, str):
+            raise ScheduleError(
+                f"{source} : schedule.conference.days[{index}].date : date attendue "
+                f"(texte AAAA-MM-JJ), trouvé {_kind(given)}."
+            )
+        day_date = parse_date(given)
         rooms = day.get("rooms")
         for room_name, events in rooms.items() if isinstance(rooms, dict) else ():
             room = clean(room_name)
@@ -90,6 +128,14 @@ def read(data: bytes, source: str) -> Schedule:
                 if isinstance(item, dict):
                     schedule.events.append(_event(item, room, day_date, schedule))
     return schedule
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "un booléen"
+    if isinstance(value, int | float):
+        return "un nombre"
+    return "une liste" if isinstance(value, list) else "une table"
 
 
 def _dig(value: Any, *keys: str) -> Any:

@@ -6,10 +6,12 @@ Tolerant: real files add elements the XSD does not list (FOSDEM's ``<tracks>``, 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from ..text import shown
 from .common import (
     REDUNDANT,
     Event,
@@ -25,6 +27,7 @@ from .common import (
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
+_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']{0,60})""")
 _CONFERENCE = {"title", "subtitle", "acronym", "city", "venue", "time_zone_name", "track"}
 _EVENT = {
     "date",
@@ -88,6 +91,15 @@ def _parse(data: bytes, source: str) -> Element:
         where = f"{source}:{line}:{(column or 0) + 1}" if line else source
         reason = str(error).split(":")[0]
         raise ScheduleError(f"{where}: XML illisible ({reason}).") from None
+    except (LookupError, ValueError):
+        # expat knows a few encodings; others are unknown (LookupError) or multi-byte ones it
+        # cannot read (ValueError): both come from the declaration in the first line.
+        declared = _DECLARED_ENCODING.search(data[:200])
+        name = declared.group(1).decode("ascii", "replace") if declared else "?"
+        raise ScheduleError(
+            f"{source}:1:1: XML illisible (encodage « {shown(name)} » non pris en charge : "
+            "enregistrez le fichier en UTF-8)."
+        ) from None
 
 
 def _tag(element: Element) -> str:

@@ -24,12 +24,54 @@ def looks_like_html(text: str) -> bool:
     return bool(_LOOKS_LIKE_HTML.search(text))
 
 
+_MAX_LIST_INDENT = 8
+
+
+def _only_complete_markup(text: str) -> str:
+    """``text`` with every « < » that does not open complete markup written ``&lt;``.
+
+    ``html.parser`` rescans the rest of the text from each unclosed « < » (``"<a " * 12000``
+    took 18 s) and fails on some declarations (``<![x]>``, an AssertionError). It is given
+    only complete tags (closed before the next « < »), complete comments and doctypes, found
+    in one pass: each search resumes where the last one stopped, or is known to fail.
+    """
+    parts: list[str] = []
+    position = 0
+    next_close = -1  # the next « > » at or after the current « < » (-1: none left)
+    close_known = False
+    comments_end = True  # whether a « --> » may still come
+    while True:
+        opening = text.find("<", position)
+        if opening < 0:
+            parts.append(text[position:])
+            return "".join(parts)
+        parts.append(text[position:opening])
+        if text.startswith("<!--", opening) and comments_end:
+            end = text.find("-->", opening + 4)
+            if end >= 0:
+                parts.append(text[opening : end + 3])
+                position = end + 3
+                continue
+            comments_end = False
+        if not close_known or (0 <= next_close < opening):
+            next_close = text.find(">", opening)
+            close_known = True
+        following = text.find("<", opening + 1, next_close if next_close >= 0 else None)
+        tag = text[opening : next_close + 1] if next_close >= 0 and following < 0 else ""
+        if tag and (not tag.startswith("<!") or tag[2:9].lower() == "doctype"):
+            parts.append(tag)
+            position = next_close + 1
+        else:
+            parts.append("&lt;")
+            position = opening + 1
+
+
 def html_to_text(text: str) -> str:
     """Plain text of an HTML fragment: paragraphs kept, list items dashed, links spelled out."""
     if not looks_like_html(text):
         return tidy(text)
     parser = _TextParser()
-    parser.feed(text)
+    parser.feed(_only_complete_markup(text))
     parser.close()
     return tidy("".join(parser.parts))
 
@@ -69,7 +111,7 @@ class _TextParser(HTMLParser):
             self._lists.append([1 if tag == "ol" else 0])
         elif tag == "li":
             self._newline()
-            indent = "  " * max(len(self._lists) - 1, 0)
+            indent = "  " * min(max(len(self._lists) - 1, 0), _MAX_LIST_INDENT)
             if self._lists and self._lists[-1][0]:
                 self.parts.append(f"{indent}{self._lists[-1][0]}. ")
                 self._lists[-1][0] += 1

@@ -60,6 +60,7 @@ for _tag, _pattern, _first in (
     )
 
 _DECIMAL = re.compile(r"^[-+]?[0-9]+$")
+_MAX_DIGITS = 4_300  # sys.get_int_max_str_digits()'s default
 
 
 def _scalar_constructor(tag: str) -> Any:
@@ -72,6 +73,9 @@ def _scalar_constructor(tag: str) -> Any:
     base = yaml.constructor.SafeConstructor.yaml_constructors[tag]
 
     def construct(loader: ProgrammeLoader, node: yaml.ScalarNode) -> Any:
+        if isinstance(node.value, str) and len(node.value) > _MAX_DIGITS:
+            # int() refuses more digits than that (a guard against quadratic conversion)
+            raise yaml.constructor.ConstructorError(None, None, "number too long", node.start_mark)
         if tag.endswith(":int") and isinstance(node.value, str) and _DECIMAL.match(node.value):
             return int(node.value, 10)
         try:
@@ -122,7 +126,7 @@ def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme
     with paused_gc():
         tried = False  # whether the fast path already failed: then only the full check
         if isinstance(text, bytes):
-            if _is_utf8(text) and not _ANCHOR_BYTES.search(text):
+            if _is_utf8(text) and not _NODE_ANCHOR_BYTES.search(text):
                 validated = _check_regular(text, source, light=True)
                 if validated is not None:
                     return _build(validated, source)
@@ -147,7 +151,7 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
 
 def _check_text(text: str, source: str, *, light: bool = False) -> tuple[list[Problem], Any]:
-    if not _may_have_anchors(text):
+    if not _NODE_ANCHOR.search(text):
         validated = _check_regular(text, source, light=light)
         if validated is not None:
             return [], validated
@@ -216,7 +220,8 @@ def _check_fully(text: str, source: str) -> tuple[list[Problem], Any]:
             name: list(enumerate(getattr(validated, name)))
             for name in ("rooms", "themes", "slots", "sessions")
         }
-    problems.extend(_cross_check(sections, root, source))
+    zone = validated.colloque.timezone if validated is not None else _declared_zone(data)
+    problems.extend(_cross_check(sections, root, source, zone))
     if not problems:
         return [], validated
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
@@ -265,7 +270,7 @@ def _check_regular(text: str | bytes, source: str, *, light: bool = False) -> An
         name: list(enumerate(getattr(validated, name)))
         for name in ("rooms", "themes", "slots", "sessions")
     }
-    for _problem in _cross_check(sections, None, source):
+    for _problem in _cross_check(sections, None, source, validated.colloque.timezone):
         return None
     return validated
 
@@ -401,6 +406,15 @@ def _data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
 
 _ANCHOR = re.compile(r"&[^\s\[\]{},]")
 _ANCHOR_BYTES = re.compile(rb"&[^\s\[\]{},]")  # ASCII spaces only: finds more, never fewer
+# Where an anchor can start a node: at a line's start (after indentation and « - »), after
+# « key: », or after a flow indicator.
+# Only a hint for trying the fast path first: « R&D » or « &amp; » in a description no longer
+# sends a file to the full check. The fast path refuses any anchor or alias it meets (an
+# alias bomb included, before anything expands), and the full check then looks for bombs
+# with the broad pattern above.
+_NODE_START = r"(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]"
+_NODE_ANCHOR = re.compile(_NODE_START, re.MULTILINE)
+_NODE_ANCHOR_BYTES = re.compile(_NODE_START.encode(), re.MULTILINE)
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -475,6 +489,14 @@ _YAML_MESSAGES = (
         "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
     ),
     ("found undefined alias", "alias YAML non défini"),
+    (
+        "found invalid Unicode character escape code",
+        "échappement Unicode impossible (comme \\ud800, une moitié de paire isolée)",
+    ),
+    (
+        "number too long",
+        "nombre trop long (plus de 4\u202f300 chiffres) : mettez-le entre guillemets",
+    ),
     ("found duplicate anchor", "ancre YAML en double"),
     ("expected <block end>", "indentation incohérente"),
     ("could not find expected ':'", "« : » attendu après une clé"),
@@ -681,10 +703,53 @@ def _field_adapter(model: Any, name: str) -> Any:
     return TypeAdapter(annotation, config=ConfigDict(str_strip_whitespace=True))
 
 
+def _declared_zone(data: dict[str, Any]) -> str | None:
+    colloque = data.get("colloque")
+    zone = colloque.get("timezone", "Europe/Paris") if isinstance(colloque, dict) else None
+    return zone if isinstance(zone, str) else None
+
+
+def _nonexistent_times(
+    slots: list[tuple[int, Any]], zone_name: str | None
+) -> Iterable[tuple[int, str, str]]:
+    """(slot index, field, time) for each slot time that a clock change skips in the zone."""
+    from datetime import timedelta
+
+    from .model import clock_change, find_zone
+
+    zone = find_zone(zone_name) if zone_name else None
+    if zone is None:
+        return
+    changing: dict[Any, bool] = {}  # day -> whether the zone's offset changes during it
+
+    def changes(day: Any) -> bool:
+        if day not in changing:
+            try:
+                start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+                changing[day] = start.utcoffset() != (start + timedelta(days=1)).utcoffset()
+            except OverflowError:
+                changing[day] = False
+        return changing[day]
+
+    for index, slot in slots:
+        for name, day, moment in (
+            ("start", slot.date, slot.start),
+            ("end", slot.end_date or slot.date, slot.end),
+        ):
+            if day is None or moment is None or not changes(day):
+                continue
+            if clock_change(day, moment, zone) == "gap":
+                yield index, name, f"{hhmm(moment)} du {day.isoformat()}"
+
+
 def _cross_check(
-    sections: dict[str, list[tuple[int, Any]]], root: yaml.Node | None, source: str
+    sections: dict[str, list[tuple[int, Any]]],
+    root: yaml.Node | None,
+    source: str,
+    zone: str | None = None,
 ) -> Iterable[Problem]:
-    """Duplicate ids, unknown references, end before start, overlaps in one room.
+    """Duplicate ids, unknown references, end before start, times a clock change skips,
+    overlaps in one room.
 
     ``sections`` holds ``(index in the file, item)`` pairs; a field may be ``None`` when it is
     missing or invalid, and the checks that need it are then skipped for that item.
@@ -739,6 +804,13 @@ def _cross_check(
                 datetime.combine(slot.date, slot.start),
                 datetime.combine(slot.end_date or slot.date, slot.end),
             )
+
+    for index, name, moment in _nonexistent_times(sections["slots"], zone):
+        yield at(
+            ("slots", index, name),
+            f"l'heure {moment} n'existe pas dans le fuseau {zone} (les horloges la sautent "
+            "au changement d'heure) : choisissez une heure réelle",
+        )
 
     for index, session in sections["sessions"]:
         if session.slot is not None and session.slot not in ids["slots"]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,6 +21,9 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
+
+from ..text import codepoint, first_unprintable, shown
+from .model import FIRST_YEAR, LAST_YEAR, find_zone
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 
@@ -40,20 +43,41 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         raise ValueError("date attendue au format AAAA-MM-JJ, sans heure")
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value)
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(
-                f"date invalide « {value} » (format attendu AAAA-MM-JJ, date réelle)"
+                f"date invalide « {shown(value)} » (format attendu AAAA-MM-JJ, date réelle)"
             ) from None
+        return _in_range(value)
     raise ValueError("date attendue au format AAAA-MM-JJ")
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(
+            f"date hors limites « {day.isoformat()} » (années {FIRST_YEAR} à {LAST_YEAR})"
+        )
+    return day
+
+
+def _typeable_id(value: str) -> str:
+    """An id is typed in a shell and shown on a terminal: visible characters only."""
+    char = first_unprintable(value)
+    if char is not None:
+        raise ValueError(
+            f"identifiant invalide « {shown(value)} » : caractère invisible ou de contrôle "
+            f"{codepoint(char)} (seuls les caractères visibles sont permis)"
+        )
+    return value
 
 
 Id = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/\\]+$"),
+    AfterValidator(_typeable_id),
     Field(description="Identifiant court et stable, sans espace."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -95,12 +119,8 @@ class ColloqueFile(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"fuseau horaire inconnu « {value} » (exemple : Europe/Paris)"
-            ) from None
+        if find_zone(value) is None:
+            raise ValueError(f"fuseau horaire inconnu « {shown(value)} » (exemple : Europe/Paris)")
         return value
 
 
