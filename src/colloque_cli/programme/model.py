@@ -278,16 +278,32 @@ class Programme(Frozen):
 
     @cached_property
     def identity(self) -> str:
-        """A stable name for the colloque itself: first day and title (``2025-03-04-renouveler-…``).
+        """A name for the colloque itself: first day and title (``2025-03-04-renouveler-…``).
 
-        It keys the user's agenda and the calendar UIDs, so it depends on what the colloque
-        is, not on where its file lies: moving or updating the file keeps both.
+        It names the user's agenda file, so it depends on what the colloque is, not on where
+        its file lies. A title whose letters have no ASCII spelling (« 東京会議 »,
+        « Московская конференция ») gets a short hash of the title after its slug: two such
+        colloques on the same day never share an agenda. A corrected title changes the
+        identity; the agenda follows it (see ``agenda.find_previous``) and keeps the key its
+        calendar UIDs were made with.
         """
-        from ..text import slugify
+        from ..text import fold, slugify
 
+        first = self.identity_day()
+        title = self.colloque.title
+        slug = slugify(title) or "colloque"
+        if any(c.isalpha() and not c.isascii() for c in fold(title)):
+            from hashlib import blake2b
+
+            normal = " ".join(fold(title).split()).encode("utf-8")
+            slug = f"{slug}-{blake2b(normal, digest_size=4).hexdigest()}"
+        return f"{first}-{slug}"
+
+    def identity_day(self) -> str:
+        """The first day of the colloque (``2025-03-04``): the part of ``identity`` that a
+        corrected title leaves alone."""
         days = self.colloque.dates or self.days
-        first = min(days).isoformat() if days else "sans-date"
-        return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
+        return min(days).isoformat() if days else "sans-date"
 
     def session(self, session_id: str) -> Session | None:
         """The session ``session_id`` (only it is made, when read back from the cache)."""
