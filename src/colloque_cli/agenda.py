@@ -447,10 +447,19 @@ def overlaps(a: Session, b: Session, programme: Programme) -> bool:
 
 
 def resolve(programme: Programme, agenda: Agenda) -> tuple[list[Session], list[Pick]]:
-    """The picked sessions in programme order, and the picks the programme no longer has."""
-    chosen = [s for s in programme.sessions if s.id in agenda]
-    missing = [p for p in agenda.picks if programme.session(p.id) is None]
-    return chosen, missing
+    """The picked sessions in programme order, and the picks the programme no longer has.
+
+    Each pick is looked up by id: the other sessions are neither scanned nor made.
+    """
+    found: dict[int, Session] = {}
+    missing: list[Pick] = []
+    for pick in agenda.picks:
+        position = programme.position(pick.id)
+        if position is None:
+            missing.append(pick)
+        else:
+            found[position] = programme.sessions[position]
+    return [found[position] for position in sorted(found)], missing
 
 
 def conflicts(programme: Programme, sessions: Sequence[Session]) -> dict[str, list[Session]]:

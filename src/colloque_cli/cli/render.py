@@ -325,6 +325,9 @@ def hit_cell(hit: Hit) -> Text:
             "dim italic",
         )
     )
+    if hit.near:
+        cell.append("\n")
+        cell.append_text(t("proche par le sens de : " + ", ".join(hit.near), "dim italic"))
     if hit.snippet:
         cell.append("\n")
         if hit.snippet_field and hit.snippet_field != "description":

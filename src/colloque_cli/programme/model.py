@@ -270,6 +270,21 @@ class Programme(Frozen):
         store(self, "sessions", sessions)
         store(self, "source", source)
 
+    def __hash__(self) -> int:
+        # The glossary is a dict, and hashing the sessions of a table read from the cache
+        # would make every one of them: their count stands for them (equal programmes still
+        # hash equal, which is all a hash needs).
+        glossary = frozenset(self.glossary.items())
+        parts = (self.colloque, self.rooms, self.themes, glossary, self.slots, self.source)
+        return hash((*parts, len(self.sessions)))
+
+    @cached_property
+    def has_speakers(self) -> bool:
+        """Whether some session names speakers (from the table's column: no session made)."""
+        if isinstance(self.sessions, SessionTable):
+            return any(self.sessions.distinct("speakers"))
+        return any(session.speakers for session in self.sessions)
+
     @cached_property
     def tz(self) -> ZoneInfo:
         from zoneinfo import ZoneInfo  # only commands that deal with instants need it
@@ -470,6 +485,10 @@ class SessionTable(Sequence[Session]):
         table = cls(texts, values)
         table._made = list(sessions)
         return table
+
+    def distinct(self, name: str) -> tuple[Any, ...]:
+        """The distinct values of the value column ``name`` (slot, room, speakers…)."""
+        return self._values[name][0]
 
     @classmethod
     def checked(cls, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> SessionTable:
