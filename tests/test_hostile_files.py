@@ -244,7 +244,7 @@ LARGE_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     # memory, and found to hold nothing.
     "50 Mo de commentaire": (
         lambda: b"# " + b"a" * (50 * 2**20) + b"\n",
-        "fichier vide : aucun programme à lire",
+        "fichier vide\u202f: aucun programme à lire",
     ),
     "imbrication profonde": (
         lambda: b"x: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",

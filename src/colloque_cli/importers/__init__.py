@@ -7,7 +7,6 @@ file's text, with the warnings the user should see (what was skipped, what was a
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -51,22 +50,12 @@ class ImportResult:
 
 def read_file(path: Path) -> bytes:
     """The bytes of a schedule file; any reason it cannot be read is a ``ScheduleError``."""
+    from ..programme.source import Unreadable, read_bounded
+
     try:
-        if path.is_dir():
-            raise ScheduleError(f"{path} : c'est un dossier, pas un fichier de programme.")
-        with path.open("rb") as handle:
-            # fstat answers at once for a regular file; the bounded read guards pipes
-            too_big = os.fstat(handle.fileno()).st_size > MAX_BYTES
-            data = b"" if too_big else handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ScheduleError(f"{path} : fichier introuvable.") from None
-    except PermissionError:
-        raise ScheduleError(f"{path} : lecture refusée (droits insuffisants).") from None
-    except OSError as error:
-        raise ScheduleError(f"{path} : lecture impossible ({os_reason(error)}).") from None
-    if too_big or len(data) > MAX_BYTES:
-        raise ScheduleError(f"{path} : fichier trop volumineux (plus de {size_label(MAX_BYTES)}).")
-    return data
+        return read_bounded(path, MAX_BYTES)
+    except Unreadable as reason:
+        raise ScheduleError(f"{path} : {reason}.") from None
 
 
 def read_stream(stream: BinaryIO, source: str) -> bytes:
