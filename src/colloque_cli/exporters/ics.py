@@ -20,7 +20,7 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 def session_uid(programme: Programme, session: Session) -> str:
     """The same session gets the same UID in every export (calendars update, not duplicate)."""
-    return f"{session.id}@{programme.identity}"
+    return f"{inert(session.id)}@{inert(programme.identity)}"
 
 
 def revision_time(programme: Programme) -> datetime:
