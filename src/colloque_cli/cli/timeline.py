@@ -138,7 +138,9 @@ def next_slot(
         from rich.text import Text
 
         lines = [Text(outside)] if outside else []
-        output.show(*lines, Text(heading, style="bold"), *_sessions(p, following.sessions, long))
+        output.show(
+            *lines, Text(heading, style="bold"), *_sessions(p, list(following.sessions), long)
+        )
         return
     from ..exporters.records import session_records
 
