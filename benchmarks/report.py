@@ -17,10 +17,12 @@ from .timing import Series
 
 LABELS = {
     "list": "colloque list --day mardi",
+    "compact": "colloque list --day mardi --compact",
     "search": "colloque search mobilité",
     "show": "colloque show <id>",
     "help": "colloque --help",
     "complete": "complétion de --room",
+    "import-fosdem": "colloque import fosdem-2025.xml",
 }
 MODES = {"": "", "cold": "froid", "warm": "chaud"}
 
@@ -191,6 +193,30 @@ TARGETS = (
     Target("10 000 sessions, chaud : `search`", 1.4, "ratio", _ratio(10_000, "search", "warm")),
     Target("50 000 sessions, chaud : `search`", 2.0, "ratio", _ratio(50_000, "search", "warm")),
     Target(
+        "10 000 sessions, chaud : `list --day mardi --compact`",
+        2.0,
+        "ratio",
+        _ratio(10_000, "compact", "warm"),
+    ),
+    Target(
+        "FOSDEM 2025 (943 événements) : `import`",
+        600.0,
+        "ms",
+        lambda r: _median(r, None, "import-fosdem"),
+    ),
+    Target(
+        "10 000 sessions, froid : première `search` après une modification",
+        500.0,
+        "ms",
+        lambda r: _median(r, 10_000, "search", "cold"),
+    ),
+    Target(
+        "50 000 sessions, froid : première `search` après une modification",
+        1500.0,
+        "ms",
+        lambda r: _median(r, 50_000, "search", "cold"),
+    ),
+    Target(
         "50 000 sessions, froid : chargement (`show <id>` : lecture, validation, cache, réponse)",
         3000.0,
         "ms",
@@ -266,6 +292,8 @@ def side_by_side(results: Results) -> list[str]:
     )
     lines = [header + " |", "|---|" + "---:|" * len(columns)]
     for name in results.config.commands:
+        if name == "import-fosdem":  # no programme size: in the details and the targets
+            continue
         cells = []
         for size, mode in columns:
             series = results.series(size, name, mode)

@@ -37,7 +37,8 @@ DATA = Path(__file__).resolve().parent / ".data"
 BUILTIN = 28  # sessions of the shipped programme
 
 IMPORT_FLOOR = "import typer, rich.console, rich.table, rapidfuzz"
-COMMANDS = ("list", "search", "show", "help", "complete")
+COMMANDS = ("list", "compact", "search", "show", "help", "complete", "import-fosdem")
+IMPORTED = "fosdem-2025.xml"  # ``import-fosdem`` converts this real schedule (943 events)
 # A run this slow keeps its calibration sample, and may be run only twice in all.
 KEEP_CALIBRATION_MS = 2000.0
 SLOW_MS = 10_000.0
@@ -161,6 +162,16 @@ def colloque_argv() -> list[str]:
     return [sys.executable, "-m", "colloque_cli"]  # adds runpy's few milliseconds
 
 
+def shared_dir() -> Path:
+    """``shared/`` beside the repository; for a git worktree, beside its main checkout."""
+    here = ROOT.parent / "shared"
+    marker = ROOT / ".git"
+    if here.is_dir() or not marker.is_file():
+        return here
+    gitdir = Path(marker.read_text(encoding="utf-8").strip().removeprefix("gitdir:").strip())
+    return gitdir.parents[2].parent / "shared" if len(gitdir.parents) > 2 else here
+
+
 def _command(
     name: str, path: Path | None, sample_id: str, first_room: str
 ) -> tuple[list[str], str, dict[str, str]]:
@@ -168,6 +179,8 @@ def _command(
     programme = ["--programme", str(path)] if path else []
     if name == "list":
         return [*programme, "list", "--day", "mardi"], "Mardi", {}
+    if name == "compact":  # one line per session
+        return [*programme, "list", "--day", "mardi", "--compact"], "Mardi", {}
     if name == "search":
         return [*programme, "search", "mobilité"], "Résultats pour", {}
     if name == "show":
@@ -196,11 +209,19 @@ def build_units(config: Config, files: dict[int, generate.Generated]) -> list[Un
         Unit("import", None, [python, "-c", IMPORT_FLOOR], None),
     ]
     colloque = colloque_argv()
-    for name in config.commands:
+    commands = [name for name in config.commands if name != "import-fosdem"]
+    if "import-fosdem" in config.commands:
+        out = config.data / "imported.yaml"
+        source = shared_dir() / "real-world" / IMPORTED
+        if not source.is_file():
+            raise FileNotFoundError(f"programme réel absent : {source}")
+        argv = [*colloque, "import", str(source), "-o", str(out), "--force"]
+        units.append(Unit("import-fosdem", None, argv, None))
+    for name in commands:
         args, expect, env = _command(name, None, "citoyens-acteurs", "salle-1")
         units.append(Unit(name, BUILTIN, [*colloque, *args], expect, env))
     for size, generated in files.items():
-        for name in config.commands:
+        for name in commands:
             args, expect, env = _command(name, generated.path, generated.sample_id, "pleniere")
             # --help reads no programme: nothing to be cold about.
             changed = None if name == "help" else generated.path

@@ -14,18 +14,19 @@ from pathlib import Path
 import pytest
 
 from colloque_cli.agenda import agenda_path
-from colloque_cli.infra.storage import FAULT_ENV
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
+from faults import colloque as command
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
 
 
-def colloque(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """A real ``colloque`` process (the installed package, run by this interpreter)."""
+def colloque(*args: str, fault: str | None = None, seconds: float = 60.0) -> subprocess.Popen[str]:
+    """A real ``colloque`` process (the installed package, run by this interpreter); with
+    ``fault``, its safe writes pause at that step (see faults.py)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "colloque_cli", *args],
-        env={**os.environ, **(env or {})},
+        [*command(fault, seconds), *args],
+        env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -37,7 +38,12 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+# Long enough for a process to start on a loaded machine; short enough that a writer which
+# is not atomic (no temporary file, no pause) fails the test in seconds.
+WAIT = 10.0
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -49,10 +55,15 @@ def test_28_parallel_adds_all_land(isolated_env: Path) -> None:
     programme = load_programme(PROGRAMME)
     ids = [s.id for s in programme.sessions]
     assert len(ids) == 28
+    # One command first: the 28 then read the cached programme instead of each reading and
+    # validating the YAML and racing to write the cache.
+    assert finish(colloque("days"))[0] == 0
     # Each writer lingers 0.1 s between writing its file and renaming it into place: without
     # the lock their read-modify-write cycles would overlap and most picks would be lost.
-    slow = {FAULT_ENV: "before-rename", f"{FAULT_ENV}_SECONDS": "0.1"}
-    processes = [colloque("agenda", "add", session_id, env=slow) for session_id in ids]
+    processes = [
+        colloque("agenda", "add", session_id, fault="before-rename", seconds=0.1)
+        for session_id in ids
+    ]
     results = [finish(p) for p in processes]
     for session_id, (code, _out, err) in zip(ids, results, strict=True):
         assert code == 0, (session_id, err)
@@ -91,7 +102,7 @@ def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_agenda(
     assert code == 0, err
     old = path.read_bytes()
 
-    writer = colloque("agenda", "add", "mobilite", env={FAULT_ENV: step})
+    writer = colloque("agenda", "add", "mobilite", fault=step)
     try:
         if step == "mid-write":
             wait_for(lambda: any(f.stat().st_size for f in _tmp_files(path)), "a half-written file")

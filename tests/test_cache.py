@@ -90,21 +90,33 @@ def test_one_changed_byte_anywhere_in_an_entry_is_caught(
     assert entry.read_bytes() == blob
 
 
-def test_entry_signed_with_another_key_is_not_trusted(
+def test_an_entry_that_is_not_the_users_own_file_is_not_read(
     programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Entries are the user's files, writable by the user alone (0600): a group- or
+    world-writable one (or a link) is rebuilt, not read."""
     open_programme(programme_file)
-    (isolated_env / "cache" / "programmes" / "secret.key").write_bytes(b"k" * 32)
-    parsed: list[str] = []
+    entry = entries(isolated_env)[0]
+    rebuilt: list[str] = []
     real = cache_module.ProgrammeCache.put
 
-    def spy(self: cache_module.ProgrammeCache, kind: str, value: object) -> None:
-        parsed.append(kind)
-        real(self, kind, value)
+    def spy(self: cache_module.ProgrammeCache, kind: str, encode: object) -> None:
+        rebuilt.append(kind)
+        real(self, kind, encode)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cache_module.ProgrammeCache, "put", spy)
+    entry.chmod(0o622)
     open_programme(programme_file)
-    assert parsed == ["programme"]  # rebuilt, not loaded
+    assert rebuilt == ["programme"]
+    assert entry.stat().st_mode & 0o777 == 0o600  # the new entry is private
+    open_programme(programme_file)
+    assert rebuilt == ["programme"]  # and used
+    target = entry.with_name("elsewhere")
+    entry.rename(target)
+    entry.symlink_to(target)
+    open_programme(programme_file)
+    assert rebuilt == ["programme", "programme"]
+    assert not entry.is_symlink()
 
 
 def test_entry_from_another_version_is_ignored(
@@ -242,31 +254,30 @@ def _answers(index: object, queries: list[str]) -> list[object]:
     return found
 
 
-@pytest.mark.parametrize("threshold", [1, None])  # every array out of band; the real threshold
+@pytest.mark.parametrize("threshold", [1, None])  # every text out of the JSON; the real threshold
 def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     tmp_path: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, threshold: int | None
 ) -> None:
     """Arrays served as views of the mapped entry (not ``array`` objects) give the same
     answers: 1 000 generated sessions, queries of one and several words, typos, phrases."""
     from colloque_cli.search import SearchIndex
-    from colloque_cli.search.index import Index
 
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent))
     from benchmarks import generate
 
     if threshold is not None:
-        monkeypatch.setattr(cache_module, "_OUT_OF_BAND", threshold)
+        monkeypatch.setattr(cache_module, "_LONG_TEXT", threshold)
     path = tmp_path / "grand.yaml"
     path.write_text(generate.generate(1000), encoding="utf-8")
     built, cache = open_programme(path)
     assert cache is not None
     fresh = SearchIndex(built)
-    cache.put("index", fresh.index)
+    assert cache.index(lambda: fresh.index) is fresh.index  # stored
 
     read, cache = open_programme(path)
     assert isinstance(read.sessions, SessionTable)
     assert cache is not None
-    stored = cache.get("index", Index)
+    stored = cache.get("index", cache_module.decode_index)
     assert stored is not None
     assert isinstance(stored._all_docs, memoryview)  # really read back as a view
     queries = [
@@ -282,3 +293,22 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     ]
     assert _answers(SearchIndex(read, stored), queries) == _answers(fresh, queries)
     assert list(read.sessions) == list(built.sessions)
+    assert read == built
+    assert _plain(stored.__getstate__()) == _plain(fresh.index.__getstate__())
+
+
+def _plain(value: object) -> object:
+    """Arrays and views as lists, a glossary as its tables: to compare states."""
+    from array import array
+
+    from colloque_cli.search.analysis import Glossary
+
+    if isinstance(value, array | memoryview):
+        return ("array", value.tolist())
+    if isinstance(value, Glossary):
+        return ("glossary", _plain(vars(value)))
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_plain(item) for item in value])
+    return value

@@ -630,7 +630,11 @@ def test_print_keeps_only_the_starred_sessions(
     a, b = overlapping_pair(home)
     open_page(browser, bundled)
     star(browser, a)
-    browser.execute_script("document.body.classList.add('print-mine')")
+    type_query(browser, "jeunes")  # the starred session is not among what is shown
+    assert a not in shown_ids(browser)
+    # As window.print() would: the button prepares the page, the browser prints it.
+    browser.execute_script("window.print = () => {}")
+    browser.find_element(By.ID, "print-mine").click()
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         visible = browser.execute_script(
@@ -645,6 +649,10 @@ def test_print_keeps_only_the_starred_sessions(
         assert hidden == ["none", "none", "none"]
         pdf = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})
         assert pdf["data"]
+        # Once printed, the page is as it was.
+        browser.execute_script("window.dispatchEvent(new Event('afterprint'))")
+        after = shown_ids(browser)
+        assert after and a not in after
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 

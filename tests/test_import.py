@@ -303,10 +303,16 @@ def test_html_to_text(html: str, text: str) -> None:
     assert html_to_text(html) == text
 
 
-def test_a_new_output_file_gets_the_usual_permissions(tmp_path: Path, run: Run) -> None:
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_a_new_output_file_is_private_whatever_the_umask(
+    tmp_path: Path, run: Run, umask: int
+) -> None:
+    """User data is nobody else's to read or change (issue 20: 0666 under umask 000)."""
     import os
 
-    out, _ = imported(run, MINI_XML, tmp_path)
-    mask = os.umask(0)
-    os.umask(mask)
-    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+    before = os.umask(umask)
+    try:
+        out, _ = imported(run, MINI_XML, tmp_path)
+    finally:
+        os.umask(before)
+    assert out.stat().st_mode & 0o777 == 0o600

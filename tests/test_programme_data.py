@@ -1,8 +1,8 @@
 """Tests de cohérence du fichier de données data/programme.yaml.
 
 Ces tests n'utilisent que `yaml` et la bibliothèque standard. Ceux qui
-comparent les données au document source (la « graine ») sont ignorés si ce
-document n'est pas disponible.
+comparent les données au document source (la « graine », dans ../shared) échouent
+si ce document n'est pas disponible.
 """
 
 import re
@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import SHARED
+
 DATA = Path(__file__).parent.parent / "data" / "programme.yaml"
-SEED = Path(__file__).parents[2] / "shared" / "seeds" / "000_d6c6a04f1ef6492d.txt"
+SEED = SHARED / "seeds" / "000_d6c6a04f1ef6492d.txt"
 
 ROOMS = [
     ("salle-1", "Salle 1"),
@@ -79,7 +81,7 @@ def sessions(data):
 @pytest.fixture(scope="module")
 def seed_text():
     if not SEED.is_file():
-        pytest.skip(f"document source absent : {SEED}")
+        pytest.fail(f"document source absent : {SEED}")
     return norm(SEED.read_text(encoding="utf-8"))
 
 

@@ -66,7 +66,7 @@ def test_really_full_disk(tmp_path: Path) -> None:
     mount = tmp_path / "petit"
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StorageError, os_reason
-from .infra.paths import data_dir
+from .infra.paths import data_dir, private_dir
 from .infra.storage import atomic_write
 from .programme.model import Programme, Session, Slot, day_name, hhmm
 
@@ -141,20 +141,26 @@ def backup_path(path: Path) -> Path:
 class AgendaStore:
     """Reads and changes one agenda file safely."""
 
-    def __init__(self, path: Path, *, colloque: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, path: Path, *, colloque: dict[str, Any] | None = None, root: Path | None = None
+    ) -> None:
         self.path = path
         self.lock_path = path.with_name(f"{path.name}.lock")
         self._about = colloque or {}
+        # The folders from ``root`` down to the agenda's must be the user's alone (``paths``).
+        self._root = root or path.parent
 
     @classmethod
     def for_programme(cls, programme: Programme) -> AgendaStore:
         about = {"identity": programme.identity, "title": programme.colloque.title}
-        return cls(agenda_path(programme), colloque=about)
+        return cls(agenda_path(programme), colloque=about, root=data_dir())
 
     # --- reading ---------------------------------------------------------------------------
 
     def load(self) -> Agenda:
         """The stored agenda (empty when there is none yet)."""
+        if not private_dir(self.path.parent, self._root, create=False):
+            return Agenda()
         try:
             raw = _read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
@@ -255,14 +261,8 @@ class AgendaStore:
     def _locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise StorageError(
-                f"Impossible de créer le dossier de l'agenda « {self.path.parent} » : "
-                f"{os_reason(error)}."
-            ) from None
-        lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT)
+        private_dir(self.path.parent, self._root)
+        lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=0o600)
         try:
             lock.acquire()
         except Timeout:

@@ -33,6 +33,7 @@ COMMANDS = {
     "agenda": "agenda",
     "export": "export",
     "changes": "changes",
+    "update": "changes",
     "import": "programme_tools",
     "validate": "programme_tools",
     "schema": "programme_tools",
@@ -79,9 +80,14 @@ class ColloqueGroup(FrenchGroup):
         kwargs["standalone_mode"] = False
         kwargs.setdefault("prog_name", "colloque")
         from ..infra.gcpause import one_shot
+        from . import progress
 
-        with one_shot():  # the process ends with the command: its data may be frozen
-            code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
+        progress.install()  # a spinner on stderr for long work, on a terminal only
+        try:
+            with one_shot():  # the process ends with the command: its data may be frozen
+                code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))
+        finally:
+            progress.uninstall()
         sys.exit(code)
 
 
@@ -115,7 +121,8 @@ class _State:
     debug = False
 
 
-def _debug() -> bool:
+def debugging() -> bool:
+    """Whether ``--debug`` (or ``$COLLOQUE_DEBUG``) asks for technical details."""
     return _State.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
@@ -179,7 +186,7 @@ def run_guarded(call: Any) -> int:
     except OSError as error:
         if error.errno == errno.EPIPE:
             return _closed_pipe()
-        if _debug():
+        if debugging():
             raise
         if error.errno == errno.ENOSPC:
             _silence_stdout()
@@ -188,7 +195,7 @@ def run_guarded(call: Any) -> int:
         output.error(f"Erreur d'entrée-sortie : {os_reason(error)}")
         return 1
     except Exception as error:
-        if _debug():
+        if debugging():
             raise
         output.error(
             f"Erreur interne inattendue ({type(error).__name__}). "
@@ -238,8 +245,8 @@ def main_options(
         typer.Option(
             "--programme",
             "-p",
-            help="Fichier de programme YAML à utiliser (sinon $COLLOQUE_PROGRAMME, "
-            "sinon le programme fourni).",
+            help="Fichier de programme YAML, ou adresse https:// d'un programme publié, "
+            "à utiliser (sinon $COLLOQUE_PROGRAMME, sinon le programme fourni).",
             metavar="FICHIER",
             show_default=False,
         ),

@@ -124,3 +124,36 @@ def changes_view(result: Comparison) -> list[RenderableType]:
                 grid.add_row(hour if index == 0 else "", body)
         parts.append(grid)
     return parts
+
+
+@app.command()
+def update(ctx: typer.Context) -> None:
+    """Mettre à jour le programme publié en ligne (--programme URL) et dire ce qui a changé."""
+    from ..changes import compare, load_version
+    from ..errors import InvalidValueError
+    from ..programme.remote import Remote, when
+    from ..programme.source import chosen_programme, is_url
+
+    root = ctx.find_root()
+    url = chosen_programme((root.obj or {}).get("programme"))
+    if url is None or not is_url(url):
+        raise InvalidValueError(
+            "« colloque update » suit un programme publié en ligne : donnez son adresse avec "
+            "« colloque --programme https://… update » ou la variable COLLOQUE_PROGRAMME."
+        )
+    copy = Remote(url).follow(force=True)
+    if not copy.changed:
+        checked = f" (vérifié le {when(copy.confirmed_at)})" if copy.confirmed_at else ""
+        output.info(f"Le programme est à jour{checked}.")
+        return
+    if copy.previous is None:
+        programme = load_version(copy.path).programme
+        count = len(programme.sessions)
+        output.info(f"Programme téléchargé de {url} : {count} session{'s' if count > 1 else ''}.")
+        return
+    before, after = load_version(copy.previous), load_version(copy.path)
+    result = compare(before.programme, after.programme)
+    output.info("Nouvelle version du programme téléchargée.")
+    _write(result, ChangesFormat.table, None)
+    if not result:
+        output.info("Aucun changement dans les sessions.")

@@ -33,9 +33,21 @@ def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
 
 
 def emit_sessions(
-    p: Programme, sessions: list[Session], fmt: Format, *, long: bool = False
+    p: Programme,
+    sessions: list[Session],
+    fmt: Format,
+    *,
+    long: bool = False,
+    one_line: bool | None = None,
 ) -> None:
-    """Write sessions in the chosen format (one table per slot for ``table``)."""
+    """Write sessions in the chosen format: for ``table``, one table per slot, or one line
+    per session (``one_line``; None: when tables would be mostly headings)."""
+    if fmt is Format.table and not long:
+        from . import render_compact
+
+        if one_line or (one_line is None and render_compact.mostly_headers(sessions)):
+            emit_one_line(sessions)
+            return
     if fmt is Format.table:
         from . import render
 
@@ -45,7 +57,25 @@ def emit_sessions(
         output.write_records(_records(p, sessions), fmt)
 
 
+def emit_one_line(sessions: list[Session]) -> None:
+    """The compact list: plain lines in a pipe, a little colour on a terminal."""
+    import sys
+
+    from . import render_compact
+
+    width = output.width()
+    count = f"{len(sessions)} session{'s' if len(sessions) > 1 else ''}"
+    if sys.stdout.isatty():
+        from rich.text import Text
+
+        output.show(render_compact.styled(sessions, width), Text(count, style="dim"))
+    else:
+        output.write(render_compact.plain(sessions, width) + "\n" + count + "\n")
+
+
 MAX_CELL_ITEMS = 8  # a table cell lists at most this many values
+NAME_MIN = 16  # a room's or theme's name gets at least this many columns
+COUNT_WIDTH = len("Sessions")
 MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
 
@@ -62,6 +92,17 @@ def list_sessions(
     long: Annotated[
         bool, typer.Option("--long", "-l", help="Ajouter les descriptions complètes.")
     ] = False,
+    one_line: Annotated[
+        bool | None,
+        typer.Option(
+            "--compact/--tables",
+            "-c",
+            help="Une ligne par session (heure, salle, titre, identifiant), ou un tableau par "
+            "créneau ; par défaut, une ligne par session quand les créneaux ont peu de "
+            "sessions.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Lister les sessions, un tableau par créneau (filtres combinables)."""
@@ -71,7 +112,7 @@ def list_sessions(
     chosen = selection(p, day=day, room=room, theme=theme, at=time).apply(p.sessions)
     if not chosen:
         raise NotFoundError("Aucune session ne correspond à ces critères.")
-    emit_sessions(p, chosen, fmt, long=long)
+    emit_sessions(p, chosen, fmt, long=long, one_line=one_line)
 
 
 @app.command()
@@ -246,23 +287,35 @@ def _emit_rows(
     from .render import t
 
     table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD)
-    for key, heading in columns.items():
-        widest = max((len(str(row[key] or "")) for row in rows), default=0)
-        table.add_column(
-            heading,
-            justify="right" if key == "sessions" else "left",
-            # identifiers are typed back by users: never cut them
-            min_width=widest if key == "id" else None,
-        )
+    keys = list(columns)
+    widest_id = max((len(str(row.get("id") or "")) for row in rows), default=0)
+    # Identifiers are typed back by users: never cut. When they leave too little room for
+    # the names, each goes on a line of its own under its name (a detail line).
+    under = "id" in keys and widest_id + NAME_MIN + COUNT_WIDTH + 2 * len(keys) > output.width()
+    if under:
+        keys.remove("id")
+    for key in keys:
+        if key == "sessions":
+            table.add_column(columns[key], justify="right", no_wrap=True, min_width=COUNT_WIDTH)
+        elif key == "id":
+            table.add_column(columns[key], no_wrap=True, min_width=widest_id)
+        elif key == keys[0]:
+            table.add_column(columns[key], ratio=1, min_width=NAME_MIN)
+        else:
+            table.add_column(columns[key], ratio=1, no_wrap=key == "date")
     for row in rows:
         cells = []
-        for key in columns:
+        for key in keys:
             value = row[key]
             if isinstance(value, list):
                 if len(value) > MAX_CELL_ITEMS:  # a festival day has hundreds of slots
                     value = f"{len(value)}, de {value[0]} à {value[-1]}"
                 else:
                     value = ", ".join(str(v) for v in value)
-            cells.append(t("" if value is None else str(value)))
+            cell = t("" if value is None else str(value))
+            if under and key == keys[0] and row.get("id"):
+                cell.append("\n")
+                cell.append_text(t(str(row["id"]), "dim"))
+            cells.append(cell)
         table.add_row(*cells)
     output.show(table)

@@ -10,7 +10,9 @@ from .output import Format
 
 if TYPE_CHECKING:
     from ..programme.model import Programme
+    from ..programme.remote import Copy
     from ..search import SearchIndex
+    from ..search.index import Index
 
 
 def programme(ctx: typer.Context) -> Programme:
@@ -22,25 +24,86 @@ def programme(ctx: typer.Context) -> Programme:
         root.obj = {"programme": root.params.get("programme")}
     if "loaded" not in root.obj:
         use_cache = not root.obj.get("no_cache", False)
+        chosen = local_programme(root.obj.get("programme"), offline=ctx.resilient_parsing)
         root.obj["loaded"], root.obj["cache"] = open_programme(
-            root.obj.get("programme"), use_cache=use_cache
+            chosen, use_cache=use_cache, notice=_debug_notice
         )
     loaded: Programme = root.obj["loaded"]
     return loaded
 
 
+def local_programme(chosen: str | None, *, offline: bool = False) -> str | None:
+    """The file to read: a programme URL stands for its local copy, refreshed when due.
+
+    ``offline`` (shell completion: every Tab runs the program) never touches the network.
+    """
+    from ..programme.source import chosen_programme, is_url
+
+    given = chosen_programme(chosen)
+    if not is_url(given):
+        return given
+    assert given is not None
+    from ..programme.remote import Remote, RemoteError
+
+    remote = Remote(given)
+    if offline:
+        copy = remote.copy(remote.meta())
+        if copy is None:
+            raise RemoteError(f"{given} : pas encore de copie locale.")
+    else:
+        copy = remote.follow()
+    _tell(copy)
+    return str(copy.path)
+
+
+def _tell(copy: Copy) -> None:
+    """What the user should know about the copy used: offline, or just updated."""
+    from . import output
+
+    for notice in copy.notices:
+        output.info(notice)
+    if copy.changed and copy.previous is None:
+        output.info(f"Programme téléchargé de {copy.url}.")
+    elif copy.changed and copy.previous is not None:
+        output.info(f"Nouvelle version du programme téléchargée ({update_summary(copy)}).")
+
+
+def update_summary(copy: Copy) -> str:
+    """« 1 session déplacée, 2 nouvelles sessions » between the previous copy and this one."""
+    from ..changes import compare, load_version
+    from ..changes.publish import summary
+
+    assert copy.previous is not None
+    before, after = load_version(copy.previous), load_version(copy.path)
+    return summary(compare(before.programme, after.programme))
+
+
+def _debug_notice(message: str) -> None:
+    """What only ``--debug`` tells (why the cache is not used…), on stderr."""
+    from . import output
+    from .app import debugging
+
+    if debugging():
+        output.info(f"debug : {message}")
+
+
 def search_index(ctx: typer.Context) -> SearchIndex:
     """The search index of the chosen programme, from the cache when it has one."""
     from ..search import SearchIndex
-    from ..search.index import Index
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
+
+    def build() -> Index:
+        from ..infra.progress import stage
+
+        count = len(loaded.sessions)
+        with stage(f"Indexation de {count} session{'s' if count > 1 else ''}…"):
+            return SearchIndex(loaded).index
+
     if cache is None:
-        return SearchIndex(loaded)
-    return SearchIndex(
-        loaded, cache.get_or_build("index", Index, lambda: SearchIndex(loaded).index)
-    )
+        return SearchIndex(loaded, build())
+    return SearchIndex(loaded, cache.index(build))
 
 
 def _complete(

@@ -60,8 +60,16 @@ def validate(
     from ..programme.source import resolve_programme_path
     from ..text import inert
 
-    path = resolve_programme_path(file or _chosen_programme(ctx))
-    problems, programme = check_file(path)
+    chosen = str(file) if file else _chosen_programme(ctx)
+    if chosen is None or not file:
+        from .options import local_programme
+
+        chosen = local_programme(chosen)  # a programme URL: its local copy
+    path = resolve_programme_path(chosen)
+    from ..infra.progress import stage
+
+    with stage(f"Vérification de {path.name}…"):
+        problems, programme = check_file(path)
     if problems:
         lines = problem_lines(problems)
         output.write("".join(inert(line).replace("\n", " ") + "\n" for line in lines))
@@ -100,11 +108,11 @@ def schema(
 
 @app.command("import")
 def import_schedule(
-    file: Annotated[
-        Path,
+    given: Annotated[
+        str,
         typer.Argument(
-            help="Programme publié au format frab : schedule.xml ou schedule.json "
-            "(« - » : l'entrée standard).",
+            help="Programme publié au format frab : schedule.xml ou schedule.json, fichier, "
+            "adresse https:// ou « - » (l'entrée standard).",
             metavar="FICHIER",
             show_default=False,
         ),
@@ -134,12 +142,15 @@ def import_schedule(
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
     from ..importers import STDIN, import_schedule, read_file, read_stream
     from ..infra.storage import atomic_write
+    from ..programme.source import is_url
 
-    from_stdin = str(file) == "-"
+    remote = is_url(given)
+    file = Path(given)
+    from_stdin = given == "-"
     to_stdout = out is None or str(out) == "-"
     if not to_stdout:
         assert out is not None
-        same = not from_stdin and out.exists() and file.exists()
+        same = not from_stdin and not remote and out.exists() and file.exists()
         if same and out.resolve() == file.resolve():
             raise StorageError(
                 f"« {out} » est le fichier importé lui-même : choisissez un autre nom."
@@ -151,6 +162,10 @@ def import_schedule(
             )
     if from_stdin:
         data, source = read_stream(sys.stdin.buffer, STDIN), STDIN
+    elif remote:
+        from ..programme.remote import download
+
+        data, source = download(given), given.strip()
     else:
         data, source = read_file(file), str(file)
     result = import_schedule(data, source, timezone=timezone)

@@ -13,6 +13,8 @@ from .options import FormatOption, programme
 from .output import Format
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ..programme.model import Programme, Session
 
 AtOption = Annotated[
@@ -59,7 +61,7 @@ def _say(sentence: str, fmt: Format) -> None:
         output.info(sentence)
 
 
-def _sessions(p: Programme, sessions: list[Session], long: bool) -> list[Any]:
+def _sessions(p: Programme, sessions: Sequence[Session], long: bool) -> list[Any]:
     """A slot at a glance (one screen), or in full with ``--long``."""
     from . import render
 

@@ -95,23 +95,28 @@ def read_schedule(data: bytes, source: str) -> Schedule:
 
 def import_schedule(data: bytes, source: str, *, timezone: str | None = None) -> ImportResult:
     """The programme file built from a schedule file's bytes."""
+    from ..infra.progress import stage
     from ..programme.loader import parse_programme
+    from ..text import inert
     from .common import build
     from .writer import dump
 
-    imported = build(read_schedule(data, source), timezone=timezone)
-    from ..text import inert
-
     name = "l'entrée standard" if source == STDIN else " ".join(inert(Path(source).name).split())
-    text = dump(
-        imported.document,
-        header=[
-            f"Programme importé de {name} par « colloque import ».",
-            "Vérifiez-le avec « colloque validate » après chaque modification.",
-        ],
-    )
+    with stage(f"Lecture de {name}…"):
+        schedule = read_schedule(data, source)
+    events = len(schedule.events)
+    with stage(f"Import de {events} événement{'s' if events > 1 else ''}…"):
+        imported = build(schedule, timezone=timezone)
+        text = dump(
+            imported.document,
+            header=[
+                f"Programme importé de {name} par « colloque import ».",
+                "Vérifiez-le avec « colloque validate » après chaque modification.",
+            ],
+        )
     # The file must load: a failure here is a bug of the importer, not of the schedule.
-    programme = parse_programme(text, f"<import de {name}>")
+    with stage("Vérification du programme importé…"):
+        programme = parse_programme(text, f"<import de {name}>")
     return ImportResult(
         text=text,
         warnings=imported.warnings,

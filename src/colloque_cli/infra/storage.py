@@ -5,19 +5,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-import time
 from pathlib import Path
 
 from ..errors import StorageError, os_reason
-
-# Fault injection for the crash tests only: the writer pauses at this step (``mid-write``,
-# ``before-rename`` or ``after-rename``) so that a test can kill it there with SIGKILL.
-FAULT_ENV = "COLLOQUE_TEST_FAULT"
-
-
-def _pause_at(step: str) -> None:
-    if os.environ.get(FAULT_ENV) == step:
-        time.sleep(float(os.environ.get(f"{FAULT_ENV}_SECONDS", "60")))
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -46,21 +36,15 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             f"Écriture impossible dans « {directory} » : {os_reason(error)}."
         ) from None
     try:
+        # (the crash tests pause this writer by wrapping its os module: tests/faults.py)
         with os.fdopen(fd, "wb") as handle:
-            rest = payload
-            if os.environ.get(FAULT_ENV) == "mid-write":
-                half = len(payload) // 2
-                handle.write(payload[:half])
-                handle.flush()  # the test sees a half-written temporary file
-                _pause_at("mid-write")
-                rest = payload[half:]
-            handle.write(rest)
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        _pause_at("before-rename")
         try:
-            # mkstemp makes the file private (0600); a new file gets the usual mode instead.
-            os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _new_file_mode())
+            # mkstemp makes the file private (0600, whatever the umask), which a new file
+            # stays: user data is nobody else's business; a replaced file keeps its mode.
+            os.chmod(temporary, path.stat().st_mode & 0o777)
         except OSError:
             pass
         os.replace(temporary, path)
@@ -72,7 +56,6 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         if not isinstance(error, OSError):
             raise
         raise StorageError(f"Écriture impossible de « {shown} » : {os_reason(error)}.") from None
-    _pause_at("after-rename")
     _fsync_directory(directory)
 
 
@@ -83,13 +66,6 @@ def _write_in_place(path: Path, payload: bytes, shown: Path) -> None:
             handle.flush()
     except OSError as error:
         raise StorageError(f"Écriture impossible de « {shown} » : {os_reason(error)}.") from None
-
-
-def _new_file_mode() -> int:
-    """0666 less the process umask, as ``open()`` would create the file."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _fsync_directory(directory: Path) -> None:

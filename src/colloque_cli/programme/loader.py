@@ -126,7 +126,7 @@ def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme
     with paused_gc():
         tried = False  # whether the fast path already failed: then only the full check
         if isinstance(text, bytes):
-            if _is_utf8(text) and not _ANCHOR_BYTES.search(text):
+            if _is_utf8(text) and not _NODE_ANCHOR_BYTES.search(text):
                 validated = _check_regular(text, source, light=True)
                 if validated is not None:
                     return _build(validated, source)
@@ -151,7 +151,7 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
 
 def _check_text(text: str, source: str, *, light: bool = False) -> tuple[list[Problem], Any]:
-    if not _may_have_anchors(text):
+    if not _NODE_ANCHOR.search(text):
         validated = _check_regular(text, source, light=light)
         if validated is not None:
             return [], validated
@@ -406,6 +406,15 @@ def _data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
 
 _ANCHOR = re.compile(r"&[^\s\[\]{},]")
 _ANCHOR_BYTES = re.compile(rb"&[^\s\[\]{},]")  # ASCII spaces only: finds more, never fewer
+# Where an anchor can start a node: at a line's start (after indentation and « - »), after
+# « key: », or after a flow indicator.
+# Only a hint for trying the fast path first: « R&D » or « &amp; » in a description no longer
+# sends a file to the full check. The fast path refuses any anchor or alias it meets (an
+# alias bomb included, before anything expands), and the full check then looks for bombs
+# with the broad pattern above.
+_NODE_START = r"(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]"
+_NODE_ANCHOR = re.compile(_NODE_START, re.MULTILINE)
+_NODE_ANCHOR_BYTES = re.compile(_NODE_START.encode(), re.MULTILINE)
 
 
 def _is_utf8(raw: bytes) -> bool:

@@ -289,19 +289,6 @@ class Programme(Frozen):
         first = min(days).isoformat() if days else "sans-date"
         return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle compactly: the sessions as a ``SessionTable`` (columns, see there)."""
-        table = SessionTable.of(self.sessions)
-        return Programme, (
-            self.colloque,
-            self.rooms,
-            self.themes,
-            self.glossary,
-            self.slots,
-            table,
-            self.source,
-        )
-
     def session(self, session_id: str) -> Session | None:
         """The session ``session_id`` (only it is made, when read back from the cache)."""
         position = self.position(session_id)
@@ -441,7 +428,8 @@ class SessionTable(Sequence[Session]):
     A programme read back from the cache holds its sessions this way: a search that shows
     ten of 50 000 sessions makes ten of them, not 50 000 (and their 450 000 strings). The
     columns are a few large arrays, which the cache stores as they are in memory and reads
-    back without copying them (``cache``); iterating makes every session, once.
+    back without copying them (``cache``, where they are views of the entry's bytes);
+    iterating makes every session, once.
     """
 
     __slots__ = ("_made", "_positions", "_size", "_texts", "_values")
@@ -467,8 +455,23 @@ class SessionTable(Sequence[Session]):
         table._made = list(sessions)
         return table
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return SessionTable, (self._texts, self._values)
+    @classmethod
+    def checked(cls, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> SessionTable:
+        """A table of columns read back from elsewhere (the cache), once their shapes agree:
+        ValueError otherwise (their content is the writer's: see ``cache``)."""
+        if list(texts) != list(_TEXTS) or list(values) != list(_VALUE_KEYS):
+            raise ValueError("other columns")
+        size = len(texts["id"][1]) - 1
+        for blob, offsets, nones in texts.values():
+            if len(offsets) != size + 1 or offsets[-1] != len(blob) or len(nones) not in (0, size):
+                raise ValueError("a text column of another size")
+        if any(len(codes) != size for _, codes in values.values()):
+            raise ValueError("a value column of another size")
+        return cls(texts, values)
+
+    def columns(self) -> tuple[dict[str, TextColumn], dict[str, ValueColumn]]:
+        """The table's columns: texts (bytes, offsets, Nones) and values (distinct, codes)."""
+        return self._texts, self._values
 
     def __len__(self) -> int:
         return self._size

@@ -17,6 +17,18 @@ def default_programme_path() -> Path:
     return Path(__file__).parents[1] / "data" / "programme.yaml"
 
 
+def is_url(text: str | os.PathLike[str] | None) -> bool:
+    """Whether a programme is given as a web address (``https://…``) rather than a file."""
+    value = str(text or "").lstrip()[:8].lower()
+    return value.startswith(("https://", "http://"))
+
+
+def chosen_programme(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """``--programme``, else ``$COLLOQUE_PROGRAMME``, as given (None for the shipped one)."""
+    chosen = explicit or os.environ.get(ENV_PROGRAMME) or None
+    return str(chosen) if chosen else None
+
+
 def resolve_programme_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """``--programme``, else ``$COLLOQUE_PROGRAMME``, else the shipped programme."""
     chosen = explicit or os.environ.get(ENV_PROGRAMME) or None

@@ -1,6 +1,7 @@
 """The engine: an inverted index over documents made of weighted fields.
 
-Built once; every structure is a plain list, dict or ``array`` so that the index pickles.
+Built once; every structure is a plain list, dict, string or ``array``, so that the index
+is stored in the cache as data (``cache``).
 A query word is expanded once over the vocabulary (exact word, same stem, prefix, typo),
 then postings are read for the expanded words only: the cost of a query grows with the
 number of documents that contain its words, not with the size of the programme.
@@ -144,7 +145,7 @@ class Index:
 
         built = build(documents, len(self.weights), body, self.glossary)
         vocabulary = built.vocabulary
-        # What is kept (and pickled) is a few large strings and arrays, quick to load:
+        # What is kept (and cached) is a few large strings and arrays, quick to load:
         # words joined by newlines, postings end to end, word groups by stem and by root.
         self._flat, self._offsets = built.flat, built.offsets
         self._words = "\n".join(vocabulary)

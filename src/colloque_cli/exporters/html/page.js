@@ -267,7 +267,9 @@
   function where(session) {
     const slot = SLOTS[session.slot];
     const parts = [DATA.days[slot.day].label + ", " + slot.hours];
-    if (session.room !== null) parts.push(DATA.rooms[session.room]);
+    // A short room name (« Salle 1 ») is not cut at the end of a line.
+    const room = session.room !== null ? DATA.rooms[session.room] : null;
+    if (room !== null) parts.push(room.length <= 24 ? room.replace(/ /g, "\u00a0") : room);
     return parts.join(" · ");
   }
 
@@ -363,8 +365,10 @@
   DATA.themes.forEach((theme, i) => filters.theme.append(new Option(theme, String(i))));
   const onlyMine = $("only-mine");
 
+  let printingMine = false;  // printing « Mon programme »: every starred session, by slot
   function kept(index) {
     const s = SESSIONS[index];
+    if (printingMine) return stars.has(s.id);
     const day = filters.day.value, room = filters.room.value, theme = filters.theme.value;
     if (day !== "" && SLOTS[s.slot].day !== Number(day)) return false;
     if (room !== "" && s.room !== Number(room)) return false;
@@ -392,7 +396,7 @@
       lastQuery = query;
     }
     main.textContent = "";
-    const searching = lastResult !== null || query.trim() !== "";
+    const searching = !printingMine && (lastResult !== null || query.trim() !== "");
     if (searching) {
       const docs = lastResult ? lastResult.docs.filter(kept) : [];
       const highlight = lastResult ? lastResult.words : null;
@@ -480,6 +484,16 @@
       ? nbsp(plural(picked.length, "session choisie", "sessions choisies") + " · " +
         (pairs.length ? plural(pairs.length, "conflit d'horaire", "conflits d'horaire") : "aucun conflit d'horaire") + ".")
       : nbsp("Aucune session choisie : touchez « Mon programme » sur une session pour la garder ici.");
+    const mine = $("mine-list");
+    mine.textContent = "";
+    for (const index of picked) {
+      const s = SESSIONS[index];
+      const item = el("li");
+      item.append(el("span", "when", where(s)), el("br"), s.title);
+      if (clash.has(index)) item.append(el("span", "clash", " ⚠ conflit"));
+      mine.append(item);
+    }
+    mine.hidden = picked.length === 0;
     const list = $("conflicts");
     list.textContent = "";
     for (const [a, b] of pairs) {
@@ -601,10 +615,17 @@
   });
   $("download-ics").addEventListener("click", downloadIcs);
   $("print-mine").addEventListener("click", () => {
+    printingMine = true;
     document.body.classList.add("print-mine");
+    render();
     window.print();
   });
-  window.addEventListener("afterprint", () => document.body.classList.remove("print-mine"));
+  window.addEventListener("afterprint", () => {
+    if (!printingMine) return;
+    printingMine = false;
+    document.body.classList.remove("print-mine");
+    render();
+  });
   $("copy-share").addEventListener("click", () => {
     const url = shareUrl();
     const done = () => say("Lien copié : ouvrez-le sur un autre appareil pour y retrouver votre sélection.");

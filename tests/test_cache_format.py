@@ -1,20 +1,40 @@
-"""A programme survives pickling (the cache's format) whole, with real frozen sessions."""
+"""A programme survives the cache's data-only format whole, with real frozen sessions."""
 
 from __future__ import annotations
 
 import dataclasses
-import pickle
 
 import pytest
 
+from colloque_cli.infra import cache, cachefile
 from colloque_cli.programme import model
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 
+HEADER = b"test\n"
 
-def test_pickled_programme_is_equal_and_its_sessions_are_frozen_sessions() -> None:
+
+def stored(programme: model.Programme) -> model.Programme:
+    """``programme`` written as a cache entry and read back."""
+    arrays = cachefile.Arrays()
+    data = cache.encode_programme(programme, arrays)
+    blob = b"".join(cachefile.pack(HEADER, data, arrays))
+    return cache.decode_programme(*cachefile.unpack(blob, HEADER))
+
+
+def stored_table(table: model.SessionTable, programme: model.Programme) -> model.SessionTable:
+    again = stored(
+        model.Programme(
+            programme.colloque, programme.rooms, programme.themes, {}, programme.slots, table
+        )
+    )
+    assert isinstance(again.sessions, model.SessionTable)
+    return again.sessions
+
+
+def test_programme_read_back_is_equal_and_its_sessions_are_frozen_sessions() -> None:
     programme = load_programme(PROGRAMME)
-    again = pickle.loads(pickle.dumps(programme, protocol=pickle.HIGHEST_PROTOCOL))
+    again = stored(programme)
     assert again == programme
     assert again.source == programme.source
     assert [s.id for s in again.sessions] == [s.id for s in programme.sessions]
@@ -35,7 +55,7 @@ def test_the_compact_form_names_every_session_field_in_order() -> None:
 
 def _restored() -> tuple[model.Programme, model.Programme]:
     programme = load_programme(PROGRAMME)
-    return programme, pickle.loads(pickle.dumps(programme, protocol=pickle.HIGHEST_PROTOCOL))
+    return programme, stored(programme)
 
 
 def test_sessions_read_back_are_made_one_at_a_time_as_they_are_read() -> None:
@@ -52,7 +72,7 @@ def test_sessions_read_back_are_made_one_at_a_time_as_they_are_read() -> None:
     with pytest.raises(IndexError):
         table[28]
     # a session found by id makes that session only
-    fresh = pickle.loads(pickle.dumps(programme))
+    fresh = stored(programme)
     assert fresh.session("securite") == programme.session("securite")
     assert fresh.session("nulle-part") is None
     assert fresh.sessions._made.count(None) == 27
@@ -78,7 +98,7 @@ def test_columns_keep_none_accents_and_repeated_values() -> None:
         description="",
         subtitle="",
     )
-    table = pickle.loads(pickle.dumps(model.SessionTable.of((accented, *programme.sessions))))
+    table = stored_table(model.SessionTable.of((accented, *programme.sessions)), programme)
     assert table[0] == accented
     assert table[0].subtitle == "" and table[1].subtitle == programme.sessions[0].subtitle
     assert table.position("séance-été") == 0  # ids that are not ASCII
