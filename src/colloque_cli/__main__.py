@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import signal
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C: end as an interrupted command does, status 130 and nothing printed.
+
+    Raised as ``SystemExit`` wherever the program is (imports included), so that ``finally``
+    blocks and the safe writes' cleanup still run; a second Ctrl-C is then ignored, so it
+    cannot interrupt that cleanup with a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(130)
+
+
+# Installed before anything else is imported: tab completion runs the program on every key
+# press, and Ctrl-C during the first milliseconds printed a KeyboardInterrupt traceback.
+signal.signal(signal.SIGINT, _interrupted)
+
 
 def main() -> None:
-    # Everything, imports included, runs under this guard: Ctrl-C at any moment (tab
-    # completion runs the program on every key press) ends it quietly with status 130,
-    # never with a KeyboardInterrupt traceback.
-    try:
-        from .cli import app
+    from .cli import app
 
-        app()
-    except KeyboardInterrupt:
-        interrupted()
-
-
-def interrupted() -> None:
-    """End the process as an interrupted command does: status 130, nothing printed."""
-    import signal
-    import sys
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot print a trace
-    sys.exit(130)
+    app()
 
 
 if __name__ == "__main__":
