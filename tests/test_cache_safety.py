@@ -8,6 +8,7 @@ is made to look different from the owner of the files the test writes.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -24,6 +25,7 @@ import colloque_cli
 from colloque_cli.infra import cache as cache_module
 from colloque_cli.infra import cachefile
 from conftest import PROGRAMME, Run
+from test_remote import Route, Server
 
 PACKAGE = Path(colloque_cli.__file__).parent
 OTHER = 65534  # nobody
@@ -173,6 +175,50 @@ def test_an_index_entry_of_unexpected_shape_is_rebuilt(
         assert entry.read_bytes() == good, shape
 
 
+def test_a_programme_entry_with_values_out_of_place_is_rebuilt(
+    run: Run, programme_file: Path, isolated_env: Path
+) -> None:
+    """Numbers that point nowhere (a negative one would silently pick from the end), texts
+    that are not texts, counts that do not fit: the entry is rebuilt, nothing is guessed."""
+    args = ("--programme", str(programme_file), "list")
+    expected = run(*args).stdout
+    entry = entry_path(isolated_env / "cache" / "programmes", programme_file)
+    good = entry.read_bytes()
+    header = good[len(cachefile.MAGIC) : good.index(b"\n", len(cachefile.MAGIC)) + 1]
+    data, stored = cachefile.unpack(good, header)
+    changes = {
+        "negative slot": lambda d: d["values"][0][0].__setitem__(0, -1),
+        "slot past the end": lambda d: d["values"][0][0].__setitem__(0, len(d["slots"])),
+        "negative room": lambda d: d["values"][1][0].__setitem__(0, -1),
+        "negative theme": lambda d: d["values"][3][0].__setitem__(-1, [-1]),
+        "a title that is a number": lambda d: d["colloque"].__setitem__(0, 7),
+        "more slots than there are": lambda d: d["counts"].__setitem__(0, len(d["slots"]) + 1),
+        "an array that is not there": lambda d: d["texts"][0].__setitem__(0, 99),
+        "a text column of another size": lambda d: d["texts"][1].__setitem__(1, d["texts"][0][1]),
+    }
+    for name, change in changes.items():
+        forged = json.loads(json.dumps(data))
+        change(forged)
+        entry.write_bytes(b"".join(cachefile.pack(header, forged, _arrays_of(stored))))
+        result = run(*args)
+        assert (result.exit_code, result.stdout) == (0, expected), name
+        assert entry.read_bytes() == good, name
+    entry.write_bytes(b"".join(cachefile.pack(header, data, _arrays_of(stored))))
+    assert run(*args).stdout == expected
+    assert entry.read_bytes() == good  # as it was written: the changes above were the cause
+
+
+def _arrays_of(stored: cachefile.Stored) -> cachefile.Arrays:
+    arrays = cachefile.Arrays()
+    number = 0
+    while True:
+        try:
+            arrays.add(stored.array(number))
+        except ValueError:
+            return arrays
+        number += 1
+
+
 # --- another user's folders --------------------------------------------------------------
 
 
@@ -249,7 +295,7 @@ def test_a_cache_folder_made_by_another_user_is_not_used(
         if args[-1] == "days":
             assert result.stdout == expected
     assert result.stderr == (
-        f"debug : Cache non utilisé : le dossier « {shared / 'colloque'} » "
+        f"debug\u202f: Cache non utilisé\u202f: le dossier «\u202f{shared / 'colloque'}\u202f» "
         "appartient à un autre utilisateur.\n"
     )
     quiet = run("--programme", str(victim_file), "days")
@@ -277,7 +323,7 @@ def test_a_home_made_by_another_user_is_refused_for_the_agenda(
     assert listed.stdout.rstrip().endswith("19 sessions")
     assert not marker.exists()
     message = (
-        f"Le dossier « {home} » appartient à un autre utilisateur. "
+        f"Le dossier «\u202f{home}\u202f» appartient à un autre utilisateur. "
         "Par sécurité, colloque ne s'en sert pas.\n"
     )
     for args in (("agenda", "add", "mobilite"), ("agenda", "list")):
@@ -306,14 +352,14 @@ def test_a_swapped_folder_in_an_open_cache_folder_is_refused(
     assert result.exit_code == 0
     assert not marker.exists()
     assert result.stderr == (
-        f"debug : Cache non utilisé : le dossier « {root} » est modifiable par d'autres "
+        f"debug\u202f: Cache non utilisé\u202f: le dossier «\u202f{root}\u202f» est modifiable par d'autres "
         "utilisateurs (droits 0777).\n"
     )
     root.chmod(0o700)  # the victim closes their folder: the other user's inside stays refused
     result = run("--debug", "--programme", str(victim_file), "search", "mobilité")
     assert not marker.exists()
     assert "appartient à un autre utilisateur" in result.stderr
-    assert f"« {root / 'programmes'} »" in result.stderr
+    assert f"«\u202f{root / 'programmes'}\u202f»" in result.stderr
 
 
 def test_a_link_planted_in_place_of_the_cache_folder_is_refused(
@@ -336,7 +382,7 @@ def test_a_link_planted_in_place_of_the_cache_folder_is_refused(
     result = run("--debug", "--programme", str(victim_file), "days")
     assert result.exit_code == 0
     assert result.stderr == (
-        f"debug : Cache non utilisé : le dossier « {home / 'cache' / 'programmes'} » "
+        f"debug\u202f: Cache non utilisé\u202f: le dossier «\u202f{home / 'cache' / 'programmes'}\u202f» "
         "est un lien symbolique d'un autre utilisateur.\n"
     )
     assert list(elsewhere.iterdir()) == []
@@ -390,6 +436,24 @@ def test_under_umask_000_folders_are_0700_and_user_files_0600(
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_folders_are_0700_even_when_the_umask_takes_the_owners_bits(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mkdir(0700) under umask 0277 makes 0500 folders, where nothing can be created."""
+    home = tmp_path / "a" / "maison"
+    monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    old = os.umask(0o277)
+    try:
+        assert run("agenda", "add", "mobilite").exit_code == 0
+        assert run("search", "mobilité").exit_code == 0
+    finally:
+        os.umask(old)
+    found = modes(tmp_path / "a")
+    assert {found[name] for name in found if (tmp_path / "a" / name).is_dir()} == {"0o700"}
+    assert "maison/cache/programmes" in found and "maison/agendas" in found
+    assert any(name.endswith(".index") for name in found)
+
+
 def test_under_umask_000_platform_folders_are_0700(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_000: None
 ) -> None:
@@ -409,3 +473,58 @@ def test_an_existing_output_file_keeps_its_mode(run: Run, tmp_path: Path, umask_
     assert run("agenda", "add", "mobilite").exit_code == 0
     assert run("agenda", "export", "-o", str(out)).exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+# --- copies of programmes read from a URL ------------------------------------------------
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    running = Server()
+    yield running
+    running.stop()
+
+
+def test_copies_of_a_programme_at_a_url_are_private_under_umask_000(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: Server, umask_000: None
+) -> None:
+    server.routes["/p.yaml"] = Route(PROGRAMME.read_bytes(), etag='"v1"')
+    monkeypatch.setenv("COLLOQUE_HOME", str(tmp_path / "a" / "maison"))
+    result = run("--programme", server.url("/p.yaml"), "days")
+    assert result.exit_code == 0, result.output
+    found = modes(tmp_path / "a")
+    folders = {found[name] for name in found if (tmp_path / "a" / name).is_dir()}
+    files = {name: found[name] for name in found if (tmp_path / "a" / name).is_file()}
+    assert folders == {"0o700"}
+    assert set(files.values()) == {"0o600"}
+    assert {Path(name).name.split("-")[0] for name in files} >= {"meta.json", "lock", "programme"}
+
+
+def test_a_copy_of_a_programme_in_another_users_folder_is_refused(
+    run: Run,
+    shared: Path,
+    attacker: Attacker,
+    monkeypatch: pytest.MonkeyPatch,
+    server: Server,
+) -> None:
+    """Another user made the victim's COLLOQUE_HOME first, with a « copy » of the programme
+    at that URL: neither their copy is shown nor anything downloaded into their folder."""
+    from colloque_cli.programme.remote import folder_for
+
+    url = server.url("/p.yaml")
+    server.routes["/p.yaml"] = Route(PROGRAMME.read_bytes(), etag='"v1"')
+    home = shared / "colloque"
+    monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    folder = folder_for(url)
+    forged = PROGRAMME.read_text(encoding="utf-8").replace("title:", "title: Programme piégé #", 1)
+    meta = {"url": url, "file": "programme-piege.yaml", "checked_at": 4e9, "confirmed_at": 4e9}
+    attacker.sh(f"mkdir -p '{folder}' && cat > '{folder}/programme-piege.yaml'", forged.encode())
+    attacker.sh(f"cat > '{folder}/meta.json'", json.dumps(meta).encode())
+    result = run("--programme", url, "days")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Le dossier «\u202f{home}\u202f» appartient à un autre utilisateur. "
+        "Par sécurité, colloque ne s'en sert pas.\n"
+    )
+    assert server.requests == []
+    assert sorted(p.name for p in folder.iterdir()) == ["meta.json", "programme-piege.yaml"]

@@ -159,3 +159,14 @@ def test_invalid_utf8_bytes_report_the_decoding_error() -> None:
     (problem,) = caught.value.problems
     assert "octet 0xe9 invalide" in problem.message
     assert problem.line == raw[: raw.index(b"\xe9")].count(b"\n") + 1
+
+
+def test_a_bug_in_the_fast_path_shows_instead_of_passing_for_slowness(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(_loader: object) -> dict[str, object]:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(loader, "_data_from_events", broken)
+    with pytest.raises(KeyError, match="a bug"):
+        parse_programme(PROGRAMME.read_text(encoding="utf-8"), str(PROGRAMME))

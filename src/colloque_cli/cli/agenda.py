@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import NotFoundError
 from . import output
 from .app import FrenchGroup, app
-from .export import ExportFormatOption, OutputOption, run_export, warn_missing
-from .options import DayOption, FormatOption, RoomOption, ThemeOption, complete_session, programme
+from .export import ExportFormatOption, run_export, warn_missing
+from .options import (
+    DayOption,
+    FormatOption,
+    OutputOption,
+    RoomOption,
+    ThemeOption,
+    complete_session,
+    programme,
+)
 from .output import Format
 
 if TYPE_CHECKING:
@@ -47,9 +55,9 @@ def _about(session: Session) -> str:
 
 
 def _store(p: Programme) -> AgendaStore:
-    from ..agenda import AgendaStore
+    from .agenda_notice import agenda_store
 
-    return AgendaStore.for_programme(p)
+    return agenda_store(p)
 
 
 def _find(p: Programme, text: str) -> Session:
@@ -195,8 +203,10 @@ def remove(ctx: typer.Context, sessions: SessionsArgument) -> None:
 def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Afficher votre agenda créneau par créneau : choix, créneaux libres, conflits."""
     from ..agenda import plan
+    from .agenda_notice import announce
 
     p = programme(ctx)
+    announce(p)
     agenda = _store(p).load()
     laid = plan(p, agenda)
     if fmt is Format.table:
@@ -253,3 +263,81 @@ def export_agenda(
 ) -> None:
     """Exporter votre agenda (iCalendar par défaut, pour votre application de calendrier)."""
     run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=True, out=out)
+
+
+@agenda_app.command("changes")
+def agenda_changes(
+    ctx: typer.Context,
+    ack: Annotated[
+        bool,
+        typer.Option(
+            "--ack",
+            help="Prendre acte des changements : le rappel disparaît, vos choix restent.",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Ce qui a changé pour vos sessions depuis que vous les avez choisies."""
+    from ..agenda_review import acknowledge, details, fill_seen, review
+
+    p = programme(ctx)
+    store = _store(p)
+    if ack:
+        with store.edit() as agenda:
+            fill_seen(agenda, p)
+            changes = acknowledge(agenda, p)
+    else:
+        changes = review(p, store.load())
+    if fmt is not Format.table:
+        records = [
+            {
+                "id": c.pick.id,
+                "new_id": c.session.id if c.session else None,
+                "title": c.session.title if c.session else c.seen.title,
+                "changes": list(c.kinds) + (["conflict"] if c.conflicts else []),
+                "details": details(c),
+                "conflicts_with": [s.id for s in c.conflicts],
+            }
+            for c in changes
+        ]
+        output.write_records(records, fmt, ("id", "new_id", "title", "changes", "details"))
+    elif changes:
+        output.show(_changes_view(changes))
+    nb = "\u202f"
+    if not changes:
+        output.info("Aucun changement pour les sessions de votre agenda.")
+    elif ack:
+        output.info(
+            f"C'est noté{nb}: le rappel disparaît. Vos choix restent dans votre agenda"
+            + (
+                f"{nb}; retirez une session annulée avec « colloque agenda remove ID »."
+                if any(c.session is None for c in changes)
+                else "."
+            )
+        )
+    else:
+        output.info(
+            "Prenez-en acte avec « colloque agenda changes --ack » (le rappel disparaît, "
+            "vos choix restent)."
+        )
+
+
+def _changes_view(changes: list[Any]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..agenda_review import details
+    from ..text import inert
+
+    nb = "\u202f"
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column()
+    for change in changes:
+        title = change.session.title if change.session else change.seen.title
+        body = Text()
+        body.append(f"«{nb}{inert(title)}{nb}»", style="bold")
+        body.append(f" ({inert(change.pick.id)})", style="dim")
+        for line in details(change):
+            body.append(f"\n  {line}", style="red" if line.startswith("annulée") else "")
+        grid.add_row(body)
+    return grid

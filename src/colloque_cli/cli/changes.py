@@ -68,9 +68,9 @@ def changes(
         before.programme, after.programme, old_guids=before.guids, new_guids=after.guids
     )
     if agenda:
-        from ..agenda import AgendaStore
+        from .agenda_notice import agenda_store
 
-        picks = AgendaStore.for_programme(after.programme).load()
+        picks = agenda_store(after.programme).load()
         result = result.only(p.id for p in picks.picks)
     _write(result, fmt, link)
     if not result:

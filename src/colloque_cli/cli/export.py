@@ -11,7 +11,7 @@ import typer
 from ..exporters import EXPORTERS
 from . import output
 from .app import app
-from .options import DayOption, RoomOption, ThemeOption, programme
+from .options import DayOption, OutputOption, RoomOption, ThemeOption, programme
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,12 +24,6 @@ ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str
 ExportFormatOption = Annotated[
     ExportFormat,
     typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Fichier à écrire (sinon la sortie standard).", metavar="FICHIER"
-    ),
 ]
 
 
@@ -83,9 +77,12 @@ def run_export(
     from ..errors import NotFoundError
     from ..exporters import exporter
     from ..filters import selection
-    from ..infra.storage import atomic_write
 
     p = programme(ctx)
+    if agenda:
+        from .agenda_notice import announce
+
+        announce(p)
     chosen = selection(p, day=day, room=room, theme=theme)
     if fmt == "html" and agenda:
         # The page holds the whole programme, the agenda's sessions already chosen.
@@ -101,8 +98,5 @@ def run_export(
         if not sessions:
             raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
         text = exporter(fmt)(p, sessions)
-    if out is None or str(out) == "-":
-        output.write(text)
-        return
-    atomic_write(out, text)
-    output.info(f"{len(sessions)} session(s) exportée(s) vers {out}.")
+    if output.deliver(text, out):
+        output.info(f"{len(sessions)} session(s) exportée(s) vers {out}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -84,7 +85,7 @@ def _debug_notice(message: str) -> None:
     from .app import debugging
 
     if debugging():
-        output.info(f"debug : {message}")
+        output.info(f"debug\u202f: {message}")
 
 
 def search_index(ctx: typer.Context) -> SearchIndex:
@@ -196,5 +197,12 @@ ThemeOption = Annotated[
         help="Thème : identifiant ou libellé, même approximatif (voir « colloque themes »).",
         metavar="THÈME",
         autocompletion=complete_theme,
+    ),
+]
+# Written by output.deliver: standard output without it (or with « - »), else the file.
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Fichier à écrire (sinon la sortie standard).", metavar="FICHIER"
     ),
 ]

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from ..text import inert
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console, RenderableType
 
 
@@ -137,6 +139,24 @@ def _stdout_is_unicode() -> bool:
 
 def write(text: str) -> None:
     sys.stdout.write(text)
+
+
+def is_stdout(out: Path | None) -> bool:
+    """Whether ``--output`` names standard output: absent, or « - »."""
+    return out is None or str(out) == "-"
+
+
+def deliver(text: str, out: Path | None) -> bool:
+    """``text`` on standard output, or written safely into the file ``out`` (see
+    ``infra.storage.atomic_write``); whether a file was written."""
+    if is_stdout(out):
+        write(text)
+        return False
+    from ..infra.storage import atomic_write
+
+    assert out is not None
+    atomic_write(out, text)
+    return True
 
 
 def write_json(data: Any) -> None:

@@ -11,6 +11,7 @@ import typer
 from ..errors import InvalidProgramme, StorageError
 from . import output
 from .app import app
+from .options import OutputOption
 
 if TYPE_CHECKING:
     from ..programme.model import Programme
@@ -85,25 +86,13 @@ def validate(
 
 
 @app.command()
-def schema(
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Fichier à écrire (sinon la sortie standard).", metavar="FICHIER"
-        ),
-    ] = None,
-) -> None:
+def schema(out: OutputOption = None) -> None:
     """Afficher le schéma JSON du fichier de programme, pour la validation dans les éditeurs."""
     from ..exporters.records import json_text
-    from ..infra.storage import atomic_write
     from ..programme.schema import json_schema
 
-    text = json_text(json_schema())
-    if out is None or str(out) == "-":
-        output.write(text)
-        return
-    atomic_write(out, text)
-    output.info(f"Schéma écrit dans {out}.")
+    if output.deliver(json_text(json_schema()), out):
+        output.info(f"Schéma écrit dans {out}.")
 
 
 @app.command("import")
@@ -117,15 +106,7 @@ def import_schedule(
             show_default=False,
         ),
     ],
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Fichier de programme YAML à écrire (sinon la sortie standard).",
-            metavar="FICHIER",
-        ),
-    ] = None,
+    out: OutputOption = None,
     timezone: Annotated[
         str | None,
         typer.Option(
@@ -141,15 +122,12 @@ def import_schedule(
 ) -> None:
     """Convertir un programme frab/pentabarf/pretalx en fichier de programme YAML."""
     from ..importers import STDIN, import_schedule, read_file, read_stream
-    from ..infra.storage import atomic_write
     from ..programme.source import is_url
 
     remote = is_url(given)
     file = Path(given)
     from_stdin = given == "-"
-    to_stdout = out is None or str(out) == "-"
-    if not to_stdout:
-        assert out is not None
+    if out is not None and not output.is_stdout(out):
         same = not from_stdin and not remote and out.exists() and file.exists()
         if same and out.resolve() == file.resolve():
             raise StorageError(
@@ -177,11 +155,8 @@ def import_schedule(
     )
     if result.skipped:
         summary += f" ; {_plural(result.skipped, 'événement')} non repris (voir plus haut)"
-    if to_stdout:
-        output.write(result.text)
+    if not output.deliver(result.text, out):
         output.info(f"Importé : {summary}.")
         return
-    assert out is not None
-    atomic_write(out, result.text)
     output.info(f"Importé dans {out} : {summary}.")
     output.info(f"Pour l'explorer : colloque --programme {out} list")

@@ -43,6 +43,9 @@ def _moment(p: Programme, at: str | None) -> datetime:
 
 
 def _pool(p: Programme, mine: bool) -> list[Session]:
+    from .agenda_notice import announce
+
+    announce(p)  # now/next are what one looks at during the colloque: say it there too
     if not mine:
         return list(p.sessions)
     from .export import agenda_sessions

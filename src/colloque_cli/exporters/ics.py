@@ -19,8 +19,18 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 
 def session_uid(programme: Programme, session: Session) -> str:
-    """The same session gets the same UID in every export (calendars update, not duplicate)."""
-    return f"{inert(session.id)}@{inert(programme.identity)}"
+    """The same session gets the same UID in every export (calendars update, not duplicate),
+    even after the colloque's title is corrected (``agenda.event_key``)."""
+    known = _keys.get(id(programme))
+    if known is None or known[0] is not programme:
+        from ..agenda import event_key
+
+        known = _keys[id(programme)] = (programme, event_key(programme))
+    return f"{inert(session.id)}@{inert(known[1])}"  # inert: UIDs reach terminals too
+
+
+# The event key of each programme exported in this process (one file read, not one a session).
+_keys: dict[int, tuple[Programme, str]] = {}
 
 
 def revision_time(programme: Programme) -> datetime:

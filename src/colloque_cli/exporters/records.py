@@ -84,5 +84,5 @@ def json_text(data: Any, *, ascii_only: bool = False) -> str:
 
 def session_records(programme: Programme, sessions: Iterable[Session]) -> list[dict[str, Any]]:
     """Records of ``sessions``; ``speakers`` appears when the programme has any."""
-    with_speakers = any(s.speakers for s in programme.sessions)
+    with_speakers = programme.has_speakers
     return [session_record(s, speakers=with_speakers) for s in sessions]

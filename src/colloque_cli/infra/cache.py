@@ -471,7 +471,7 @@ def open_folder(notice: Callable[[str], None] | None = None) -> CacheFolder | No
     except OSError as error:
         reason = f"dossier impossible à créer ou à ouvrir ({os_reason(error)})"
     if notice is not None:
-        notice(f"Cache non utilisé : {reason}.")
+        notice(f"Cache non utilisé\u202f: {reason}.")
     return None
 
 

@@ -60,7 +60,7 @@ class UnsafeFolder(StorageError):
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"« {path} » {reason}")
+        super().__init__(f"«\u202f{path}\u202f» {reason}")
 
 
 def open_private_dir(path: Path, root: Path, *, create: bool = True) -> int | None:
@@ -140,15 +140,16 @@ def private_dir(path: Path, root: Path, *, create: bool = True) -> bool:
         fd = open_private_dir(path, root, create=create)
     except FileNotFoundError:
         if create:
-            raise StorageError(f"Impossible de créer le dossier « {path} ».") from None
+            raise StorageError(f"Impossible de créer le dossier «\u202f{path}\u202f».") from None
         return False
     except UnsafeFolder as error:
         raise StorageError(
-            f"Le dossier « {error.path} » {error.reason}. Par sécurité, colloque ne s'en sert pas."
+            f"Le dossier «\u202f{error.path}\u202f» {error.reason}. "
+            "Par sécurité, colloque ne s'en sert pas."
         ) from None
     except OSError as error:
         raise StorageError(
-            f"Impossible de créer le dossier « {path} » : {os_reason(error)}."
+            f"Impossible de créer le dossier «\u202f{path}\u202f»\u202f: {os_reason(error)}."
         ) from None
     if fd is not None:
         os.close(fd)

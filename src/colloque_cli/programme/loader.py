@@ -252,7 +252,8 @@ def _check_regular(text: str | bytes, source: str, *, light: bool = False) -> An
     loader = ProgrammeLoader(text)
     try:
         data = _data_from_events(loader)
-    except Exception:  # whatever it is, the full check will say it properly
+    except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
+        # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
         return None
     finally:
         loader.dispose()

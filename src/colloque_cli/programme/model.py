@@ -270,6 +270,21 @@ class Programme(Frozen):
         store(self, "sessions", sessions)
         store(self, "source", source)
 
+    def __hash__(self) -> int:
+        # The glossary is a dict, and hashing the sessions of a table read from the cache
+        # would make every one of them: their count stands for them (equal programmes still
+        # hash equal, which is all a hash needs).
+        glossary = frozenset(self.glossary.items())
+        parts = (self.colloque, self.rooms, self.themes, glossary, self.slots, self.source)
+        return hash((*parts, len(self.sessions)))
+
+    @cached_property
+    def has_speakers(self) -> bool:
+        """Whether some session names speakers (from the table's column: no session made)."""
+        if isinstance(self.sessions, SessionTable):
+            return any(self.sessions.distinct("speakers"))
+        return any(session.speakers for session in self.sessions)
+
     @cached_property
     def tz(self) -> ZoneInfo:
         from zoneinfo import ZoneInfo  # only commands that deal with instants need it
@@ -278,16 +293,32 @@ class Programme(Frozen):
 
     @cached_property
     def identity(self) -> str:
-        """A stable name for the colloque itself: first day and title (``2025-03-04-renouveler-…``).
+        """A name for the colloque itself: first day and title (``2025-03-04-renouveler-…``).
 
-        It keys the user's agenda and the calendar UIDs, so it depends on what the colloque
-        is, not on where its file lies: moving or updating the file keeps both.
+        It names the user's agenda file, so it depends on what the colloque is, not on where
+        its file lies. A title whose letters have no ASCII spelling (« 東京会議 »,
+        « Московская конференция ») gets a short hash of the title after its slug: two such
+        colloques on the same day never share an agenda. A corrected title changes the
+        identity; the agenda follows it (see ``agenda.find_previous``) and keeps the key its
+        calendar UIDs were made with.
         """
-        from ..text import slugify
+        from ..text import fold, slugify
 
+        first = self.identity_day()
+        title = self.colloque.title
+        slug = slugify(title) or "colloque"
+        if any(c.isalpha() and not c.isascii() for c in fold(title)):
+            from hashlib import blake2b
+
+            normal = " ".join(fold(title).split()).encode("utf-8")
+            slug = f"{slug}-{blake2b(normal, digest_size=4).hexdigest()}"
+        return f"{first}-{slug}"
+
+    def identity_day(self) -> str:
+        """The first day of the colloque (``2025-03-04``): the part of ``identity`` that a
+        corrected title leaves alone."""
         days = self.colloque.dates or self.days
-        first = min(days).isoformat() if days else "sans-date"
-        return f"{first}-{slugify(self.colloque.title) or 'colloque'}"
+        return min(days).isoformat() if days else "sans-date"
 
     def session(self, session_id: str) -> Session | None:
         """The session ``session_id`` (only it is made, when read back from the cache)."""
@@ -454,6 +485,10 @@ class SessionTable(Sequence[Session]):
         table = cls(texts, values)
         table._made = list(sessions)
         return table
+
+    def distinct(self, name: str) -> tuple[Any, ...]:
+        """The distinct values of the value column ``name`` (slot, room, speakers…)."""
+        return self._values[name][0]
 
     @classmethod
     def checked(cls, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> SessionTable:

@@ -157,11 +157,19 @@ class Remote:
     """The copy of one URL in its folder, read and refreshed under a lock."""
 
     def __init__(self, url: str, directory: Path | None = None) -> None:
+        from ..infra.paths import cache_root
+
         self.url = url.strip()
         self.directory = directory or folder_for(self.url)
         self.meta_path = self.directory / "meta.json"
+        # The folders from there down must be the user's alone (see ``infra.paths``).
+        self._root = cache_root() if directory is None else self.directory
 
     def meta(self) -> Meta:
+        from ..infra.paths import private_dir
+
+        if not private_dir(self.directory, self._root, create=False):
+            return Meta(self.url)
         try:
             raw = self.meta_path.read_bytes()
         except OSError:
@@ -285,8 +293,8 @@ class Remote:
     def _locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
-        _make_folder(self.directory)
-        lock = FileLock(self.directory / "lock", timeout=LOCK_TIMEOUT)
+        _make_folder(self.directory, self._root)
+        lock = FileLock(self.directory / "lock", timeout=LOCK_TIMEOUT, mode=0o600)
         try:
             lock.acquire()
         except Timeout:
@@ -304,15 +312,12 @@ class Remote:
             lock.release()
 
 
-def _make_folder(directory: Path) -> None:
-    """The copy's folder, private to the user (made if missing)."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise RemoteError(
-            f"Impossible de créer le dossier de la copie du programme « {directory} » : "
-            f"{os_reason(error)}."
-        ) from None
+def _make_folder(directory: Path, root: Path) -> None:
+    """The copy's folder, private to the user (made if missing, with its parents: 0700
+    whatever the umask), from ``root`` down the user's alone (``StorageError`` otherwise)."""
+    from ..infra.paths import private_dir
+
+    private_dir(directory, root)
 
 
 def _due(meta: Meta, interval: float | None) -> bool:

@@ -553,11 +553,28 @@
     $("incoming-ignore").onclick = () => close("La sélection reçue est ignorée : vos choix sont inchangés.");
   }
 
-  function downloadIcs() {
+  // The CLI's VEVENTs, one per session, gzipped in the page: unpacked once, when needed.
+  let calendarEvents = null;
+  function unpackCalendar() {
+    if (!calendarEvents) {
+      const bytes = Uint8Array.from(atob(DATA.calendar.events), (c) => c.charCodeAt(0));
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      calendarEvents = new Response(stream).text().then(JSON.parse);
+    }
+    return calendarEvents;
+  }
+  async function downloadIcs() {
     const picked = chosen();
     if (!picked.length) return;
+    let events;
+    try {
+      events = await unpackCalendar();
+    } catch (error) {
+      say("Ce navigateur ne sait pas produire le fichier .ics : utilisez un navigateur plus récent, ou « colloque agenda export ».");
+      return;
+    }
     const cal = DATA.calendar;
-    const text = cal.head + picked.map((i) => cal.events[i]).join("") + cal.tail;
+    const text = cal.head + picked.map((i) => events[i]).join("") + cal.tail;
     const link = document.createElement("a");
     link.href = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
     link.download = EVENT.key + ".ics";
