@@ -16,8 +16,9 @@ import shutil
 import stat
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,20 +225,48 @@ def _arrays_of(stored: cachefile.Stored) -> cachefile.Arrays:
 
 class Attacker:
     """Another local user: acts through ``setpriv`` as uid 65534 when the tests run as
-    root; otherwise the test acts for them and the victim is made to see another uid."""
+    root. Otherwise (or with ``COLLOQUE_TEST_SIMULATED_USER=1``) the test acts for them,
+    in the shared folder, and the victim sees what it made as another user's: every file
+    and folder that appeared there during the attacker's command has, to ``os.stat`` and
+    ``os.fstat``, another owner."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.real = ROOT and shutil.which("setpriv") is not None
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, shared: Path) -> None:
+        simulated = os.environ.get("COLLOQUE_TEST_SIMULATED_USER") == "1"
+        self.real = ROOT and shutil.which("setpriv") is not None and not simulated
+        self.shared = shared
+        self.theirs: set[tuple[int, int]] = set()
         if not self.real:
-            me = os.geteuid()
-            monkeypatch.setattr(os, "geteuid", lambda: me + 1)
+            for name in ("stat", "fstat"):
+                monkeypatch.setattr(os, name, self._disguised(getattr(os, name)))
+
+    def _disguised(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def stat(*args: Any, **kwargs: Any) -> os.stat_result:
+            found = real(*args, **kwargs)
+            if (found.st_dev, found.st_ino) not in self.theirs:
+                return found
+            fields = list(found[:10])
+            fields[4] = os.geteuid() + 1  # st_uid
+            return os.stat_result(fields)
+
+        return stat
+
+    def _inodes(self) -> set[tuple[int, int]]:
+        found = set()
+        for path in [self.shared, *self.shared.rglob("*")]:
+            info = path.lstat()
+            found.add((info.st_dev, info.st_ino))
+        return found
 
     def sh(self, script: str, data: bytes = b"") -> None:
         command = ["sh", "-c", f"umask 000; {script}"]
         if self.real:
             command = ["setpriv", f"--reuid={OTHER}", f"--regid={OTHER}", "--clear-groups"]
             command += ["sh", "-c", f"umask 000; {script}"]
+            subprocess.run(command, input=data, check=True)
+            return
+        before = self._inodes()
         subprocess.run(command, input=data, check=True)
+        self.theirs |= self._inodes() - before
 
     def forge(self, folder: Path, programme_file: Path, marker: Path) -> None:
         """Make ``folder`` (0777) with a forged entry of each kind for ``programme_file``."""
@@ -260,8 +289,8 @@ def shared() -> Iterator[Path]:
 
 
 @pytest.fixture
-def attacker(monkeypatch: pytest.MonkeyPatch) -> Attacker:
-    return Attacker(monkeypatch)
+def attacker(monkeypatch: pytest.MonkeyPatch, shared: Path) -> Attacker:
+    return Attacker(monkeypatch, shared)
 
 
 @pytest.fixture
@@ -326,7 +355,12 @@ def test_a_home_made_by_another_user_is_refused_for_the_agenda(
         f"Le dossier «\u202f{home}\u202f» appartient à un autre utilisateur. "
         "Par sécurité, colloque ne s'en sert pas.\n"
     )
-    for args in (("agenda", "add", "mobilite"), ("agenda", "list")):
+    for args in (
+        ("agenda", "add", "mobilite"),
+        ("agenda", "list"),
+        ("agenda", "interests", "mobilité"),
+        ("agenda", "interests"),
+    ):
         result = run("--programme", str(victim_file), *args)
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", message), args
     assert list((home / "agendas").iterdir()) == []
@@ -425,6 +459,7 @@ def test_under_umask_000_folders_are_0700_and_user_files_0600(
     base.mkdir(mode=0o755)
     home = base / "a" / "b" / "maison"  # its parents are made too
     monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    assert run("agenda", "interests", "mobilité").exit_code == 0  # first: makes the home
     assert run("search", "mobilité").exit_code == 0
     assert run("agenda", "add", "mobilite").exit_code == 0
     out = tmp_path / "export.ics"
@@ -432,7 +467,8 @@ def test_under_umask_000_folders_are_0700_and_user_files_0600(
     found = modes(base / "a")
     assert {mode for name, mode in found.items() if (base / "a" / name).is_dir()} == {"0o700"}
     assert {mode for name, mode in found.items() if (base / "a" / name).is_file()} == {"0o600"}
-    assert len(found) >= 9  # a, b, maison, cache, programmes, agendas, 2 entries, agenda…
+    assert len(found) >= 11  # a, b, maison, cache, programmes, agendas, 2 entries, agenda…
+    assert "b/maison/interests.json" in found
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
