@@ -152,6 +152,10 @@ def search(
         suggestion = index.suggest(text)
         if suggestion:
             message += f" Vouliez-vous dire « {suggestion} » ?"
+        if results.clues:
+            # Weak matches are not results, but they may be what the user is after.
+            message += "\nPistes proches (trop peu sûres pour être des résultats) :"
+            message += "".join(f"\n  {h.session.id} : {h.session.title}" for h in results.clues)
         raise NotFoundError(message)
     page = results.hits
     if fmt is Format.table:
@@ -162,12 +166,29 @@ def search(
             output.info(
                 f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
             )
+        if theme is None:
+            # Meaning is looked up for the themes when the search needed it (its table is
+            # then read already): a plain word search stays as fast as it was.
+            _themes_hint(p, text, meaning=any(hit.kind == "meaning" for hit in page))
         return
     records = _records(p, [h.session for h in page])
     for record, hit in zip(records, page, strict=True):
         record["score"] = hit.score
         record["matched"] = list(hit.matched)
+        record["near"] = list(hit.near)
     output.write_records(records, fmt)
+
+
+def _themes_hint(p: Programme, text: str, *, meaning: bool) -> None:
+    """Under the results, the themes the query touches and how to narrow it to them."""
+    from rich.text import Text
+
+    from ..filters import themes_touched
+
+    touched = themes_touched(p, text, meaning=meaning)
+    if touched:
+        names = " · ".join(f"{t.label} (--theme {t.id})" for t in touched)
+        output.show(Text(f"Thèmes touchés : {names}", style="dim"))
 
 
 @app.command()

@@ -323,6 +323,9 @@ def hit_cell(hit: Hit) -> Text:
     cell.append_text(
         t("trouvé dans : " + ", ".join(FIELD_NAMES.get(m, m) for m in hit.matched), "dim italic")
     )
+    if hit.near:
+        cell.append("\n")
+        cell.append_text(t("proche par le sens de : " + ", ".join(hit.near), "dim italic"))
     if hit.snippet:
         cell.append("\n")
         if hit.snippet_field and hit.snippet_field != "description":

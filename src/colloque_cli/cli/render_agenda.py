@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..agenda import Plan
 from ..programme.model import Programme, short_date
+from ..suggest import Proposal, SlotSuggestion
 from .render import (
     ROOM_CAP,
     SESSION_MIN,
@@ -103,3 +104,44 @@ def agenda_summary(plan: Plan) -> Text:
         _count(pairs, "conflit", "conflits", "aucun conflit"),
     ]
     return Text(" · ".join(parts), style="bold red" if pairs else "dim")
+
+
+# --- agenda suggest --------------------------------------------------------------------------
+
+NOTHING = "rien pour vous dans ce créneau"
+
+
+def _reason(proposal: Proposal) -> str:
+    reason = "pour : " + ", ".join(proposal.interests)
+    if proposal.near:
+        reason += " (proche par le sens de : " + ", ".join(proposal.near[:3]) + ")"
+    return reason
+
+
+def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -> Table:
+    """One row per slot: the proposal and its reason, a runner-up, or why there is none."""
+    table = Table(
+        title=Text.assemble(("Suggestions", "bold"), " pour : ", t(", ".join(interests))),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Quand", no_wrap=True)
+    table.add_column("Session proposée", ratio=1, min_width=24)
+    for line in suggestions:
+        slot = line.slot
+        when = Text(f"{short_date(slot.date)}\n{slot.hours}")
+        if line.chosen:
+            cell = Text("déjà choisi : ", style="green")
+            cell.append_text(t(", ".join(s.title for s in line.chosen), "dim"))
+        elif line.best is None:
+            cell = Text(NOTHING, style="dim italic")
+        else:
+            best = line.best
+            cell = t(best.session.title, "bold")
+            cell.append_text(t(f"\n{best.session.id} · {best.session.room_name}", "dim"))
+            cell.append_text(t("\n" + _reason(best), "italic"))
+            if line.runner_up:
+                other = line.runner_up
+                cell.append_text(t(f"\nsinon : {other.session.title} ({other.session.id})", "dim"))
+        table.add_row(when, cell, end_section=True)
+    return table

@@ -110,6 +110,25 @@ def now(
     output.write_records(session_records(p, on), fmt)
 
 
+def _in_your_field(
+    ctx: typer.Context, sessions: Sequence[Session]
+) -> dict[Session, tuple[str, ...]]:
+    """The sessions among ``sessions`` that match the remembered interests, with which."""
+    from ..errors import StorageError
+    from ..suggest import load_interests, matching
+    from .options import search_index
+
+    try:
+        interests = load_interests()
+    except StorageError as error:
+        output.warn(str(error))
+        return {}
+    if not interests:
+        return {}
+    tally = matching(search_index(ctx), interests)
+    return {s: tally[s.id].interests for s in sessions if s.id in tally}
+
+
 @app.command("next")
 def next_slot(
     ctx: typer.Context,
@@ -146,12 +165,23 @@ def next_slot(
         output.show(
             *lines, Text(heading, style="bold"), *_sessions(p, list(following.sessions), long)
         )
+        for session, interests in _in_your_field(ctx, following.sessions).items():
+            output.show(
+                Text.assemble(
+                    ("Dans votre domaine", "bold green"),
+                    f" ({', '.join(interests)}) : ",
+                    (session.title, "bold"),
+                    f" ({session.id})",
+                )
+            )
         return
     from ..exporters.records import session_records
 
     minutes = max(1, round(following.wait.total_seconds() / 60))
     records = session_records(p, following.sessions)
-    for record in records:
+    field = _in_your_field(ctx, following.sessions)
+    for record, session in zip(records, following.sessions, strict=True):
         record["starts_in_minutes"] = minutes
+        record["your_interests"] = list(field.get(session, ()))
     output.write_records(records, fmt)
     output.info(f"{outside + ' ' if outside else ''}{heading.removesuffix(' :')}.")
