@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -279,6 +281,27 @@ def test_missing_file(tmp_path: Path, run: Run) -> None:
     result = run("import", str(tmp_path / "absent.xml"))
     assert result.exit_code == 1
     assert "fichier introuvable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.mkdir(), "c'est un dossier, pas un fichier de programme"),
+        (
+            lambda p: p.write_bytes(b"") or os.truncate(p, 64 * 2**20 + 1),
+            "fichier trop volumineux (plus de 64 Mo)",
+        ),
+    ],
+    ids=["dossier", "trop-gros"],
+)
+def test_a_file_that_cannot_be_read_is_named_with_its_reason(
+    tmp_path: Path, run: Run, make: Callable[[Path], object], reason: str
+) -> None:
+    path = tmp_path / "schedule.xml"
+    make(path)
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(f"{path} : {reason}.")
 
 
 # --- HTML to text -----------------------------------------------------------------------------

@@ -125,9 +125,10 @@ def shown(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def slugify(text: str, limit: int = 60) -> str:
-    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``."""
+def slugify(text: str, limit: int | None = 60) -> str:
+    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``
+    (``None``: whole)."""
     slug = "-".join(re.findall(r"[a-z0-9]+", fold(text)))
-    if len(slug) > limit:
+    if limit is not None and len(slug) > limit:
         slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug

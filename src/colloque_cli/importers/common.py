@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ColloqueError
 from ..programme.model import FIRST_YEAR, LAST_YEAR, find_zone
-from ..text import fold, shown
+from ..text import fold, shown, slugify
 from .html_text import plain
 
 DEFAULT_TYPE = "session"
@@ -28,7 +28,6 @@ _ID_CHARS = re.compile(r"[^A-Za-z0-9._~+-]+")  # replaced in ids: easy to type i
 # A slug the schedule declares is kept as an id only when it is that easy to type (nothing
 # invisible or terminal-active can come through); otherwise the id is made from the name.
 _TYPEABLE_ID = re.compile(r"[A-Za-z0-9._~+-]{1,120}")
-_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 # What a schedule file says that the events already say (dates, days, grid step, revision):
 # not reported as left out.
 REDUNDANT = frozenset(
@@ -135,10 +134,6 @@ def clean(text: Any) -> str | None:
         return None
     value = " ".join(str(text).split())
     return value or None
-
-
-def slugify(text: str) -> str:
-    return _SLUG_CHARS.sub("-", fold(text)).strip("-")
 
 
 # --- building the programme ----------------------------------------------------------------
@@ -361,7 +356,7 @@ def _rooms(schedule: Schedule, used: Iterable[str | None], warnings: list[str]) 
     for name in names:
         slug = schedule.room_slugs.get(name)
         base = slug if slug and _TYPEABLE_ID.fullmatch(slug) and slug not in taken else None
-        ids[name] = _unique(base or slugify(name)[:120] or "salle", taken)
+        ids[name] = _unique(base or slugify(name, limit=None)[:120] or "salle", taken)
     empty = len({n for n in schedule.rooms if n and n not in in_use})
     if empty:
         warnings.append(f"{empty} salle(s) sans événement non reprise(s).")
@@ -393,7 +388,7 @@ def _themes(
     for name in order:
         slug = declared.get(name)
         base = slug if slug and _TYPEABLE_ID.fullmatch(slug) and slug not in taken else None
-        theme_id[name] = _unique(base or slugify(name)[:120] or "theme", taken)
+        theme_id[name] = _unique(base or slugify(name, limit=None)[:120] or "theme", taken)
         themes.append({"id": theme_id[name], "label": name})
     unused = sum(1 for n in declared if n not in used_names)
     if unused:
