@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InvalidValueError, NotFoundError
-from ..text import shown
+from ..text import plural, shown
 from . import output
 from .app import app
 from .options import (
@@ -164,7 +164,8 @@ def search(
         output.show(render.hits_table(page, text, output.width()))
         if results.total > limit:
             output.info(
-                f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
+                f"{plural(results.total - limit, 'autre résultat')} : "
+                "augmentez --limit pour les voir."
             )
         if theme is None:
             # Meaning is looked up for the themes when the search needed it (its table is
@@ -284,7 +285,10 @@ def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
                 "date": d.isoformat(),
                 "day": day_name(d),
                 "label": short_date(d),
-                "slots": [s.hours.replace("–", "-") for s in slots],
+                # the JSON's documented « 14:00-15:30 »; on screen, the one range style
+                "slots": [
+                    s.hours if fmt is Format.table else s.hours.replace("–", "-") for s in slots
+                ],
                 "sessions": sum(1 for s in p.sessions if s.slot.date == d),
             }
         )

@@ -10,6 +10,7 @@ from rich.text import Text
 from ..agenda import Plan
 from ..programme.model import Programme, short_date
 from ..suggest import Proposal, SlotSuggestion
+from ..text import NBSP, plural
 from .render import (
     ROOM_CAP,
     SESSION_MIN,
@@ -19,13 +20,6 @@ from .render import (
     t,
     table_overhead,
 )
-
-
-def _count(count: int, singular: str, plural: str, none: str) -> str:
-    """French counting: « aucun créneau libre », « 1 conflit », « 2 conflits »."""
-    if count == 0:
-        return none
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
@@ -76,7 +70,7 @@ def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
             others = plan.conflicts.get(session_.id)
             if others:
                 cell.append_text(
-                    t("\nen même temps que : " + ", ".join(o.id for o in others), "red")
+                    t(f"\nen même temps que{NBSP}: " + ", ".join(o.id for o in others), "red")
                 )
             status = Text("⚠ conflit", style="bold red") if others else Text("choisi", "green")
             if wide:
@@ -99,9 +93,9 @@ def agenda_summary(plan: Plan) -> Text:
     free = sum(1 for line in plan.slots if line.free)
     pairs = sum(len(others) for others in plan.conflicts.values()) // 2
     parts = [
-        _count(plan.picked, "session choisie", "sessions choisies", "aucune session choisie"),
-        _count(free, "créneau libre", "créneaux libres", "aucun créneau libre"),
-        _count(pairs, "conflit", "conflits", "aucun conflit"),
+        plural(plan.picked, "session choisie", none="aucune session choisie"),
+        plural(free, "créneau libre", none="aucun créneau libre"),
+        plural(pairs, "conflit", none="aucun conflit"),
     ]
     return Text(" · ".join(parts), style="bold red" if pairs else "dim")
 

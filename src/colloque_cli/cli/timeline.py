@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..text import typeset
 from . import output
 from .app import app
 from .options import FormatOption, programme
@@ -58,7 +59,7 @@ def _say(sentence: str, fmt: Format) -> None:
     if fmt is Format.table:
         from rich.text import Text
 
-        output.show(Text(sentence))
+        output.show(Text(typeset(sentence)))
     else:
         output.write_records([], fmt)
         output.info(sentence)
@@ -103,7 +104,7 @@ def now(
         from rich.text import Text
 
         heading = f"En ce moment ({_moment_label(p, moment)}) :"
-        output.show(Text(heading, style="bold"), *_sessions(p, on, long))
+        output.show(Text(typeset(heading), style="bold"), *_sessions(p, on, long))
         return
     from ..exporters.records import session_records
 
@@ -161,9 +162,11 @@ def next_slot(
     if fmt is Format.table:
         from rich.text import Text
 
-        lines = [Text(outside)] if outside else []
+        lines = [Text(typeset(outside))] if outside else []
         output.show(
-            *lines, Text(heading, style="bold"), *_sessions(p, list(following.sessions), long)
+            *lines,
+            Text(typeset(heading), style="bold"),
+            *_sessions(p, list(following.sessions), long),
         )
         for session, interests in _in_your_field(ctx, following.sessions).items():
             output.show(

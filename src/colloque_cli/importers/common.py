@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ColloqueError
 from ..programme.model import FIRST_YEAR, LAST_YEAR, find_zone
-from ..text import fold, shown, slugify
+from ..text import fold, plural, shown, slugify
 from .html_text import plain
 
 DEFAULT_TYPE = "session"
@@ -175,7 +175,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         timed.append((event, start, end))
     if shifted:
         warnings.append(
-            f"{shifted} horaire(s) donné(s) avec un décalage différent du fuseau {zone_name} : "
+            f"{plural(shifted, 'horaire donné', 'horaires donnés')} avec un décalage "
+            f"différent du fuseau {zone_name} : "
             "heures converties dans ce fuseau."
         )
     if no_time:
@@ -184,7 +185,11 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         warnings.append(_skipped("dont la fin précède le début", backwards))
     if out_of_range:
         warnings.append(
-            _skipped(f"daté(s) hors des années {FIRST_YEAR} à {LAST_YEAR}", out_of_range)
+            _skipped(
+                f"{'daté' if len(out_of_range) == 1 else 'datés'} hors des années "
+                f"{FIRST_YEAR} à {LAST_YEAR}",
+                out_of_range,
+            )
         )
     if not timed:
         raise ScheduleError("\n".join([*warnings, "Aucun événement importable dans ce fichier."]))
@@ -237,7 +242,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         warnings.append(_skipped("sans titre (titre « Sans titre »)", untitled, verb="importé"))
     if nested:
         warnings.append(
-            f"{nested} session(s) chevauchent une autre dans la même salle (sessions imbriquées) : "
+            f"{plural(nested, 'session chevauche', 'sessions chevauchent')} une autre dans la "
+            "même salle (sessions imbriquées) : "
             "gardées, avec « allow_overlap: true »."
         )
     if schedule.skipped:
@@ -298,7 +304,8 @@ def _local_span(event: Event, zone: tzinfo) -> tuple[datetime, datetime, int] | 
 
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:
     shown = ", ".join(where[:5]) + (f", … ({len(where)} en tout)" if len(where) > 5 else "")
-    return f"{len(where)} événement(s) {why} {verb}(s) : {shown}."
+    verbs = verb if len(where) == 1 else f"{verb}s"
+    return f"{plural(len(where), 'événement')} {why} {verbs} : {shown}."
 
 
 def _choose_zone(schedule: Schedule, wanted: str | None, warnings: list[str]) -> tuple[str, tzinfo]:
@@ -359,7 +366,10 @@ def _rooms(schedule: Schedule, used: Iterable[str | None], warnings: list[str]) 
         ids[name] = _unique(base or slugify(name, limit=None)[:120] or "salle", taken)
     empty = len({n for n in schedule.rooms if n and n not in in_use})
     if empty:
-        warnings.append(f"{empty} salle(s) sans événement non reprise(s).")
+        warnings.append(
+            f"{plural(empty, 'salle')} sans événement non "
+            f"{'reprise' if empty == 1 else 'reprises'}."
+        )
     return ids
 
 
@@ -392,7 +402,7 @@ def _themes(
         themes.append({"id": theme_id[name], "label": name})
     unused = sum(1 for n in declared if n not in used_names)
     if unused:
-        warnings.append(f"{unused} thème(s) (tracks) sans événement non repris.")
+        warnings.append(f"{plural(unused, 'thème')} (tracks) sans événement non repris.")
     return themes, {track: [theme_id[p] for p in parts] for track, parts in expansion.items()}
 
 
