@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,12 +46,81 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 Run = Callable[..., Result]
 
 
+# The no-break space that French typography puts before « : ; ? ! » and inside « ».
+TYPESET_SPACE = re.compile("\u202f(?=[:;?!»])|(?<=«)\u202f")
+
+
+def _plain(text: object) -> object:
+    return TYPESET_SPACE.sub(" ", text) if isinstance(text, str) else text
+
+
+class Said(str):
+    """A message read for what it says: equal to, containing, starting with a text whether
+    that text writes the typographic no-break spaces (« mot\u202f: ») or plain ones.
+
+    How messages are typeset is pinned, bytes and all, by tests/test_typography.py through
+    ``run_raw``; tests written before typesetting, or for another point, compare words.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return _plain(str(self)) == _plain(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+    def __contains__(self, other: object) -> bool:
+        return str.__contains__(_plain(str(self)), _plain(other))  # type: ignore[arg-type]
+
+    def startswith(self, prefix, *args):  # type: ignore[no-untyped-def, override]
+        return str(_plain(str(self))).startswith(_plain(prefix), *args)  # type: ignore[arg-type]
+
+    def endswith(self, suffix, *args):  # type: ignore[no-untyped-def, override]
+        return str(_plain(str(self))).endswith(_plain(suffix), *args)  # type: ignore[arg-type]
+
+    def count(self, sub, *args):  # type: ignore[no-untyped-def, override]
+        return str(_plain(str(self))).count(_plain(sub), *args)  # type: ignore[arg-type]
+
+    def strip(self, *args):  # type: ignore[no-untyped-def, override]
+        return Said(str.strip(self, *args))
+
+    def rstrip(self, *args):  # type: ignore[no-untyped-def, override]
+        return Said(str.rstrip(self, *args))
+
+    def replace(self, *args):  # type: ignore[no-untyped-def, override]
+        return Said(str.replace(self, *args))
+
+    def splitlines(self, *args):  # type: ignore[no-untyped-def, override]
+        return [Said(line) for line in str.splitlines(self, *args)]
+
+
+class SaidResult(Result):
+    """A CliRunner result whose messages (stderr) are read as ``Said``."""
+
+    @property
+    def stderr(self) -> str:
+        return Said(super().stderr)
+
+
 @pytest.fixture
-def run() -> Run:
+def run_raw() -> Run:
     """Invoke ``colloque`` through its real Typer app; stdout and stderr kept apart."""
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def run(run_raw: Run) -> Run:
+    """``run_raw`` whose messages are read for what they say (see ``Said``)."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        result = run_raw(*args, input=input)
+        result.__class__ = SaidResult
+        return result
 
     return invoke

@@ -264,7 +264,7 @@ def test_picks_missing_from_the_programme_are_reported_not_dropped(run: Run, pro
     result = run("agenda", "list")
     assert result.exit_code == 0, result.stderr
     warning = result.stderr.replace("\n", " ")
-    assert "1 choix de votre agenda introuvable(s) dans ce programme" in warning
+    assert "1 choix de votre agenda introuvable dans ce programme" in warning
     assert "« Un atelier annulé » (atelier-annule)" in warning
     assert listing(run)[-1] == {
         "date": None,

@@ -265,3 +265,26 @@ def test_an_old_shared_name_goes_to_its_own_colloque_only(
     assert "votre agenda est repris tel quel" in tokyo.stderr
     ics = run("--programme", paths["tokyo"], "agenda", "export").stdout
     assert _uids(ics) == ["citoyens-acteurs@2025-03-04-colloque"]  # as exported before
+
+
+def test_agenda_changes_fit_sixty_columns(run: Run, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    assert run("agenda", "add", *PICKS).exit_code == 0
+    result = run("--programme", updated(tmp_path), "agenda", "changes")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    # a detail that wraps stays under its own indent
+    conflict = next(i for i, line in enumerate(lines) if "nouveau conflit" in line)
+    assert lines[conflict].startswith("    nouveau conflit")
+    assert lines[conflict + 1].startswith("    ") and lines[conflict + 1].strip()
+
+
+def test_changes_for_the_agenda_only(run: Run, tmp_path: Path) -> None:
+    assert run("agenda", "add", "citoyens-acteurs").exit_code == 0
+    new = updated(tmp_path)
+    result = run("changes", str(PROGRAMME), new, "--agenda", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)["sessions"]] == ["citoyens-acteurs"]
+    everything = run("changes", str(PROGRAMME), new, "-f", "json")
+    assert len(json.loads(everything.stdout)["sessions"]) > 1

@@ -125,7 +125,11 @@ def test_entry_from_another_version_is_ignored(
     open_programme(programme_file)
     before = entries(isolated_env)[0].read_bytes()
     monkeypatch.setattr(cache_module, "__version__", "0.0.0-autre")
-    open_programme(programme_file)
+    cache_module.running_fingerprint.cache_clear()  # as a new process of that version would
+    try:
+        open_programme(programme_file)
+    finally:
+        cache_module.running_fingerprint.cache_clear()
     assert entries(isolated_env)[0].read_bytes() != before
 
 
@@ -312,3 +316,21 @@ def _plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return (type(value).__name__, [_plain(item) for item in value])
     return value
+
+
+def test_opening_programmes_again_and_again_leaves_no_folder_open(programme_file: Path) -> None:
+    """The cache's folder is held open while its programme's cache is in use, then closed."""
+    import gc
+
+    def open_descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    open_programme(programme_file)
+    gc.collect()
+    before = open_descriptors()
+    for _ in range(50):
+        programme, cache = open_programme(programme_file)
+        assert cache is not None
+    del programme, cache
+    gc.collect()
+    assert open_descriptors() == before

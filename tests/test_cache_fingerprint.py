@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -80,7 +79,7 @@ def _fingerprints(home: Path) -> dict[str, str]:
     for entry in (home / "cache" / "programmes").iterdir():
         blob = entry.read_bytes()
         start = len(cachefile.MAGIC)
-        header = json.loads(blob[start : blob.index(b"\n", start)])
+        header = blob[start : blob.index(b"\n", start)].decode().split("\t")
         found[entry.suffix] = header[1]
     return found
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +113,61 @@ def test_a_session_is_found_where_it_stands_whether_read_back_or_not() -> None:
         assert programme.position(session.id) == again.position(session.id) == number
     assert programme.position("nulle-part") is again.position("nulle-part") is None
     assert again.sessions._made.count(None) == 28  # positions read from the ids alone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":[1,-2.5e3,null,true,false,"\\ud800é\\n"],"b":{},"c":[]}',
+        '"texte"',
+        "[]",
+        "",
+        "[1,",
+        '"sans fin',
+        "[NaN]",
+        "[Infinity]",
+        "[1] [2]",
+        "[1]   ",
+        "{'a': 1}",
+        "[01]",
+    ],
+)
+def test_the_entries_json_reader_agrees_with_json_loads(text: str) -> None:
+    """The C scanner read directly (no import of ``json``) gives json.loads' answers."""
+    import json
+
+    def refused(name: str) -> None:
+        raise ValueError(name)
+
+    try:
+        expected: object = json.loads(text, parse_constant=refused)
+    except ValueError as error:
+        expected = type(error)
+    try:
+        found: object = cachefile.parse_json(text)
+    except ValueError as error:
+        found = type(error)
+    assert found == expected
+
+
+def test_reading_an_entry_imports_no_json_package(tmp_path: Path) -> None:
+    """The json package's modules cost ~1 ms of every command: a cache hit does without."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from colloque_cli.infra.cache import open_programme\n"
+        f"programme, cache = open_programme({str(PROGRAMME)!r})\n"
+        "print(type(programme.sessions).__name__,"
+        " sorted(m for m in sys.modules if m == 'json' or m.startswith('json.')))\n"
+    )
+    env = {**os.environ, "COLLOQUE_HOME": str(tmp_path)}
+    first, result = (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        for _ in range(2)
+    )
+    assert first.stdout.startswith("tuple ")  # parsed, and the entry written
+    assert result.stdout == "SessionTable []\n"  # read back from the entry

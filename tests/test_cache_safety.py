@@ -16,8 +16,9 @@ import shutil
 import stat
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,20 +225,48 @@ def _arrays_of(stored: cachefile.Stored) -> cachefile.Arrays:
 
 class Attacker:
     """Another local user: acts through ``setpriv`` as uid 65534 when the tests run as
-    root; otherwise the test acts for them and the victim is made to see another uid."""
+    root. Otherwise (or with ``COLLOQUE_TEST_SIMULATED_USER=1``) the test acts for them,
+    in the shared folder, and the victim sees what it made as another user's: every file
+    and folder that appeared there during the attacker's command has, to ``os.stat`` and
+    ``os.fstat``, another owner."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.real = ROOT and shutil.which("setpriv") is not None
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, shared: Path) -> None:
+        simulated = os.environ.get("COLLOQUE_TEST_SIMULATED_USER") == "1"
+        self.real = ROOT and shutil.which("setpriv") is not None and not simulated
+        self.shared = shared
+        self.theirs: set[tuple[int, int]] = set()
         if not self.real:
-            me = os.geteuid()
-            monkeypatch.setattr(os, "geteuid", lambda: me + 1)
+            for name in ("stat", "fstat"):
+                monkeypatch.setattr(os, name, self._disguised(getattr(os, name)))
+
+    def _disguised(self, real: Callable[..., os.stat_result]) -> Callable[..., os.stat_result]:
+        def stat(*args: Any, **kwargs: Any) -> os.stat_result:
+            found = real(*args, **kwargs)
+            if (found.st_dev, found.st_ino) not in self.theirs:
+                return found
+            fields = list(found[:10])
+            fields[4] = os.geteuid() + 1  # st_uid
+            return os.stat_result(fields)
+
+        return stat
+
+    def _inodes(self) -> set[tuple[int, int]]:
+        found = set()
+        for path in [self.shared, *self.shared.rglob("*")]:
+            info = path.lstat()
+            found.add((info.st_dev, info.st_ino))
+        return found
 
     def sh(self, script: str, data: bytes = b"") -> None:
         command = ["sh", "-c", f"umask 000; {script}"]
         if self.real:
             command = ["setpriv", f"--reuid={OTHER}", f"--regid={OTHER}", "--clear-groups"]
             command += ["sh", "-c", f"umask 000; {script}"]
+            subprocess.run(command, input=data, check=True)
+            return
+        before = self._inodes()
         subprocess.run(command, input=data, check=True)
+        self.theirs |= self._inodes() - before
 
     def forge(self, folder: Path, programme_file: Path, marker: Path) -> None:
         """Make ``folder`` (0777) with a forged entry of each kind for ``programme_file``."""
@@ -260,8 +289,8 @@ def shared() -> Iterator[Path]:
 
 
 @pytest.fixture
-def attacker(monkeypatch: pytest.MonkeyPatch) -> Attacker:
-    return Attacker(monkeypatch)
+def attacker(monkeypatch: pytest.MonkeyPatch, shared: Path) -> Attacker:
+    return Attacker(monkeypatch, shared)
 
 
 @pytest.fixture

@@ -47,9 +47,9 @@ def test_list_whole_programme_in_chronological_tables(run: Run) -> None:
     assert result.exit_code == 0, result.stderr
     headings = [line.strip() for line in result.stdout.splitlines() if " 2025 · " in line]
     assert headings == [
-        "Mardi 4 mars 2025 · 14:00 – 15:30",
-        "Mardi 4 mars 2025 · 17:45 – 19:15",
-        "Mercredi 5 mars 2025 · 09:00 – 10:30",
+        "Mardi 4 mars 2025 · 14:00–15:30",
+        "Mardi 4 mars 2025 · 17:45–19:15",
+        "Mercredi 5 mars 2025 · 09:00–10:30",
     ]
     assert result.stdout.rstrip().endswith("28 sessions")
     assert "Salle non précisée" in result.stdout
@@ -227,7 +227,7 @@ def test_show_by_id_expands_acronyms(run: Run) -> None:
     assert result.exit_code == 0
     text = flat(result.stdout)
     assert "L'héritage des JOP 2024" in text
-    assert "Mardi 4 mars 2025, 14:00 – 15:30" in text
+    assert "Mardi 4 mars 2025, 14:00–15:30" in text
     assert "Salle 2" in text
     assert "JOP : Jeux Olympiques et Paralympiques" in text
     assert "QPV : quartier prioritaire de la politique de la ville" in text

@@ -52,7 +52,7 @@ def test_bundled_programme_keeps_its_tables(run: Run) -> None:
     result = run("list", "--day", "mardi")
     assert result.exit_code == 0, result.stderr
     lines = [line.rstrip() for line in result.stdout.splitlines()]
-    assert lines[0] == "Mardi 4 mars 2025 · 14:00 – 15:30"
+    assert lines[0] == "Mardi 4 mars 2025 · 14:00–15:30"
     assert lines[3].split() == ["Salle", "Session", "Thèmes"]  # the table's header
 
 
@@ -71,7 +71,7 @@ def test_one_room_of_fosdem_is_one_line_per_talk(
     assert lines[-1] == "43 sessions"
     assert len(lines) == 43 + 2 + 2 + 1  # sessions, two day headings, blanks, the count
     tables = run("--programme", str(fosdem), "list", "--room", "k.4.401", "--tables")
-    assert tables.stdout.splitlines()[0].rstrip() == "Samedi 1 février 2025 · 10:30 – 10:40"
+    assert tables.stdout.splitlines()[0].rstrip() == "Samedi 1 février 2025 · 10:30–10:40"
     assert len(tables.stdout.splitlines()) > 5 * 43
 
 

@@ -73,5 +73,5 @@ def test_full_device_is_a_clean_error() -> None:
         result = run("list", "--long", stdout=full)
     assert result.returncode == 1
     assert result.stderr.decode().strip() == (
-        "Écriture impossible : plus de place sur le périphérique de sortie."
+        "Écriture impossible\u202f: plus de place sur le périphérique de sortie."
     )

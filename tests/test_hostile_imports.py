@@ -140,7 +140,7 @@ def test_dates_out_of_range_are_reported(
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[-2:] == [
-        "1 événement(s) daté(s) hors des années 1583 à 9998 ignoré(s) : 1 « Souder ».",
+        "1 événement daté hors des années 1583 à 9998 ignoré : 1 « Souder ».",
         "Aucun événement importable dans ce fichier.",
     ]
 

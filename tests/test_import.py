@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,11 +101,11 @@ def squash(text: str) -> str:
 def test_xml_import_reports_what_it_skipped(tmp_path: Path, run: Run) -> None:
     _, messages = imported(run, MINI_XML, tmp_path)
     expected = [
-        "1 événement(s) sans date, heure ou durée lisible ignoré(s) : "
+        "1 événement sans date, heure ou durée lisible ignoré : "
         "105 « Séance à l'horaire illisible ».",
-        "1 salle(s) sans événement non reprise(s).",
-        "1 thème(s) (tracks) sans événement non repris.",
-        "1 session(s) chevauchent une autre dans la même salle (sessions imbriquées) : "
+        "1 salle sans événement non reprise.",
+        "1 thème (tracks) sans événement non repris.",
+        "1 session chevauche une autre dans la même salle (sessions imbriquées) : "
         "gardées, avec « allow_overlap: true ».",
         "Champs non repris dans le programme : conference.base_url (1), conference.mascot (1), "
         "language (1), links (1), url (1).",
@@ -132,7 +134,7 @@ def test_imported_file_is_valid_and_every_command_works(tmp_path: Path, run: Run
     assert "Intervenants  Alice Martin, Bruno Diallo" in show.stdout
     long = run("--programme", str(out), "list", "--long", "--room", "amphi")
     assert long.exit_code == 0
-    assert long.stdout.count("Intervenants : Alice Martin, Bruno Diallo") == 1
+    assert long.stdout.count("Intervenants\u202f: Alice Martin, Bruno Diallo") == 1
     assert [r["speakers"] for r in records(run, out, "list", "--day", "samedi")] == [
         ["Chloé Nguyen"]
     ]
@@ -279,6 +281,27 @@ def test_missing_file(tmp_path: Path, run: Run) -> None:
     result = run("import", str(tmp_path / "absent.xml"))
     assert result.exit_code == 1
     assert "fichier introuvable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.mkdir(), "c'est un dossier, pas un fichier de programme"),
+        (
+            lambda p: p.write_bytes(b"") or os.truncate(p, 64 * 2**20 + 1),
+            "fichier trop volumineux (plus de 64 Mo)",
+        ),
+    ],
+    ids=["dossier", "trop-gros"],
+)
+def test_a_file_that_cannot_be_read_is_named_with_its_reason(
+    tmp_path: Path, run: Run, make: Callable[[Path], object], reason: str
+) -> None:
+    path = tmp_path / "schedule.xml"
+    make(path)
+    result = run("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(f"{path} : {reason}.")
 
 
 # --- HTML to text -----------------------------------------------------------------------------

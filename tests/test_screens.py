@@ -48,9 +48,9 @@ def assert_whole(screen: str, texts: Iterable[str], width: int) -> None:
     assert widest <= width, screen
 
 
-def render(run: Run, monkeypatch: pytest.MonkeyPatch, width: int, *args: str) -> str:
+def render(run_raw: Run, monkeypatch: pytest.MonkeyPatch, width: int, *args: str) -> str:
     monkeypatch.setenv("COLUMNS", str(width))
-    result = run(*args)
+    result = run_raw(*args)
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -67,9 +67,9 @@ def session_texts(sessions: Iterable, *, themes: bool = True) -> list[str]:  # t
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("args", [["list"], ["list", "--day", "mardi"], ["list", "--long"]])
 def test_list_shows_every_word_whole(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, args: list[str]
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, args: list[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    screen = render(run, monkeypatch, width, *args)
+    screen = render(run_raw, monkeypatch, width, *args)
     sessions = [s for s in data.sessions if "mardi" not in args or s.slot.date.day == 4]
     assert_whole(screen, session_texts(sessions), width)
     if width == 120:  # room for a themes column in every slot's table
@@ -78,10 +78,10 @@ def test_list_shows_every_word_whole(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_show_has_the_full_title_whole_for_every_session(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int
 ) -> None:  # type: ignore[no-untyped-def]
     for session in data.sessions:
-        screen = render(run, monkeypatch, width, "show", session.id)
+        screen = render(run_raw, monkeypatch, width, "show", session.id)
         texts = session_texts([session]) + [session.subtitle or "", session.description or ""]
         assert_whole(screen, texts, width)
 
@@ -89,38 +89,38 @@ def test_show_has_the_full_title_whole_for_every_session(
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("command", ["now", "next"])
 def test_now_and_next_fit_one_screen(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, command: str
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, command: str
 ) -> None:  # type: ignore[no-untyped-def]
-    screen = render(run, monkeypatch, width, command, "--at", "mardi 14:30")
+    screen = render(run_raw, monkeypatch, width, command, "--at", "mardi 14:30")
     hour = 14 if command == "now" else 17  # the slot on at 14:30, and the next one
     on = [s for s in data.sessions if s.slot.date.day == 4 and s.slot.start.hour == hour]
     assert_whole(screen, session_texts(on, themes=False), width)
     if width >= 80:
         assert len(screen.splitlines()) <= 40, screen
-    full = render(run, monkeypatch, width, command, "--at", "mardi 14:30", "--long")
+    full = render(run_raw, monkeypatch, width, command, "--at", "mardi 14:30", "--long")
     assert_whole(full, session_texts(on) + [s.description or "" for s in on], width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("query", ["mobilité", "citoyens", "santé"])
 def test_search_shows_every_word_whole(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, query: str
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, query: str
 ) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    found = json.loads(render(run, monkeypatch, width, "search", query, "--format", "json"))
+    found = json.loads(render(run_raw, monkeypatch, width, "search", query, "--format", "json"))
     hits = [data.session(item["id"]) for item in found]
-    screen = render(run, monkeypatch, width, "search", query)
+    screen = render(run_raw, monkeypatch, width, "search", query)
     assert_whole(screen, [text for s in hits for text in (s.title, s.id, s.room_name)], width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_agenda_list_keeps_every_column(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int
 ) -> None:  # type: ignore[no-untyped-def]
     picks = ["jop-sport", "reemploi", "savoirs-experientiel"]
     assert run("agenda", "add", *picks).exit_code == 0
-    screen = render(run, monkeypatch, width, "agenda", "list")
+    screen = render(run_raw, monkeypatch, width, "agenda", "list")
     chosen = [data.session(pick) for pick in picks]
     assert_whole(screen, [text for s in chosen for text in (s.title, s.id, s.room_name)], width)
     # the state of every pick and every free slot, whatever the width
@@ -132,9 +132,9 @@ def test_agenda_list_keeps_every_column(
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("command", ["themes", "rooms", "days"])
 def test_reference_tables_keep_every_column(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, command: str
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int, command: str
 ) -> None:  # type: ignore[no-untyped-def]
-    screen = render(run, monkeypatch, width, command)
+    screen = render(run_raw, monkeypatch, width, command)
     if command == "themes":
         texts = [text for th in data.themes for text in (th.label, th.id, th.description or "")]
         assert "Sessions" in screen
@@ -147,7 +147,7 @@ def test_reference_tables_keep_every_column(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_ambiguous_show_lists_candidates_whole(
-    run: Run, monkeypatch: pytest.MonkeyPatch, data, width: int
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, data, width: int
 ) -> None:  # type: ignore[no-untyped-def]
     import json
 
@@ -160,9 +160,11 @@ def test_ambiguous_show_lists_candidates_whole(
     assert_whole(result.stdout, [text for s in candidates for text in (s.title, s.id)], width)
 
 
-def test_piped_lines_carry_no_trailing_spaces(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_piped_lines_carry_no_trailing_spaces(
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for args in (["list"], ["show", "jop-sport"], ["themes"], ["search", "santé"]):
-        screen = render(run, monkeypatch, 80, *args)
+        screen = render(run_raw, monkeypatch, 80, *args)
         assert all(line == line.rstrip() for line in screen.splitlines()), args
 
 
@@ -178,10 +180,10 @@ CAPTURES = {
 
 @pytest.mark.parametrize("name", sorted(CAPTURES))
 def test_screen_matches_its_reviewed_capture(
-    run: Run, monkeypatch: pytest.MonkeyPatch, name: str
+    run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     width, args = CAPTURES[name]
-    screen = render(run, monkeypatch, width, *args)
+    screen = render(run_raw, monkeypatch, width, *args)
     golden = GOLDEN / name
     if os.environ.get(UPDATE_ENV):
         golden.parent.mkdir(exist_ok=True)

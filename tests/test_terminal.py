@@ -103,7 +103,7 @@ def test_a_missing_pager_still_shows_the_text() -> None:
 
 
 LONG_ERROR = (
-    "Jour inconnu « lundi ». Jours du colloque : mardi 4 mars, mercredi 5 mars."  # 74 chars
+    "Jour inconnu «\u202flundi\u202f». Jours du colloque\u202f: mardi 4 mars, mercredi 5 mars."
 )
 
 

@@ -116,8 +116,8 @@ def test_now_lists_the_running_sessions(run: Run) -> None:
     assert {r["slot"] for r in rows} == {"mar-14h"}
     table = run("now", "--at", "mardi 14h30")
     assert table.exit_code == 0
-    assert table.stdout.startswith("En ce moment (mardi 4 mars 2025, 14:30) :")
-    assert table.stdout.count("Mardi 4 mars 2025 · 14:00 – 15:30") == 1
+    assert table.stdout.startswith("En ce moment (mardi 4 mars 2025, 14:30)\u202f:")
+    assert table.stdout.count("Mardi 4 mars 2025 · 14:00–15:30") == 1
 
 
 def test_at_with_another_zone_is_converted(run: Run) -> None:
@@ -132,8 +132,8 @@ def test_at_with_another_zone_is_converted(run: Run) -> None:
 def test_next_says_when_the_next_slot_starts(run: Run) -> None:
     result = run("next", "--at", "2025-03-04 14:30")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith("Prochain créneau à 17:45 (dans 3 h 15) :")
-    assert result.stdout.count("Mardi 4 mars 2025 · 17:45 – 19:15") == 1
+    assert result.stdout.startswith("Prochain créneau à 17:45 (dans 3 h 15)\u202f:")
+    assert result.stdout.count("Mardi 4 mars 2025 · 17:45–19:15") == 1
     data = run("next", "--at", "2025-03-04 14:30", "--format", "json")
     rows = json.loads(data.stdout)
     assert len(rows) == 9
@@ -189,7 +189,7 @@ def test_next_before_the_colloque_shows_the_first_slot(run: Run) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "Le colloque aura lieu les 4 et 5 mars 2025 à Rouen."
-    assert lines[2] == "Prochain créneau le mardi 4 mars à 14:00 (dans 3 jours et 4 h) :"
+    assert lines[2] == "Prochain créneau le mardi 4 mars à 14:00 (dans 3 jours et 4 h)\u202f:"
 
 
 def test_agenda_option_keeps_only_your_picks(run: Run) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, time
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import InvalidValueError
 from .infra.frozen import Frozen, store
 from .programme.model import FRENCH_DAYS, FRENCH_MONTHS, Programme, Room, Session, Theme, short_date
 from .text import fold, shown
+
+if TYPE_CHECKING:
+    from .search import Index
 
 T = TypeVar("T")
 _MONTHS = [fold(m) for m in FRENCH_MONTHS]
@@ -190,22 +193,59 @@ def resolve_theme(programme: Programme, text: str) -> Theme:
     if closest:
         # Themes are a small vocabulary: a close label is what the user meant.
         return next(t for t in programme.themes if t.label == closest)
+    meant = themes_touched(programme, text)
+    if meant:  # « climat » → « Transition écologique »: the closest in meaning
+        return meant[0]
     raise _unknown("Thème inconnu", text, "Thèmes", names)
+
+
+def _theme_index(programme: Programme) -> Index:
+    from .search import Index
+
+    return Index(
+        [(t.label, t.id, t.description) for t in programme.themes],
+        (4, 2, 1),
+        body=2,
+        glossary=programme.glossary,
+    )
+
+
+def themes_touched(programme: Programme, text: str, *, meaning: bool = True) -> list[Theme]:
+    """Themes whose label or description ``text`` names, best first (« écologie » →
+    « Transition écologique »); with ``meaning``, also in meaning (« climat »)."""
+    if not programme.themes:
+        return []
+    if not meaning:
+        return _themes_naming(programme.themes, text)
+    from .search.broad import broad_search
+
+    found = broad_search(_theme_index(programme), text)
+    return [programme.themes[m.doc] for m in found.matches[:3]]
+
+
+def _themes_naming(themes: Sequence[Theme], text: str) -> list[Theme]:
+    """Themes whose label or description has every word of ``text`` (as Snowball roots:
+    « écologie » names « Transition écologique »). No index is built: ``search`` calls it
+    on every query, and themes are few."""
+    from .search.analysis import content_words
+    from .search.index import roots
+
+    wanted = set(roots(content_words(text)))
+    if not wanted:
+        return []
+    found = []
+    for theme in themes:
+        have = set(roots(content_words(f"{theme.label} {theme.description or ''}")))
+        if wanted <= have:
+            found.append(theme)
+    return found[:3]
 
 
 def _search_themes(programme: Programme, text: str) -> list[Theme]:
     """Themes the search engine finds for ``text`` (word forms, typos, acronyms), best
     ones only: « mobilites », « securiter », « ESS », « IA » (named in a description)."""
-    from .search import Index
-
     themes = programme.themes
-    index = Index(
-        [(t.label, t.id, t.description) for t in themes],
-        (4, 2, 1),
-        body=2,
-        glossary=programme.glossary,
-    )
-    matches, _ = index.search(text)
+    matches, _ = _theme_index(programme).search(text)
     best = [m for m in matches if m.score == matches[0].score] if matches else []
     return [themes[m.doc] for m in best]
 

@@ -42,7 +42,10 @@ def find_session(
     if by_id:
         return by_id
     index = make_index() if make_index else SearchIndex(p)
-    hits = index.search(text, fields=("title", "subtitle")) or index.search(text)
+    # A name is looked up by its words, never by meaning: « vieux » names no session.
+    hits = index.search(text, fields=("title", "subtitle"), broad=False) or index.search(
+        text, broad=False
+    )
     candidates = [h for h in hits if h.kind != "typo"] or hits
     if len(candidates) > 1:
         # « Sécurité et cohésion sociale » names one session even if others share words.

@@ -125,9 +125,51 @@ def shown(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def slugify(text: str, limit: int = 60) -> str:
-    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``."""
+def slugify(text: str, limit: int | None = 60) -> str:
+    """ASCII, lower-case, hyphen-separated words of ``text``, cut at a word under ``limit``
+    (``None``: whole)."""
     slug = "-".join(re.findall(r"[a-z0-9]+", fold(text)))
-    if len(slug) > limit:
+    if limit is not None and len(slug) > limit:
         slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug
+
+
+NBSP = "\u202f"  # narrow no-break space: before « : ; ? ! » and inside « »
+_TYPOGRAPHY = (
+    (re.compile(r" ([:;?!])(?=\s|$)"), NBSP + r"\1"),
+    (re.compile(r"« "), "«" + NBSP),
+    (re.compile(r" »"), NBSP + "»"),
+)
+
+
+def typeset(text: str) -> str:
+    """French typography for what the program writes: the space before « : ; ? ! » and
+    inside « » made non-breaking, so that no line starts with one of them."""
+    if " " not in text:
+        return text
+    for pattern, replacement in _TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def plural(count: int, singular: str, plural: str | None = None, *, none: str = "") -> str:
+    """« 1 session », « 3 sessions exportées », « aucun conflit » (``none`` for 0, if given).
+
+    Without ``plural``, every word takes an « s » (« x » after « au », « eu », nothing
+    after « s », « x », « z »).
+    """
+    if count == 0 and none:
+        return none
+    if count in (0, 1, -1):
+        return f"{count} {singular}"
+    if plural is None:
+        plural = " ".join(_plural_word(word) for word in singular.split(" "))
+    return f"{count} {plural}"
+
+
+def _plural_word(word: str) -> str:
+    if word.endswith(("s", "x", "z")) or not word[-1:].isalpha():
+        return word
+    if word.endswith(("au", "eu")):
+        return word + "x"
+    return word + "s"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..programme.model import Programme, hhmm, long_date
-from ..text import inert
+from ..text import inert, plural
 from .compare import COLLOQUE_LABELS, Change, Comparison, FieldChange
 
 NB = "\u202f"  # narrow no-break space: before « : ; ? ! » and inside « »
@@ -23,7 +23,7 @@ def sentence(text: str) -> str:
 
 
 def _count(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    return plural(count, one, many)
 
 
 def summary(comparison: Comparison) -> str:

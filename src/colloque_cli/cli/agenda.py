@@ -230,6 +230,104 @@ def export_agenda(
     run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=True, out=out)
 
 
+InterestsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Vos centres d'intérêt : un mot ou une expression entre guillemets chacun.",
+        metavar="INTÉRÊTS",
+        show_default=False,
+    ),
+]
+
+
+def _interests(given: list[str] | None) -> list[str]:
+    """The interests given on the command line, else those remembered."""
+    from ..errors import InvalidValueError
+    from ..suggest import clean, load_interests
+
+    interests = clean(given or []) or load_interests()
+    if not interests:
+        raise InvalidValueError(
+            "Indiquez vos centres d'intérêt (« colloque agenda suggest mobilité climat ») "
+            "ou enregistrez-les avec « colloque agenda interests MOTS… »."
+        )
+    return interests
+
+
+@agenda_app.command("suggest")
+def suggest(
+    ctx: typer.Context,
+    interests: InterestsArgument = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Ajouter les propositions à votre agenda.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Proposer, créneau par créneau, les sessions qui correspondent à vos intérêts."""
+    from ..agenda import add as add_pick
+    from ..suggest import suggest as plan_from
+    from .options import search_index
+
+    wanted = _interests(interests)
+    p = programme(ctx)
+    store = _store(p)
+    found = plan_from(p, search_index(ctx), wanted, store.load())
+    if fmt is Format.table:
+        from .render_agenda import suggestions_table
+
+        output.show(suggestions_table(found, wanted))
+    else:
+        from ..suggest import SUGGESTION_FIELDS, suggestion_records
+
+        output.write_records(suggestion_records(found), fmt, SUGGESTION_FIELDS)
+    proposed = [s.best.session for s in found if s.best is not None]
+    if not proposed:
+        raise NotFoundError("Aucune session ne correspond à ces intérêts.")
+    if not apply:
+        if fmt is Format.table:
+            output.info("Ajoutez ces propositions à votre agenda avec --apply.")
+        return
+    with store.edit() as agenda:
+        outcomes = [add_pick(agenda, p, s) for s in proposed]
+    added = [o for o in outcomes if not o.already]
+    plural = "s" if len(added) > 1 else ""
+    output.info(f"{len(added)} session{plural} ajoutée{plural} à votre agenda.")
+    for outcome in outcomes:
+        for other in outcome.collides_with:
+            output.warn(
+                f"Conflit d'horaire : « {outcome.session.title} » ({outcome.session.id}) se "
+                f"tient en même temps que « {other.title} » ({other.id}), déjà dans votre agenda."
+            )
+
+
+@agenda_app.command("interests")
+def interests_command(
+    interests: InterestsArgument = None,
+    forget: Annotated[
+        bool, typer.Option("--clear", help="Oublier les centres d'intérêt enregistrés.")
+    ] = False,
+) -> None:
+    """Enregistrer vos centres d'intérêt (pour « agenda suggest » et « next »), ou les afficher."""
+    from ..suggest import clean, load_interests, save_interests
+
+    if forget:
+        save_interests([])
+        output.info("Centres d'intérêt oubliés.")
+        return
+    given = clean(interests or [])
+    if given:
+        save_interests(given)
+        output.info(f"Centres d'intérêt enregistrés : {', '.join(given)}.")
+        return
+    saved = load_interests()
+    if not saved:
+        output.info(
+            "Aucun centre d'intérêt enregistré : « colloque agenda interests mobilité climat »."
+        )
+        return
+    typer.echo(", ".join(saved))
+
+
 @agenda_app.command("changes")
 def agenda_changes(
     ctx: typer.Context,
@@ -288,21 +386,23 @@ def agenda_changes(
 
 
 def _changes_view(changes: list[Any]) -> Any:
-    from rich.table import Table
+    """Each changed pick, its changes indented under it (wrapped under themselves)."""
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
     from ..agenda_review import details
     from ..text import inert
 
     nb = "\u202f"
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column()
+    lines: list[Any] = []
     for change in changes:
         title = change.session.title if change.session else change.seen.title
-        body = Text()
-        body.append(f"«{nb}{inert(title)}{nb}»", style="bold")
-        body.append(f" ({inert(change.pick.id)})", style="dim")
+        head = Text()
+        head.append(f"«{nb}{inert(title)}{nb}»", style="bold")
+        head.append(f" ({inert(change.pick.id)})", style="dim")
+        lines.append(head)
         for line in details(change):
-            body.append(f"\n  {line}", style="red" if line.startswith("annulée") else "")
-        grid.add_row(body)
-    return grid
+            style = "red" if line.startswith("annulée") else ""
+            lines.append(Padding(Text(line, style=style), (0, 0, 0, 4)))
+    return Group(*lines)

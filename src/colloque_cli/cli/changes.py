@@ -92,8 +92,12 @@ def _write(result: Comparison, fmt: ChangesFormat, link: str | None) -> None:
 
 
 def changes_view(result: Comparison) -> list[RenderableType]:
-    """The changes as a person reads them: by day, then by hour; a detail per line."""
-    from rich.table import Table
+    """The changes as a person reads them: by day, then by hour; one detail a line.
+
+    Indents rather than columns: a long title or detail wraps under itself, at any width.
+    """
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
     from ..changes import publish
@@ -105,24 +109,19 @@ def changes_view(result: Comparison) -> list[RenderableType]:
     parts.append(head)
     styles = {"Nouvelle": "green", "Annulée": "red"}
     for day, hours in publish.by_day(result):
-        grid = Table.grid(padding=(0, 2))
-        grid.title = day
-        grid.title_justify = "left"
-        grid.title_style = "bold"
-        grid.add_column(no_wrap=True)
-        grid.add_column()
+        lines: list[RenderableType] = [Text(day, style="bold underline")]
         for hour, items in hours:
-            for index, change in enumerate(items):
+            lines.append(Text(hour, style="bold"))
+            for change in items:
                 label = publish.headline(change)
-                body = Text()
-                body.append(label, style=styles.get(label, "yellow"))
-                body.append(f"{publish.NB}: ")
-                body.append(publish.quoted(change.session.title), style="bold")
-                body.append(f" ({change.session.id})", style="dim")
-                for line in publish.details(change):
-                    body.append(f"\n  {line}")
-                grid.add_row(hour if index == 0 else "", body)
-        parts.append(grid)
+                headline = Text()
+                headline.append(label, style=styles.get(label, "yellow"))
+                headline.append(f"{publish.NB}: ")
+                headline.append(publish.quoted(change.session.title), style="bold")
+                headline.append(f" ({change.session.id})", style="dim")
+                lines.append(Padding(headline, (0, 0, 0, 2)))
+                lines += [Padding(Text(d), (0, 0, 0, 6)) for d in publish.details(change)]
+        parts.append(Group(*lines))
     return parts
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InvalidValueError, NotFoundError
-from ..text import shown
+from ..text import plural, shown
 from . import output
 from .app import app
 from .options import (
@@ -152,6 +152,10 @@ def search(
         suggestion = index.suggest(text)
         if suggestion:
             message += f" Vouliez-vous dire « {suggestion} » ?"
+        if results.clues:
+            # Weak matches are not results, but they may be what the user is after.
+            message += "\nPistes proches (trop peu sûres pour être des résultats) :"
+            message += "".join(f"\n  {h.session.id} : {h.session.title}" for h in results.clues)
         raise NotFoundError(message)
     page = results.hits
     if fmt is Format.table:
@@ -160,14 +164,32 @@ def search(
         output.show(render.hits_table(page, text, output.width()))
         if results.total > limit:
             output.info(
-                f"{results.total - limit} autre(s) résultat(s) : augmentez --limit pour les voir."
+                f"{plural(results.total - limit, 'autre résultat')} : "
+                "augmentez --limit pour les voir."
             )
+        if theme is None:
+            # Meaning is looked up for the themes when the search needed it (its table is
+            # then read already): a plain word search stays as fast as it was.
+            _themes_hint(p, text, meaning=any(hit.kind == "meaning" for hit in page))
         return
     records = _records(p, [h.session for h in page])
     for record, hit in zip(records, page, strict=True):
         record["score"] = hit.score
         record["matched"] = list(hit.matched)
+        record["near"] = list(hit.near)
     output.write_records(records, fmt)
+
+
+def _themes_hint(p: Programme, text: str, *, meaning: bool) -> None:
+    """Under the results, the themes the query touches and how to narrow it to them."""
+    from rich.text import Text
+
+    from ..filters import themes_touched
+
+    touched = themes_touched(p, text, meaning=meaning)
+    if touched:
+        names = " · ".join(f"{t.label} (--theme {t.id})" for t in touched)
+        output.show(Text(f"Thèmes touchés : {names}", style="dim"))
 
 
 @app.command()
@@ -263,7 +285,10 @@ def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
                 "date": d.isoformat(),
                 "day": day_name(d),
                 "label": short_date(d),
-                "slots": [s.hours.replace("–", "-") for s in slots],
+                # the JSON's documented « 14:00-15:30 »; on screen, the one range style
+                "slots": [
+                    s.hours if fmt is Format.table else s.hours.replace("–", "-") for s in slots
+                ],
                 "sessions": sum(1 for s in p.sessions if s.slot.date == d),
             }
         )

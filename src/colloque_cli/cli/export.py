@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..exporters import EXPORTERS
+from ..text import plural
 from . import output
 from .app import app
 from .options import DayOption, OutputOption, RoomOption, ThemeOption, programme
@@ -57,9 +58,12 @@ def warn_missing(picks: Sequence[Pick]) -> None:
     if not picks:
         return
     names = ", ".join(f"« {pick.title or pick.id} » ({pick.id})" for pick in picks)
+    one = len(picks) == 1
     output.warn(
-        f"{len(picks)} choix de votre agenda introuvable(s) dans ce programme : {names}. "
-        "Ils restent dans votre agenda ; retirez-les avec « colloque agenda remove "
+        f"{plural(len(picks), 'choix')} de votre agenda "
+        f"{'introuvable' if one else 'introuvables'} dans ce programme : {names}. "
+        f"{'Il reste' if one else 'Ils restent'} dans votre agenda ; "
+        f"{'retirez-le' if one else 'retirez-les'} avec « colloque agenda remove "
         f"{' '.join(pick.id for pick in picks)} »."
     )
 
@@ -99,4 +103,4 @@ def run_export(
             raise NotFoundError("Aucune session ne correspond à ces critères : rien à exporter.")
         text = exporter(fmt)(p, sessions)
     if output.deliver(text, out):
-        output.info(f"{len(sessions)} session(s) exportée(s) vers {out}.")
+        output.info(f"{plural(len(sessions), 'session exportée')} vers {out}.")

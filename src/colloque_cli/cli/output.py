@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from ..text import inert
+from ..text import inert, typeset
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -179,7 +179,7 @@ def write_records(
 
 def _message(message: str, style: str) -> None:
     console = _console(stderr=True)
-    text = inert(message)
+    text = typeset(inert(message))
     if console.is_terminal:
         text = wrap(text, console.width)
     # soft_wrap: rich adds no line break of its own; in a pipe one message is one line

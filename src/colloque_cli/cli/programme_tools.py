@@ -9,16 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import InvalidProgramme, StorageError
+from ..text import plural as _plural
 from . import output
 from .app import app
 from .options import OutputOption
 
 if TYPE_CHECKING:
     from ..programme.model import Programme
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _chosen_programme(ctx: typer.Context) -> str | None:
@@ -72,6 +69,7 @@ def validate(
     with stage(f"Vérification de {path.name}…"):
         problems, programme = check_file(path)
     if problems:
+        # plain spaces: editors and scripts parse these « file:line:col: message » lines
         lines = problem_lines(problems)
         output.write("".join(inert(line).replace("\n", " ") + "\n" for line in lines))
         raise InvalidProgramme(f"{_plural(len(problems), 'problème')} dans {path}.")

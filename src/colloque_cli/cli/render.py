@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..programme.model import Programme, Session, Slot, hhmm, long_date, short_date
-from ..text import inert
+from ..text import NBSP, inert, plural
 
 if TYPE_CHECKING:
     from ..search import Hit
@@ -27,7 +27,7 @@ def t(value: str | None, style: str = "") -> Text:
 
 def slot_heading(slot: Slot) -> Text:
     heading = Text.assemble(
-        (long_date(slot.date).capitalize(), "bold"), " · ", (slot.hours.replace("–", " – "), "bold")
+        (long_date(slot.date).capitalize(), "bold"), " · ", (slot.hours, "bold")
     )
     if slot.label:
         heading.append("\n")
@@ -52,7 +52,7 @@ def session_cell(session: Session, *, long: bool = False, themes: bool = False) 
     if long:
         if session.speakers:
             cell.append("\n")
-            cell.append_text(t("Intervenants : " + ", ".join(session.speakers), "cyan"))
+            cell.append_text(t(f"Intervenants{NBSP}: " + ", ".join(session.speakers), "cyan"))
         if session.description:
             cell.append("\n")
             cell.append_text(t(session.description))
@@ -164,7 +164,7 @@ def session_block(session: Session, *, long: bool = False) -> Text:
     if session.themes:
         block.append_text(t("\n  " + ", ".join(th.label for th in session.themes), "green"))
     if long and session.speakers:
-        block.append_text(t("\n  Intervenants : " + ", ".join(session.speakers)))
+        block.append_text(t(f"\n  Intervenants{NBSP}: " + ", ".join(session.speakers)))
     if long and session.description:
         block.append_text(t(f"\n  {session.description}"))
     return block
@@ -249,8 +249,7 @@ def brief_listing(
 
 
 def summary_line(count: int, what: str = "session") -> Text:
-    plural = "s" if count > 1 else ""
-    return Text(f"{count} {what}{plural}", style="dim")
+    return Text(plural(count, what), style="dim")
 
 
 HIGHLIGHT = "bold yellow"
@@ -282,7 +281,7 @@ def hits_table(hits: Sequence[Hit], query: str, width: int) -> Table | Group:
     Too narrow for the three columns, each hit is a block: its score, when and where on
     one line, the session under it.
     """
-    title = Text.assemble("Résultats pour « ", t(query, "bold"), " »")
+    title = Text.assemble(f"Résultats pour «{NBSP}", t(query, "bold"), f"{NBSP}»")
     wheres = [(short_date(h.session.slot.date), h.session.slot.hours) for h in hits]
     rooms = [h.session.room_name for h in hits]
     where = fitted_width([text for pair in wheres for text in pair] + rooms, ROOM_CAP)
@@ -321,12 +320,20 @@ def hit_cell(hit: Hit) -> Text:
     cell.append_text(t(" · ".join(details), "dim"))
     cell.append("\n")
     cell.append_text(
-        t("trouvé dans : " + ", ".join(FIELD_NAMES.get(m, m) for m in hit.matched), "dim italic")
+        t(
+            f"trouvé dans{NBSP}: " + ", ".join(FIELD_NAMES.get(m, m) for m in hit.matched),
+            "dim italic",
+        )
     )
+    if hit.near:
+        cell.append("\n")
+        cell.append_text(t("proche par le sens de : " + ", ".join(hit.near), "dim italic"))
     if hit.snippet:
         cell.append("\n")
         if hit.snippet_field and hit.snippet_field != "description":
-            cell.append(FIELD_NAMES.get(hit.snippet_field, hit.snippet_field).capitalize() + " : ")
+            cell.append(
+                FIELD_NAMES.get(hit.snippet_field, hit.snippet_field).capitalize() + f"{NBSP}: "
+            )
         cell.append_text(marked(hit.snippet, hit.highlights))
     return cell
 
@@ -348,9 +355,7 @@ def session_panel(programme: Programme, session: Session) -> Panel:
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()
     slot = session.slot
-    grid.add_row(
-        "Quand", Text(f"{long_date(slot.date).capitalize()}, {slot.hours.replace('–', ' – ')}")
-    )
+    grid.add_row("Quand", Text(f"{long_date(slot.date).capitalize()}, {slot.hours}"))
     grid.add_row("Salle", room_cell(session))
     grid.add_row("Type", t(session.type))
     if session.themes:
@@ -373,7 +378,7 @@ def session_panel(programme: Programme, session: Session) -> Panel:
         parts.append(Text())
         parts.append(Text("Sigles", style="bold cyan"))
         for acronym, expansion in acronyms:
-            parts.append(Text.assemble("  ", t(acronym, "bold"), " : ", t(expansion)))
+            parts.append(Text.assemble("  ", t(acronym, "bold"), f"{NBSP}: ", t(expansion)))
     return Panel(Group(*parts), box=box.ROUNDED)
 
 

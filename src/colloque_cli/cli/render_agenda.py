@@ -9,6 +9,8 @@ from rich.text import Text
 
 from ..agenda import Plan
 from ..programme.model import Programme, short_date
+from ..suggest import Proposal, SlotSuggestion
+from ..text import NBSP, plural
 from .render import (
     ROOM_CAP,
     SESSION_MIN,
@@ -18,13 +20,6 @@ from .render import (
     t,
     table_overhead,
 )
-
-
-def _count(count: int, singular: str, plural: str, none: str) -> str:
-    """French counting: « aucun créneau libre », « 1 conflit », « 2 conflits »."""
-    if count == 0:
-        return none
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
@@ -75,7 +70,7 @@ def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
             others = plan.conflicts.get(session_.id)
             if others:
                 cell.append_text(
-                    t("\nen même temps que : " + ", ".join(o.id for o in others), "red")
+                    t(f"\nen même temps que{NBSP}: " + ", ".join(o.id for o in others), "red")
                 )
             status = Text("⚠ conflit", style="bold red") if others else Text("choisi", "green")
             if wide:
@@ -98,8 +93,49 @@ def agenda_summary(plan: Plan) -> Text:
     free = sum(1 for line in plan.slots if line.free)
     pairs = sum(len(others) for others in plan.conflicts.values()) // 2
     parts = [
-        _count(plan.picked, "session choisie", "sessions choisies", "aucune session choisie"),
-        _count(free, "créneau libre", "créneaux libres", "aucun créneau libre"),
-        _count(pairs, "conflit", "conflits", "aucun conflit"),
+        plural(plan.picked, "session choisie", none="aucune session choisie"),
+        plural(free, "créneau libre", none="aucun créneau libre"),
+        plural(pairs, "conflit", none="aucun conflit"),
     ]
     return Text(" · ".join(parts), style="bold red" if pairs else "dim")
+
+
+# --- agenda suggest --------------------------------------------------------------------------
+
+NOTHING = "rien pour vous dans ce créneau"
+
+
+def _reason(proposal: Proposal) -> str:
+    reason = "pour : " + ", ".join(proposal.interests)
+    if proposal.near:
+        reason += " (proche par le sens de : " + ", ".join(proposal.near[:3]) + ")"
+    return reason
+
+
+def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -> Table:
+    """One row per slot: the proposal and its reason, a runner-up, or why there is none."""
+    table = Table(
+        title=Text.assemble(("Suggestions", "bold"), " pour : ", t(", ".join(interests))),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Quand", no_wrap=True)
+    table.add_column("Session proposée", ratio=1, min_width=24)
+    for line in suggestions:
+        slot = line.slot
+        when = Text(f"{short_date(slot.date)}\n{slot.hours}")
+        if line.chosen:
+            cell = Text("déjà choisi : ", style="green")
+            cell.append_text(t(", ".join(s.title for s in line.chosen), "dim"))
+        elif line.best is None:
+            cell = Text(NOTHING, style="dim italic")
+        else:
+            best = line.best
+            cell = t(best.session.title, "bold")
+            cell.append_text(t(f"\n{best.session.id} · {best.session.room_name}", "dim"))
+            cell.append_text(t("\n" + _reason(best), "italic"))
+            if line.runner_up:
+                other = line.runner_up
+                cell.append_text(t(f"\nsinon : {other.session.title} ({other.session.id})", "dim"))
+        table.add_row(when, cell, end_section=True)
+    return table

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..text import typeset
 from . import output
 from .app import app
 from .options import FormatOption, programme
@@ -58,7 +59,7 @@ def _say(sentence: str, fmt: Format) -> None:
     if fmt is Format.table:
         from rich.text import Text
 
-        output.show(Text(sentence))
+        output.show(Text(typeset(sentence)))
     else:
         output.write_records([], fmt)
         output.info(sentence)
@@ -103,11 +104,30 @@ def now(
         from rich.text import Text
 
         heading = f"En ce moment ({_moment_label(p, moment)}) :"
-        output.show(Text(heading, style="bold"), *_sessions(p, on, long))
+        output.show(Text(typeset(heading), style="bold"), *_sessions(p, on, long))
         return
     from ..exporters.records import session_records
 
     output.write_records(session_records(p, on), fmt)
+
+
+def _in_your_field(
+    ctx: typer.Context, sessions: Sequence[Session]
+) -> dict[Session, tuple[str, ...]]:
+    """The sessions among ``sessions`` that match the remembered interests, with which."""
+    from ..errors import StorageError
+    from ..suggest import load_interests, matching
+    from .options import search_index
+
+    try:
+        interests = load_interests()
+    except StorageError as error:
+        output.warn(str(error))
+        return {}
+    if not interests:
+        return {}
+    tally = matching(search_index(ctx), interests)
+    return {s: tally[s.id].interests for s in sessions if s.id in tally}
 
 
 @app.command("next")
@@ -142,16 +162,29 @@ def next_slot(
     if fmt is Format.table:
         from rich.text import Text
 
-        lines = [Text(outside)] if outside else []
+        lines = [Text(typeset(outside))] if outside else []
         output.show(
-            *lines, Text(heading, style="bold"), *_sessions(p, list(following.sessions), long)
+            *lines,
+            Text(typeset(heading), style="bold"),
+            *_sessions(p, list(following.sessions), long),
         )
+        for session, interests in _in_your_field(ctx, following.sessions).items():
+            output.show(
+                Text.assemble(
+                    ("Dans votre domaine", "bold green"),
+                    f" ({', '.join(interests)}) : ",
+                    (session.title, "bold"),
+                    f" ({session.id})",
+                )
+            )
         return
     from ..exporters.records import session_records
 
     minutes = max(1, round(following.wait.total_seconds() / 60))
     records = session_records(p, following.sessions)
-    for record in records:
+    field = _in_your_field(ctx, following.sessions)
+    for record, session in zip(records, following.sessions, strict=True):
         record["starts_in_minutes"] = minutes
+        record["your_interests"] = list(field.get(session, ()))
     output.write_records(records, fmt)
     output.info(f"{outside + ' ' if outside else ''}{heading.removesuffix(' :')}.")

@@ -64,7 +64,7 @@ def to_markdown(programme: Programme, sessions: Sequence[Session]) -> str:
         in_slot = [s for s in sessions if s.slot.id == slot.id]
         if not in_slot:
             continue
-        heading = f"{long_date(slot.date).capitalize()}, {slot.hours.replace('–', ' – ')}"
+        heading = f"{long_date(slot.date).capitalize()}, {slot.hours}"
         lines += [f"## {heading}", ""]
         if slot.label:
             lines += [f"*{md(slot.label)}*", ""]

@@ -46,20 +46,12 @@ class ImportResult:
 
 def read_file(path: Path) -> bytes:
     """The bytes of a schedule file; any reason it cannot be read is a ``ScheduleError``."""
+    from ..programme.source import Unreadable, read_bounded
+
     try:
-        if path.is_dir():
-            raise ScheduleError(f"{path} : c'est un dossier, pas un fichier de programme.")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ScheduleError(f"{path} : fichier introuvable.") from None
-    except PermissionError:
-        raise ScheduleError(f"{path} : lecture refusée (droits insuffisants).") from None
-    except OSError as error:
-        raise ScheduleError(f"{path} : lecture impossible ({os_reason(error)}).") from None
-    if len(data) > MAX_BYTES:
-        raise ScheduleError(f"{path} : fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo).")
-    return data
+        return read_bounded(path, MAX_BYTES)
+    except Unreadable as reason:
+        raise ScheduleError(f"{path} : {reason}.") from None
 
 
 def read_stream(stream: BinaryIO, source: str) -> bytes:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from ..errors import ColloqueError
 from ..programme.model import FIRST_YEAR, LAST_YEAR, find_zone
-from ..text import fold, shown
+from ..text import fold, plural, shown, slugify
 from .html_text import plain
 
 DEFAULT_TYPE = "session"
@@ -28,7 +28,6 @@ _ID_CHARS = re.compile(r"[^A-Za-z0-9._~+-]+")  # replaced in ids: easy to type i
 # A slug the schedule declares is kept as an id only when it is that easy to type (nothing
 # invisible or terminal-active can come through); otherwise the id is made from the name.
 _TYPEABLE_ID = re.compile(r"[A-Za-z0-9._~+-]{1,120}")
-_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 # What a schedule file says that the events already say (dates, days, grid step, revision):
 # not reported as left out.
 REDUNDANT = frozenset(
@@ -137,10 +136,6 @@ def clean(text: Any) -> str | None:
     return value or None
 
 
-def slugify(text: str) -> str:
-    return _SLUG_CHARS.sub("-", fold(text)).strip("-")
-
-
 # --- building the programme ----------------------------------------------------------------
 
 
@@ -180,7 +175,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         timed.append((event, start, end))
     if shifted:
         warnings.append(
-            f"{shifted} horaire(s) donné(s) avec un décalage différent du fuseau {zone_name} : "
+            f"{plural(shifted, 'horaire donné', 'horaires donnés')} avec un décalage "
+            f"différent du fuseau {zone_name} : "
             "heures converties dans ce fuseau."
         )
     if no_time:
@@ -189,7 +185,11 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         warnings.append(_skipped("dont la fin précède le début", backwards))
     if out_of_range:
         warnings.append(
-            _skipped(f"daté(s) hors des années {FIRST_YEAR} à {LAST_YEAR}", out_of_range)
+            _skipped(
+                f"{'daté' if len(out_of_range) == 1 else 'datés'} hors des années "
+                f"{FIRST_YEAR} à {LAST_YEAR}",
+                out_of_range,
+            )
         )
     if not timed:
         raise ScheduleError("\n".join([*warnings, "Aucun événement importable dans ce fichier."]))
@@ -242,7 +242,8 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
         warnings.append(_skipped("sans titre (titre « Sans titre »)", untitled, verb="importé"))
     if nested:
         warnings.append(
-            f"{nested} session(s) chevauchent une autre dans la même salle (sessions imbriquées) : "
+            f"{plural(nested, 'session chevauche', 'sessions chevauchent')} une autre dans la "
+            "même salle (sessions imbriquées) : "
             "gardées, avec « allow_overlap: true »."
         )
     if schedule.skipped:
@@ -303,7 +304,8 @@ def _local_span(event: Event, zone: tzinfo) -> tuple[datetime, datetime, int] | 
 
 def _skipped(why: str, where: list[str], *, verb: str = "ignoré") -> str:
     shown = ", ".join(where[:5]) + (f", … ({len(where)} en tout)" if len(where) > 5 else "")
-    return f"{len(where)} événement(s) {why} {verb}(s) : {shown}."
+    verbs = verb if len(where) == 1 else f"{verb}s"
+    return f"{plural(len(where), 'événement')} {why} {verbs} : {shown}."
 
 
 def _choose_zone(schedule: Schedule, wanted: str | None, warnings: list[str]) -> tuple[str, tzinfo]:
@@ -361,10 +363,13 @@ def _rooms(schedule: Schedule, used: Iterable[str | None], warnings: list[str]) 
     for name in names:
         slug = schedule.room_slugs.get(name)
         base = slug if slug and _TYPEABLE_ID.fullmatch(slug) and slug not in taken else None
-        ids[name] = _unique(base or slugify(name)[:120] or "salle", taken)
+        ids[name] = _unique(base or slugify(name, limit=None)[:120] or "salle", taken)
     empty = len({n for n in schedule.rooms if n and n not in in_use})
     if empty:
-        warnings.append(f"{empty} salle(s) sans événement non reprise(s).")
+        warnings.append(
+            f"{plural(empty, 'salle')} sans événement non "
+            f"{'reprise' if empty == 1 else 'reprises'}."
+        )
     return ids
 
 
@@ -393,11 +398,11 @@ def _themes(
     for name in order:
         slug = declared.get(name)
         base = slug if slug and _TYPEABLE_ID.fullmatch(slug) and slug not in taken else None
-        theme_id[name] = _unique(base or slugify(name)[:120] or "theme", taken)
+        theme_id[name] = _unique(base or slugify(name, limit=None)[:120] or "theme", taken)
         themes.append({"id": theme_id[name], "label": name})
     unused = sum(1 for n in declared if n not in used_names)
     if unused:
-        warnings.append(f"{unused} thème(s) (tracks) sans événement non repris.")
+        warnings.append(f"{plural(unused, 'thème')} (tracks) sans événement non repris.")
     return themes, {track: [theme_id[p] for p in parts] for track, parts in expansion.items()}
 
 

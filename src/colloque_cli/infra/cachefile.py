@@ -8,7 +8,7 @@
     JSON                      UTF-8: the small structured part (names, dates, which array is what)
     arrays                    raw, each aligned on 8 bytes
 
-Reading an entry back runs nothing from it: ``json.loads`` makes lists, dicts, strings and
+Reading an entry back runs nothing from it: the JSON parser makes lists, dicts, strings and
 numbers, and each array is a view of the mapped file's bytes, cast to an integer typecode of
 a fixed set. What the JSON means is up to the decoder of each kind of entry (``cache``), which
 builds only the classes it names itself: nothing in an entry says what code to call. The
@@ -18,7 +18,6 @@ write one is settled by the folder it lies in (``paths``).
 
 from __future__ import annotations
 
-import json
 import struct
 import zlib
 from array import array
@@ -73,11 +72,48 @@ class Stored:
         return str(view, "utf-8", "surrogatepass")
 
 
+class _Decoding:
+    """What the json module's C scanner reads from a decoder: plain JSON values only."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+
+    @staticmethod
+    def parse_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a value of an entry")
+
+
+def parse_json(text: str) -> Any:
+    """The value of the JSON ``text``, as ``json.loads`` gives it (NaN and Infinity refused).
+
+    Read with the C scanner that ``json`` itself uses, without importing the ``json``
+    package: its decoder and encoder modules cost about 1 ms, on every command that reads
+    the cache. Where that scanner is missing (another Python) or finds the text invalid,
+    ``json.loads`` reads it again, and says why.
+    """
+    try:
+        from _json import make_scanner
+
+        decoding: Any = _Decoding  # (typeshed wants a scanner: any object with these names)
+        value, end = make_scanner(decoding)(text, 0)
+        if end == len(text):
+            return value
+    except Exception:  # StopIteration too: json.loads below gives the reason
+        pass
+    import json
+
+    return json.loads(text, parse_constant=_Decoding.parse_constant)
+
+
 def pack(header: bytes, data: Any, arrays: Arrays) -> list[bytes | memoryview]:
     """The chunks of an entry: ``header`` (one line), ``data`` as JSON, then ``arrays``."""
-    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
-        "utf-8", "surrogatepass"
-    )
+    import json  # writing is the slow path anyway (reading: see ``parse_json``)
+
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    encoded = text.encode("utf-8", "surrogatepass")
     raws = [view.cast("B") for view in arrays.views]
     table = _HEAD.pack(len(encoded), zlib.crc32(encoded), len(raws)) + b"".join(
         _ARRAY.pack(raw.nbytes, zlib.crc32(raw), view.format.encode(), view.itemsize, 0)
@@ -111,8 +147,8 @@ def unpack(blob: Any, header: bytes) -> tuple[Any, Stored]:
     if len(encoded) != size or zlib.crc32(encoded) != crc:
         raise ValueError("damaged data")
     try:
-        data = json.loads(str(encoded, "utf-8", "surrogatepass"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        data = parse_json(str(encoded, "utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError too
         raise ValueError("damaged data") from None
     end = position + size
     views = []

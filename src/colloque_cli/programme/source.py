@@ -42,26 +42,34 @@ def read_text(path: Path) -> str:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; a missing, unreadable or oversized file is a ``ProgrammeError``."""
-    source = str(path)
+    try:
+        return read_bounded(path, MAX_BYTES)
+    except Unreadable as reason:
+        raise ProgrammeError([Problem(str(path), str(reason))]) from None
+
+
+class Unreadable(Exception):
+    """Why a file could not be read, in French (« fichier introuvable »…): each caller
+    words it as its own domain error (a programme's, or an imported schedule's)."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the file ``path``, at most ``limit`` of them (else ``Unreadable``)."""
     try:
         if path.is_dir():
-            raise ProgrammeError([Problem(source, "c'est un dossier, pas un fichier de programme")])
+            raise Unreadable("c'est un dossier, pas un fichier de programme")
         with path.open("rb") as handle:
             # fstat answers at once for regular files; the bounded read guards pipes
-            too_big = os.fstat(handle.fileno()).st_size > MAX_BYTES
-            raw = b"" if too_big else handle.read(MAX_BYTES + 1)
+            too_big = os.fstat(handle.fileno()).st_size > limit
+            raw = b"" if too_big else handle.read(limit + 1)
     except FileNotFoundError:
-        raise ProgrammeError([Problem(source, "fichier introuvable")]) from None
+        raise Unreadable("fichier introuvable") from None
     except PermissionError:
-        raise ProgrammeError([Problem(source, "lecture refusée (droits insuffisants)")]) from None
+        raise Unreadable("lecture refusée (droits insuffisants)") from None
     except OSError as error:
-        raise ProgrammeError(
-            [Problem(source, f"lecture impossible ({os_reason(error)})")]
-        ) from None
-    if too_big or len(raw) > MAX_BYTES:
-        raise ProgrammeError(
-            [Problem(source, f"fichier trop volumineux (plus de {MAX_BYTES // 2**20} Mo)")]
-        )
+        raise Unreadable(f"lecture impossible ({os_reason(error)})") from None
+    if too_big or len(raw) > limit:
+        raise Unreadable(f"fichier trop volumineux (plus de {limit // 2**20} Mo)")
     return raw
 
 

@@ -254,6 +254,29 @@ class Index:
     def _infos_of(self, tid: int) -> Sequence[int]:
         return self._all_infos[self._starts[tid] : self._starts[tid + 1]]
 
+    def infos_of(self, tid: int) -> Sequence[int]:
+        """What each posting of ``tid`` says (field masks, body count), as ``documents_with``."""
+        return self._infos_of(tid)
+
+    def forms(self, word: str) -> list[int]:
+        """Programme words that are ``word`` or one of its inflections (same light stem)."""
+        exact = self._tid(word)
+        same = list(self._by_stem(stem(word)))
+        return same + [exact] if exact is not None and exact not in same else same
+
+    def stem_forms(self, key: str) -> list[int]:
+        """Programme words whose light stem is ``key`` or whose Snowball root is ``key``'s
+        (when the root is most of the word, as ``expand`` requires, and not short)."""
+        found = list(self._by_stem(key))
+        root = _roots([key])[0]
+        # A short root joins look-alikes (« santa », « santé »): five letters at least.
+        if len(root) > MIN_PREFIX and len(root) >= MIN_ROOT_SHARE * len(key):
+            vocabulary = self.vocabulary
+            for tid in self._by_root(root):
+                if tid not in found and len(root) >= MIN_ROOT_SHARE * len(vocabulary[tid]):
+                    found.append(tid)
+        return found
+
     # --- query words → programme words ------------------------------------------------------
 
     def expand(self, word: str) -> dict[int, int]:
@@ -1096,6 +1119,11 @@ def _in_order(numbers: list[int], needed: int) -> bool:
             if expected == needed:
                 return True
     return False
+
+
+def roots(words: Sequence[str]) -> list[str]:
+    """Snowball French roots of folded words (see ``_roots``)."""
+    return _roots(words)
 
 
 def _roots(words: Sequence[str]) -> list[str]:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from functools import cached_property
 from itertools import repeat
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
-from .index import KINDS, Evidence, Index, typos_between
+from .index import KINDS, TYPO, Evidence, Index, typos_between
 from .snippet import Span, excerpt, highlights
+
+if TYPE_CHECKING:
+    from .broad import BroadMatch
 
 # Searched fields, best first, and their weights. Giggity weighs title ×8, subtitle ×4,
 # track ×2, description ×1; doubled here so that the room can sit between track and body.
@@ -21,6 +25,8 @@ BODY = FIELDS.index("description")
 # Fields shown in full in a result row; a snippet is cut from the others.
 SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
+# How much a session's theme matching a query adds to its score in the broad search.
+THEME_WEIGHT = 0.3
 # The names of the fields of each bit mask, best first.
 _FIELD_NAMES = [
     tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
@@ -34,7 +40,11 @@ class Hit:
     thousands of sessions, of which a page is shown.
     """
 
-    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "score")
+    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "near", "score")
+
+    # Programme words the hit rests on by meaning alone (« proche par le sens de »); empty
+    # when it matches a word of the query itself.
+    near: tuple[str, ...]
 
     def __init__(self, doc: int, shown: _Shown, context: _HitContext) -> None:
         # The session is looked up when read: making thousands of hits touches none of them.
@@ -44,6 +54,7 @@ class Hit:
         self.score, self.matched, self.kind = shown
         self._context = context
         self._details: _Details | None = None
+        self.near = ()
 
     @property
     def session(self) -> Session:
@@ -117,15 +128,18 @@ class _HitContext:
 
 
 class Results(Frozen):
-    """The best hits of a query, and how many sessions it found in all."""
+    """The best hits of a query, and how many sessions it found in all; ``clues``: when
+    nothing is strong enough to be a result, the sessions closest to it (« pistes »)."""
 
-    __slots__ = ("hits", "total")
+    __slots__ = ("clues", "hits", "total")
     hits: list[Hit]
     total: int
+    clues: list[Hit]
 
-    def __init__(self, hits: list[Hit], total: int) -> None:
+    def __init__(self, hits: list[Hit], total: int, clues: list[Hit] | None = None) -> None:
         store(self, "hits", hits)
         store(self, "total", total)
+        store(self, "clues", clues or [])
 
 
 def session_fields(session: Session) -> tuple[str | None, ...]:
@@ -193,12 +207,15 @@ class SearchIndex:
         within: Collection[str] | None = None,
         limit: int | None = None,
         fields: Sequence[str] | None = None,
+        broad: bool = True,
     ) -> list[Hit]:
-        """Sessions matching every meaningful word of ``query``, best first.
+        """Sessions matching every meaningful word of ``query``, best first; when none does
+        (or only through spelling guesses), sessions covering the query in part or by
+        meaning (``broad``, see ``broad.py``).
 
         ``within`` restricts to these session ids, ``fields`` to these field names.
         """
-        return self.query(query, within=within, limit=limit, fields=fields).hits
+        return self.query(query, within=within, limit=limit, fields=fields, broad=broad).hits
 
     def query(
         self,
@@ -207,6 +224,7 @@ class SearchIndex:
         within: Collection[str] | None = None,
         limit: int | None = None,
         fields: Sequence[str] | None = None,
+        broad: bool = True,
     ) -> Results:
         """Like ``search``, with the number of sessions found beyond ``limit``."""
         docs = None
@@ -217,6 +235,14 @@ class SearchIndex:
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
         ranking = self.index.rank(query, within=docs, fields=mask, limit=limit)
+        if broad and all(e.kind <= TYPO for e in ranking.evidence):
+            # Nothing has every word; or only spelling guesses do, and meaning may do better.
+            from .broad import meant_otherwise
+
+            if not ranking.docs or meant_otherwise(self.index, query):
+                wider = self._broad(query, docs, mask, limit)
+                if wider is not None:
+                    return wider
         context = _HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
         # Hits that match alike share what they show: worked out once; the loop making one
         # Hit per session runs in C.
@@ -228,6 +254,69 @@ class SearchIndex:
                 map(Hit, ranking.docs, map(shown.__getitem__, ranking.evidence), repeat(context))
             )
         return Results(hits, ranking.total)
+
+    def _broad(
+        self, query: str, docs: Collection[int] | None, mask: int | None, limit: int | None
+    ) -> Results | None:
+        """Results of the broad search (OR and meaning), or None when it finds nothing."""
+        from .broad import broad_search
+
+        found = broad_search(
+            self.index, query, within=docs, fields=mask, context=self._theme_context(query)
+        )
+        if not found.matches and not found.clues:
+            return None
+        vocabulary = self.index.vocabulary
+        words = frozenset(
+            vocabulary[tid]
+            for match in (*found.matches, *found.clues)
+            for tid in (*match.literal, *match.meaning)
+        )
+        context = _HitContext(self.sessions, Analyser(self.index.glossary), words)
+        best = max(m.score for m in (*found.matches, *found.clues))
+
+        def hits(matches: Sequence[BroadMatch]) -> list[Hit]:
+            made, ceiling = [], 100
+            for match in matches:
+                ceiling = min(ceiling, max(1, round(100 * match.score / best)))
+                kind = "meaning" if not match.literal else KINDS[match.kind]
+                hit = Hit(match.doc, (ceiling, _FIELD_NAMES[match.fields], kind), context)
+                if not match.literal:
+                    hit.near = tuple(dict.fromkeys(self._surface(t) for t in match.meaning[:3]))
+                made.append(hit)
+            return made
+
+        kept = found.matches[:limit] if limit is not None else found.matches
+        return Results(hits(kept), len(found.matches), hits(found.clues[:5]))
+
+    def _theme_context(self, query: str) -> Callable[[int], float] | None:
+        """How well a session's best theme (label and description) matches ``query``."""
+        from .broad import broad_search
+
+        themes = self.programme.themes
+        if not themes:
+            return None
+        found = broad_search(self._themes, query).matches
+        if not found:
+            return None
+        strength = {themes[m.doc].id: m.score for m in found}
+        sessions = self.sessions
+
+        def context(doc: int) -> float:
+            values = [strength.get(t.id, 0.0) for t in sessions[doc].themes]
+            return THEME_WEIGHT * max(values, default=0.0)
+
+        return context
+
+    @cached_property
+    def _themes(self) -> Index:
+        themes = self.programme.themes
+        return Index(
+            [(t.label, t.description) for t in themes],
+            (4, 1),
+            body=1,
+            glossary=self.programme.glossary,
+        )
 
     def suggest(self, query: str) -> str | None:
         """``query`` with each word the programme lacks replaced by a close programme word,

@@ -1,0 +1,255 @@
+"""OR search with ranking, and words near in meaning: when no session has every word.
+
+The strict engine (``index``) wants every meaningful word of the query. When it finds
+nothing, or only spelling guesses, this one scores each document by how much of the
+query it covers: a query word counts where a document uses it (as the strict engine
+expands it: same word, stem, root, completion, typo), or, with a lower weight, where the
+document uses words near it in meaning (``meaning``: a table shipped with the package).
+Documents covering more query words come first; a cut-off keeps what rests on weak
+evidence out of the results (it becomes « pistes »). Only dict and array look-ups: no
+model, no numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from functools import reduce
+from math import ceil, log
+from operator import or_
+from typing import NamedTuple
+
+from .analysis import STOP_WORDS, query_words, stem
+from .index import EXACT, MAX_QUERY_WORDS, PREFIX, ROOT, STEM, TYPO, Index
+from .meaning import table
+
+# How much a literal match of a query word is worth, by how it matched.
+_KIND_WEIGHT = {EXACT: 1.0, STEM: 1.0, ROOT: 0.85, PREFIX: 0.7, TYPO: 0.45, TYPO - 1: 0.3}
+# How much a match is worth, by the best field holding it (bit masks over FIELDS order:
+# title, subtitle, themes, type, speakers, room, description).
+_HEADLINE, _THEMES = 0b11, 0b100
+# Body evidence by number of uses (1, 2, 3 and more).
+_BODY = (0.0, 0.45, 0.6, 0.7)
+_COUNT_AT = 14
+# A neighbour counts from this similarity (0..1, cosine after removing the common
+# directions); its weight grows linearly to 1 at _SURE.
+MIN_SIMILARITY = 0.36
+_SURE = 0.75
+MEANING_WEIGHT = 0.8  # meaning counts less than the word itself
+NEIGHBOURS = 48
+# A result is kept when its score reaches this share of the best one and this absolute
+# level; below, it is a « piste ».
+RELATIVE_CUT = 0.55
+ABSOLUTE_CUT = 0.2
+CLUE_CUT = 0.12
+MIN_MEANING = 0.15  # below, a document does not cover a query word by meaning
+COVERAGE = 0.6  # share of a longer query's words a result must cover
+
+
+class BroadMatch(NamedTuple):
+    """A document found by ``broad_search``."""
+
+    doc: int
+    score: float
+    covered: int  # query words it matches literally or by meaning
+    literal: frozenset[int]  # programme word ids matched literally
+    meaning: tuple[int, ...]  # programme word ids matched by meaning only, strongest first
+    fields: int  # bit mask of the fields where it matched
+    kind: int  # the best way a query word matched literally (0: by meaning only)
+
+
+class BroadResults(NamedTuple):
+    matches: list[BroadMatch]  # above the cut-off, best first
+    clues: list[BroadMatch]  # below it but not nothing: « pistes proches »
+
+
+def _field_factor(info: int, allowed: int, body: int) -> float:
+    """What a posting is worth by where it stands (among the ``allowed`` fields)."""
+    fields = (info | info >> 7) & allowed & 0x7F
+    if fields & _HEADLINE:
+        return 1.0
+    if fields & _THEMES:
+        return 0.85
+    if fields & ~(1 << body) & 0x7F:
+        return 0.6
+    return _BODY[info >> _COUNT_AT & 3]
+
+
+def near_words(index: Index, word: str) -> dict[int, float]:
+    """Programme words near ``word`` in meaning (not its own forms), with a weight 0..1."""
+    shipped = table()
+    number = shipped.number.get(stem(word))
+    if number is None:
+        return {}
+    found: dict[int, float] = {}
+    own = set(index.forms(word))
+    for neighbour, similarity in shipped.near(number)[:NEIGHBOURS]:
+        if similarity < MIN_SIMILARITY:
+            break
+        weight = min(1.0, (similarity - MIN_SIMILARITY) / (_SURE - MIN_SIMILARITY) + 0.25)
+        for tid in index.stem_forms(neighbour):
+            if tid not in own and weight > found.get(tid, 0.0):
+                found[tid] = weight
+    return found
+
+
+class _Evidence:
+    """What the documents hold of one query word: a score per document, literal or not."""
+
+    def __init__(self) -> None:
+        self.scores: dict[int, float] = {}
+        self.literal: dict[int, set[int]] = {}  # doc -> programme words matched literally
+        self.meaning: dict[int, dict[int, float]] = {}  # doc -> words near in meaning
+        self.fields: dict[int, int] = {}
+        self.kind: dict[int, int] = {}
+
+
+def _word_evidence(
+    index: Index, word: str, within: Collection[int] | None, allowed: int
+) -> _Evidence | None:
+    """How the documents match ``word``: None when neither the programme nor the table of
+    meanings knows it (a made-up word), empty when only the table does."""
+    parts = [p for p in word.split() if p not in STOP_WORDS] or [word]
+    literal: dict[int, float] = {}
+    kinds: dict[int, int] = {}
+    for part in [*parts, "".join(parts)] if len(parts) > 1 else parts:
+        for tid, flagged in index.expand(part).items():
+            weight = _KIND_WEIGHT.get(flagged & 7, 0.3)
+            if weight > literal.get(tid, 0.0):
+                literal[tid], kinds[tid] = weight, flagged & 7
+    near: dict[int, float] = {}
+    for part in parts:
+        for tid, weight in near_words(index, part).items():
+            if tid not in literal:
+                near[tid] = max(near.get(tid, 0.0), weight)
+    if near and all(kind <= TYPO for kind in kinds.values()):
+        # « aînés » is not « afin » mistyped when words near it in meaning are there.
+        literal, kinds = {}, {}
+    if not literal and not near:
+        return None
+    body = index.body if index.body is not None else 7
+    size = max(index.size, 1)
+    found = _Evidence()
+    # A word most documents use says little about any of them.
+    docs_with: set[int] = set()
+    for tid in literal:
+        docs_with.update(index.documents_with(tid))
+    rarity = _rarity(len(docs_with), size)
+    for tid, weight in literal.items():
+        for doc, info in zip(index.documents_with(tid), index.infos_of(tid), strict=True):
+            if not info & allowed or (within is not None and doc not in within):
+                continue
+            value = weight * _field_factor(info, allowed, body) * rarity
+            if value > found.scores.get(doc, 0.0):
+                found.scores[doc] = value
+            found.literal.setdefault(doc, set()).add(tid)
+            found.fields[doc] = found.fields.get(doc, 0) | (info | info >> 7) & allowed & 0x7F
+            found.kind[doc] = max(found.kind.get(doc, 0), kinds[tid])
+    meant: dict[int, float] = {}
+    for tid, weight in near.items():
+        rare = _rarity(index.frequency(tid), size)
+        for doc, info in zip(index.documents_with(tid), index.infos_of(tid), strict=True):
+            if not info & allowed or (within is not None and doc not in within):
+                continue
+            value = weight * _field_factor(info, allowed, body) * MEANING_WEIGHT * rare
+            # Several words near the query word add up, with diminishing returns.
+            meant[doc] = 1 - (1 - meant.get(doc, 0.0)) * (1 - value)
+            kept = found.meaning.setdefault(doc, {})
+            kept[tid] = max(kept.get(tid, 0.0), value)
+            found.fields[doc] = found.fields.get(doc, 0) | (info | info >> 7) & allowed & 0x7F
+    for doc, value in meant.items():
+        value = min(value, MEANING_WEIGHT)
+        if value >= MIN_MEANING and value > found.scores.get(doc, 0.0):
+            found.scores[doc] = value
+    return found
+
+
+def meant_otherwise(index: Index, query: str) -> bool:
+    """Whether a word of ``query`` that the programme lacks (matched by spelling guesses
+    only) has words near it in meaning there: « aînés » means « âgées », not « afin »."""
+    for typed in query_words(query)[:MAX_QUERY_WORDS]:
+        for part in typed.parts:
+            kinds = index.expand(part).values()
+            if all(kind & 7 <= TYPO for kind in kinds) and near_words(index, part):
+                return True
+    return False
+
+
+def _rarity(documents: int, size: int) -> float:
+    """How much a word used by ``documents`` of ``size`` documents tells (1: rare)."""
+    if not documents or size <= 4:
+        return 1.0
+    return max(0.2, min(1.0, log(size / documents) / log(4)))
+
+
+def needed(words: int) -> int:
+    """How many of a query's words a result must cover: all of one or two (« santé
+    jeunes » is about both), most of a longer phrasing."""
+    return words if words <= 2 else ceil(COVERAGE * words)
+
+
+def broad_search(
+    index: Index,
+    query: str,
+    *,
+    within: Collection[int] | None = None,
+    fields: int | None = None,
+    context: Callable[[int], float] | None = None,
+) -> BroadResults:
+    """Documents by how much of ``query`` they cover, literally or by meaning.
+
+    ``context`` adds to the score of documents that cover the query (it never makes a
+    result by itself): how well their groups (a session's themes) match the query.
+    """
+    words: list[str] = []
+    for typed in query_words(query)[:MAX_QUERY_WORDS]:
+        joined = " ".join(typed.parts)
+        if joined not in words:
+            words.append(joined)
+    if not words:
+        return BroadResults([], [])
+    allowed = 0x7F if fields is None else fields & 0x7F
+    allowed |= allowed << 7
+    evidence = []
+    for word in words:
+        found = _word_evidence(index, word, within, allowed)
+        if found is None:
+            return BroadResults([], [])  # a word the programme knows nothing of
+        evidence.append(found)
+    scores: dict[int, float] = {}
+    covered: dict[int, int] = {}
+    for found in evidence:
+        for doc, value in found.scores.items():
+            scores[doc] = scores.get(doc, 0.0) + value
+            covered[doc] = covered.get(doc, 0) + 1
+    if context is not None:
+        for doc in scores:
+            scores[doc] += context(doc) * len(words)
+    if not scores:
+        return BroadResults([], [])
+    least = needed(len(words))
+    ranked = sorted(scores, key=lambda d: (-covered[d], -scores[d], d))
+    best = max(scores.values())
+    matches, clues = [], []
+    for doc in ranked:
+        strength = scores[doc] / len(words)
+        meaning: dict[int, float] = {}
+        literal: set[int] = set()
+        for found in evidence:
+            literal |= found.literal.get(doc, set())
+            for tid, value in found.meaning.get(doc, {}).items():
+                meaning[tid] = max(value, meaning.get(tid, 0.0))
+        match = BroadMatch(
+            doc,
+            strength,
+            covered[doc],
+            frozenset(literal),
+            tuple(sorted((t for t in meaning if t not in literal), key=lambda t: -meaning[t])),
+            reduce(or_, (found.fields.get(doc, 0) for found in evidence)),
+            max(found.kind.get(doc, 0) for found in evidence),
+        )
+        strong = scores[doc] >= RELATIVE_CUT * best and strength >= ABSOLUTE_CUT
+        if strong and covered[doc] >= least:
+            matches.append(match)
+        elif strength >= CLUE_CUT:
+            clues.append(match)
+    return BroadResults(matches, clues)

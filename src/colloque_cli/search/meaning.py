@@ -1,0 +1,63 @@
+"""Words near in meaning, from a table shipped with the package (no model at run time).
+
+The table (``concepts.bin``, built by ``tools/build_concepts.py`` from the
+multilingual-e5-small sentence model) lists, for each of ~16 000 common French and English
+words (as the search's light stems of folded words), its nearest words by meaning with a
+similarity. Layout: a JSON header line
+(``{"version", "count", "k", "words"}``, the byte length of the word block), the words
+joined by newlines (UTF-8), ``count × k`` neighbour ids (uint16, little-endian), then
+``count × k`` similarities (uint8, 255 = identical).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from array import array
+from functools import cache
+from pathlib import Path
+
+TABLE_PATH = Path(__file__).with_name("concepts.bin")
+VERSION = 1
+
+
+def write_table(path: Path, words: list[str], ids: bytes, sims: bytes, k: int) -> None:
+    """Write the table (development time, see tools/build_concepts.py)."""
+    block = "\n".join(words).encode("utf-8")
+    header = {"version": VERSION, "count": len(words), "k": k, "words": len(block)}
+    path.write_bytes(json.dumps(header).encode() + b"\n" + block + ids + sims)
+
+
+class Table:
+    """The shipped neighbour table: ``near(word)`` lists ``(word, similarity)``."""
+
+    def __init__(self, data: bytes) -> None:
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
+        if header.get("version") != VERSION:
+            raise ValueError("table de sens d'une version inconnue")
+        self.k: int = header["k"]
+        count: int = header["count"]
+        start = end + 1
+        self.words = data[start : start + header["words"]].decode("utf-8").split("\n")
+        start += header["words"]
+        self.ids = array("H")
+        self.ids.frombytes(data[start : start + 2 * count * self.k])
+        if sys.byteorder != "little":
+            self.ids.byteswap()
+        start += 2 * count * self.k
+        self.sims = data[start : start + count * self.k]
+        self.number = {w: i for i, w in enumerate(self.words)}
+
+    def near(self, number: int) -> list[tuple[str, float]]:
+        """The entries near entry ``number``, nearest first, with a similarity in 0..1."""
+        k = self.k
+        ids = self.ids[number * k : number * k + k]
+        sims = self.sims[number * k : number * k + k]
+        return [(self.words[i], s / 255) for i, s in zip(ids, sims, strict=True)]
+
+
+@cache
+def table() -> Table:
+    """The table shipped with the package, read once per process."""
+    return Table(TABLE_PATH.read_bytes())

