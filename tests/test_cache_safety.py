@@ -355,7 +355,12 @@ def test_a_home_made_by_another_user_is_refused_for_the_agenda(
         f"Le dossier «\u202f{home}\u202f» appartient à un autre utilisateur. "
         "Par sécurité, colloque ne s'en sert pas.\n"
     )
-    for args in (("agenda", "add", "mobilite"), ("agenda", "list")):
+    for args in (
+        ("agenda", "add", "mobilite"),
+        ("agenda", "list"),
+        ("agenda", "interests", "mobilité"),
+        ("agenda", "interests"),
+    ):
         result = run("--programme", str(victim_file), *args)
         assert (result.exit_code, result.stdout, result.stderr) == (1, "", message), args
     assert list((home / "agendas").iterdir()) == []
@@ -454,6 +459,7 @@ def test_under_umask_000_folders_are_0700_and_user_files_0600(
     base.mkdir(mode=0o755)
     home = base / "a" / "b" / "maison"  # its parents are made too
     monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    assert run("agenda", "interests", "mobilité").exit_code == 0  # first: makes the home
     assert run("search", "mobilité").exit_code == 0
     assert run("agenda", "add", "mobilite").exit_code == 0
     out = tmp_path / "export.ics"
@@ -461,7 +467,8 @@ def test_under_umask_000_folders_are_0700_and_user_files_0600(
     found = modes(base / "a")
     assert {mode for name, mode in found.items() if (base / "a" / name).is_dir()} == {"0o700"}
     assert {mode for name, mode in found.items() if (base / "a" / name).is_file()} == {"0o600"}
-    assert len(found) >= 9  # a, b, maison, cache, programmes, agendas, 2 entries, agenda…
+    assert len(found) >= 11  # a, b, maison, cache, programmes, agendas, 2 entries, agenda…
+    assert "b/maison/interests.json" in found
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from conftest import Run
+from conftest import PROGRAMME, Run
 
 CONTROL = "\x1b[31m\x07\x1b]52;c;ZXZpbA==\x07\u202e"
 
@@ -108,3 +114,46 @@ def test_contradictory_agenda_export_options(run: Run) -> None:
     assert result.exit_code == 1
     assert "agenda" in result.stderr.lower()
     assert_clean(result.stdout, result.stderr)
+
+
+def complete(shell: str, line: str, programme: Path) -> str:
+    """What the shell's completion script gets from ``colloque`` for ``line`` (Tab)."""
+    env = {
+        **os.environ,
+        "COLLOQUE_PROGRAMME": str(programme),
+        "_COLLOQUE_COMPLETE": f"complete_{shell}",
+        "_TYPER_COMPLETE_ARGS": line,
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1)),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "colloque_cli"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+# What must never reach a terminal: C0 controls but newline, DEL, C1 controls, bidi and
+# zero-width characters (as in test_hostile_content).
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+TITLE = 'title: "Les citoyens : acteurs clés des transformations sociales et territoriales"'
+
+
+def test_completion_descriptions_are_inert_and_on_one_line(tmp_path: Path) -> None:
+    original = PROGRAMME.read_text(encoding="utf-8")
+    evil = 'title: "Citoyens \\e]52;c;ZXZpbA==\\a\\u202eacteurs\\u202c\\nseconde \\x9b31m"'
+    path = tmp_path / "programme.yaml"
+    path.write_text(original.replace(TITLE, evil, 1), encoding="utf-8")
+    for line in ("colloque show citoyens-a", "colloque agenda add citoyens-a"):
+        out = complete("zsh", line, path)
+        assert UNSAFE.findall(out) == [], out
+        assert out == (
+            '_arguments \'*: :(("citoyens-acteurs":"Citoyens ]52;c;ZXZpbA==acteurs seconde '
+            "31m\"))'\n"
+        )
+    assert complete("bash", "colloque show citoyens-a", path) == "citoyens-acteurs\n"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -212,14 +215,65 @@ def test_unreadable_paths(
     assert result.stderr.strip() == f"{path}{expected}"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root lit tous les fichiers : droits non testables")
+NOBODY = 65534  # the conventional unprivileged uid and gid
+
+
+def _as_another_user(args: list[str]) -> tuple[int, str, str]:
+    """Run ``colloque args`` in a forked child that has dropped root for another uid.
+
+    Root reads every file, so a permission can only be tried as someone else. The child is
+    forked from this process, whose interpreter and modules are already loaded (the Python
+    installation itself may not be readable by that user).
+    """
+    from typer.testing import CliRunner
+
+    from colloque_cli.cli import app
+
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges for good, run, report, never return
+        try:
+            os.close(reader)
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            result = CliRunner().invoke(app, args, catch_exceptions=False)
+            payload = json.dumps([result.exit_code, result.stdout, result.stderr])
+        except BaseException as error:  # reported to the parent, which fails the test
+            payload = json.dumps([-1, "", repr(error)])
+        os.write(writer, payload.encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    code, out, err = json.loads(data)
+    return code, out, err
+
+
 def test_unreadable_permissions(run: Run, tmp_path: Path) -> None:
-    path = tmp_path / "secret.yaml"
-    path.write_text(VALID, encoding="utf-8")
-    path.chmod(0)
-    result = run("--programme", str(path), "list")
-    assert result.exit_code == 1
-    assert result.stderr.strip() == f"{path}: lecture refusée (droits insuffisants)"
+    folder = Path(tempfile.mkdtemp(prefix="colloque-droits-"))
+    try:
+        folder.chmod(0o755)  # anyone may look in the folder; only the file is private
+        path = folder / "secret.yaml"
+        path.write_text(VALID, encoding="utf-8")
+        path.chmod(0o600 if os.geteuid() == 0 else 0)
+        # the same command on a readable file first: every module it needs is then loaded
+        assert run("--programme", str(PROGRAMME), "list").exit_code == 0
+        args = ["--programme", str(path), "list"]
+        if os.geteuid() == 0:
+            code, out, err = _as_another_user(args)
+        else:
+            result = run(*args)
+            code, out, err = result.exit_code, result.stdout, result.stderr
+        assert (code, out, err.strip()) == (
+            1,
+            "",
+            f"{path}: lecture refusée (droits insuffisants)",
+        )
+        assert run(*args).exit_code == (0 if os.geteuid() == 0 else 1)  # the owner, root, reads it
+    finally:
+        shutil.rmtree(folder)
 
 
 def _billion_laughs() -> str:

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,42 @@ VERSION = 2
 # The lock is held for a read-modify-write of a few hundred bytes; waiting this long means
 # something else is wrong, and the user is told so rather than left waiting.
 LOCK_TIMEOUT = 30.0
+# A few hundred bytes a pick: far more than anyone picks, far less than a runaway read.
+MAX_BYTES = 16 * 2**20
+
+
+class _NotRegular(Exception):
+    pass
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked on the open
+    descriptor, so the file cannot be swapped between the check and the read; ``/dev/zero``
+    or a growing file is never read past the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        status = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        raise _NotRegular
+    with os.fdopen(fd, "rb") as handle:
+        if status.st_size > limit:
+            raise _TooBig
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _TooBig
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,22 +140,35 @@ class Pick:
 
 @dataclass(slots=True)
 class Agenda:
-    """The picks, in the order they were added."""
+    """The picks, in the order they were added (change them through ``append``/``remove``)."""
 
     picks: list[Pick] = field(default_factory=list)
     key: str | None = None  # the identity the agenda was created under (calendar UIDs)
     notified: str | None = None  # the fingerprint of the changes already announced
+    # The picked ids, for membership in constant time: an agenda may hold thousands of
+    # picks, stale ones included, and every session of a programme is looked up in it.
+    _ids: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._ids = {p.id for p in self.picks}
 
     def state(self) -> tuple[Any, ...]:
         return (tuple(self.picks), self.key, self.notified)
 
     def __contains__(self, session_id: object) -> bool:
-        return any(p.id == session_id for p in self.picks)
+        return session_id in self._ids
 
     def __len__(self) -> int:
         return len(self.picks)
 
+    def append(self, pick: Pick) -> None:
+        self.picks.append(pick)
+        self._ids.add(pick.id)
+
     def remove(self, session_id: str) -> Pick | None:
+        if session_id not in self._ids:
+            return None
+        self._ids.discard(session_id)
         for index, pick in enumerate(self.picks):
             if pick.id == session_id:
                 return self.picks.pop(index)
@@ -199,9 +250,19 @@ class AgendaStore:
         if not private_dir(self.path.parent, self._root, create=False):
             return Agenda()
         try:
-            raw = self.path.read_bytes()
+            raw = _read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
             return Agenda()
+        except _NotRegular:
+            raise StorageError(
+                f"Votre agenda « {self.path} » n'est pas un fichier ordinaire (un périphérique, "
+                "un tube ou un dossier) : il n'est pas lu. Mettez-le de côté ou supprimez-le."
+            ) from None
+        except _TooBig:
+            raise StorageError(
+                f"Votre agenda « {self.path} » est trop volumineux (plus de "
+                f"{MAX_BYTES // 2**20} Mo) : il n'est pas lu. Il n'a pas été modifié."
+            ) from None
         except OSError as error:
             raise StorageError(
                 f"Lecture impossible de votre agenda « {self.path} » : "
@@ -250,7 +311,7 @@ class AgendaStore:
             if not isinstance(title, str):
                 raise AgendaCorrupt(self.path, f"le titre du choix n° {index} n'est pas un texte")
             if session_id not in agenda:
-                agenda.picks.append(Pick(session_id, title, Seen.parse(item.get("seen"))))
+                agenda.append(Pick(session_id, title, Seen.parse(item.get("seen"))))
         return agenda
 
     # --- changing --------------------------------------------------------------------------
@@ -462,14 +523,45 @@ def resolve(programme: Programme, agenda: Agenda) -> tuple[list[Session], list[P
     return [found[position] for position in sorted(found)], missing
 
 
+def _slot_neighbours(programme: Programme, slots: set[Slot]) -> dict[str, list[Slot]]:
+    """For each slot of ``slots``, the slots of ``slots`` it shares time with (itself too).
+
+    One sweep over the slots in start order: the work grows with the overlaps found, not
+    with the square of the number of slots.
+    """
+    tz = programme.tz
+    spans = sorted(
+        ((s.starts_at(tz).astimezone(UTC), s.ends_at(tz).astimezone(UTC), s) for s in slots),
+        key=lambda item: (item[0], item[1]),
+    )
+    neighbours: dict[str, list[Slot]] = {slot.id: [slot] for _, _, slot in spans}
+    for index, (_, end, slot) in enumerate(spans):
+        for start_b, _, other in spans[index + 1 :]:
+            if start_b >= end:
+                break
+            neighbours[slot.id].append(other)
+            neighbours[other.id].append(slot)
+    return neighbours
+
+
 def conflicts(programme: Programme, sessions: Sequence[Session]) -> dict[str, list[Session]]:
     """For each session that overlaps another of ``sessions``, the ones it overlaps."""
+    by_slot: dict[str, list[Session]] = {}
+    for session in sessions:
+        by_slot.setdefault(session.slot.id, []).append(session)
+    order = {session.id: n for n, session in enumerate(sessions)}
+    neighbours = _slot_neighbours(programme, {s.slot for s in sessions})
     found: dict[str, list[Session]] = {}
-    for index, a in enumerate(sessions):
-        for b in sessions[index + 1 :]:
-            if overlaps(a, b, programme):
-                found.setdefault(a.id, []).append(b)
-                found.setdefault(b.id, []).append(a)
+    for session in sessions:
+        others = [
+            other
+            for slot in neighbours[session.slot.id]
+            for other in by_slot[slot.id]
+            if other.id != session.id and overlaps(session, other, programme)
+        ]
+        if others:
+            others.sort(key=lambda other: order[other.id])
+            found[session.id] = others
     return found
 
 
@@ -489,17 +581,40 @@ def add(agenda: Agenda, programme: Programme, session: Session, *, replace: bool
     With ``replace``, a session already picked also pushes out the picks it overlaps: that is
     how a conflict reported by an earlier ``add`` is settled.
     """
-    already = session.id in agenda
+    return add_all(agenda, programme, [session], replace=replace)[0]
+
+
+def add_all(
+    agenda: Agenda, programme: Programme, sessions: Sequence[Session], *, replace: bool = False
+) -> list[Added]:
+    """``add`` for each of ``sessions`` in turn; the picks are looked up once, by slot."""
     current, _ = resolve(programme, agenda)
-    clashing = tuple(s for s in current if s.id != session.id and overlaps(s, session, programme))
-    if replace:
-        for other in clashing:
-            agenda.remove(other.id)
-    if not already:
-        agenda.picks.append(Pick(session.id, session.title, Seen.of(session)))
-    if replace:
-        return Added(session, already=already, replaced=clashing)
-    return Added(session, already=already, collides_with=clashing)
+    by_slot: dict[str, dict[str, Session]] = {}
+    for picked in current:
+        by_slot.setdefault(picked.slot.id, {})[picked.id] = picked
+    neighbours = _slot_neighbours(programme, {s.slot for s in (*current, *sessions)})
+    outcomes = []
+    for session in sessions:
+        already = session.id in agenda
+        clashing = [
+            other
+            for slot in neighbours[session.slot.id]
+            for other in by_slot.get(slot.id, {}).values()
+            if other.id != session.id and overlaps(other, session, programme)
+        ]
+        clashing.sort(key=lambda other: programme.position(other.id) or 0)
+        if replace:
+            for other in clashing:
+                agenda.remove(other.id)
+                by_slot[other.slot.id].pop(other.id, None)
+        if not already:
+            agenda.append(Pick(session.id, session.title, Seen.of(session)))
+            by_slot.setdefault(session.slot.id, {})[session.id] = session
+        if replace:
+            outcomes.append(Added(session, already=already, replaced=tuple(clashing)))
+        else:
+            outcomes.append(Added(session, already=already, collides_with=tuple(clashing)))
+    return outcomes
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,9 +644,10 @@ class Plan:
 
 def plan(programme: Programme, agenda: Agenda) -> Plan:
     chosen, missing = resolve(programme, agenda)
-    slots = tuple(
-        SlotPlan(slot, tuple(s for s in chosen if s.slot.id == slot.id)) for slot in programme.slots
-    )
+    by_slot: dict[str, list[Session]] = {}
+    for session in chosen:
+        by_slot.setdefault(session.slot.id, []).append(session)
+    slots = tuple(SlotPlan(slot, tuple(by_slot.get(slot.id, ()))) for slot in programme.slots)
     return Plan(slots, conflicts(programme, chosen), tuple(missing))
 
 

@@ -85,6 +85,10 @@ class InvalidValueError(ColloqueError):
     exit_code = 2
 
 
+class ExportError(ColloqueError):
+    """A selection that the asked format cannot carry faithfully (exit code 1)."""
+
+
 class StorageError(ColloqueError):
     """A user file (agenda, cache, output) that cannot be read or written safely."""
 

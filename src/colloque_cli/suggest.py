@@ -16,7 +16,7 @@ from typing import Any
 
 from .agenda import Agenda, resolve
 from .errors import StorageError, os_reason
-from .infra.paths import data_dir
+from .infra.paths import data_dir, private_dir
 from .infra.storage import atomic_write
 from .programme.model import Programme, Session, Slot, day_name, hhmm
 from .search import SearchIndex
@@ -161,6 +161,8 @@ def clean(interests: Sequence[str]) -> list[str]:
 def load_interests(path: Path | None = None) -> list[str]:
     """The remembered interests ([] when none were saved)."""
     path = path or interests_path()
+    if not private_dir(path.parent, data_dir(), create=False):  # the user's folder only
+        return []
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -190,8 +192,8 @@ def save_interests(interests: Sequence[str], path: Path | None = None) -> Path:
     """Remember ``interests`` (replacing those saved before); an empty list forgets them."""
     path = path or interests_path()
     data = {"format": FORMAT, "version": VERSION, "interests": clean(interests)}
+    private_dir(path.parent, data_dir())  # made private (0700), and the user's alone
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as error:
         raise StorageError(

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .errors import InvalidValueError
 from .filters import parse_day, parse_time
@@ -54,6 +54,12 @@ def parse_moment(text: str, programme: Programme, *, now: datetime) -> datetime:
     raise InvalidValueError(f"Moment invalide « {text} ». Exemples : {_EXAMPLES}.")
 
 
+def instant(moment: datetime) -> datetime:
+    """``moment`` in UTC: aware datetimes of one zone compare and subtract as wall clocks
+    (a 2-hour wait across a change to summer time would count 3), instants do not."""
+    return moment.astimezone(UTC)
+
+
 def colloque_days(programme: Programme) -> tuple[date, ...]:
     """The colloque's declared days (else the days that have sessions), in order."""
     return tuple(sorted(programme.colloque.dates)) or programme.days
@@ -62,7 +68,10 @@ def colloque_days(programme: Programme) -> tuple[date, ...]:
 def running(programme: Programme, sessions: Sequence[Session], at: datetime) -> list[Session]:
     """The sessions under way at ``at`` (a session is on from its start, up to its end)."""
     tz = programme.tz
-    return [s for s in sessions if s.slot.starts_at(tz) <= at < s.slot.ends_at(tz)]
+    now = instant(at)
+    return [
+        s for s in sessions if instant(s.slot.starts_at(tz)) <= now < instant(s.slot.ends_at(tz))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +86,14 @@ class Upcoming:
 def upcoming(programme: Programme, sessions: Sequence[Session], at: datetime) -> Upcoming | None:
     """The sessions that start next, strictly after ``at`` (None when nothing is left)."""
     tz = programme.tz
-    later = [s for s in sessions if s.slot.starts_at(tz) > at]
+    now = instant(at)
+    later = [(instant(s.slot.starts_at(tz)), s) for s in sessions]
+    later = [(start, s) for start, s in later if start > now]
     if not later:
         return None
-    first = min(s.slot.starts_at(tz) for s in later)
-    return Upcoming(first, tuple(s for s in later if s.slot.starts_at(tz) == first), first - at)
+    first = min(start for start, _ in later)
+    chosen = tuple(s for start, s in later if start == first)
+    return Upcoming(chosen[0].slot.starts_at(tz), chosen, first - now)
 
 
 # --- sentences -----------------------------------------------------------------------------
@@ -177,10 +189,10 @@ def finished_sentence(
     if outside is not None:
         return outside
     what = "de vos sessions" if mine else "session"
-    last = max((s.slot.ends_at(programme.tz) for s in sessions), default=None)
+    last = max((s.slot.ends_at(programme.tz) for s in sessions), default=None, key=instant)
     if last is None:
         return f"Plus aucune {what} à venir."
-    if last > at:
+    if instant(last) > instant(at):
         return f"Plus aucune {what} à venir après celles en cours."
     return (
         f"Plus aucune {what} à venir : la dernière s'est terminée "

@@ -22,7 +22,7 @@ from .options import (
 from .output import Format
 
 if TYPE_CHECKING:
-    from ..agenda import Agenda, AgendaStore
+    from ..agenda import Added, Agenda, AgendaStore
     from ..programme.model import Programme, Session
 
 agenda_app = typer.Typer(
@@ -85,12 +85,15 @@ def add(
     ] = False,
 ) -> None:
     """Ajouter des sessions à votre agenda (un conflit d'horaire est signalé)."""
-    from ..agenda import add as add_pick
+    from ..agenda import add_all
 
     p = programme(ctx)
     chosen = [_find(p, text) for text in sessions]  # all resolved before anything is written
     with _store(p).edit() as agenda:
-        outcomes = [add_pick(agenda, p, s, replace=replace) for s in chosen]
+        outcomes = add_all(agenda, p, chosen, replace=replace)
+    if len(outcomes) > DETAILED:
+        _summarise(outcomes)
+        return
     for outcome in outcomes:
         session = outcome.session
         if outcome.already:
@@ -106,6 +109,38 @@ def add(
                 f"« colloque agenda add {session.id} --replace » ou "
                 f"« colloque agenda remove {session.id} »."
             )
+
+
+# Past this many sessions in one « agenda add », a count replaces the line per session and
+# per conflict (adding a whole programme of 943 sessions printed 18 128 conflict lines).
+DETAILED = 10
+
+
+def _summarise(outcomes: list[Added]) -> None:
+    added = sum(1 for o in outcomes if not o.already)
+    already = len(outcomes) - added
+    replaced = {other.id for o in outcomes for other in o.replaced}
+    clashing = [o for o in outcomes if o.collides_with]
+    pairs = {frozenset((o.session.id, other.id)) for o in clashing for other in o.collides_with}
+    parts = [_count(added, "session ajoutée", "sessions ajoutées") + " à votre agenda"]
+    if already:
+        parts.append(_count(already, "déjà présente", "déjà présentes"))
+    if replaced:
+        parts.append(_count(len(replaced), "retirée (même horaire)", "retirées (même horaire)"))
+    output.info(", ".join(parts) + ".")
+    if pairs:
+        concerned = _count(
+            len(clashing), "session ajoutée concernée", "sessions ajoutées concernées"
+        )
+        output.warn(
+            f"{_count(len(pairs), 'conflit', 'conflits')} d'horaire entre vos sessions "
+            f"({concerned}) : « colloque agenda list » les montre ; gardez-en une par créneau "
+            "avec « colloque agenda add SESSION --replace »."
+        )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _target(p: Programme, agenda: Agenda, text: str) -> str | None:

@@ -176,7 +176,9 @@ def run_guarded(call: Any) -> int:
     except click_errors.ClickException as error:
         output.error(f"Erreur : {error.format_message()}")
         return error.exit_code
-    except typer.Abort:
+    except typer.Abort as error:
+        if isinstance(error.__context__, KeyboardInterrupt):  # Click's wrapping of Ctrl-C
+            return 130
         output.error("Interrompu.")
         return 1
     except KeyboardInterrupt:

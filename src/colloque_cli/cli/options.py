@@ -110,10 +110,17 @@ def search_index(ctx: typer.Context) -> SearchIndex:
 def _complete(
     ctx: typer.Context, incomplete: str, values: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    from ..text import fold
+    from ..text import fold, inert
 
     wanted = fold(incomplete)
-    return [(v, h) for v, h in values if fold(v).startswith(wanted)]
+    # The shell writes candidates and their descriptions to the terminal as they are: a value
+    # with an invisible or control character (which no one could type anyway) is not offered,
+    # and a description is made inert, on one line.
+    return [
+        (v, " ".join(inert(h).split()))
+        for v, h in values
+        if v.isprintable() and fold(v).startswith(wanted)
+    ]
 
 
 def _safe_programme(ctx: typer.Context) -> Programme | None:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from ..errors import ExportError
 from ..programme.model import Programme, Room, Session
 from ..text import fold
 
@@ -37,6 +38,22 @@ _JSON_SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")
 _TRACK_SLUG = re.compile(r"[a-z][a-z0-9-]+")
 # Characters XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# The schemas' duration is ``[0-9]{1,2}:[0-9]{2}``: nothing from 100 hours on.
+MAX_MINUTES = 99 * 60 + 59
+
+
+def moment(when: datetime) -> str:
+    """An instant as both schemas take it: ISO 8601 with an offset in whole minutes.
+
+    Before standard time (Paris: +00:09:21 until 1911), a zone's offset has seconds, which
+    ``xs:dateTime`` cannot carry: such an instant is written in UTC (``…Z``), unchanged.
+    """
+    offset = when.utcoffset()
+    if offset is not None and offset.total_seconds() % 60:
+        return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return when.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +106,15 @@ class Schedule:
     tracks: list[tuple[str, str | None]]  # (label, slug)
     rooms: list[Room]
     days: list[Day]
+    room_names: dict[str, str]  # room id -> a name no other exported room has
 
     def room_guid(self, room: Room) -> str:
         return str(uuid.uuid5(_namespace(self.acronym), f"room:{room.id}"))
+
+    def room_name(self, room: Room | None) -> str:
+        """The room's name in the export: frab keys rooms by name, so two rooms never share
+        one (the second « Amphi » is written « Amphi (amphi-b) »)."""
+        return self.room_names[room.id] if room is not None else ""
 
 
 def xml_text(text: str | None) -> str:
@@ -162,6 +185,14 @@ def schedule(programme: Programme, sessions: Sequence[Session]) -> Schedule:
             )
         )
     used_rooms = {e.session.room.id for e in events if e.session.room}
+    too_long = [e for e in events if e.minutes > MAX_MINUTES]
+    if too_long:
+        names = ", ".join(f"« {e.session.id} »" for e in too_long[:5])
+        more = f" et {len(too_long) - 5} autres" if len(too_long) > 5 else ""
+        raise ExportError(
+            f"Le format frab ne peut pas décrire une session de 100 heures ou plus : {names}"
+            f"{more}. Exportez-les dans un autre format, ou choisissez d'autres jours (--day)."
+        )
     used_themes = {t.id for e in events for t in e.session.themes}
     dates = [e.session.slot.date for e in events]
     return Schedule(
@@ -179,7 +210,24 @@ def schedule(programme: Programme, sessions: Sequence[Session]) -> Schedule:
         ],
         rooms=[r for r in programme.rooms if r.id in used_rooms],
         days=days,
+        room_names=_unique_names([r for r in programme.rooms if r.id in used_rooms]),
     )
+
+
+def _unique_names(rooms: Sequence[Room]) -> dict[str, str]:
+    """Room id -> its name, with the id added to every name already taken."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for room in rooms:
+        name = room.name
+        if name in taken:
+            name = f"{room.name} ({room.id})"
+            n = 2
+            while name in taken:
+                name, n = f"{room.name} ({room.id} {n})", n + 1
+        taken.add(name)
+        names[room.id] = name
+    return names
 
 
 def _slug(short: str, session_id: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import __version__
 from ..programme.model import Programme, Session, hhmm
-from .frab import GENERATOR, Event, schedule
+from .frab import GENERATOR, Event, Schedule, moment, schedule
 from .records import json_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -33,7 +33,7 @@ def to_frab_json(programme: Programme, sessions: Sequence[Session]) -> str:
         ],
         "rooms": [
             {
-                "name": room.name,
+                "name": plan.room_name(room),
                 **({"slug": room.id} if _SLUG.fullmatch(room.id) else {}),
                 "guid": plan.room_guid(room),
             }
@@ -43,10 +43,10 @@ def to_frab_json(programme: Programme, sessions: Sequence[Session]) -> str:
             {
                 "index": day.index,
                 "date": day.date.isoformat(),
-                "day_start": day.start.isoformat(),
-                "day_end": day.end.isoformat(),
+                "day_start": moment(day.start),
+                "day_end": moment(day.end),
                 "rooms": {
-                    (room.name if room else ""): [_event(e) for e in events]
+                    plan.room_name(room): [_event(e, plan) for e in events]
                     for room, events in day.rooms
                 },
             }
@@ -61,16 +61,16 @@ def to_frab_json(programme: Programme, sessions: Sequence[Session]) -> str:
     return json_text(document)
 
 
-def _event(event: Event) -> dict[str, Any]:
+def _event(event: Event, plan: Schedule) -> dict[str, Any]:
     session = event.session
     return {
         "guid": event.guid,
         "id": event.number,
-        "date": event.start.isoformat(),
+        "date": moment(event.start),
         "start": hhmm(session.slot.start),
-        "end": event.end.isoformat(),
+        "end": moment(event.end),
         "duration": event.duration,
-        "room": session.room.name if session.room else "",
+        "room": plan.room_name(session.room),
         "slug": event.json_slug,
         # Required by the schema; a programme file has no web page per session.
         "url": f"urn:uuid:{event.guid}",

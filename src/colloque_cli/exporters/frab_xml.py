@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 from .. import __version__
 from ..programme.model import Programme, Session, hhmm
 from ..text import xml_escape_unsafe
-from .frab import GENERATOR, Event, schedule, xml_text
+from .frab import GENERATOR, Event, Schedule, moment, schedule, xml_text
 
 
 def to_frab_xml(programme: Programme, sessions: Sequence[Session]) -> str:
@@ -38,15 +38,15 @@ def to_frab_xml(programme: Programme, sessions: Sequence[Session]) -> str:
             "day",
             index=str(day.index),
             date=day.date.isoformat(),
-            start=day.start.isoformat(),
-            end=day.end.isoformat(),
+            start=moment(day.start),
+            end=moment(day.end),
         )
         for room, events in day.rooms:
-            room_element = SubElement(day_element, "room", name=xml_text(room.name if room else ""))
+            room_element = SubElement(day_element, "room", name=xml_text(plan.room_name(room)))
             if room is not None:
                 room_element.set("guid", plan.room_guid(room))
             for event in events:
-                _event(room_element, event)
+                _event(room_element, event, plan)
     indent(root, space="  ")
     body = xml_escape_unsafe(tostring(root, encoding="unicode"))  # inert on a terminal too
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
@@ -58,13 +58,13 @@ def _leaf(parent: Element, tag: str, text: str | None) -> Element:
     return element
 
 
-def _event(parent: Element, event: Event) -> None:
+def _event(parent: Element, event: Event, plan: Schedule) -> None:
     session = event.session
     element = SubElement(parent, "event", id=str(event.number), guid=event.guid)
-    _leaf(element, "date", event.start.isoformat())
+    _leaf(element, "date", moment(event.start))
     _leaf(element, "start", hhmm(session.slot.start))
     _leaf(element, "duration", event.duration)
-    _leaf(element, "room", session.room.name if session.room else "")
+    _leaf(element, "room", xml_text(plan.room_name(session.room)))
     if event.xml_slug:
         _leaf(element, "slug", event.xml_slug)
     _leaf(element, "title", session.title)

@@ -26,7 +26,7 @@ def session_uid(programme: Programme, session: Session) -> str:
         from ..agenda import event_key
 
         known = _keys[id(programme)] = (programme, event_key(programme))
-    return f"{session.id}@{known[1]}"
+    return f"{inert(session.id)}@{inert(known[1])}"  # inert: UIDs reach terminals too
 
 
 # The event key of each programme exported in this process (one file read, not one a session).

@@ -48,11 +48,13 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         except OSError:
             pass
         os.replace(temporary, path)
-    except OSError as error:
+    except BaseException as error:  # Ctrl-C between fsync and rename too: no stray file
         try:
             os.unlink(temporary)
         except OSError:
             pass
+        if not isinstance(error, OSError):
+            raise
         raise StorageError(f"Écriture impossible de « {shown} » : {os_reason(error)}.") from None
     _fsync_directory(directory)
 
