@@ -211,3 +211,15 @@ def test_suggest_on_an_imported_fosdem_schedule(tmp_path: Path, run: Run) -> Non
     assert proposed
     assert all(set(r["interests"]) <= {"rust", "security"} for r in proposed)
     assert any("rust" in r["title"].lower() for r in proposed)
+
+
+def test_an_unreadable_interests_file_is_reported_and_kept(run: Run, isolated_env: Path) -> None:
+    saved = isolated_env / "interests.json"
+    saved.write_text("{pas du json", encoding="utf-8")
+    result = run("agenda", "suggest")
+    assert result.exit_code == 1
+    assert "sont illisibles" in result.stderr and str(saved) in result.stderr
+    assert saved.read_text(encoding="utf-8") == "{pas du json"
+    upcoming = run("next", "--at", "2025-03-04 17:00")
+    assert upcoming.exit_code == 0
+    assert "sont illisibles" in upcoming.stderr
