@@ -32,7 +32,7 @@ def assert_clean(result_stdout: str, result_stderr: str) -> None:
         (
             ["search", "mobilité", "--limit", "0"],
             2,
-            "Erreur : Valeur invalide pour --limit / -n : 0 n'est pas dans l'intervalle x>=1.",
+            "Erreur : Valeur invalide pour --limit / -n : 0 ; il faut un nombre d'au moins 1.",
         ),
         (
             ["search", "x", "--limit", "abc"],

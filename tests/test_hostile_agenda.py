@@ -14,7 +14,7 @@ import pytest
 
 from colloque_cli.agenda import agenda_path
 from colloque_cli.programme.loader import load_programme
-from conftest import PROGRAMME, Run
+from conftest import PROGRAMME, Run, Said
 from faults import colloque as command_line
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and signals are POSIX")
@@ -33,7 +33,7 @@ def colloque(*args: str, fault: str | None = None) -> subprocess.Popen[str]:
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=120)  # a hang guard, not a timing
-    return process.returncode, out, err
+    return process.returncode, out, Said(err)  # messages are read for their words
 
 
 def the_agenda() -> Path:

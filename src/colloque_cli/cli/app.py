@@ -40,6 +40,29 @@ COMMANDS = {
 }
 
 
+def _own_usage_errors(command: Any) -> Any:
+    """``command`` in French, its usage errors tied to it: the parser raises some without
+    a context, and the help hint would then name the root command instead."""
+    from typer._click.exceptions import UsageError
+
+    command.context_class = FrenchContext
+    if getattr(command, "_colloque_owned", False):
+        return command
+    parse = command.parse_args
+
+    def parse_args(ctx: Any, args: list[str]) -> Any:
+        try:
+            return parse(ctx, args)
+        except UsageError as error:
+            if error.ctx is None:
+                error.ctx = ctx
+            raise
+
+    command.parse_args = parse_args
+    command._colloque_owned = True
+    return command
+
+
 class FrenchGroup(TyperGroup):
     """A command group whose help pages, and its commands', are in French."""
 
@@ -47,9 +70,23 @@ class FrenchGroup(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            command.context_class = FrenchContext
-        return command
+        return _own_usage_errors(command) if command is not None else None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """An unknown command suggests the nearest ones (« liste » → « list »)."""
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            if args and error.message.startswith("No such command"):
+                from difflib import get_close_matches
+
+                names = get_close_matches(args[0], self.list_commands(ctx), n=3, cutoff=0.7)
+                error.message = f"No such command {args[0]!r}." + (
+                    f" Did you mean {', '.join(repr(n) for n in names)}?" if names else ""
+                )
+            raise
 
 
 class ColloqueGroup(FrenchGroup):
@@ -62,9 +99,15 @@ class ColloqueGroup(FrenchGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = self.commands.get(cmd_name) or _build_command(cmd_name)
         if command is not None:
-            command.context_class = FrenchContext  # French help pages for every command
-            self.commands[cmd_name] = command
+            self.commands[cmd_name] = _own_usage_errors(command)  # French, as every command
         return command
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        from .completion import french_completion
+
+        french_completion(self.params)
+        _own_usage_errors(self)
+        return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -24,15 +24,19 @@ _EXTRAS = (
 
 
 def _help(text: str) -> str:
+    from .usage import french_range
+
     for english, french in SENTENCES.items():
         text = text.replace(english, french)
     for pattern, french in _EXTRAS:
         text = pattern.sub(french, text)
-    return text
+    # « [par défaut : 10; x>=1] » → « [par défaut : 10 ; d'au moins 1] »
+    return re.sub(r"\[[^\]]*\]", lambda m: french_range(m.group()).replace("; ", " ; "), text)
 
 
 class FrenchHelpFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]…").replace("...", "…")
         super().write_usage(prog, args, prefix or "Utilisation : ")
 
     def write_heading(self, heading: str) -> None:
