@@ -9,7 +9,7 @@ import typer
 from ..errors import NotFoundError
 from . import output
 from .app import FrenchGroup, app
-from .export import ExportFormatOption, run_export, warn_missing
+from .export import ExportFormatOption, ForceOption, chosen_format, run_export, warn_missing
 from .options import (
     DayOption,
     FormatOption,
@@ -255,14 +255,16 @@ def clear(
 @agenda_app.command("export")
 def export_agenda(
     ctx: typer.Context,
-    fmt: ExportFormatOption = "ics",  # type: ignore[assignment]
+    fmt: ExportFormatOption = None,
     day: DayOption = None,
     room: RoomOption = None,
     theme: ThemeOption = None,
     out: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Exporter votre agenda (iCalendar par défaut, pour votre application de calendrier)."""
-    run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=True, out=out)
+    fmt_name = chosen_format(fmt.value if fmt else None, out, "ics")
+    run_export(ctx, fmt_name, day=day, room=room, theme=theme, agenda=True, out=out, force=force)
 
 
 InterestsArgument = Annotated[
