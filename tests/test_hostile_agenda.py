@@ -14,6 +14,7 @@ import pytest
 
 from colloque_cli.agenda import agenda_path
 from colloque_cli.programme.loader import load_programme
+from colloque_cli.text import typeset
 from conftest import PROGRAMME, Run
 from faults import colloque as command_line
 
@@ -61,7 +62,7 @@ def test_an_agenda_that_is_not_a_regular_file_is_refused(kind: str, command: lis
     code, out, err = finish(colloque(*command))
     assert code == 1
     assert out == ""
-    assert err == NOT_REGULAR.format(path=path)
+    assert err == typeset(NOT_REGULAR.format(path=path))  # messages are typeset
 
 
 def test_an_oversized_agenda_is_refused_unread(run: Run) -> None:
