@@ -38,14 +38,16 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-# Long enough for a process to start on a loaded machine; short enough that a writer which
-# is not atomic (no temporary file, no pause) fails the test in seconds.
-WAIT = 10.0
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
+def wait_for(
+    condition: Callable[[], bool], what: str, writer: subprocess.Popen[str], timeout: float = 90
+) -> None:
+    """Until ``condition``; a writer that ends instead of pausing (a write that is not
+    atomic never reaches the pause) fails at once, not after the timeout, which only
+    bounds a machine too loaded to start a process."""
     deadline = time.monotonic() + timeout
     while not condition():
+        if writer.poll() is not None:
+            raise AssertionError(f"the writer ended (status {writer.returncode}) before {what}")
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
@@ -105,7 +107,11 @@ def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_agenda(
     writer = colloque("agenda", "add", "mobilite", fault=step)
     try:
         if step == "mid-write":
-            wait_for(lambda: any(f.stat().st_size for f in _tmp_files(path)), "a half-written file")
+            wait_for(
+                lambda: any(f.stat().st_size for f in _tmp_files(path)),
+                "a half-written file",
+                writer,
+            )
             # Really half-written: the temporary file is not valid JSON.
             partial = _tmp_files(path)[0].read_bytes()
             with pytest.raises(ValueError):
@@ -120,9 +126,9 @@ def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_agenda(
                 except (OSError, ValueError):
                     return False
 
-            wait_for(complete, "a complete temporary file")
+            wait_for(complete, "a complete temporary file", writer)
         else:
-            wait_for(lambda: path.read_bytes() != old, "the renamed file")
+            wait_for(lambda: path.read_bytes() != old, "the renamed file", writer)
     finally:
         writer.send_signal(signal.SIGKILL)
         writer.communicate(timeout=60)

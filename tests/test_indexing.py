@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.programme.model import Session
 from colloque_cli.search.analysis import Glossary, _chunk_words, stem
-from colloque_cli.search.index import _COUNT, _SYNONYMS, Index
+from colloque_cli.search.index import Index
 from colloque_cli.search.indexing import Built, build
+from colloque_cli.search.layout import COUNT_AT, SYNONYMS_AT
 from colloque_cli.search.sessions import BODY, FIELDS, WEIGHTS, SearchIndex, session_fields
 from colloque_cli.text import fold
 
@@ -52,12 +53,12 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
                 extra = [ids[w] for w in synonyms]
                 flat += literal + extra
                 for tid, uses in Counter(literal).items():
-                    info = 1 << field | (min(uses, 3) << _COUNT if field == body else 0)
+                    info = 1 << field | (min(uses, 3) << COUNT_AT if field == body else 0)
                     postings.setdefault(tid, {}).setdefault(doc, 0)
                     postings[tid][doc] |= info
                 for tid in extra:
                     postings.setdefault(tid, {}).setdefault(doc, 0)
-                    postings[tid][doc] |= 1 << field << _SYNONYMS
+                    postings[tid][doc] |= 1 << field << SYNONYMS_AT
             offsets.append(len(flat))
     vocabulary = list(ids)
     by_word = [sorted(postings[tid].items()) for tid in range(len(vocabulary))]

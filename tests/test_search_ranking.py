@@ -20,18 +20,15 @@ import pytest
 from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.search import Index, SearchIndex
 from colloque_cli.search.analysis import query_words
-from colloque_cli.search.index import (
-    _COUNT,
-    _FIELD_BITS,
-    _KIND,
-    _SYNONYMS,
+from colloque_cli.search.index import MAX_QUERY_WORDS, Match, _phrase_kind, _window
+from colloque_cli.search.layout import (
+    COUNT_AT,
+    FIELD_BITS,
     HEADLINE_ONLY,
-    MAX_QUERY_WORDS,
+    KIND_BITS,
     NOT_IN_BODY,
     STEM,
-    Match,
-    _phrase_kind,
-    _window,
+    SYNONYMS_AT,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,10 +62,10 @@ def reference(
     concepts = index._concepts(words) if words else None
     if not concepts:
         return [], 0
-    allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
-    allowed |= allowed << _SYNONYMS
-    body_bits = (1 << index.body | 1 << (index.body + _SYNONYMS)) if index.body is not None else 0
-    headline = index.headline | index.headline << _SYNONYMS
+    allowed = FIELD_BITS if fields is None else fields & FIELD_BITS
+    allowed |= allowed << SYNONYMS_AT
+    body_bits = (1 << index.body | 1 << (index.body + SYNONYMS_AT)) if index.body is not None else 0
+    headline = index.headline | index.headline << SYNONYMS_AT
     where = {0: allowed, NOT_IN_BODY: allowed & ~body_bits, HEADLINE_ONLY: allowed & headline}
     # Per concept, per document: [best (weight, kind) code, fields, body count, words that count]
     found: list[dict[int, list]] = [{} for _ in concepts]
@@ -95,7 +92,7 @@ def reference(
                 tids = {tid for slot in alternative for tid in slot}
                 for doc in range(index.size):
                     for field in range(fields_count):
-                        if not allowed >> field & 1 and not allowed >> (field + _SYNONYMS) & 1:
+                        if not allowed >> field & 1 and not allowed >> (field + SYNONYMS_AT) & 1:
                             continue
                         kind = _phrase_kind(words_of(doc, field), alternative)
                         body = field == index.body
@@ -104,14 +101,14 @@ def reference(
                             add(number, doc, code, 1 << field, int(body), tids)
                 continue
             for tid, flagged in alternative[0].items():
-                kind = flagged & _KIND
-                searched = where[flagged & ~_KIND]
+                kind = flagged & KIND_BITS
+                searched = where[flagged & ~KIND_BITS]
                 docs, infos = index.documents_with(tid), index._infos_of(tid)
                 for doc, info in zip(docs, infos, strict=True):
                     masked = info & searched
                     if not masked:
                         continue
-                    literal, synonym = masked & _FIELD_BITS, masked >> _SYNONYMS & _FIELD_BITS
+                    literal, synonym = masked & FIELD_BITS, masked >> SYNONYMS_AT & FIELD_BITS
                     code = max(
                         index._best[literal] * 16 + kind if literal else 0,
                         index._best[synonym] * 16 + min(kind, STEM) if synonym else 0,
@@ -122,7 +119,7 @@ def reference(
                         doc,
                         code,
                         literal | synonym,
-                        info >> _COUNT if in_body else 0,
+                        info >> COUNT_AT if in_body else 0,
                         {tid},
                     )
     docs = set(found[0]).intersection(*found[1:])
@@ -133,7 +130,7 @@ def reference(
         entries = [concept[doc] for concept in found]
         coarse = sum(e[0] >> 4 for e in entries) << 8 | sum(e[0] & 15 for e in entries)
         mask = 0
-        common = _FIELD_BITS
+        common = FIELD_BITS
         for entry in entries:
             mask |= entry[1]
             common &= entry[1]

@@ -19,7 +19,8 @@ from operator import or_
 from typing import NamedTuple
 
 from .analysis import STOP_WORDS, query_words, stem
-from .index import EXACT, MAX_QUERY_WORDS, PREFIX, ROOT, STEM, TYPO, Index
+from .index import MAX_QUERY_WORDS, Index
+from .layout import EXACT, PREFIX, ROOT, STEM, TYPO
 from .meaning import table
 
 # How much a literal match of a query word is worth, by how it matched.

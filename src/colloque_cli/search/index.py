@@ -23,33 +23,33 @@ from typing import NamedTuple, cast
 
 from ..infra.gcpause import paused_gc
 from .analysis import STOP_WORDS, Glossary, QueryWord, query_words, stem
+from .layout import (
+    COUNT_AT,
+    EXACT,
+    FIELD_BITS,
+    FIELDS_OF,
+    HEADLINE_ONLY,
+    KIND_BITS,
+    MASK_AT,
+    MAX_FIELDS,
+    NOT_IN_BODY,
+    PREFIX,
+    ROOT,
+    STEM,
+    SYNONYMS_AT,
+    TWO_TYPOS,
+    TYPO,
+    Row,
+    merge_rows,
+    pack,
+    unpack,
+)
 
-# How a programme word matches a query word, best first: the same word; the same light
-# stem (plural, feminine); the same Snowball root (« démocratique » for « démocratie »);
-# a word it begins (« mobil » → « mobilité »); a word one or two typos away.
-EXACT, STEM, ROOT, PREFIX, TYPO = 6, 5, 4, 3, 2
-TWO_TYPOS = TYPO - 1
-KINDS = {EXACT: "exact", STEM: "stem", ROOT: "root", PREFIX: "prefix", TYPO: "typo", 1: "typo"}
-# Loose matches of a word that the programme itself uses are restricted: a completion
-# (prefix) counts outside the body only (« jeunes » finds the theme « Jeunesse », not a
-# description saying « fonctionnement » for « fonction »); a derived form (root) counts
-# in the headline only (the title and subtitle: a session *about* « démocratique »).
-NOT_IN_BODY = 8
-HEADLINE_ONLY = 16
-_KIND = 7
 # A Snowball root must be most of both words: « démocratie » and « démocratique » share
 # « democrat », but « populisme » and « population » only « popul ».
 MIN_ROOT_SHARE = 0.6
 # Shorter words (IA, JOP, QPV) match whole words only: no prefix, no root, no typo.
 MIN_PREFIX = 4  # « mobil » finds « mobilité »; « art » does not find « artificielle »
-MAX_FIELDS = 7  # a posting packs literal and synonym field masks and a count in 16 bits
-_SYNONYMS = 7
-_COUNT = 14
-_FIELD_BITS = (1 << MAX_FIELDS) - 1
-# The fields of each field mask, in order.
-_FIELDS_OF = [
-    tuple(f for f in range(MAX_FIELDS) if mask >> f & 1) for mask in range(1 << MAX_FIELDS)
-]
 MAX_QUERY_WORDS = 64  # a pasted paragraph is not a query; its first words are enough
 
 
@@ -115,7 +115,7 @@ class Concept:
         for alternative in alternatives:
             for slot in alternative:
                 for tid, flagged in slot.items():
-                    kind = flagged & _KIND
+                    kind = flagged & KIND_BITS
                     if kind > self.tokens.get(tid, 0):
                         self.tokens[tid] = kind
 
@@ -141,7 +141,7 @@ class Index:
         self.headline = sum(1 << f for f in headline)  # what a document is about
         self.glossary = Glossary(glossary or {})
         self.size = len(documents)
-        from .indexing import build  # it reads this module's bit layout
+        from .indexing import build
 
         built = build(documents, len(self.weights), body, self.glossary)
         vocabulary = built.vocabulary
@@ -438,12 +438,12 @@ class Index:
         concepts = self._concepts(words) if words else None
         if not concepts:
             return Ranking([], [], 0, frozenset())
-        allowed = _FIELD_BITS if fields is None else fields & _FIELD_BITS
-        allowed |= allowed << _SYNONYMS
+        allowed = FIELD_BITS if fields is None else fields & FIELD_BITS
+        allowed |= allowed << SYNONYMS_AT
         outside_body = allowed
         if self.body is not None:
-            outside_body &= ~((1 << self.body) | (1 << (self.body + _SYNONYMS)))
-        headline = allowed & (self.headline | self.headline << _SYNONYMS)
+            outside_body &= ~((1 << self.body) | (1 << (self.body + SYNONYMS_AT)))
+        headline = allowed & (self.headline | self.headline << SYNONYMS_AT)
         where = {0: allowed, NOT_IN_BODY: outside_body, HEADLINE_ONLY: headline}
         found: list[list[_Component]] = [[] for _ in concepts]
         candidates: set[int] | None = set(within) if within is not None else None
@@ -483,12 +483,12 @@ class Index:
                 rows = self._word_rows(tid, flagged, candidates, where)
                 # A word counted in some fields only (a completion, a derived form) still
                 # counts for proximity wherever it stands.
-                found.append(_Component(rows, (tid,), spread=flagged & ~_KIND != 0))
+                found.append(_Component(rows, (tid,), spread=flagged & ~KIND_BITS != 0))
         return [component for component in found if component.rows]
 
     def _word_rows(
         self, tid: int, flagged: int, candidates: Collection[int] | None, where: dict[int, int]
-    ) -> dict[int, _Row]:
+    ) -> dict[int, Row]:
         """The rows of the documents where ``tid`` matches (among ``candidates``)."""
         # Postings outside the candidates are dropped first: no row looked up for them.
         docs, infos = self._postings(tid, candidates)
@@ -516,7 +516,7 @@ class Index:
         slots: tuple[dict[int, int], ...],
         candidates: Collection[int] | None,
         allowed: int,
-    ) -> dict[int, _Row]:
+    ) -> dict[int, Row]:
         """Documents where one word of each slot follows the previous, in order."""
         # Per slot, per document: the fields searched where a word of the slot stands.
         masks: list[dict[int, int]] = []
@@ -531,10 +531,10 @@ class Index:
         # Then, field by field, the documents whose field may hold the phrase.
         candidates_of: defaultdict[int, list[int]] = defaultdict(list)
         for doc in set(masks[0]).intersection(*masks[1:]):
-            common = _FIELD_BITS
+            common = FIELD_BITS
             for fields_of in masks:
-                common &= (fields_of[doc] | fields_of[doc] >> _SYNONYMS) & _FIELD_BITS
-            for field in _FIELDS_OF[common]:
+                common &= (fields_of[doc] | fields_of[doc] >> SYNONYMS_AT) & FIELD_BITS
+            for field in FIELDS_OF[common]:
                 candidates_of[field].append(doc)
         read = _FieldReader(self)
         size = read.itemsize
@@ -556,7 +556,7 @@ class Index:
                     at = content.find(start, at + 1)
             return best
 
-        found: dict[int, _Row] = {}
+        found: dict[int, Row] = {}
         for field, docs in candidates_of.items():
             if field != self.body:
                 contents = list(read.contents(docs, field))
@@ -566,11 +566,11 @@ class Index:
             else:
                 kinds_found = list(map(kind_in, read.contents(docs, field)))
             code, body_count = self.weights[field] * 16, int(field == self.body)
-            row_of = [_pack(code + kind, 1 << field, body_count) for kind in range(_KIND + 1)]
+            row_of = [pack(code + kind, 1 << field, body_count) for kind in range(KIND_BITS + 1)]
             pairs = zip(docs, map(row_of.__getitem__, kinds_found), strict=True)
             rows = dict(compress(pairs, kinds_found))  # kind 0: not there
             for doc in rows.keys() & found.keys():  # the phrase in several fields
-                rows[doc] = _merged(found[doc], rows[doc])
+                rows[doc] = merge_rows(found[doc], rows[doc])
             found.update(rows)
         return found
 
@@ -636,14 +636,14 @@ class Index:
                 evidence_of_ranked += map(evidence_of.__getitem__, first)
         return ranked, evidence_of_ranked, total
 
-    def _summary(self, rows: Iterable[_Row], components: tuple[_Row, ...]) -> _Summary:
+    def _summary(self, rows: Iterable[Row], components: tuple[Row, ...]) -> _Summary:
         """What a document's rows (one per concept) say, before proximity; ``components``:
         its row for each component (0 where it does not match)."""
         body_weight = self.weights[self.body] if self.body is not None else -1
         weight_sum = kind_sum = mask = 0
-        common = _FIELD_BITS
+        common = FIELD_BITS
         salient = True
-        unpacked = list(map(_unpack, rows))
+        unpacked = list(map(unpack, rows))
         for code, fields, body_count in unpacked:
             weight_sum += code >> 4
             kind_sum += code & 15
@@ -655,7 +655,7 @@ class Index:
         # lighter ones first, whose texts repeat most (a room, a type, a theme: each text is
         # read once per query), the body last (long, and seldom repeated).
         weights = self.weights
-        visit = sorted(_FIELDS_OF[common], key=lambda f: (f == self.body, weights[f]))
+        visit = sorted(FIELDS_OF[common], key=lambda f: (f == self.body, weights[f]))
         kind = min(code & 15 for code, _, _ in unpacked)
         coarse = (weight_sum << 8) + kind_sum
         return _Summary(coarse, mask, kind, salient, tuple(visit), components)
@@ -684,33 +684,18 @@ class Index:
         return max(1, min(100, round(100 * sqrt(max(raw, 0)))))
 
 
-# What a document holds of one word or phrase of a concept (merged: of the concept), packed
-# in one int (hashed and compared in C): the best (weight, kind) code, the fields where it
-# matched, and how many times the body holds it.
-_Row = int
-_CODE_AT, _MASK_AT = 40, 32
-
-
-def _pack(code: int, mask: int, body_count: int) -> _Row:
-    return code << _CODE_AT | mask << _MASK_AT | body_count
-
-
-def _unpack(row: _Row) -> tuple[int, int, int]:
-    return row >> _CODE_AT, row >> _MASK_AT & 0xFF, row & 0xFFFFFFFF
-
-
-class _RowOf(dict[int, "_Row | None"]):
+class _RowOf(dict[int, "Row | None"]):
     """The row of each posting info of one expanded word, worked out at first sight:
     postings hold few distinct infos."""
 
     def __init__(self, index: Index, flagged: int, where: dict[int, int]) -> None:
         super().__init__()
-        self.kind = flagged & _KIND
-        self.fields = where[flagged & ~_KIND]
+        self.kind = flagged & KIND_BITS
+        self.fields = where[flagged & ~KIND_BITS]
         self.body_bit = 1 << index.body if index.body is not None else 0
         self.best = index._best
 
-    def __missing__(self, info: int) -> _Row | None:
+    def __missing__(self, info: int) -> Row | None:
         kind = self.kind
         row = self[info] = _row(info, self.fields, kind, min(kind, STEM), self.body_bit, self.best)
         return row
@@ -722,7 +707,7 @@ class _Component(NamedTuple):
     Where it matches a document, each of its words counts for the concept in every field of
     that document when proximity is measured."""
 
-    rows: dict[int, _Row]
+    rows: dict[int, Row]
     tids: tuple[int, ...]
     # Whether its words may stand in fields its rows do not show: a phrase's rows show where
     # it stands whole, a restricted word's (NOT_IN_BODY, HEADLINE_ONLY) where it counts.
@@ -737,7 +722,7 @@ class _Summary(NamedTuple):
     kind: int  # the weakest way a concept matched
     salient: bool  # no concept is a passing mention in the body
     fields: tuple[int, ...]  # the fields holding every concept, in the order to visit them
-    components: tuple[_Row, ...]  # per component, its row (0 where it does not match)
+    components: tuple[Row, ...]  # per component, its row (0 where it does not match)
 
 
 class _Group(NamedTuple):
@@ -751,13 +736,13 @@ class _Group(NamedTuple):
 def _by_rows(
     found: list[list[_Component]],
     docs: Iterable[int],
-    summarise: Callable[[Iterable[_Row], tuple[_Row, ...]], _Summary],
+    summarise: Callable[[Iterable[Row], tuple[Row, ...]], _Summary],
 ) -> list[_Group]:
     """Documents grouped by their rows (per concept, one per word or phrase matched): few
     groups, whose rows are merged and summed up once."""
     docs = list(docs)
     components = [component.rows for concept in found for component in concept]
-    members: defaultdict[tuple[_Row, ...], list[int]] = defaultdict(list)
+    members: defaultdict[tuple[Row, ...], list[int]] = defaultdict(list)
     # 0 where a component does not match the document (a row is never 0).
     rows_of = zip(*(map(rows.get, docs, repeat(0)) for rows in components), strict=True)
     for doc, rows in zip(docs, rows_of, strict=True):
@@ -765,7 +750,7 @@ def _by_rows(
     bounds = list(pairwise(accumulate(map(len, found), initial=0)))  # each concept's
     groups = []
     for rows, group in members.items():
-        merged = (reduce(_merged, filter(None, rows[start:end])) for start, end in bounds)
+        merged = (reduce(merge_rows, filter(None, rows[start:end])) for start, end in bounds)
         groups.append(_Group(summarise(merged, rows), group))
     return groups
 
@@ -904,13 +889,13 @@ class _Proximity:
         # One word may stand for two concepts (« citoyens citoyenne »): cap at adjacent.
         return min(1.0, needed / span) * (1.0 if in_order else 0.9), span <= needed + 1
 
-    def _table(self, rows: tuple[_Row, ...], field: int) -> _Table:
+    def _table(self, rows: tuple[Row, ...], field: int) -> _Table:
         """The table for a field of the documents whose components have these ``rows``:
         the words of the components matching them count, those that may stand in that
         field are looked for."""
         present = 0
         for at, row in enumerate(rows):
-            if row and (self._spread[at] or row >> _MASK_AT >> field & 1):
+            if row and (self._spread[at] or row >> MASK_AT >> field & 1):
                 present |= 1 << at
         # Short fields' answers are kept by text number, which is the field's own.
         key = (present, field)
@@ -967,11 +952,6 @@ class _FieldReader:
         return map(bytes, map(self._flat.__getitem__, map(slice, starts, stops)))
 
 
-def _merged(first: _Row, second: _Row) -> _Row:
-    (code, mask, body_count), (other_code, other_mask, other_count) = map(_unpack, (first, second))
-    return _pack(max(code, other_code), mask | other_mask, body_count + other_count)
-
-
 def _look_up(
     docs: Sequence[int], infos: Sequence[int], candidates: Iterable[int]
 ) -> tuple[list[int], list[int]]:
@@ -989,20 +969,20 @@ def _look_up(
 
 def _row(
     info: int, fields: int, kind: int, synonym_kind: int, body_bit: int, best: list[int]
-) -> _Row | None:
+) -> Row | None:
     """What a posting's ``info`` says for one expanded word (its row), or None when it
     matched in no field searched."""
     masked = info & fields
     if not masked:
         return None
-    literal = masked & _FIELD_BITS
-    synonym = masked >> _SYNONYMS & _FIELD_BITS
+    literal = masked & FIELD_BITS
+    synonym = masked >> SYNONYMS_AT & FIELD_BITS
     code = max(
         best[literal] * 16 + kind if literal else 0,
         best[synonym] * 16 + synonym_kind if synonym else 0,
     )
-    count = info >> _COUNT if masked & body_bit else 0
-    return _pack(code, literal | synonym, count)
+    count = info >> COUNT_AT if masked & body_bit else 0
+    return pack(code, literal | synonym, count)
 
 
 def _groups(keys: list[str]) -> tuple[str, array[int], array[int]]:
@@ -1039,7 +1019,7 @@ def _by_length(words: list[str]) -> dict[int, list[str]]:
 
 def _complete(expansion: dict[int, int]) -> bool:
     """Whether a word's expansion holds the word itself or one of its inflections."""
-    return any(kind & _KIND >= STEM for kind in expansion.values())
+    return any(kind & KIND_BITS >= STEM for kind in expansion.values())
 
 
 def _near(
@@ -1073,11 +1053,11 @@ def _phrase_kind(sequence: Sequence[int], slots: tuple[dict[int, int], ...]) -> 
     length = len(slots)
     first = slots[0]
     for position in range(len(sequence) - length + 1):
-        kind = first.get(sequence[position], 0) & _KIND
+        kind = first.get(sequence[position], 0) & KIND_BITS
         if not kind:
             continue
         for offset in range(1, length):
-            found = slots[offset].get(sequence[position + offset], 0) & _KIND
+            found = slots[offset].get(sequence[position + offset], 0) & KIND_BITS
             kind = min(kind, found)
             if not kind:
                 break

@@ -18,7 +18,7 @@ from operator import or_
 from typing import NamedTuple, TypeVar
 
 from .analysis import ChunkWords, Glossary, stem
-from .index import _COUNT, _SYNONYMS
+from .layout import COUNT_AT, SYNONYMS_AT
 
 _T = TypeVar("_T", str, int)
 _add_document = array.append  # to a word's array of documents
@@ -115,10 +115,10 @@ def build(
         for tid, docs in literal_documents.items():
             extras[tid].append((1 << field, docs))
         for tid, docs in synonym_documents.items():
-            extras[tid].append((1 << field << _SYNONYMS, docs))
+            extras[tid].append((1 << field << SYNONYMS_AT, docs))
     if body is not None:
         for tid, docs in body_synonyms.items():
-            extras[tid].append((1 << body << _SYNONYMS, docs))
+            extras[tid].append((1 << body << SYNONYMS_AT, docs))
     vocabulary, stems = words.list, words.stems
     # Memos and texts are done with: their memory goes to the postings' work.
     del words, short, body_synonyms
@@ -145,7 +145,7 @@ def _postings(
     body_bit: int,
 ) -> tuple[array[int], array[int], array[int]]:
     """Each word's postings: its documents in order, and what each posting says."""
-    counted = [0, body_bit | 1 << _COUNT, body_bit | 2 << _COUNT, body_bit | 3 << _COUNT]
+    counted = [0, body_bit | 1 << COUNT_AT, body_bit | 2 << COUNT_AT, body_bit | 3 << COUNT_AT]
     once = array("H", [counted[1]])
     starts, docs, infos = array("Q", [0]), array("I"), array("H")
     plain = 0  # postings just added that say « once in the body », their infos not yet

@@ -11,7 +11,8 @@ from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
-from .index import KINDS, TYPO, Evidence, Index, typos_between
+from .index import Evidence, Index, typos_between
+from .layout import KINDS, TYPO
 from .snippet import Span, excerpt, highlights
 
 if TYPE_CHECKING:
