@@ -288,3 +288,27 @@ def test_changes_for_the_agenda_only(run: Run, tmp_path: Path) -> None:
     assert [r["id"] for r in json.loads(result.stdout)["sessions"]] == ["citoyens-acteurs"]
     everything = run("changes", str(PROGRAMME), new, "-f", "json")
     assert len(json.loads(everything.stdout)["sessions"]) > 1
+
+
+def test_now_without_an_agenda_imports_no_agenda_module(isolated_env: Path) -> None:
+    """The notice costs ``now`` nothing when there is no agenda (start-up is benchmarked)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLLOQUE_HOME": str(isolated_env)}
+    command = [
+        sys.executable,
+        "-X",
+        "importtime",
+        "-m",
+        "colloque_cli",
+        "now",
+        "--at",
+        "mardi 14:30",
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "colloque_cli.cli.agenda_notice" in imported
+    assert not {"colloque_cli.agenda", "colloque_cli.agenda_review"} & imported

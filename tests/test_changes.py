@@ -260,3 +260,23 @@ def test_two_versions_of_a_real_schedule(run: Run, tmp_path: Path) -> None:
         "guid",
     )
     assert not [r for r in data["sessions"] if r["change"] == "new"]
+
+
+def test_pretalx_versions_are_compared_directly(run: Run, tmp_path: Path) -> None:
+    first = REAL / "pretalx-democon.json"
+    assert first.is_file(), f"{first} is needed by this test"
+    data = json.loads(first.read_text(encoding="utf-8"))
+    rooms = data["schedule"]["conference"]["days"][0]["rooms"]
+    events = next(events for events in rooms.values() if events)
+    event = events[0]
+    event["title"] = "Titre revu"
+    event["persons"] = []
+    second = tmp_path / "democon-v2.json"
+    second.write_text(json.dumps(data), encoding="utf-8")
+    same = run("changes", str(first), str(first))
+    assert (same.exit_code, same.stdout, same.stderr.strip()) == (0, "", "Aucun changement.")
+    result = run("changes", str(first), str(second), "-f", "json")
+    assert result.exit_code == 0, result.output
+    [changed] = json.loads(result.stdout)["sessions"]
+    assert changed["title"] == "Titre revu"
+    assert [f["field"] for f in changed["fields"]] == ["title", "speakers"]

@@ -14,8 +14,7 @@ import pytest
 
 from colloque_cli.agenda import agenda_path
 from colloque_cli.programme.loader import load_programme
-from colloque_cli.text import typeset
-from conftest import PROGRAMME, Run
+from conftest import PROGRAMME, Run, Said
 from faults import colloque as command_line
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and signals are POSIX")
@@ -34,7 +33,7 @@ def colloque(*args: str, fault: str | None = None) -> subprocess.Popen[str]:
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=120)  # a hang guard, not a timing
-    return process.returncode, out, err
+    return process.returncode, out, Said(err)  # messages are read for their words
 
 
 def the_agenda() -> Path:
@@ -62,7 +61,7 @@ def test_an_agenda_that_is_not_a_regular_file_is_refused(kind: str, command: lis
     code, out, err = finish(colloque(*command))
     assert code == 1
     assert out == ""
-    assert err == typeset(NOT_REGULAR.format(path=path))  # messages are typeset
+    assert err == NOT_REGULAR.format(path=path)
 
 
 def test_an_oversized_agenda_is_refused_unread(run: Run) -> None:

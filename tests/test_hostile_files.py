@@ -294,9 +294,11 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 LARGE_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
-    "50 Mo": (
+    # Size is no reason to refuse a file (a real congress publishes 50 MB): read, in bounded
+    # memory, and found to hold nothing.
+    "50 Mo de commentaire": (
         lambda: b"# " + b"a" * (50 * 2**20) + b"\n",
-        "fichier trop volumineux (plus de 32 Mo)",
+        "fichier vide\u202f: aucun programme à lire",
     ),
     "imbrication profonde": (
         lambda: b"x: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
@@ -336,3 +338,18 @@ def test_huge_or_explosive_files_are_refused_in_a_real_process(tmp_path: Path, n
     assert expected in stderr
     assert len(stderr.strip().splitlines()) == 1
     assert peak_kib < 200 * 1024
+
+
+@pytest.mark.parametrize("command", ["list", "import"])
+def test_a_file_past_the_guard_is_refused_unread(run: Run, tmp_path: Path, command: str) -> None:
+    """Past 1 GB (512 MB for a schedule) a file is no programme (a disk image, a mistake):
+    refused before reading it."""
+    path = tmp_path / "image.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(2**30 + 1)  # sparse: nothing is written
+    args = ["--programme", str(path), "list"] if command == "list" else ["import", str(path)]
+    result = run(*args)
+    assert result.exit_code == 1
+    limit = "1 Go" if command == "list" else "512 Mo"
+    assert f"fichier trop volumineux (plus de {limit})" in result.stderr
+    assert result.stdout == ""

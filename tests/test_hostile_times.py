@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import Run, Said
 from test_frab_export import json_validator, xsd
 
 
@@ -197,7 +197,7 @@ def test_next_counts_real_time_across_the_spring_change(run: Run, tmp_path: Path
     )
     result = run("--programme", str(path), "next", "--at", "2025-03-30 01:00")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "Prochain créneau à 04:00 (dans 2 h)\u202f:"
+    assert Said(result.stdout.splitlines()[0]) == "Prochain créneau à 04:00 (dans 2 h) :"
     now = run("--programme", str(path), "now", "--at", "2025-03-30T02:30:00+02:00")
     assert now.exit_code == 0, now.stderr
     assert "(dans 1 h 30)" in now.stdout

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from icalendar import Calendar
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
@@ -34,6 +35,9 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from typer.testing import CliRunner
 
 from colloque_cli.cli import app
+from colloque_cli.exporters.html import to_html
+from colloque_cli.programme.loader import load_programme
+from colloque_cli.programme.model import Programme
 from colloque_cli.search.analysis import stem, words
 from conftest import PROGRAMME, SHARED
 
@@ -306,6 +310,92 @@ def test_search_is_as_forgiving_as_the_cli(
         row["id"] for row in sessions_json(PROGRAMME, home, "search", query, "--limit", "100")
     ]
     assert expected in cli_found
+
+
+def test_a_search_shows_when_and_where_and_helps_while_typing(
+    browser: WebDriver, bundled: Path, home: Path
+) -> None:
+    roomless = [r for r in sessions_json(PROGRAMME, home, "list") if r["room"] is None]
+    assert roomless
+    session = roomless[0]
+    open_page(browser, bundled)  # shown by slot first: the heading gives day and hours
+    type_query(browser, session["title"])
+    card = browser.find_element(By.CSS_SELECTOR, f'main [data-session-id="{session["id"]}"]')
+    assert card.find_element(By.CSS_SELECTOR, ".when").text == (
+        f"{session['day']} 4 mars, {session['start']}–{session['end']}"
+        if session["date"] == "2025-03-04"
+        else f"{session['day']} 5 mars, {session['start']}–{session['end']}"
+    )
+    type_query(browser, "ru")
+    count = browser.find_element(By.ID, "count").get_attribute("textContent")
+    assert count == (
+        "Aucune session ne correspond à «\u00a0ru\u00a0». Continuez à taper\u202f: "
+        "un début de mot compte à partir de 4 lettres."
+    )
+    type_query(browser, "zzzzzz ")
+    assert browser.find_element(By.ID, "count").text.endswith(
+        "Essayez un autre mot, ou retirez un filtre."
+    )
+
+
+def test_a_word_of_the_same_root_finds_titles_as_in_the_cli(
+    browser: WebDriver, bundled: Path, home: Path
+) -> None:
+    open_page(browser, bundled)
+    type_query(browser, "democratique")
+    cli_found = [row["id"] for row in sessions_json(PROGRAMME, home, "search", "democratique")]
+    # « démocratique » also finds the title « Démocratie alimentaire » (same Snowball root).
+    assert set(shown_ids(browser)) == set(cli_found) == {"deni-democratique", "alimentation"}
+    assert shown_ids(browser)[0] == cli_found[0]
+
+
+def test_concept_links_given_at_export_extend_the_search(
+    browser: WebDriver, tmp_path: Path
+) -> None:
+    """The hook for the CLI's concept links: words the page should also find for a word."""
+    programme = load_programme(PROGRAMME)
+    page = tmp_path / "concepts.html"
+    page.write_text(
+        to_html(programme, programme.sessions, related={"trottinette": ["mobilite", "absent"]}),
+        encoding="utf-8",
+    )
+    open_page(browser, page)
+    type_query(browser, "trottinettes")
+    first = browser.find_element(By.CSS_SELECTOR, "main [data-session-id] .title")
+    assert first.text == MOBILITY
+    open_page(browser, bundled_page(tmp_path, programme))
+    type_query(browser, "trottinettes")
+    assert shown_ids(browser) == []
+
+
+def bundled_page(folder: Path, programme: Programme) -> Path:
+    page = folder / "sans-liens.html"
+    page.write_text(to_html(programme, programme.sessions), encoding="utf-8")
+    return page
+
+
+def test_page_search_meets_the_cli_search_cases(browser: WebDriver, bundled: Path) -> None:
+    """The evaluation cases of the CLI's search (tests/search_cases.yaml), run in the page."""
+    cases = yaml.safe_load((Path(__file__).parent / "search_cases.yaml").read_text("utf-8"))
+    open_page(browser, bundled)
+    missed = []
+    for case in cases:
+        found: list[str] = browser.execute_script(
+            "const r = window.colloquePage.search(arguments[0]);"
+            "const d = JSON.parse(document.getElementById('colloque-data').textContent);"
+            "return r ? r.docs.map(i => d.sessions[i].id) : [];",
+            case["query"],
+        )
+        if (
+            (case.get("none") and found)
+            or ("first" in case and found[:1] != [case["first"]])
+            or not set(case.get("top5", [])) <= set(found[:5])
+        ):
+            missed.append(case["query"])
+    assert len(cases) > 90
+    # Known: the page does not measure how close the words stand (the CLI's proximity),
+    # which puts the exact phrase « transition juste » of one session in the top five.
+    assert missed == ["justice sociale"]
 
 
 def test_acronym_finds_its_expansion_and_back(

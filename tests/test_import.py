@@ -288,8 +288,8 @@ def test_missing_file(tmp_path: Path, run: Run) -> None:
     [
         (lambda p: p.mkdir(), "c'est un dossier, pas un fichier de programme"),
         (
-            lambda p: p.write_bytes(b"") or os.truncate(p, 64 * 2**20 + 1),
-            "fichier trop volumineux (plus de 64 Mo)",
+            lambda p: p.write_bytes(b"") or os.truncate(p, 512 * 2**20 + 1),
+            "fichier trop volumineux (plus de 512 Mo)",
         ),
     ],
     ids=["dossier", "trop-gros"],

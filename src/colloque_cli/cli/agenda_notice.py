@@ -34,6 +34,8 @@ def announce(p: Programme) -> None:
     Picks chosen before colloque remembered what was seen are seen afresh (silently). An
     agenda that cannot be read is left to the commands that show it: no notice then.
     """
+    if not _may_have_agenda(p):
+        return  # no agenda for this colloque: nothing imported, nothing said (now, next)
     from ..agenda_review import fill_seen, fingerprint, notice, review
     from ..errors import ColloqueError
 
@@ -54,3 +56,17 @@ def announce(p: Programme) -> None:
         return
     if changes and locked.notified != told:
         output.warn(notice(changes))
+
+
+def _may_have_agenda(p: Programme) -> bool:
+    """Whether an agenda file of this colloque's first day exists (under this title or a
+    former one): a directory look-up, before the agenda's modules are imported."""
+    from ..infra.paths import data_dir
+
+    folder = data_dir() / "agendas"
+    try:
+        return (folder / f"{p.identity}.json").is_file() or any(
+            folder.glob(f"{p.identity_day()}-*.json")
+        )
+    except OSError:
+        return False

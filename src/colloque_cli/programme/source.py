@@ -7,7 +7,10 @@ from pathlib import Path
 
 from ..errors import Problem, ProgrammeError, os_reason
 
-MAX_BYTES = 32 * 1024 * 1024
+# Not a limit on real programmes (a 200 MB file of 340 000 sessions loads), a guard against a
+# file that is not one (a disk image, an endless pipe): memory grows with the file, about
+# 4.2 times its size at the first read, so this keeps a command within about 4.5 GB.
+MAX_BYTES = 1024 * 1024 * 1024
 ENV_PROGRAMME = "COLLOQUE_PROGRAMME"
 
 
@@ -69,8 +72,13 @@ def read_bounded(path: Path, limit: int) -> bytes:
     except OSError as error:
         raise Unreadable(f"lecture impossible ({os_reason(error)})") from None
     if too_big or len(raw) > limit:
-        raise Unreadable(f"fichier trop volumineux (plus de {limit // 2**20} Mo)")
+        raise Unreadable(f"fichier trop volumineux (plus de {size_label(limit)})")
     return raw
+
+
+def size_label(size: int) -> str:
+    """``1 Go``, ``64 Mo``: a size limit as a person reads it."""
+    return f"{size // 2**30} Go" if size % 2**30 == 0 else f"{size // 2**20} Mo"
 
 
 def decode(raw: bytes, source: str) -> str:

@@ -71,6 +71,7 @@
   });
   const EXACT = 6, STEM = 5, ROOT = 4, PREFIX = 3, TYPO = 2;
   const NOT_IN_BODY = 8, HEADLINE_ONLY = 16, KIND = 7;
+  const ROOT_LINK = 1;
   const KIND_FACTOR = { 6: 1, 5: 0.95, 4: 0.8, 3: 0.7, 2: 0.6 };
   const FIELD_BITS = (1 << S.fields.length) - 1;
   const BODY_BIT = 1 << S.body;
@@ -95,7 +96,8 @@
     const at = lowerBound(word);
     return at < VOCAB.length && VOCAB[at] === word ? at : -1;
   }
-  const maxTypos = (word) => (length(word) < 5 ? 0 : length(word) < 9 ? 1 : 2);
+  const typosFor = (letters) => (letters < 5 ? 0 : letters < 9 ? 1 : 2);
+  const maxTypos = (word) => typosFor(length(word));
 
   // Optimal string alignment distance (a swap of two letters is one typo), or limit + 1.
   function distance(a, b, limit) {
@@ -126,8 +128,10 @@
     for (const id of BY_STEM.get(stem(word)) || []) if (!found.has(id)) found.set(id, STEM);
     const complete = found.size > 0;
     for (const id of [...found.keys()]) {
-      for (const [other] of S.links[id] || []) {
-        if (!found.has(other)) found.set(other, ROOT | HEADLINE_ONLY);
+      // A word of the same Snowball root counts in the headline only (as in the CLI); a
+      // related word (a concept link given at export) counts anywhere.
+      for (const [other, link] of S.links[id] || []) {
+        if (!found.has(other)) found.set(other, link === ROOT_LINK ? ROOT | HEADLINE_ONLY : ROOT);
       }
     }
     if (length(word) >= S.minPrefix) {
@@ -141,12 +145,25 @@
       if (limit) {
         const near = new Map();
         let fewest = limit + 1;
+        const wordStem = stem(word);
         VOCAB.forEach((candidate, id) => {
-          if (Math.abs(candidate.length - word.length) > limit) return;
           // A wrong first letter counts twice (« vieux » is not « mieux » mistyped).
           const extra = candidate[0] === word[0] ? 0 : 1;
-          if (extra >= limit) return;
-          const typos = distance(word, candidate, limit - extra) + extra;
+          let typos = limit + 1;
+          // The tolerance is that of the shorter word (« vieux » is not « vie » mistyped).
+          const tolerance = Math.min(limit, typosFor(length(candidate)));
+          if (tolerance > extra && Math.abs(candidate.length - word.length) <= tolerance) {
+            typos = distance(word, candidate, tolerance - extra) + extra;
+            if (typos > tolerance) typos = limit + 1;
+          }
+          // Compared as stems too (« budjet » for « budgets »), a stem's stripped ending
+          // counting in its length, as in the CLI.
+          const candidateStem = S.stems[id];
+          const stemTolerance = Math.min(limit, typosFor(length(candidateStem) + 1));
+          if (typos > 1 && stemTolerance > extra && Math.abs(candidateStem.length - wordStem.length) <= stemTolerance) {
+            const byStem = distance(wordStem, candidateStem, stemTolerance - extra) + extra;
+            if (byStem <= stemTolerance && byStem < typos) typos = byStem;
+          }
           if (typos <= limit && typos > 0) {
             near.set(id, typos);
             if (typos < fewest) fewest = typos;
@@ -167,56 +184,105 @@
     }
     const result = [];
     const seen = new Set();
-    for (const group of groups.slice(0, 64)) {
-      const kept = group.filter((w) => !STOP.has(w));
+    const kept = groups.slice(0, 64).map((group) => group.filter((w) => !STOP.has(w)));
+    for (let at = 0; at < kept.length; at++) {
+      const group = groups[at];
       const key = group.join("-");
-      if (!kept.length || seen.has(key)) continue;
+      if (!kept[at].length || seen.has(key)) continue;
       seen.add(key);
-      const alternatives = [kept.map(expand)];
+      const alternatives = [kept[at].map(expand)];
+      const next = kept[at + 1];
       if (group.length > 1) alternatives.push([expand(group.join(""))]);
+      else if (next && next.length === 1 && groups[at + 1].length === 1 && isWord(group[0] + next[0])) {
+        // « auto consommation » also means « autoconsommation ».
+        alternatives[0].push(expand(next[0]));
+        alternatives.push([expand(group[0] + next[0])]);
+        at++;
+      } else if (!complete(alternatives[0][0])) {
+        // Not a programme word: perhaps two, written apart in the programme.
+        alternatives.push(...splits(group[0]));
+      }
       result.push(alternatives.filter((alt) => alt.every((found) => found.size)));
     }
     return result;
   }
+  const isWord = (word) => wordId(word) >= 0 || BY_STEM.has(stem(word));
+  const complete = (found) => [...found.values()].some((flags) => (flags & KIND) >= STEM);
+  // « intergenerationnelles » as « inter » then « generationnelles ».
+  function splits(word) {
+    if (word.length < 5 || word.length > 40) return [];
+    const found = [];
+    for (let cut = 2; cut < word.length - 1; cut++) {
+      const left = word.slice(0, cut), right = word.slice(cut);
+      if (STOP.has(left) || STOP.has(right)) continue;
+      const leftId = wordId(left);
+      if (leftId < 0) continue;
+      const rightIds = expand(right);
+      if (rightIds.size) found.push([new Map([[leftId, EXACT]]), rightIds]);
+    }
+    return found;
+  }
 
-  // Sessions where one word matches, with the best score each.
+  // Sessions where one word matches, with the best score each, and whether the match is
+  // strong: outside the body, or the body dwells on it (more than one mention).
   function scores(found) {
     const best = new Map();
+    const bodyCounts = new Map();
+    const strong = new Set();
     for (const [id, flags] of found) {
       const factor = KIND_FACTOR[flags & KIND];
       const postings = S.postings[id];
       for (let i = 0; i < postings.length; i += 2) {
-        let literal = postings[i + 1] & FIELD_BITS;
-        let synonym = (postings[i + 1] >> S.synonymShift) & FIELD_BITS;
+        const info = postings[i + 1];
+        let literal = info & FIELD_BITS;
+        let synonym = (info >> S.synonymShift) & FIELD_BITS;
         if (flags & NOT_IN_BODY) { literal &= ~BODY_BIT; synonym &= ~BODY_BIT; }
         if (flags & HEADLINE_ONLY) { literal &= HEADLINE_BITS; synonym &= HEADLINE_BITS; }
         const weight = Math.max(BEST[literal], BEST[synonym] * 0.9) * factor;
-        if (weight > 0 && weight > (best.get(postings[i]) || 0)) best.set(postings[i], weight);
+        if (weight <= 0) continue;
+        const doc = postings[i];
+        if (weight > (best.get(doc) || 0)) best.set(doc, weight);
+        if ((literal | synonym) & ~BODY_BIT) strong.add(doc);
+        else if (literal & BODY_BIT) {
+          const mentions = (bodyCounts.get(doc) || 0) + Math.floor(info / 2 ** S.countShift);
+          bodyCounts.set(doc, mentions);
+          if (mentions >= 2) strong.add(doc);
+        }
       }
     }
-    return best;
+    return { best, strong };
   }
 
   // Sessions matching every concept of the query, best first; and the words to highlight.
+  // When some sessions match strongly, those that only mention the words in passing (once,
+  // in the description) are left out, as the CLI does.
   function search(query) {
     const asked = concepts(query);
     if (!asked.length) return null;
     let total = null;
+    let weak = new Set();
     const matched = new Set();
     for (const alternatives of asked) {
       const concept = new Map();
+      const conceptStrong = new Set();
       for (const alternative of alternatives) {
         let sum = null;
+        let strong = null;
         for (const found of alternative) {
           for (const id of found.keys()) matched.add(VOCAB[id]);
           const part = scores(found);
-          if (sum === null) { sum = part; continue; }
+          if (sum === null) { sum = part.best; strong = part.strong; continue; }
           const next = new Map();
-          for (const [doc, score] of part) if (sum.has(doc)) next.set(doc, sum.get(doc) + score);
+          for (const [doc, score] of part.best) if (sum.has(doc)) next.set(doc, sum.get(doc) + score);
           sum = next;
+          strong = new Set([...strong].filter((doc) => part.strong.has(doc)));
         }
-        for (const [doc, score] of sum || []) if (score > (concept.get(doc) || 0)) concept.set(doc, score);
+        for (const [doc, score] of sum || []) {
+          if (score > (concept.get(doc) || 0)) concept.set(doc, score);
+          if (strong.has(doc)) conceptStrong.add(doc);
+        }
       }
+      for (const doc of concept.keys()) if (!conceptStrong.has(doc)) weak.add(doc);
       if (total === null) total = concept;
       else {
         const next = new Map();
@@ -225,7 +291,9 @@
       }
       if (!total.size) break;
     }
-    const docs = [...total.keys()].sort((a, b) => total.get(b) - total.get(a) || a - b);
+    let docs = [...total.keys()];
+    if (docs.some((doc) => !weak.has(doc))) docs = docs.filter((doc) => !weak.has(doc));
+    docs.sort((a, b) => total.get(b) - total.get(a) || a - b);
     return { docs, words: matched };
   }
 
@@ -402,12 +470,13 @@
       const highlight = lastResult ? lastResult.words : null;
       count.textContent = docs.length
         ? nbsp(plural(docs.length, "session trouvée", "sessions trouvées") + " pour " + quoted(query.trim()) + ", les plus pertinentes d'abord.")
-        : nbsp("Aucune session ne correspond à " + quoted(query.trim()) + ". Essayez un autre mot, ou retirez un filtre.");
+        : nbsp("Aucune session ne correspond à " + quoted(query.trim()) + ". " + hint(query));
       const list = el("div", "list");
       for (const index of docs.slice(0, shownLimit)) {
         const entry = paint(index, highlight);
         entry.title.setAttribute("aria-level", "3");
         entry.when.textContent = where(SESSIONS[index]);
+        entry.when.hidden = false;
         list.append(entry.node);
       }
       if (docs.length) {
@@ -450,9 +519,20 @@
       list.append(entry.node);
       shown++;
     });
+    const mineOnly = onlyMine.getAttribute("aria-pressed") === "true";
     count.textContent = shown
       ? (shown === SESSIONS.length ? "Tout le programme : " : "") + plural(shown, "session", "sessions") + "."
-      : nbsp("Aucune session ne correspond à ces filtres.");
+      : nbsp(mineOnly && !stars.size ? "Vous n'avez choisi aucune session : touchez « Mon programme » sur une session pour l'y ajouter." : "Aucune session ne correspond à ces filtres.");
+  }
+
+  // While a word is being typed, it finds nothing before its 4th letter (as in the CLI).
+  function hint(query) {
+    const typed = words(query);
+    const last = typed.length ? typed[typed.length - 1].text : "";
+    if (!/\s$/.test(query) && last.length < S.minPrefix && !STOP.has(last)) {
+      return "Continuez à taper : un début de mot compte à partir de " + S.minPrefix + " lettres.";
+    }
+    return "Essayez un autre mot, ou retirez un filtre.";
   }
 
   // --- « Mon programme » ---------------------------------------------------------------------

@@ -21,6 +21,10 @@ from ...search.sessions import BODY, FIELDS, WEIGHTS, session_fields
 
 # A synonym (a glossary acronym or expansion) sets the bit of its field shifted by this.
 SYNONYM_SHIFT = len(FIELDS)
+# How often the word stands in the body (up to MAX_COUNT), above the field bits: as in
+# the CLI, a single passing mention there is weak evidence.
+COUNT_SHIFT = 2 * len(FIELDS)
+MAX_COUNT = 3
 # Link kinds, as the page knows them.
 ROOT_LINK = 1
 RELATED_LINK = 2
@@ -31,9 +35,10 @@ def search_data(
 ) -> dict[str, Any]:
     """What the page searches: vocabulary, stems, links and postings.
 
-    ``related`` maps a folded word to folded words a query for it should also find (the
-    hook for concept links: pass the CLI search's links when it has them); a related word
-    the programme does not use is left out.
+    ``related`` maps a folded word to folded programme words that a query for it should
+    also find, anywhere in a session (the hook for concept links: pass the CLI search's
+    links when it has them). The word itself need not be in the programme (« velo » may
+    lead to « mobilite »); a target the programme does not use is left out.
     """
     analyser = Analyser(Glossary(programme.glossary))
     by_word: dict[str, dict[int, int]] = {}
@@ -44,7 +49,17 @@ def search_data(
             for token in analyser.tokens(text):
                 bit = 1 << (field + (SYNONYM_SHIFT if token.synonym else 0))
                 postings = by_word.setdefault(token.text, {})
-                postings[doc] = postings.get(doc, 0) | bit
+                info = postings.get(doc, 0) | bit
+                if field == BODY and not token.synonym and info >> COUNT_SHIFT < MAX_COUNT:
+                    info += 1 << COUNT_SHIFT  # one more mention in the body
+                postings[doc] = info
+    related = {
+        word: [t for t in targets if t in by_word and t != word]
+        for word, targets in (related or {}).items()
+    }
+    for word, targets in related.items():
+        if targets:  # a word the programme may not use, looked up for its links
+            by_word.setdefault(word, {})
     # In UTF-16 order, as the page's JavaScript compares strings (binary search, prefixes).
     words = sorted(by_word, key=lambda word: word.encode("utf-16-be"))
     ids = {word: i for i, word in enumerate(words)}
@@ -61,13 +76,12 @@ def search_data(
             others = [[o, ROOT_LINK] for o in members if o != member]
             if others:
                 links[member] = others
-    for word, targets in (related or {}).items():
-        source = ids.get(word)
-        if source is None:
+    for word, targets in related.items():
+        if not targets:
             continue
+        source = ids[word]
         known = {target for target, _ in links.get(source, [])}
-        extra = [[ids[t], RELATED_LINK] for t in targets if t in ids and ids[t] not in known]
-        extra = [link for link in extra if link[0] != source]
+        extra = [[ids[t], RELATED_LINK] for t in targets if ids[t] not in known]
         if extra:
             links.setdefault(source, []).extend(extra)
     return {
@@ -76,12 +90,13 @@ def search_data(
         "body": BODY,
         "headline": [FIELDS.index("title"), FIELDS.index("subtitle")],
         "synonymShift": SYNONYM_SHIFT,
+        "countShift": COUNT_SHIFT,
         "minPrefix": MIN_PREFIX,
         "stopWords": sorted(STOP_WORDS),
         "words": words,
         "stems": [stem(word) for word in words],
         "links": {str(source): targets for source, targets in sorted(links.items())},
-        # For each word, its sessions and their field masks, end to end.
+        # For each word, its sessions and their field masks (and body count), end to end.
         "postings": [
             [value for doc, mask in sorted(by_word[word].items()) for value in (doc, mask)]
             for word in words
