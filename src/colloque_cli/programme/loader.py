@@ -548,13 +548,14 @@ def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Pr
     if mark is not None and document[mark.index : mark.index + 1] == "\t":
         message = _TAB
     if mark is not None:
-        line = document.splitlines()[mark.line] if mark.line < document.count("\n") + 1 else ""
+        lines = document.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
         quoted = _QUOTED_APOSTROPHE.search(line)
         if quoted:
             mark = yaml.Mark("", quoted.start(), mark.line, quoted.start(), None, None)
             message = (
                 "apostrophe dans un texte entre apostrophes : doublez-la (« 'L''eau' ») ou "
-                "mettez le texte entre guillemets (« \"L'eau\" »)"
+                'mettez le texte entre guillemets (« "L\'eau" »)'
             )
     if "constructor" in text and error.problem:
         tag = re.search(r"tag '([^']*)'", error.problem)
