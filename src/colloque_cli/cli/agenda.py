@@ -45,6 +45,54 @@ SessionsArgument = Annotated[
 ]
 
 
+def _resolve_all(p: Programme, texts: list[str]) -> list[Session]:
+    """The sessions ``texts`` name; one that names none (or several) stops the command,
+    saying that nothing was added, not even the sessions that were found."""
+    from ..errors import ColloqueError
+
+    found: list[Session] = []
+    for text in texts:
+        try:
+            found.append(_find(p, text))
+        except ColloqueError as error:
+            if len(texts) > 1:
+                error.args = (f"{error} Rien n'a été ajouté à votre agenda"
+                              f"{_not_even(found)}.",)  # fmt: skip
+            raise
+    return found
+
+
+def _not_even(found: list[Session]) -> str:
+    if not found:
+        return ""
+    return " (pas même " + ", ".join(s.id for s in found) + ")"
+
+
+def complete_picked(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion for ``agenda remove``: only the sessions in the agenda."""
+    from ..errors import ColloqueError
+    from ..text import fold
+
+    try:
+        p = programme(ctx)
+        agenda = _store(p).load()
+    except ColloqueError:
+        return []
+    wanted = fold(incomplete)
+    return [(pick.id, pick.title) for pick in agenda.picks if fold(pick.id).startswith(wanted)]
+
+
+PickedArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Identifiants des sessions de votre agenda, ou des bouts de leurs titres.",
+        metavar="SESSION",
+        autocompletion=complete_picked,
+        show_default=False,
+    ),
+]
+
+
 def _about(session: Session) -> str:
     from ..programme.model import short_date
 
@@ -88,7 +136,7 @@ def add(
     from ..agenda import add_all
 
     p = programme(ctx)
-    chosen = [_find(p, text) for text in sessions]  # all resolved before anything is written
+    chosen = _resolve_all(p, sessions)  # all resolved before anything is written
     with _store(p).edit() as agenda:
         outcomes = add_all(agenda, p, chosen, replace=replace)
     if len(outcomes) > DETAILED:
@@ -174,7 +222,7 @@ def _target(p: Programme, agenda: Agenda, text: str) -> str | None:
 
 
 @agenda_app.command("remove")
-def remove(ctx: typer.Context, sessions: SessionsArgument) -> None:
+def remove(ctx: typer.Context, sessions: PickedArgument) -> None:
     """Retirer des sessions de votre agenda."""
     p = programme(ctx)
     absent: list[str] = []
