@@ -47,7 +47,7 @@ Run = Callable[..., Result]
 
 
 # The no-break space that French typography puts before « : ; ? ! » and inside « ».
-TYPESET_SPACE = re.compile("\u202f(?=[:;?!»])|(?<=«)\u202f")
+TYPESET_SPACE = re.compile("[\u00a0\u202f](?=[:;?!»])|(?<=«)[\u00a0\u202f]")
 
 
 def _plain(text: object) -> object:

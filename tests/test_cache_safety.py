@@ -507,7 +507,7 @@ def test_an_existing_output_file_keeps_its_mode(run: Run, tmp_path: Path, umask_
     out.write_text("ancien", encoding="utf-8")
     out.chmod(0o644)
     assert run("agenda", "add", "mobilite").exit_code == 0
-    assert run("agenda", "export", "-o", str(out)).exit_code == 0
+    assert run("agenda", "export", "-o", str(out), "--force").exit_code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
 
 

@@ -71,7 +71,7 @@ def assert_clean(result_stdout: str, result_stderr: str) -> None:
         (
             ["export", "--format", "pdf"],
             2,
-            "Erreur : Valeur invalide pour --format / -f : « pdf » (valeurs permises : json, csv, ics, markdown, frab-xml, frab-json, html).",
+            "Erreur : Valeur invalide pour --format / -f : « pdf » (valeurs permises : json, csv, tableur, ics, markdown, frab-xml, frab-json, html).",
         ),
         (
             ["list", "--format", "yaml"],

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from colloque_cli.programme.loader import load_programme
 from colloque_cli.search import Index, SearchIndex, normalise
 from colloque_cli.search.analysis import stem
-from colloque_cli.search.index import max_typos
+from colloque_cli.search.expansion import max_typos
 
 CASES = Path(__file__).with_name("search_cases.yaml")
 PROG = load_programme()

@@ -20,7 +20,8 @@ import pytest
 from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.search import Index, SearchIndex
 from colloque_cli.search.analysis import query_words
-from colloque_cli.search.index import MAX_QUERY_WORDS, Match, _phrase_kind, _window
+from colloque_cli.search.candidates import phrase_kind
+from colloque_cli.search.expansion import MAX_QUERY_WORDS
 from colloque_cli.search.layout import (
     COUNT_AT,
     FIELD_BITS,
@@ -30,6 +31,8 @@ from colloque_cli.search.layout import (
     STEM,
     SYNONYMS_AT,
 )
+from colloque_cli.search.proximity import window
+from colloque_cli.search.ranking import Match
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +97,7 @@ def reference(
                     for field in range(fields_count):
                         if not allowed >> field & 1 and not allowed >> (field + SYNONYMS_AT) & 1:
                             continue
-                        kind = _phrase_kind(words_of(doc, field), alternative)
+                        kind = phrase_kind(words_of(doc, field), alternative)
                         body = field == index.body
                         if kind:
                             code = index.weights[field] * 16 + kind
@@ -152,7 +155,7 @@ def reference(
                     for position, tid in enumerate(words_of(doc, field))
                     for number in sorted(concepts_of.get(tid, ()))
                 ]
-                span, in_order = _window(hits, count)
+                span, in_order = window(hits, count)
                 if span:
                     closeness = max(closeness, min(1.0, count / span) * (1 if in_order else 0.9))
                     together = together or span <= count + 1

@@ -228,7 +228,7 @@ def _themes_naming(themes: Sequence[Theme], text: str) -> list[Theme]:
     « écologie » names « Transition écologique »). No index is built: ``search`` calls it
     on every query, and themes are few."""
     from .search.analysis import content_words
-    from .search.index import roots
+    from .search.expansion import roots
 
     wanted = set(roots(content_words(text)))
     if not wanted:

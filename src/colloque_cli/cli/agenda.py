@@ -9,7 +9,7 @@ import typer
 from ..errors import NotFoundError
 from . import output
 from .app import FrenchGroup, app
-from .export import ExportFormatOption, run_export, warn_missing
+from .export import ExportFormatOption, ForceOption, chosen_format, run_export, warn_missing
 from .options import (
     DayOption,
     FormatOption,
@@ -40,6 +40,54 @@ SessionsArgument = Annotated[
         help="Identifiants des sessions, ou des bouts de leurs titres.",
         metavar="SESSION",
         autocompletion=complete_session,
+        show_default=False,
+    ),
+]
+
+
+def _resolve_all(p: Programme, texts: list[str]) -> list[Session]:
+    """The sessions ``texts`` name; one that names none (or several) stops the command,
+    saying that nothing was added, not even the sessions that were found."""
+    from ..errors import ColloqueError
+
+    found: list[Session] = []
+    for text in texts:
+        try:
+            found.append(_find(p, text))
+        except ColloqueError as error:
+            if len(texts) > 1:
+                error.args = (f"{error} Rien n'a été ajouté à votre agenda"
+                              f"{_not_even(found)}.",)  # fmt: skip
+            raise
+    return found
+
+
+def _not_even(found: list[Session]) -> str:
+    if not found:
+        return ""
+    return " (pas même " + ", ".join(s.id for s in found) + ")"
+
+
+def complete_picked(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion for ``agenda remove``: only the sessions in the agenda."""
+    from ..errors import ColloqueError
+    from ..text import fold
+
+    try:
+        p = programme(ctx)
+        agenda = _store(p).load()
+    except ColloqueError:
+        return []
+    wanted = fold(incomplete)
+    return [(pick.id, pick.title) for pick in agenda.picks if fold(pick.id).startswith(wanted)]
+
+
+PickedArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Identifiants des sessions de votre agenda, ou des bouts de leurs titres.",
+        metavar="SESSION",
+        autocompletion=complete_picked,
         show_default=False,
     ),
 ]
@@ -88,7 +136,7 @@ def add(
     from ..agenda import add_all
 
     p = programme(ctx)
-    chosen = [_find(p, text) for text in sessions]  # all resolved before anything is written
+    chosen = _resolve_all(p, sessions)  # all resolved before anything is written
     with _store(p).edit() as agenda:
         outcomes = add_all(agenda, p, chosen, replace=replace)
     if len(outcomes) > DETAILED:
@@ -174,7 +222,7 @@ def _target(p: Programme, agenda: Agenda, text: str) -> str | None:
 
 
 @agenda_app.command("remove")
-def remove(ctx: typer.Context, sessions: SessionsArgument) -> None:
+def remove(ctx: typer.Context, sessions: PickedArgument) -> None:
     """Retirer des sessions de votre agenda."""
     p = programme(ctx)
     absent: list[str] = []
@@ -255,14 +303,16 @@ def clear(
 @agenda_app.command("export")
 def export_agenda(
     ctx: typer.Context,
-    fmt: ExportFormatOption = "ics",  # type: ignore[assignment]
+    fmt: ExportFormatOption = None,
     day: DayOption = None,
     room: RoomOption = None,
     theme: ThemeOption = None,
     out: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Exporter votre agenda (iCalendar par défaut, pour votre application de calendrier)."""
-    run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=True, out=out)
+    fmt_name = chosen_format(fmt.value if fmt else None, out, "ics")
+    run_export(ctx, fmt_name, day=day, room=room, theme=theme, agenda=True, out=out, force=force)
 
 
 InterestsArgument = Annotated[

@@ -212,7 +212,7 @@ def run_guarded(call: Any) -> int:
         sys.stdout.write(error.ctx.get_help() + "\n" if error.ctx else "")
         return 0
     except click_errors.UsageError as error:
-        output.error(f"Erreur : {translate(error.format_message())}")
+        output.error(f"Erreur : {translate(error.format_message())}{_global_hint(error)}")
         command = error.ctx.command_path if error.ctx else "colloque"
         output.info(f"Aide : {command} --help")
         return 2
@@ -245,6 +245,22 @@ def run_guarded(call: Any) -> int:
             "Relancez avec --debug pour voir le détail et signalez-le."
         )
         return 1
+
+
+GLOBAL_OPTIONS = ("--programme", "-p", "--no-cache", "--debug")
+
+
+def _global_hint(error: Any) -> str:
+    """Where a global option given after the command belongs."""
+    option = getattr(error, "option_name", None)
+    if option not in GLOBAL_OPTIONS or error.ctx is None or error.ctx.parent is None:
+        return ""
+    command = error.ctx.command_path.removeprefix("colloque").strip()
+    value = " FICHIER" if option in ("--programme", "-p") else ""
+    return (
+        f" {option} est une option générale : placez-la avant la commande "
+        f"(colloque {option}{value} {command} …)."
+    )
 
 
 def _closed_pipe() -> int:

@@ -23,15 +23,79 @@ if TYPE_CHECKING:
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
 
 ExportFormatOption = Annotated[
-    ExportFormat,
-    typer.Option("--format", "-f", help="Format du fichier produit.", case_sensitive=False),
+    ExportFormat | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Format du fichier produit (sinon d'après l'extension de --output, "
+        "sinon json). csv : pour les scripts (virgules) ; tableur : CSV pour un tableur "
+        "français (« ; », BOM).",
+        case_sensitive=False,
+        show_default=False,
+    ),
 ]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Remplacer le fichier de sortie s'il existe.")
+]
+
+# Extension of --output -> the formats such a file may hold, the one inferred first.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    ".json": ("json", "frab-json"),
+    ".csv": ("tableur", "csv"),
+    ".ics": ("ics",),
+    ".md": ("markdown",),
+    ".markdown": ("markdown",),
+    ".xml": ("frab-xml",),
+    ".html": ("html",),
+    ".htm": ("html",),
+}
+
+
+def chosen_format(fmt: str | None, out: Path | None, default: str) -> str:
+    """The format to write: ``--format``, else the one ``--output``'s extension names,
+    else ``default``; a format the extension contradicts is refused."""
+    from ..errors import InvalidValueError
+
+    if output.is_stdout(out):
+        return fmt or default
+    assert out is not None
+    suffix = out.suffix.lower()
+    fits = EXTENSIONS.get(suffix)
+    if fmt is None:
+        if fits:
+            return fits[0]
+        if not suffix:
+            return default
+        raise InvalidValueError(
+            f"Extension « {suffix} » inconnue : précisez le format avec --format "
+            f"({', '.join(EXPORTERS)})."
+        )
+    if fits and fmt not in fits:
+        raise InvalidValueError(
+            f"Le format {fmt} ne convient pas à un fichier « {suffix} » "
+            f"(il y faut : {', '.join(fits)}) : changez l'extension ou --format."
+        )
+    return fmt
+
+
+def refuse_overwrite(out: Path | None, force: bool) -> None:
+    """A file the user already has is replaced only with ``--force`` (as ``import``)."""
+    from ..errors import StorageError
+
+    if force or output.is_stdout(out):
+        return
+    assert out is not None
+    if out.is_file():
+        raise StorageError(
+            f"« {out} » existe déjà : choisissez un autre nom, ou ajoutez --force pour le "
+            "remplacer."
+        )
 
 
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: ExportFormatOption = "json",  # type: ignore[assignment]
+    fmt: ExportFormatOption = None,
     day: DayOption = None,
     room: RoomOption = None,
     theme: ThemeOption = None,
@@ -39,9 +103,19 @@ def export(
         bool, typer.Option("--agenda", "-a", help="Seulement les sessions de votre agenda.")
     ] = False,
     out: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Exporter le programme (ou une sélection) vers un fichier : calendrier, tableur…"""
-    run_export(ctx, fmt.value, day=day, room=room, theme=theme, agenda=agenda, out=out)
+    run_export(
+        ctx,
+        chosen_format(fmt.value if fmt else None, out, "json"),
+        day=day,
+        room=room,
+        theme=theme,
+        agenda=agenda,
+        out=out,
+        force=force,
+    )
 
 
 def agenda_sessions(p: Programme) -> list[Session]:
@@ -77,8 +151,11 @@ def run_export(
     theme: str | None,
     agenda: bool,
     out: Path | None,
+    force: bool = False,
 ) -> None:
     from ..errors import NotFoundError
+
+    refuse_overwrite(out, force)
     from ..exporters import exporter
     from ..filters import selection
 

@@ -154,6 +154,12 @@ def next_slot(
     if following is None:
         _say(finished_sentence(p, sessions, moment, mine=mine), fmt)
         return
+    if mine and len(following.sessions) > 1:
+        ids = [s.id for s in following.sessions]
+        output.warn(
+            f"Conflit d'horaire : {len(ids)} sessions de votre agenda en même temps "
+            f"({', '.join(ids)}). Gardez-en une : « colloque agenda remove {ids[-1]} »."
+        )
     subject = "Votre prochaine session" if mine else "Prochain créneau"
     heading = (
         f"{subject} {when_phrase(p, following.starts_at, moment)} ({wait_phrase(following.wait)}) :"

@@ -17,6 +17,7 @@ Exporter = Callable[[Programme, Sequence[Session]], str]
 EXPORTERS: dict[str, tuple[str, str]] = {
     "json": ("tabular", "to_json"),
     "csv": ("tabular", "to_csv"),
+    "tableur": ("tabular", "to_spreadsheet"),
     "ics": ("ics", "to_ics"),
     "markdown": ("markdown", "to_markdown"),
     "frab-xml": ("frab_xml", "to_frab_xml"),

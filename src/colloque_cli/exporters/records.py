@@ -62,18 +62,23 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
     """UTF-8 CSV with a header row, as spreadsheets read it (RFC 4180 line ends)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(header)
     writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
-def records_csv(records: Sequence[dict[str, Any]], default_header: Sequence[str] = FIELDS) -> str:
+def records_csv(
+    records: Sequence[dict[str, Any]],
+    default_header: Sequence[str] = FIELDS,
+    *,
+    delimiter: str = ",",
+) -> str:
     header = list(records[0]) if records else list(default_header)
-    return csv_text(header, ([r.get(k) for k in header] for r in records))
+    return csv_text(header, ([r.get(k) for k in header] for r in records), delimiter=delimiter)
 
 
 def json_text(data: Any, *, ascii_only: bool = False) -> str:

@@ -7,12 +7,14 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..errors import Problem, ProgrammeError
 from ..infra.gcpause import paused_gc
+from ..text import slugify
 from .model import Colloque, Programme, Room, Slot, Theme, hhmm, new_session
 from .source import read_bytes, read_text, resolve_programme_path
 
@@ -165,6 +167,9 @@ def _check_fully(text: str, source: str) -> tuple[list[Problem], Any]:
     schema errors, and the cross-checks (ids, references, times, overlaps), which run on
     whatever parts of the file are individually valid.
     """
+    foreign = _foreign_format(text, source)
+    if foreign is not None:
+        return [foreign], None
     try:
         loader = ProgrammeLoader(text)
         try:
@@ -515,12 +520,43 @@ _YAML_MESSAGES = (
 )
 
 
+def _foreign_format(text: str, source: str) -> Problem | None:
+    """A published schedule (frab XML, frab or pretalx JSON) given where a programme file
+    is expected: the one thing to say is how to convert it."""
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    if head.startswith("<") and "<schedule" in head:
+        kind = "frab (XML)"
+    elif head.startswith("{") and '"schedule"' in head:
+        kind = "frab ou pretalx (JSON)"
+    else:
+        return None
+    return Problem(
+        source,
+        f"ce fichier est un programme au format {kind} : convertissez-le avec "
+        f"« colloque import {source} -o programme.yaml »",
+    )
+
+
+# A single-quoted text with an apostrophe inside: « title: 'L'eau' ».
+_QUOTED_APOSTROPHE = re.compile(r"'[^'\n]*'(?=\w)")
+
+
 def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     text = f"{error.context or ''} {error.problem or ''}"
     message = next((fr for en, fr in _YAML_MESSAGES if en in text), "syntaxe YAML invalide")
     if mark is not None and document[mark.index : mark.index + 1] == "\t":
         message = _TAB
+    if mark is not None:
+        lines = document.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        quoted = _QUOTED_APOSTROPHE.search(line)
+        if quoted:
+            mark = yaml.Mark("", quoted.start(), mark.line, quoted.start(), None, None)
+            message = (
+                "apostrophe dans un texte entre apostrophes : doublez-la (« 'L''eau' ») ou "
+                'mettez le texte entre guillemets (« "L\'eau" »)'
+            )
     if "constructor" in text and error.problem:
         tag = re.search(r"tag '([^']*)'", error.problem)
         if tag:
@@ -611,6 +647,9 @@ def _pydantic_problem(error: Any, root: yaml.Node, source: str) -> Problem:
     elif kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         message = f"clé inconnue « {loc[-1]} »"
+        near = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        if near:
+            message += f" : vouliez-vous dire « {near[0]} » ?"
         if allowed:
             message += f" (clés permises : {', '.join(allowed)})"
         path = _path(loc[:-1])
@@ -630,6 +669,9 @@ def _pydantic_problem(error: Any, root: yaml.Node, source: str) -> Problem:
             message = "texte trop long"
         elif kind == "string_pattern_mismatch":
             message = f"identifiant invalide « {value} » (ni espace, ni « / »)"
+            valid = slugify(str(value))
+            if valid:
+                message += f" : essayez « {valid} »"
         else:
             message = f"valeur invalide : {_kind(value)}"
     return Problem(

@@ -19,7 +19,8 @@ from operator import or_
 from typing import NamedTuple
 
 from .analysis import STOP_WORDS, query_words, stem
-from .index import MAX_QUERY_WORDS, Index
+from .expansion import MAX_QUERY_WORDS
+from .index import Index
 from .layout import EXACT, PREFIX, ROOT, STEM, TYPO
 from .meaning import table
 

@@ -11,8 +11,10 @@ from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, words
-from .index import Evidence, Index, typos_between
+from .expansion import typos_between
+from .index import Index
 from .layout import KINDS, TYPO
+from .ranking import Evidence
 from .snippet import Span, excerpt, highlights
 
 if TYPE_CHECKING:

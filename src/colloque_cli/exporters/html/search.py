@@ -16,7 +16,7 @@ from typing import Any
 
 from ...programme.model import Programme
 from ...search.analysis import STOP_WORDS, Analyser, Glossary, stem
-from ...search.index import MIN_PREFIX, MIN_ROOT_SHARE, _roots
+from ...search.expansion import MIN_PREFIX, MIN_ROOT_SHARE, snowball_roots
 from ...search.sessions import BODY, FIELDS, WEIGHTS, session_fields
 
 # A synonym (a glossary acronym or expansion) sets the bit of its field shifted by this.
@@ -66,7 +66,7 @@ def search_data(
     links: dict[int, list[list[int]]] = {}
     # As the CLI's ROOT level: words sharing a Snowball root that is most of each of them.
     groups: dict[str, list[int]] = {}
-    for word, root in zip(words, _roots(words), strict=True):
+    for word, root in zip(words, snowball_roots(words), strict=True):
         if len(root) >= MIN_ROOT_SHARE * len(word):
             groups.setdefault(root, []).append(ids[word])
     for members in groups.values():
