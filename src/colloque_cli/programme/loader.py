@@ -551,7 +551,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Pr
         line = lines[mark.line] if mark.line < len(lines) else ""
         quoted = _QUOTED_APOSTROPHE.search(line)
         if quoted:
-            mark = yaml.Mark("", quoted.start(), mark.line, quoted.start(), None, None)
+            mark = yaml.Mark("", quoted.start(), mark.line, quoted.start(), None, 0)
             message = (
                 "apostrophe dans un texte entre apostrophes : doublez-la (« 'L''eau' ») ou "
                 'mettez le texte entre guillemets (« "L\'eau" »)'
