@@ -121,3 +121,25 @@ def test_completion_for_an_unknown_shell_is_a_french_error(
         "Shell « tcsh » non pris en charge pour la complétion ; "
         "indiquez-en un : bash, zsh, fish, powershell, pwsh.\n"
     )
+
+
+def test_the_json_schema_speaks_french_to_editors(run: Run) -> None:
+    import json
+
+    schema = json.loads(run("schema").stdout)
+    titles: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "title" and isinstance(value, str):
+                    titles.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema)
+    english = {"Title", "Subtitle", "Kind", "City", "Venue", "Start", "End", "Name", "Id"}
+    assert titles and not english & set(titles), titles
+    assert schema["$defs"]["SessionFile"]["properties"]["title"]["title"] == "Titre"

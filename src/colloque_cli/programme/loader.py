@@ -7,7 +7,6 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from difflib import get_close_matches
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -552,7 +551,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, source: str, document: str) -> Pr
         line = lines[mark.line] if mark.line < len(lines) else ""
         quoted = _QUOTED_APOSTROPHE.search(line)
         if quoted:
-            mark = yaml.Mark("", quoted.start(), mark.line, quoted.start(), None, None)
+            mark = yaml.Mark("", quoted.start(), mark.line, quoted.start(), None, 0)
             message = (
                 "apostrophe dans un texte entre apostrophes : doublez-la (« 'L''eau' ») ou "
                 'mettez le texte entre guillemets (« "L\'eau" »)'
@@ -647,6 +646,8 @@ def _pydantic_problem(error: Any, root: yaml.Node, source: str) -> Problem:
     elif kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         message = f"clé inconnue « {loc[-1]} »"
+        from difflib import get_close_matches  # only for a file with a mistake
+
         near = get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
         if near:
             message += f" : vouliez-vous dire « {near[0]} » ?"

@@ -186,8 +186,52 @@ class ProgrammeFile(_Strict):
     sessions: list[SessionFile]
 
 
+# The titles pydantic makes from field and class names (« End Date »), as editors show them.
+FRENCH_TITLES = {
+    "Allow Overlap": "Chevauchement permis",
+    "City": "Ville",
+    "ColloqueFile": "Colloque",
+    "Dates": "Dates",
+    "End": "Fin",
+    "End Date": "Date de fin",
+    "Glossary": "Glossaire",
+    "Id": "Identifiant",
+    "Kind": "Nature",
+    "Label": "Libellé",
+    "Name": "Nom",
+    "Room": "Salle",
+    "RoomFile": "Salle",
+    "Rooms": "Salles",
+    "SessionFile": "Session",
+    "Slot": "Créneau",
+    "SlotFile": "Créneau",
+    "Slots": "Créneaux",
+    "Speakers": "Intervenants",
+    "Start": "Début",
+    "Subtitle": "Sous-titre",
+    "ThemeFile": "Thème",
+    "Themes": "Thèmes",
+    "Timezone": "Fuseau horaire",
+    "Title": "Titre",
+    "Venue": "Lieu",
+}
+
+
+def _french_titles(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: FRENCH_TITLES.get(value, value)
+            if key == "title" and isinstance(value, str)
+            else _french_titles(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_french_titles(item) for item in node]
+    return node
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a programme file, for editors and other tools."""
-    schema = ProgrammeFile.model_json_schema()
+    """The JSON Schema of a programme file, for editors and other tools (titles in French)."""
+    schema: dict[str, Any] = _french_titles(ProgrammeFile.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
