@@ -277,6 +277,13 @@ class SearchIndex:
         )
         context = _HitContext(self.sessions, Analyser(self.index.glossary), words)
         best = max(m.score for m in (*found.matches, *found.clues))
+        # A few words are near in meaning for a thousand matches: each surface is found once.
+        surfaces: dict[int, str] = {}
+
+        def surface(tid: int) -> str:
+            if tid not in surfaces:
+                surfaces[tid] = self._surface(tid)
+            return surfaces[tid]
 
         def hits(matches: Sequence[BroadMatch]) -> list[Hit]:
             made, ceiling = [], 100
@@ -285,7 +292,7 @@ class SearchIndex:
                 kind = "meaning" if not match.literal else KINDS[match.kind]
                 hit = Hit(match.doc, (ceiling, _FIELD_NAMES[match.fields], kind), context)
                 if not match.literal:
-                    hit.near = tuple(dict.fromkeys(self._surface(t) for t in match.meaning[:3]))
+                    hit.near = tuple(dict.fromkeys(surface(t) for t in match.meaning[:3]))
                 made.append(hit)
             return made
 
