@@ -429,7 +429,9 @@ def markdown(results: Results) -> str:
         INTRO.format(command=command_line(results), floor=IMPORT_FLOOR),
         "## Machine\n",
         "\n".join(machine(results)) + "\n",
-        f"## Objectifs : {met} atteint(s) sur {measured} mesuré(s)\n",
+        f"## Objectifs : {met} sur {measured} atteints\n"
+        if met > 1
+        else f"## Objectifs : {met} sur {measured} atteint\n",
         "\n".join(target_lines) + "\n",
         "## Planchers\n",
         "\n".join(floors(results)) + "\n",
