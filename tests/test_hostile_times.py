@@ -64,7 +64,7 @@ def test_validate_warns_about_a_time_that_happens_twice(run: Run, tmp_path: Path
         "America/New_York (les horloges reculent au changement d'heure) : la première est "
         "retenue.\n"
     )
-    assert result.stdout == f"{path} est valide : 1 session, 1 créneau, 2 salles.\n"
+    assert result.stdout == f"{path} est valide\u202f: 1 session, 1 créneau, 2 salles.\n"
 
 
 def test_a_flood_of_problems_is_cut_after_the_first_fifty(run: Run, tmp_path: Path) -> None:

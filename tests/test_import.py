@@ -120,7 +120,7 @@ def test_imported_file_is_valid_and_every_command_works(tmp_path: Path, run: Run
     out, _ = imported(run, MINI_XML, tmp_path)
     result = run("validate", str(out))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"{out} est valide : 5 sessions, 5 créneaux, 2 salles.\n"
+    assert result.stdout == f"{out} est valide\u202f: 5 sessions, 5 créneaux, 2 salles.\n"
     assert [r["id"] for r in records(run, out, "list", "--day", "vendredi")] == [
         "101",
         "102",

@@ -59,7 +59,7 @@ def test_fosdem_has_every_event(fosdem: Path, run: Run, events: list[ET.Element]
     assert sorted(r["id"] for r in rows) == sorted(e.get("id") for e in events)
     result = run("validate", str(fosdem))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"{fosdem} est valide : 943 sessions, 551 créneaux, 29 salles.\n"
+    assert result.stdout == f"{fosdem} est valide\u202f: 943 sessions, 551 créneaux, 29 salles.\n"
 
 
 def test_fosdem_saturday_in_k4401(fosdem: Path, run: Run, events: list[ET.Element]) -> None:
@@ -201,7 +201,7 @@ def test_other_schedules_import_and_validate(
     assert "ignoré" not in result.stderr and "non repris (voir" not in result.stderr
     check = run("validate", str(out))
     assert check.exit_code == 0, check.stdout
-    assert f"est valide : {sessions} sessions," in check.stdout
+    assert f"est valide\u202f: {sessions} sessions," in check.stdout
     rows = listed(run, out, "list")
     assert len(rows) == sessions
     assert Counter(r["day"] for r in rows)  # every session has a French day name

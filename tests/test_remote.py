@@ -481,4 +481,4 @@ def test_validate_checks_the_copy_of_a_url(run: Run, server: Server) -> None:
     server.routes["/p.yaml"] = Route(V1)
     result = run("--programme", server.url("/p.yaml"), "validate")
     assert result.exit_code == 0, result.output
-    assert "est valide : 28 sessions" in result.stdout
+    assert "est valide\u202f: 28 sessions" in result.stdout

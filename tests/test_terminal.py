@@ -128,3 +128,24 @@ def test_messages_stay_one_line_in_a_pipe() -> None:
         check=False,
     )
     assert result.stderr.decode().splitlines() == [LONG_ERROR]
+
+
+def test_a_result_sentence_wraps_at_words_on_a_terminal_and_is_one_line_in_a_pipe(
+    tmp_path: Path,
+) -> None:
+    # A path long enough that the 60-column terminal would cut « créneau » in two.
+    folder = tmp_path / "un-dossier-au-nom-assez-long-pour-couper-la-phrase"
+    folder.mkdir()
+    shipped = Path(__file__).parents[1] / "src" / "colloque_cli" / "data" / "programme.yaml"
+    path = folder / "programme.yaml"
+    path.write_bytes(shipped.read_bytes())
+    said = f"{path} est valide\u202f: 28 sessions, 3 créneaux, 9 salles."
+    screen, _ = on_a_terminal("validate", str(path), COLUMNS="60")
+    lines = screen.rstrip("\n").split("\n")
+    # only a word wider than the screen (the path) may overflow it, on a line of its own
+    assert len(lines) > 1 and all(len(line) <= 60 or " " not in line for line in lines), lines
+    assert " ".join(lines) == said  # broken at spaces only: every word whole
+    piped = subprocess.run(
+        [*COMMAND, "validate", str(path)], capture_output=True, text=True, env=environ()
+    )
+    assert piped.stdout == said + "\n"

@@ -103,7 +103,7 @@ def test_allow_overlap_silences_the_overlap_check(tmp_path: Path, run: Run) -> N
     assert result.exit_code == 0, result.stdout
     assert (
         result.stdout
-        == f"{tmp_path / 'programme.yaml'} est valide : 2 sessions, 1 créneau, 1 salle.\n"
+        == f"{tmp_path / 'programme.yaml'} est valide\u202f: 2 sessions, 1 créneau, 1 salle.\n"
     )
 
 
@@ -119,7 +119,7 @@ def test_parse_programme_still_raises_on_the_first_invalid_file(tmp_path: Path) 
 def test_the_shipped_programme_is_valid(run: Run) -> None:
     result = run("validate")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.endswith(" est valide : 28 sessions, 3 créneaux, 9 salles.\n")
+    assert result.stdout.endswith(" est valide\u202f: 28 sessions, 3 créneaux, 9 salles.\n")
     assert result.stderr == ""
 
 
@@ -127,7 +127,7 @@ def test_validate_defaults_to_the_global_programme_option(tmp_path: Path, run: R
     path = write(tmp_path, MINIMAL)
     result = run("--programme", str(path), "validate")
     assert result.exit_code == 0
-    assert result.stdout == f"{path} est valide : 1 session, 1 créneau, 1 salle.\n"
+    assert result.stdout == f"{path} est valide\u202f: 1 session, 1 créneau, 1 salle.\n"
 
 
 def test_an_unreadable_file_is_one_problem(tmp_path: Path, run: Run) -> None:
@@ -207,4 +207,4 @@ def test_the_readme_example_programme_is_valid(tmp_path: Path, run: Run) -> None
     path = write(tmp_path, example)
     result = run("validate", str(path))
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"{path} est valide : 1 session, 1 créneau, 1 salle.\n"
+    assert result.stdout == f"{path} est valide\u202f: 1 session, 1 créneau, 1 salle.\n"

@@ -141,6 +141,15 @@ def write(text: str) -> None:
     sys.stdout.write(text)
 
 
+def sentence(text: str) -> None:
+    """A result said in words on stdout: typeset, wrapped at spaces on a terminal, one line
+    in a pipe (as messages are)."""
+    text = typeset(text)
+    if _stdout_is_a_terminal():
+        text = wrap(text, width())
+    write(text + "\n")
+
+
 def is_stdout(out: Path | None) -> bool:
     """Whether ``--output`` names standard output: absent, or « - »."""
     return out is None or str(out) == "-"

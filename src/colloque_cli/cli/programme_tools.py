@@ -76,10 +76,10 @@ def validate(
     assert programme is not None
     for warning in ambiguous_times(programme):
         output.warn(f"{path} : {warning}")
-    output.write(
-        f"{path} est valide : {_plural(len(programme.sessions), 'session')}, "
+    output.sentence(
+        f"{inert(str(path))} est valide : {_plural(len(programme.sessions), 'session')}, "
         f"{_plural(len(programme.slots), 'créneau', 'créneaux')}, "
-        f"{_plural(len(programme.rooms), 'salle')}.\n"
+        f"{_plural(len(programme.rooms), 'salle')}."
     )
 
 
