@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ColloqueError, ProgrammeError, os_reason
+from .model import FRENCH_MONTHS
 
 FORMAT = "colloque-remote"
 VERSION = 1
@@ -50,20 +51,6 @@ QUICK_TIMEOUT = 3.0
 MAX_REDIRECTS = 5
 LOCK_TIMEOUT = 60.0
 USER_AGENT = "colloque (programme de colloque ; https://pypi.org/project/colloque-cli/)"
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class RemoteError(ColloqueError):
