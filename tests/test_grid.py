@@ -274,3 +274,14 @@ def test_a_long_id_does_not_take_a_page_for_its_room(
         "Identifiant trop long pour la grille\u202f:",
         "[1] abfahrplan-11265-seaslug_anonymous_pro",
     ]
+
+
+def test_a_heading_too_wide_breaks_between_its_parts(
+    ccc: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    result = run("--programme", str(ccc), "grid", "-d", "2019-12-28")
+    assert result.exit_code == 0, result.stderr
+    # « pas de 5 min » whole on the next line, never « pas de 5 » then « min »
+    assert "Samedi 28 décembre 2019 · salles 44 à 46 sur 70\npas de 5 min\n" in result.stdout
+    assert "\nmin\n" not in result.stdout

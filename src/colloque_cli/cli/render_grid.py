@@ -290,6 +290,17 @@ def render_page(grid: DayGrid, page: Sequence[tuple[Column, int]], heading: Text
     return out
 
 
+def _heading(parts: Sequence[str], width: int) -> str:
+    """A page's heading, its parts joined by « · », a line broken only between parts."""
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if cell_len(lines[-1]) + 3 + cell_len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
 def _rooms_label(first: int, last: int, count: int) -> str:
     """Which rooms a page shows, counted as whole rooms (« salles 6 à 10 sur 29 »)."""
     if first == last:
@@ -311,7 +322,7 @@ def render(grids: Sequence[DayGrid], width: int) -> list[Text | output.Whole]:
                 first, last = number[id(page[0][0].room)], number[id(page[-1][0].room)]
                 what.append(_rooms_label(first, last, len(grid.columns)))
             what.append(f"pas de {grid.step} min")
-            parts.append(render_page(grid, page, Text(" · ".join(what), style="bold")))
+            parts.append(render_page(grid, page, Text(_heading(what, width), style="bold")))
             notes = legend(page)
             if notes is not None:
                 parts.append(output.Whole(notes))
