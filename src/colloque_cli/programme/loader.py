@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, AnyStr
 
 import yaml
 
@@ -127,7 +127,7 @@ def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme
     with paused_gc():
         tried = False  # whether the fast path already failed: then only the full check
         if isinstance(text, bytes):
-            if _is_utf8(text) and not _NODE_ANCHOR_BYTES.search(text):
+            if _is_utf8(text) and not _node_anchor(text, _NODE_ANCHOR_BYTES, b"&", b"\n"):
                 validated = _check_regular(text, source, light=True)
                 if validated is not None:
                     return _build(validated, source)
@@ -152,7 +152,7 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
 
 def _check_text(text: str, source: str, *, light: bool = False) -> tuple[list[Problem], Any]:
-    if not _NODE_ANCHOR.search(text):
+    if not _node_anchor(text, _NODE_ANCHOR, "&", "\n"):
         validated = _check_regular(text, source, light=light)
         if validated is not None:
             return [], validated
@@ -420,6 +420,24 @@ _ANCHOR_BYTES = re.compile(rb"&[^\s\[\]{},]")  # ASCII spaces only: finds more, 
 _NODE_START = r"(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]"
 _NODE_ANCHOR = re.compile(_NODE_START, re.MULTILINE)
 _NODE_ANCHOR_BYTES = re.compile(_NODE_START.encode(), re.MULTILINE)
+
+
+def _node_anchor(text: AnyStr, pattern: re.Pattern[AnyStr], amp: AnyStr, newline: AnyStr) -> bool:
+    """Whether ``pattern`` (``_NODE_ANCHOR``, of ``text``'s kind) matches in ``text``.
+
+    Over a whole file the pattern is slow (it tries each position: 0.35 s on 28 MB); a match
+    holds an « & » and never spans a line break, so only the lines holding an « & » (found by
+    a scan for that one character, a hundred times faster) are searched.
+    """
+    at = text.find(amp)
+    while at >= 0:
+        start = text.rfind(newline, 0, at) + 1  # where ``^`` matches
+        end = text.find(newline, at)
+        end = len(text) if end < 0 else end
+        if pattern.search(text, start, end):
+            return True
+        at = text.find(amp, end)
+    return False
 
 
 def _is_utf8(raw: bytes) -> bool:
