@@ -260,7 +260,8 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     if fmt is Format.table:
         from .render_agenda import agenda_summary, agenda_table
 
-        output.show(agenda_table(p, laid, output.width()), agenda_summary(laid))
+        width = output.width()
+        output.show(agenda_table(p, laid, width), agenda_summary(laid, width))
     else:
         from ..agenda import AGENDA_FIELDS, agenda_records
 
