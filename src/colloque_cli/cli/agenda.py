@@ -38,7 +38,7 @@ SessionsArgument = Annotated[
     list[str],
     typer.Argument(
         help="Identifiants des sessions, ou des bouts de leurs titres.",
-        metavar="SESSION",
+        metavar="SESSION…",
         autocompletion=complete_session,
         show_default=False,
     ),
@@ -86,7 +86,7 @@ PickedArgument = Annotated[
     list[str],
     typer.Argument(
         help="Identifiants des sessions de votre agenda, ou des bouts de leurs titres.",
-        metavar="SESSION",
+        metavar="SESSION…",
         autocompletion=complete_picked,
         show_default=False,
     ),
@@ -320,7 +320,7 @@ InterestsArgument = Annotated[
     list[str] | None,
     typer.Argument(
         help="Vos centres d'intérêt : un mot ou une expression entre guillemets chacun.",
-        metavar="INTÉRÊTS",
+        metavar="INTÉRÊTS…",
         show_default=False,
     ),
 ]

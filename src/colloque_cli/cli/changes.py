@@ -24,10 +24,20 @@ class ChangesFormat(StrEnum):
     atom = "atom"
 
 
-VersionArgument = Annotated[
+OldArgument = Annotated[
     Path,
     typer.Argument(
-        help="Programme : YAML, frab XML/JSON ou pretalx.", metavar="FICHIER", show_default=False
+        help="L'ancienne version : YAML, frab XML/JSON ou pretalx.",
+        metavar="ANCIEN",
+        show_default=False,
+    ),
+]
+NewArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="La nouvelle version, dans l'un de ces formats.",
+        metavar="NOUVEAU",
+        show_default=False,
     ),
 ]
 
@@ -35,8 +45,8 @@ VersionArgument = Annotated[
 @app.command()
 def changes(
     ctx: typer.Context,
-    old: VersionArgument,
-    new: VersionArgument,
+    old: OldArgument,
+    new: NewArgument,
     fmt: Annotated[
         ChangesFormat,
         typer.Option(

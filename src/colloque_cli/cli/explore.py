@@ -121,7 +121,7 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help="Mots recherchés (accents et fautes tolérés).", metavar="MOTS", show_default=False
+            help="Mots recherchés (accents et fautes tolérés).", metavar="MOTS…", show_default=False
         ),
     ],
     day: DayOption = None,
