@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import NotFoundError
+from ..text import plural
 from . import output
 from .app import FrenchGroup, app
 from .export import ExportFormatOption, ForceOption, chosen_format, run_export, warn_missing
@@ -288,7 +289,7 @@ def clear(
         return
     try:
         count = len(store.load())
-        question = f"Vider votre agenda ({count} session{'s' if count > 1 else ''}) ?"
+        question = f"Vider votre agenda ({plural(count, 'session')}) ?"
     except AgendaCorrupt:
         question = f"Mettre de côté votre agenda illisible « {store.path} » ?"
     if not yes and not output.confirm(question):
@@ -376,8 +377,7 @@ def suggest(
     with store.edit() as agenda:
         outcomes = [add_pick(agenda, p, s) for s in proposed]
     added = [o for o in outcomes if not o.already]
-    plural = "s" if len(added) > 1 else ""
-    output.info(f"{len(added)} session{plural} ajoutée{plural} à votre agenda.")
+    output.info(f"{plural(len(added), 'session ajoutée')} à votre agenda.")
     for outcome in outcomes:
         for other in outcome.collides_with:
             output.warn(

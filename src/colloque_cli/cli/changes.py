@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..text import plural
 from . import output
 from .app import app
 
@@ -158,7 +159,7 @@ def update(ctx: typer.Context) -> None:
     if copy.previous is None:
         programme = load_version(copy.path).programme
         count = len(programme.sessions)
-        output.info(f"Programme téléchargé de {url} : {count} session{'s' if count > 1 else ''}.")
+        output.info(f"Programme téléchargé de {url} : {plural(count, 'session')}.")
         return
     before, after = load_version(copy.previous), load_version(copy.path)
     result = compare(before.programme, after.programme)
