@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from colloque_cli.importers.writer import dump
-from colloque_cli.programme.loader import ProgrammeLoader, parse_programme
+from colloque_cli.programme.loader import parse_programme
+from colloque_cli.programme.yamldialect import ProgrammeLoader
 from conftest import PROGRAMME, Run
 
 # copies of the published schemas (see fixtures/frab/README.md): a fresh clone checks them too

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from colloque_cli.importers.html_text import html_to_text
-from colloque_cli.programme.loader import ProgrammeLoader, load_programme
+from colloque_cli.programme.loader import load_programme
+from colloque_cli.programme.yamldialect import ProgrammeLoader
 from conftest import Run
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,8 +13,12 @@ import pytest
 import yaml
 
 from colloque_cli.errors import ProgrammeError
-from colloque_cli.programme import loader
-from colloque_cli.programme.loader import ProgrammeLoader, parse_programme
+from colloque_cli.programme import fastpath, loader
+from colloque_cli.programme.build import build_programme
+from colloque_cli.programme.fastpath import CHUNK, check_regular, data_from_events
+from colloque_cli.programme.loader import parse_programme
+from colloque_cli.programme.model import Programme
+from colloque_cli.programme.yamldialect import ProgrammeLoader
 from conftest import PROGRAMME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,11 +67,11 @@ sessions:
 """
 
 
-def full(text: str, source: str = "p.yaml") -> loader.Programme:
+def full(text: str, source: str = "p.yaml") -> Programme:
     """The programme as the full check (node tree, whole-file validation) builds it."""
     problems, validated = loader._check_fully(text, source)
     assert problems == []
-    return loader._build(validated, source)
+    return build_programme(validated, source)
 
 
 def full_problems(text: str, source: str = "p.yaml") -> list[str]:
@@ -79,7 +83,7 @@ def test_event_data_equals_what_pyyaml_constructs() -> None:
     expected = yaml.load(SCALARS, Loader=ProgrammeLoader)  # noqa: S506 (a safe loader)
     reader = ProgrammeLoader(SCALARS)
     try:
-        assert loader._data_from_events(reader) == expected
+        assert data_from_events(reader) == expected
     finally:
         reader.dispose()
     assert expected["rooms"][1]["name"] == "no"  # YAML 1.2-like scalars kept
@@ -90,7 +94,7 @@ def test_event_data_equals_what_pyyaml_constructs() -> None:
 def test_fast_path_builds_the_same_programme(as_bytes: bool) -> None:
     for text in (SCALARS, PROGRAMME.read_text(encoding="utf-8")):
         data = text.encode() if as_bytes else text
-        assert loader._check_regular(data, "p.yaml") is not None  # the fast path was taken
+        assert check_regular(data, "p.yaml") is not None  # the fast path was taken
         assert parse_programme(data, "p.yaml") == full(text)
 
 
@@ -107,13 +111,13 @@ def generated() -> str:
         from benchmarks import generate
     finally:
         sys.path.remove(str(ROOT))
-    return generate.generate(loader._CHUNK * 2 + 17)
+    return generate.generate(CHUNK * 2 + 17)
 
 
 def test_sessions_validated_in_chunks_give_the_same_programme(generated: str) -> None:
-    assert loader._check_regular(generated.encode(), "g.yaml") is not None
+    assert check_regular(generated.encode(), "g.yaml") is not None
     programme = parse_programme(generated.encode(), "g.yaml")
-    assert len(programme.sessions) == loader._CHUNK * 2 + 17
+    assert len(programme.sessions) == CHUNK * 2 + 17
     assert programme == full(generated, "g.yaml")
 
 
@@ -140,7 +144,7 @@ def test_irregular_or_invalid_files_report_exactly_what_the_full_check_does(
     generated: str, damage: tuple[str, str]
 ) -> None:
     lines = generated.splitlines()
-    at = nth_session_line(generated, loader._CHUNK * 2 + 3)
+    at = nth_session_line(generated, CHUNK * 2 + 3)
     target = next(i for i in range(at, len(lines)) if lines[i].startswith(damage[0]))
     lines[target] = damage[1] + lines[target][len(damage[0]) :]
     text = "\n".join(lines) + "\n"
@@ -167,6 +171,6 @@ def test_a_bug_in_the_fast_path_shows_instead_of_passing_for_slowness(
     def broken(_loader: object) -> dict[str, object]:
         raise KeyError("a bug")
 
-    monkeypatch.setattr(loader, "_data_from_events", broken)
+    monkeypatch.setattr(fastpath, "data_from_events", broken)
     with pytest.raises(KeyError, match="a bug"):
         parse_programme(PROGRAMME.read_text(encoding="utf-8"), str(PROGRAMME))

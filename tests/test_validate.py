@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from colloque_cli.programme.loader import ProgrammeLoader, check_text, parse_programme
+from colloque_cli.programme.loader import check_text, parse_programme
+from colloque_cli.programme.yamldialect import ProgrammeLoader
 from conftest import PROGRAMME, Run
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ..programme.loader import ProgrammeLoader
+from ..programme.yamldialect import ProgrammeLoader
 
 _Base: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _DATE_OR_TIME = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{2}:\d{2})$")

@@ -1,0 +1,184 @@
+"""The fast path for regular, valid programme files: data straight from the parser's events."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import yaml
+
+from .crosscheck import cross_check
+from .yamldialect import ProgrammeLoader
+
+
+class _Irregular(Exception):
+    """Something the fast path leaves to the full check (which reports it, located)."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+# The first characters of the plain scalars an implicit resolver may claim (see
+# ``yamldialect``).
+_RESOLVABLE = frozenset("tTfF-+0123456789.~nN<")
+_MAX_DEPTH = 64
+
+
+def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any | None:
+    """The validated file, or None when it is anything but plain, valid YAML.
+
+    A file without anchors, aliases, explicit tags, merge keys or duplicate keys, whose data
+    validates and passes the cross-checks, is read straight from the parser's events: no node
+    tree (several times the size of the data) is composed. Anything else, including every
+    error, returns None and is left to ``loader._check_fully``, which reports it as it
+    always has.
+    """
+    loader = ProgrammeLoader(text)
+    try:
+        data = data_from_events(loader)
+    except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
+        # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
+        return None
+    finally:
+        loader.dispose()
+        del loader  # and the parser's copy of the text with it
+    from pydantic import ValidationError
+
+    from .schema import ProgrammeFile
+
+    try:
+        validated = _validate_in_chunks(ProgrammeFile, data, light=light)
+    except ValidationError:
+        return None
+    del data
+    sections = {
+        name: list(enumerate(getattr(validated, name)))
+        for name in ("rooms", "themes", "slots", "sessions")
+    }
+    for _problem in cross_check(sections, None, source, validated.colloque.timezone):
+        return None
+    return validated
+
+
+CHUNK = 2_000
+
+
+def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False) -> Any:
+    """``model.model_validate(data)``, for valid data, without two copies of every session.
+
+    pydantic copies the strings it validates: validating the sessions a chunk at a time and
+    dropping each chunk's dicts at once keeps one copy of most of the text alive, not two.
+    Only the fast path uses it: errors are reported by validating the whole file as usual.
+    ``light`` keeps each validated session as a ``SessionRow`` (a named tuple of the same
+    fields, a tenth of a model's size) for callers that only build domain objects from them.
+    """
+    sessions = data.get("sessions")
+    if not isinstance(sessions, list) or len(sessions) <= CHUNK:
+        return model.model_validate(data)
+    data["sessions"] = []
+    head = model.model_validate(data)
+    adapter = _sessions_adapter()
+    row = _session_row()
+    validated: list[Any] = []
+    for start in range(0, len(sessions), CHUNK):
+        chunk = sessions[start : start + CHUNK]
+        sessions[start : start + CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
+        models = adapter.validate_python(chunk)
+        if light:
+            validated.extend(row(**m.__dict__) for m in models)
+        else:
+            validated.extend(models)
+    return head.model_copy(update={"sessions": validated})
+
+
+@functools.cache
+def _session_row() -> Any:
+    from collections import namedtuple
+
+    from .schema import SessionFile
+
+    return namedtuple("SessionRow", list(SessionFile.model_fields))  # noqa: PYI024
+
+
+@functools.cache
+def _sessions_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from .schema import SessionFile
+
+    return TypeAdapter(list[SessionFile])
+
+
+def data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
+    """The document's top-level mapping, built event by event (``_Irregular`` if unusual)."""
+    from yaml.events import (
+        DocumentEndEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+        StreamStartEvent,
+    )
+
+    get = loader.get_event
+    resolve = loader.resolve
+    scalar_node = yaml.ScalarNode
+    keys: dict[str, str] = {}  # one string per distinct key, not one per occurrence
+    if not isinstance(get(), StreamStartEvent) or not isinstance(get(), DocumentStartEvent):
+        raise _Irregular
+    event = get()
+    if type(event) is not MappingStartEvent or event.anchor is not None or event.tag is not None:
+        raise _Irregular
+    root: dict[Any, Any] = {}
+    current: Any = root
+    key: Any = _Irregular  # the mapping's pending key; _Irregular when a key comes next
+    stack: list[tuple[Any, Any]] = []
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None:
+                raise _Irregular
+            value = event.value
+            tag = event.tag
+            if tag is not None and tag != "!":
+                raise _Irregular
+            if event.implicit[0] and (value == "" or value[0] in _RESOLVABLE):
+                tag = resolve(scalar_node, value, event.implicit)
+                if tag != _STR_TAG:
+                    if tag.endswith(":null"):
+                        value = None
+                    elif tag.endswith((":bool", ":int", ":float")):
+                        node = scalar_node(tag, value, event.start_mark, event.end_mark)
+                        value = loader.construct_object(node)
+                    else:  # a merge key
+                        raise _Irregular
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _Irregular
+            if key is _Irregular and type(current) is dict or len(stack) >= _MAX_DEPTH:
+                raise _Irregular  # a complex key, or absurdly deep
+            stack.append((current, key))
+            current = {} if kind is MappingStartEvent else []
+            key = _Irregular
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                break
+            value = current
+            current, key = stack.pop()
+        else:  # an alias
+            raise _Irregular
+        if type(current) is list:
+            current.append(value)
+        elif key is _Irregular:
+            if value in current:
+                raise _Irregular  # a duplicate key: located by the full check
+            key = keys.setdefault(value, value) if type(value) is str else value
+        else:
+            current[key] = value
+            key = _Irregular
+    if not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
+        raise _Irregular
+    return root
