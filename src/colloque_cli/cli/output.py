@@ -223,7 +223,7 @@ def info(message: str) -> None:
 
 def confirm(question: str) -> bool:
     """Ask on stderr, read the answer on stdin: « o », « oui », « y » or « yes » mean yes."""
-    sys.stderr.write(f"{question} [o/N] ")
+    sys.stderr.write(f"{typeset(question)} [o/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline() if sys.stdin else ""
     if not answer.endswith("\n"):  # end of input: no answer, and no newline echoed
