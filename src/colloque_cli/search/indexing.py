@@ -15,7 +15,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import accumulate, chain, compress, count, repeat
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .analysis import ChunkWords, Glossary, stem
 from .layout import COUNT_AT, SYNONYMS_AT
@@ -122,61 +122,99 @@ def _postings(
     Worked out from the words of every (document, field) end to end (``flat``, cut by
     ``offsets``), with numpy (imported here, on the cold path only): each use of a word
     says what it adds to its posting (its field; a synonym's field, shifted; a use in the
-    body, counted); the uses, stably sorted by word, fall in document order, and those of
-    one word in one document are merged.
+    body, counted). A run of documents at a time (``SORTED_AT_ONCE`` uses at most, which
+    bounds the memory), the uses, stably sorted by word, fall in document order and those
+    of one word in one document are merged; each run's postings are then put in place.
     """
     import numpy as np
 
+    starts = array("Q", bytes(8 * (size + 1)))
+    if not flat:
+        return starts, array("I"), array("H")
     tids = np.frombuffer(flat, dtype=np.uint16 if flat.itemsize == 2 else np.uint32)
     bounds = np.frombuffer(offsets, dtype=np.uint32).astype(np.int64)
-    if not len(tids):
-        return array("Q", [0] * (size + 1)), array("I"), array("H")
-    lengths = np.diff(bounds)
-    field_of = np.arange(len(lengths)) % fields
+    said = _said(np, bounds, tails, fields, body)
+    ends = bounds[fields::fields]  # where each document's words end
+    runs = []
+    counts = np.zeros(size, dtype=np.int64)
+    first = 0
+    while first < len(ends):
+        start = bounds[first * fields]
+        last = max(first + 1, int(np.searchsorted(ends, start + SORTED_AT_ONCE, "right")))
+        stop = ends[last - 1]
+        if stop == start:  # documents without a word
+            first = last
+            continue
+        run = _run(np, tids[start:stop], said[start:stop], ends[first:last] - start, first, body)
+        counts += np.bincount(run[0], minlength=size)
+        runs.append(run)
+        first = last
+    del said
+    np.cumsum(counts, out=np.frombuffer(starts, dtype=np.uint64)[1:])
+    total = starts[-1]
+    all_docs, infos = array("I", bytes(4 * total)), array("H", bytes(2 * total))
+    docs_view = np.frombuffer(all_docs, dtype=np.uint32)
+    infos_view = np.frombuffer(infos, dtype=np.uint16)
+    free = np.frombuffer(starts, dtype=np.uint64)[:-1].astype(np.int64)  # next free place
+    runs.reverse()
+    while runs:
+        words, docs, run_infos = runs.pop()
+        per_word = np.bincount(words, minlength=size)
+        before = np.cumsum(per_word) - per_word  # in the run, where each word's postings start
+        places = free[words] + (np.arange(len(words)) - before[words])
+        docs_view[places] = docs
+        infos_view[places] = run_infos
+        free += per_word
+    return starts, all_docs, infos
+
+
+# Uses of words sorted at a time (a run of whole documents): the sort's memory is bounded
+# (some 12 MB), whatever the size of the programme.
+SORTED_AT_ONCE = 1 << 19
+
+
+def _said(np: Any, bounds: Any, tails: dict[int, int], fields: int, body: int | None) -> Any:
+    """What each use of a word adds to its posting: its field's bit; a synonym's shifted
+    by ``SYNONYMS_AT``; 0 for a word of the body, counted in ``_run``."""
+    field_of = np.arange(len(bounds) - 1) % fields
     said = (1 << field_of).astype(np.uint16)
     if body is not None:
-        said[field_of == body] = 0  # a use in the body: counted below
-    bits = np.repeat(said, lengths)
-    del said
-    if tails:
-        segments = np.fromiter(tails.keys(), np.int64, len(tails))
+        said[field_of == body] = 0
+    said = np.repeat(said, np.diff(bounds))
+    if tails:  # the synonyms ending these (document, field)s
+        where = np.fromiter(tails.keys(), np.int64, len(tails))
         counts = np.fromiter(tails.values(), np.int64, len(tails))
         before = np.cumsum(counts) - counts
-        at = np.repeat(bounds[segments + 1] - counts - before, counts) + np.arange(counts.sum())
-        bits[at] = np.repeat((1 << field_of[segments] << SYNONYMS_AT).astype(np.uint16), counts)
-        del segments, counts, before, at
-    del field_of
-    per_document = bounds[fields::fields] - bounds[:-1:fields]
-    documents = np.repeat(np.arange(len(per_document), dtype=np.uint32), per_document)
+        uses = np.repeat(bounds[where + 1] - counts - before, counts) + np.arange(counts.sum())
+        said[uses] = np.repeat((1 << field_of[where] << SYNONYMS_AT).astype(np.uint16), counts)
+    return said
+
+
+def _run(np: Any, tids: Any, said: Any, ends: Any, first: int, body: int | None) -> Any:
+    """The postings of a run of documents from ``first`` (their words end at ``ends``):
+    their words, documents and infos, by word then document."""
     order = np.argsort(tids, kind="stable")  # a radix sort of 16-bit ids
-    words, documents, bits = tids[order], documents[order], bits[order]
+    per_document = np.diff(ends, prepend=0)
+    numbers = np.arange(first, first + len(ends), dtype=np.uint32)
+    docs = np.repeat(numbers, per_document)[order]
+    words, said = tids[order], said[order]
     del order
     new = np.empty(len(words), dtype=bool)
     new[0] = True
     np.not_equal(words[1:], words[:-1], out=new[1:])
-    new[1:] |= documents[1:] != documents[:-1]
+    new[1:] |= docs[1:] != docs[:-1]
     firsts = np.flatnonzero(new)
     del new
-    infos = np.bitwise_or.reduceat(bits, firsts)
+    infos = np.bitwise_or.reduceat(said, firsts)
     if body is not None:
-        uses = np.add.reduceat(bits == 0, firsts, dtype=np.uint32)
+        uses = np.add.reduceat(said == 0, firsts, dtype=np.uint32)
         body_bit = 1 << body
         counted = np.array(
             [0, body_bit | 1 << COUNT_AT, body_bit | 2 << COUNT_AT, body_bit | 3 << COUNT_AT],
             dtype=np.uint16,
         )
         infos |= counted[np.minimum(uses, 3)]
-        del uses
-    del bits
-    posting_docs = documents[firsts]
-    per_word = np.bincount(words[firsts], minlength=size)
-    starts = np.zeros(size + 1, dtype=np.uint64)
-    np.cumsum(per_word, out=starts[1:])
-    return (
-        array("Q", starts.tobytes()),
-        array("I", posting_docs.astype(np.uint32).tobytes()),
-        array("H", infos.astype(np.uint16).tobytes()),
-    )
+    return words[firsts], docs[firsts], infos
 
 
 def _postings_plain(
