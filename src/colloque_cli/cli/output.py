@@ -23,9 +23,31 @@ class Format(StrEnum):
     csv = "csv"
 
 
+# Where Rich may break a line: at a space, but never at a no-break space (U+00A0, U+202F),
+# nor before « : ; ? ! » or inside « » when the programme's text wrote a plain space there
+# (« un « territoire en bonne santé » » must not end a line on « or start one on »).
+_SPACE = r"[^\S\u00a0\u202f]"
+_GLUED = r"(?:\S|[\u00a0\u202f])"
+_FRENCH_WORD = (
+    rf"{_SPACE}*{_GLUED}+(?:{_SPACE}+(?=[:;?!»]){_GLUED}+|(?<=«){_SPACE}+{_GLUED}+)*{_SPACE}*"
+)
+
+
+def _french_line_breaks() -> None:
+    """Teach Rich's word splitter French typography (its ``rich._wrap.re_word``, the one
+    pattern ``Text.wrap`` splits words with; ``test_screens`` fails if Rich stops using it)."""
+    import re
+
+    import rich._wrap
+
+    if rich._wrap.re_word.pattern != _FRENCH_WORD:
+        rich._wrap.re_word = re.compile(_FRENCH_WORD)
+
+
 def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
+    _french_line_breaks()
     # markup and emoji off: text from the programme file is never interpreted.
     console = Console(
         file=sys.stderr if stderr else sys.stdout,
@@ -49,14 +71,25 @@ def width() -> int:
     return _console().width
 
 
-def show(*renderables: RenderableType) -> None:
+class Whole:
+    """A renderable whose lines are written whole, never cut at the width: the terminal
+    wraps a longer one (an id to copy, wider than the screen)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+
+def show(*renderables: RenderableType | Whole) -> None:
     """Print rich renderables on stdout, separated by blank lines (paged on a terminal)."""
     console = _console()
     with console.capture() as captured:
         for index, renderable in enumerate(renderables):
             if index:
                 console.print()
-            console.print(renderable)
+            if isinstance(renderable, Whole):
+                console.print(renderable.renderable, soft_wrap=True)
+            else:
+                console.print(renderable)
     text = captured.get()
     if not console.is_terminal:
         # rich pads every line to the width: a file or a pipe gets the text alone
