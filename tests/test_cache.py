@@ -9,7 +9,7 @@ import pytest
 
 import colloque_cli.infra.cache as cache_module
 from colloque_cli.infra.cache import open_programme
-from colloque_cli.programme.model import SessionTable
+from colloque_cli.programme.columns import SessionTable
 from conftest import PROGRAMME, Run
 
 TITLE = "Sécurité et cohésion sociale"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from colloque_cli.infra import cache, cachefile
-from colloque_cli.programme import model
+from colloque_cli.programme import columns, model
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 
@@ -24,13 +24,13 @@ def stored(programme: model.Programme) -> model.Programme:
     return cache.decode_programme(*cachefile.unpack(blob, HEADER))
 
 
-def stored_table(table: model.SessionTable, programme: model.Programme) -> model.SessionTable:
+def stored_table(table: columns.SessionTable, programme: model.Programme) -> columns.SessionTable:
     again = stored(
         model.Programme(
             programme.colloque, programme.rooms, programme.themes, {}, programme.slots, table
         )
     )
-    assert isinstance(again.sessions, model.SessionTable)
+    assert isinstance(again.sessions, columns.SessionTable)
     return again.sessions
 
 
@@ -52,7 +52,7 @@ def test_programme_read_back_is_equal_and_its_sessions_are_frozen_sessions() -> 
 
 def test_the_compact_form_names_every_session_field_in_order() -> None:
     names = model.Session.FIELDS
-    assert names == model._FIELDS == model.Session.__slots__
+    assert names == columns._FIELDS == model.Session.__slots__
 
 
 def _restored() -> tuple[model.Programme, model.Programme]:
@@ -63,7 +63,7 @@ def _restored() -> tuple[model.Programme, model.Programme]:
 def test_sessions_read_back_are_made_one_at_a_time_as_they_are_read() -> None:
     programme, again = _restored()
     table = again.sessions
-    assert isinstance(table, model.SessionTable)
+    assert isinstance(table, columns.SessionTable)
     assert len(table) == len(programme.sessions) == 28
     assert table._made.count(None) == 28  # nothing made by loading
     assert table[3] == programme.sessions[3]
@@ -100,7 +100,7 @@ def test_columns_keep_none_accents_and_repeated_values() -> None:
         description="",
         subtitle="",
     )
-    table = stored_table(model.SessionTable.of((accented, *programme.sessions)), programme)
+    table = stored_table(columns.SessionTable.of((accented, *programme.sessions)), programme)
     assert table[0] == accented
     assert table[0].subtitle == "" and table[1].subtitle == programme.sessions[0].subtitle
     assert table.position("séance-été") == 0  # ids that are not ASCII

@@ -25,7 +25,8 @@ from stat import S_IMODE, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
-from ..programme.model import Colloque, Programme, Room, SessionTable, Slot, Theme
+from ..programme.columns import SessionTable
+from ..programme.model import Colloque, Programme, Room, Slot, Theme
 from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
 from .cachefile import Arrays, Stored, pack, unpack
 from .frozen import Frozen, store
