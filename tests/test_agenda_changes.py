@@ -311,4 +311,4 @@ def test_now_without_an_agenda_imports_no_agenda_module(isolated_env: Path) -> N
     assert done.returncode == 0, done.stderr
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert "colloque_cli.cli.agenda_notice" in imported
-    assert not {"colloque_cli.agenda", "colloque_cli.agenda_review"} & imported
+    assert "colloque_cli.agenda" not in imported  # the package: imported with any of its modules

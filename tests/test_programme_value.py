@@ -50,7 +50,8 @@ def test_records_have_no_speakers_key_when_no_session_has_speakers() -> None:
 
 
 def test_the_agenda_resolves_its_picks_without_making_the_other_sessions() -> None:
-    from colloque_cli.agenda import Agenda, Pick, resolve
+    from colloque_cli.agenda.plan import resolve
+    from colloque_cli.agenda.store import Agenda, Pick
 
     programme = stored(load_programme(PROGRAMME))
     agenda = Agenda([Pick("securite"), Pick("disparue", "Partie"), Pick("fake-news")])

@@ -7,7 +7,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from ..agenda import Plan
+from ..agenda.plan import Plan
 from ..programme.model import Programme, short_date
 from ..suggest import Proposal, SlotSuggestion
 from ..text import NBSP, plural
