@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from colloque_cli.infra import cache, cachefile
+from colloque_cli.infra import cachecodec, cachefile
 from colloque_cli.programme import columns, model
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
@@ -19,9 +19,9 @@ HEADER = b"test\n"
 def stored(programme: model.Programme) -> model.Programme:
     """``programme`` written as a cache entry and read back."""
     arrays = cachefile.Arrays()
-    data = cache.encode_programme(programme, arrays)
+    data = cachecodec.encode_programme(programme, arrays)
     blob = b"".join(cachefile.pack(HEADER, data, arrays))
-    return cache.decode_programme(*cachefile.unpack(blob, HEADER))
+    return cachecodec.decode_programme(*cachefile.unpack(blob, HEADER))
 
 
 def stored_table(table: columns.SessionTable, programme: model.Programme) -> columns.SessionTable:
