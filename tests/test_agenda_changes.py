@@ -312,3 +312,56 @@ def test_now_without_an_agenda_imports_no_agenda_module(isolated_env: Path) -> N
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert "colloque_cli.cli.agenda_notice" in imported
     assert "colloque_cli.agenda" not in imported  # the package: imported with any of its modules
+
+
+def test_a_cancelled_pick_stays_in_the_agenda_where_it_was(run: Run, tmp_path: Path) -> None:
+    """The table shows it in its old slot, « annulée »; the records keep where it was; the
+    stderr reminder stops once the attendee acknowledged the cancellation."""
+    assert run("agenda", "add", "non-recours", "citoyens-acteurs").exit_code == 0
+    new = updated(tmp_path)
+    reminder = "1 choix de votre agenda introuvable dans ce programme"
+    before = run("--programme", new, "agenda", "list")
+    assert before.exit_code == 0, before.output
+    assert reminder in before.stderr
+    lines = before.stdout.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.split()[-1:] == ["non-recours"])
+    # under its remembered day and hours, between the slots around it, marked cancelled
+    assert lines[row - 1].split()[:3] == ["mardi", "4", "mars"]
+    assert "annulée" in lines[row - 1] or "annulée" in lines[row]
+    assert "14:00–15:30" in lines[row]
+    assert before.stdout.rstrip().endswith("· 1 session annulée")
+    record = next(
+        r
+        for r in json.loads(run("--programme", new, "agenda", "list", "-f", "json").stdout)
+        if r["id"] == "non-recours"
+    )
+    assert record | {"title": None} == {
+        "date": "2025-03-04",
+        "day": "mardi",
+        "start": "14:00",
+        "end": "15:30",
+        "slot": None,
+        "status": "introuvable",
+        "id": "non-recours",
+        "title": None,
+        "room": record["room"],
+        "conflicts_with": [],
+    }
+    assert record["room"]
+    assert run("--programme", new, "agenda", "changes", "--ack").exit_code == 0
+    for command in (["agenda", "list"], ["agenda", "export", "--format", "ics"]):
+        after = run("--programme", new, *command)
+        assert after.exit_code == 0, after.output
+        assert reminder not in after.stderr, command
+    assert "non-recours" in run("--programme", new, "agenda", "list").stdout
+
+
+def test_a_point_in_time_pick_is_told_as_one_moment() -> None:
+    """A zero-duration event reads « 10:30 », as everywhere else, not « 10:30–10:30 »."""
+    from colloque_cli.agenda.review import when_seen
+    from colloque_cli.agenda.store import Seen
+
+    assert when_seen(Seen("2025-03-04", "10:30", "10:30", "", "Ouverture")) == "mardi 4 mars 10:30"
+    assert when_seen(Seen("2025-03-04", "10:30", "11:00", "", "Atelier")) == (
+        "mardi 4 mars 10:30–11:00"
+    )

@@ -13,10 +13,7 @@ import yaml
 
 from conftest import PROGRAMME, SHARED, Run
 
-REAL = next(
-    (p for p in (SHARED / "real-world", Path("/work/shared/real-world")) if p.is_dir()),
-    SHARED / "real-world",
-)
+REAL = SHARED / "real-world"
 NB = "\u202f"
 
 

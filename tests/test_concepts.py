@@ -193,11 +193,10 @@ def test_remembered_interests_serve_suggest_and_next(run: Run) -> None:
 
 
 def _fosdem_source() -> Path:
-    for folder in (SHARED, Path("/work/shared")):
-        path = folder / "real-world" / "fosdem-2025.xml"
-        if path.is_file():
-            return path
-    raise AssertionError("programme FOSDEM 2025 absent de shared/real-world")
+    path = SHARED / "real-world" / "fosdem-2025.xml"
+    if not path.is_file():
+        raise AssertionError(f"programme FOSDEM 2025 absent : {path}")
+    return path
 
 
 def test_suggest_on_an_imported_fosdem_schedule(tmp_path: Path, run: Run) -> None:

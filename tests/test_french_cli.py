@@ -26,6 +26,8 @@ CASES = [
     (["list", "extra"], "Erreur : Argument en trop : extra.", "colloque list --help"),
     (["list", "a", "b"], "Erreur : Arguments en trop : a b.", "colloque list --help"),
     (["show"], "Erreur : Argument manquant : SESSION.", "colloque show --help"),
+    (["search"], "Erreur : Argument manquant : MOTS.", "colloque search --help"),
+    (["changes", "a.yaml"], "Erreur : Argument manquant : NOUVEAU.", "colloque changes --help"),
     (["search", "x", "--limit", "abc"],
      "Erreur : Valeur invalide pour --limit / -n : « abc » n'est pas un nombre entier.",
      "colloque search --help"),
@@ -52,6 +54,25 @@ def test_every_usage_error_is_french_with_the_failing_command_s_help(
     assert result.stdout == ""
     assert result.stderr.splitlines() == [message, f"Aide : {hint}"]
     assert not ENGLISH.search(result.stderr), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        (["show"], "colloque show [OPTIONS] SESSION"),
+        (["search"], "colloque search [OPTIONS] MOTS…"),
+        (["agenda", "add"], "colloque agenda add [OPTIONS] SESSION…"),
+        (["agenda", "suggest"], "colloque agenda suggest [OPTIONS] [INTÉRÊTS…]"),
+        (["changes"], "colloque changes [OPTIONS] ANCIEN NOUVEAU"),
+        (["validate"], "colloque validate [OPTIONS] [FICHIER]"),
+    ],
+)
+def test_usage_lines_name_the_arguments_as_manual_pages_do(
+    run: Run, command: list[str], usage: str
+) -> None:
+    """Bare names for required arguments (not Typer's « {SESSION} », which reads as a set),
+    brackets for optional ones, « … » where several may be given."""
+    assert run(*command, "--help").stdout.splitlines()[0] == f"Utilisation : {usage}"
 
 
 def test_usage_lines_are_french(run: Run) -> None:

@@ -185,7 +185,21 @@ def test_fosdem_one_room_one_morning(fosdem: Path, run: Run) -> None:
     assert lines[-1] == "13:00"
 
 
-@pytest.mark.parametrize("columns", ["80", "120"])
+LEGEND_ENTRY = re.compile(r"\[\d+\] \S+")
+
+
+def grid_lines(text: str) -> list[str]:
+    """The lines of the grid itself, without the ids written whole under it."""
+    return [line for line in text.splitlines() if not LEGEND_ENTRY.fullmatch(line)]
+
+
+def rooms_per_page(text: str) -> list[int]:
+    """How many rooms each page shows, from its heading (« salles 5 à 8 sur 29 »)."""
+    spans = re.findall(r"· salles? (\d+)(?: à (\d+))? sur", text)
+    return [int(last or first) - int(first) + 1 for first, last in spans]
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
 def test_36c3_grid_of_92_rooms(
     ccc: Path, run: Run, monkeypatch: pytest.MonkeyPatch, columns: str
 ) -> None:
@@ -194,8 +208,80 @@ def test_36c3_grid_of_92_rooms(
     assert result.exit_code == 0, result.stderr
     programme = load_programme(ccc)
     assert (len(programme.rooms), len(programme.sessions)) == (92, 1351)
-    # An id wider than the screen (one of 36C3's is 85 characters) cannot be shown whole.
-    fits = {s.id for s in programme.sessions if len(s.id) + 2 <= int(columns) - 6}
-    assert len(fits) >= 1348
-    assert fits <= ids_shown(result.stdout)
-    assert widest(result.stdout) <= int(columns)
+    # every id whole, even 36C3's of 85 to 112 characters, wider than the screen
+    assert {s.id for s in programme.sessions} <= ids_shown(result.stdout)
+    assert max(cell_len(line) for line in grid_lines(result.stdout)) <= int(columns)
+    # a room split over pages (too many parallel sessions) is counted once
+    counts = re.findall(r"· salles? (?:\d+ à )?(\d+) sur (\d+)", result.stdout)
+    assert counts and all(int(last) <= int(total) for last, total in counts)
+
+
+def test_an_id_too_long_for_its_bar_is_written_whole_under_the_grid(
+    ccc: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ["-d", "2019-12-30", "-r", "cdc-stage", "--de", "14:30", "--a", "16:00"]
+    result = run("--programme", str(ccc), "grid", *args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "Lundi 30 décembre 2019 · pas de 5 min\n"
+        "      CDC - Stage\n" + "─" * 79 + "\n"
+        "14:30 ┌Open Next - Learning from Open Hardware: DevOps and Continuous\n"
+        "      │Integration for the Production of Big Machines\n"
+        "      └[1]\n"
+        "15:00\n"
+        "15:15 ┌Designing a communal computing interface\n"
+        "      └99-designing_a_communal_computing_interface\n"
+        "15:30\n"
+        "15:35 ┌How to achieve both economic and personal freedom using globality and\n"
+        "      │flexibility\n"
+        "      └[2] ↓\n"
+        "16:00\n"
+        "\n"
+        "Identifiants trop longs pour la grille\u202f:\n"
+        "[1] 140-open_next_-_learning_from_open_hardware_devops_and_continuous_integration"
+        "_for_the_production_of_big_machines\n"
+        "[2] 190-how_to_achieve_both_economic_and_personal_freedom_using_globality_and"
+        "_flexibility\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"), [("80", [4] * 5 + [3] * 3), ("120", [6] * 4 + [5])]
+)
+def test_rooms_are_spread_evenly_over_the_pages(
+    fosdem: Path, run: Run, monkeypatch: pytest.MonkeyPatch, columns: str, expected: list[int]
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run("--programme", str(fosdem), "grid", "--day", "samedi")
+    assert result.exit_code == 0, result.stderr
+    # as many pages as the width needs, none left with a room or two
+    assert rooms_per_page(result.stdout) == expected
+
+
+def test_a_long_id_does_not_take_a_page_for_its_room(
+    ccc: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    args = ["-d", "2019-12-28", "-r", "furo no ba", "-r", "uptown"]
+    result = run("--programme", str(ccc), "grid", *args)
+    assert result.exit_code == 0, result.stderr
+    # ids of 34 to 38 characters: both rooms on one page, the longest id under the grid
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Samedi 28 décembre 2019 · pas de 30 min"
+    assert lines[1].split() == ["Furo", "no", "ba", "Uptown"]
+    assert lines[-2:] == [
+        "Identifiant trop long pour la grille\u202f:",
+        "[1] abfahrplan-11265-seaslug_anonymous_pro",
+    ]
+
+
+def test_a_heading_too_wide_breaks_between_its_parts(
+    ccc: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    result = run("--programme", str(ccc), "grid", "-d", "2019-12-28")
+    assert result.exit_code == 0, result.stderr
+    # « pas de 5 min » whole on the next line, never « pas de 5 » then « min »
+    assert "Samedi 28 décembre 2019 · salles 44 à 46 sur 70\npas de 5 min\n" in result.stdout
+    assert "\nmin\n" not in result.stdout

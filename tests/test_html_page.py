@@ -497,14 +497,49 @@ def test_starring_overlapping_sessions_warns_and_survives_reload(
     assert starred(browser) == {a, b, apart}
     # The key is the event, not the file: a copy elsewhere (a new version sent by email)
     # opens with the same choices.
-    assert browser.execute_script("return Object.keys(localStorage)") == [
-        "colloque:2025-03-04-renouveler-notre-pacte-social-un-defi-pour-les-territoires:choix"
+    key = "colloque:2025-03-04-renouveler-notre-pacte-social-un-defi-pour-les-territoires"
+    assert sorted(browser.execute_script("return Object.keys(localStorage)")) == [
+        f"{key}:choix",
+        f"{key}:titre",
     ]
     copy = tmp_path / "ailleurs" / "programme-v2.html"
     copy.parent.mkdir()
     copy.write_bytes(bundled.read_bytes())
     open_page(browser, copy, fresh=False)
     assert starred(browser) == {a, b, apart}
+
+
+def test_stars_follow_a_corrected_title_not_another_colloque(
+    browser: WebDriver, bundled: Path, home: Path, tmp_path: Path
+) -> None:
+    """A page republished with a corrected title keeps the stars made under the old one
+    (same first day, a title that reads as a correction, the sessions still there), as the
+    agenda does; another colloque of the same day with its own title starts empty."""
+    open_page(browser, bundled)
+    star(browser, "mobilite")
+    star(browser, "non-recours")
+    data = yaml.safe_load(PROGRAMME.read_text(encoding="utf-8"))
+
+    def republished(title: str, name: str) -> Path:
+        data["colloque"]["title"] = title
+        source = tmp_path / f"{name}.yaml"
+        source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        page = tmp_path / f"{name}.html"
+        cli("--programme", str(source), "export", "--format", "html", "-o", str(page), home=home)
+        return page
+
+    corrected = republished("Renouveler notre pacte social : un défi pour nos territoires", "v2")
+    other = republished("Journées nationales de la petite enfance", "autre")
+    open_page(browser, other, fresh=False)
+    assert starred(browser) == set()
+    open_page(browser, corrected, fresh=False)
+    assert starred(browser) == {"mobilite", "non-recours"}
+    message = browser.find_element(By.ID, "mine-message").text
+    assert message.startswith("Vos choix faits sous le titre « Renouveler notre pacte social")
+    assert message.endswith("sont repris : 2 sessions.".replace(" :", "\u202f:"))
+    # the old page keeps its own stars: nothing was moved or merged
+    open_page(browser, bundled, fresh=False)
+    assert starred(browser) == {"mobilite", "non-recours"}
 
 
 def starred(driver: WebDriver) -> set[str]:

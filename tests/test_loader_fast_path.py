@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from colloque_cli.errors import ProgrammeError
-from colloque_cli.programme import fastpath, loader
+from colloque_cli.programme import fastpath, loader, yamldialect
 from colloque_cli.programme.build import build_programme
 from colloque_cli.programme.fastpath import CHUNK, check_regular, data_from_events
 from colloque_cli.programme.loader import parse_programme
@@ -174,3 +176,15 @@ def test_a_bug_in_the_fast_path_shows_instead_of_passing_for_slowness(
     monkeypatch.setattr(fastpath, "data_from_events", broken)
     with pytest.raises(KeyError, match="a bug"):
         parse_programme(PROGRAMME.read_text(encoding="utf-8"), str(PROGRAMME))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="&\n\r :-?[]{},\tab\u00e9", max_size=24))
+def test_anchor_hint_searched_line_by_line_finds_what_the_pattern_finds(text: str) -> None:
+    # The hint that sends a file to the full check, searched only on the lines holding an
+    # « & », answers as the pattern searched over the whole text (in text and in bytes).
+    expected = yamldialect.NODE_ANCHOR.search(text) is not None
+    assert yamldialect.has_node_anchor(text) is expected
+    raw = text.encode()
+    assert (yamldialect.NODE_ANCHOR_BYTES.search(raw) is not None) is expected
+    assert yamldialect.has_node_anchor(raw) is expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .infra.frozen import Frozen, store
+from .text import plural
 
 
 class ColloqueError(Exception):
@@ -65,9 +66,7 @@ def problem_lines(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> l
     lines = [str(p) for p in problems[:limit]]
     more = len(problems) - limit
     if more > 0:
-        lines.append(
-            f"… et {more} autre{'s' if more > 1 else ''} problème{'s' if more > 1 else ''}."
-        )
+        lines.append(f"… et {plural(more, 'autre problème')}.")
     return lines
 
 

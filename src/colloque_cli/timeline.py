@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from .errors import InvalidValueError
 from .filters import parse_day, parse_time
 from .programme.model import FRENCH_MONTHS, Programme, Session, hhmm, short_date
+from .text import plural
 
 _EXAMPLES = "« 2025-03-04 14:30 », « 2025-03-04T14:30+01:00 », « mardi 14h30 » ou « 14:30 »"
 # A time at the end of the value, with its separator (« 14:30 », « 14h », « 9 h 05 »).
@@ -138,7 +139,7 @@ def wait_phrase(wait: timedelta) -> str:
     if hours < 24:
         return f"dans {hours} h {minutes:02d}" if minutes else f"dans {hours} h"
     days, hours = divmod(hours, 24)
-    text = f"dans {days} jour{'s' if days > 1 else ''}"
+    text = f"dans {plural(days, 'jour')}"
     return text + (f" et {hours} h" if hours else "")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import date
 from typing import Any
 
 from ..programme.model import day_name, hhmm
@@ -50,13 +52,20 @@ def agenda_records(plan: Plan) -> list[dict[str, Any]]:
                 }
             )
     for pick in plan.missing:
+        # Where the attendee saw it, when the agenda remembers (the slot itself is gone).
+        seen = pick.seen
+        gone: dict[str, str | None] = dict.fromkeys(("date", "day", "start", "end", "slot"))
+        if seen is not None:
+            gone |= {"date": seen.date, "start": seen.start, "end": seen.end}
+            with suppress(ValueError):
+                gone["day"] = day_name(date.fromisoformat(seen.date))
         rows.append(
-            dict.fromkeys(("date", "day", "start", "end", "slot"))
+            gone
             | {
                 "status": MISSING,
                 "id": pick.id,
                 "title": pick.title or None,
-                "room": None,
+                "room": (seen.room or None) if seen else None,
                 "conflicts_with": [],
             }
         )

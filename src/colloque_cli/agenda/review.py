@@ -40,17 +40,22 @@ class PickChange:
         return self.pick.seen
 
 
-def _hours(seen: Seen) -> str:
+def seen_day(seen: Seen) -> str:
+    """« mardi 4 mars », as the attendee saw it (the raw text if it is not a date)."""
     try:
-        day = short_date(date.fromisoformat(seen.date))
+        return short_date(date.fromisoformat(seen.date))
     except ValueError:
-        day = seen.date
-    return f"{day} {seen.start}–{seen.end}"
+        return seen.date
+
+
+def seen_hours(seen: Seen) -> str:
+    """« 14:00–15:30 », or « 10:30 » for a point in time (as ``Slot.hours`` says it)."""
+    return seen.start if seen.start == seen.end else f"{seen.start}–{seen.end}"
 
 
 def when_seen(seen: Seen) -> str:
     """« mardi 4 mars 14:00–15:30 », as the attendee saw it."""
-    return _hours(seen)
+    return f"{seen_day(seen)} {seen_hours(seen)}"
 
 
 def _span(seen: Seen) -> tuple[datetime, datetime] | None:

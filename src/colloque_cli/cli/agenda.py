@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import NotFoundError
+from ..text import plural
 from . import output
 from .app import FrenchGroup, app
 from .export import ExportFormatOption, ForceOption, chosen_format, run_export, warn_missing
@@ -39,7 +40,7 @@ SessionsArgument = Annotated[
     list[str],
     typer.Argument(
         help="Identifiants des sessions, ou des bouts de leurs titres.",
-        metavar="SESSION",
+        metavar="SESSION…",
         autocompletion=complete_session,
         show_default=False,
     ),
@@ -87,7 +88,7 @@ PickedArgument = Annotated[
     list[str],
     typer.Argument(
         help="Identifiants des sessions de votre agenda, ou des bouts de leurs titres.",
-        metavar="SESSION",
+        metavar="SESSION…",
         autocompletion=complete_picked,
         show_default=False,
     ),
@@ -261,7 +262,8 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     if fmt is Format.table:
         from .render_agenda import agenda_summary, agenda_table
 
-        output.show(agenda_table(p, laid, output.width()), agenda_summary(laid))
+        width = output.width()
+        output.show(agenda_table(p, laid, width), agenda_summary(laid, width))
     else:
         from ..agenda.records import AGENDA_FIELDS, agenda_records
 
@@ -288,7 +290,7 @@ def clear(
         return
     try:
         count = len(store.load())
-        question = f"Vider votre agenda ({count} session{'s' if count > 1 else ''}) ?"
+        question = f"Vider votre agenda ({plural(count, 'session')}) ?"
     except AgendaCorrupt:
         question = f"Mettre de côté votre agenda illisible « {store.path} » ?"
     if not yes and not output.confirm(question):
@@ -320,7 +322,7 @@ InterestsArgument = Annotated[
     list[str] | None,
     typer.Argument(
         help="Vos centres d'intérêt : un mot ou une expression entre guillemets chacun.",
-        metavar="INTÉRÊTS",
+        metavar="INTÉRÊTS…",
         show_default=False,
     ),
 ]
@@ -376,8 +378,7 @@ def suggest(
     with store.edit() as agenda:
         outcomes = [add_pick(agenda, p, s) for s in proposed]
     added = [o for o in outcomes if not o.already]
-    plural = "s" if len(added) > 1 else ""
-    output.info(f"{len(added)} session{plural} ajoutée{plural} à votre agenda.")
+    output.info(f"{plural(len(added), 'session ajoutée')} à votre agenda.")
     for outcome in outcomes:
         for other in outcome.collides_with:
             output.warn(

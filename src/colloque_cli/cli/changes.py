@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..text import plural
 from . import output
 from .app import app
 
@@ -24,10 +25,20 @@ class ChangesFormat(StrEnum):
     atom = "atom"
 
 
-VersionArgument = Annotated[
+OldArgument = Annotated[
     Path,
     typer.Argument(
-        help="Programme : YAML, frab XML/JSON ou pretalx.", metavar="FICHIER", show_default=False
+        help="L'ancienne version : YAML, frab XML/JSON ou pretalx.",
+        metavar="ANCIEN",
+        show_default=False,
+    ),
+]
+NewArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="La nouvelle version, dans l'un de ces formats.",
+        metavar="NOUVEAU",
+        show_default=False,
     ),
 ]
 
@@ -35,8 +46,8 @@ VersionArgument = Annotated[
 @app.command()
 def changes(
     ctx: typer.Context,
-    old: VersionArgument,
-    new: VersionArgument,
+    old: OldArgument,
+    new: NewArgument,
     fmt: Annotated[
         ChangesFormat,
         typer.Option(
@@ -148,7 +159,7 @@ def update(ctx: typer.Context) -> None:
     if copy.previous is None:
         programme = load_version(copy.path).programme
         count = len(programme.sessions)
-        output.info(f"Programme téléchargé de {url} : {count} session{'s' if count > 1 else ''}.")
+        output.info(f"Programme téléchargé de {url} : {plural(count, 'session')}.")
         return
     before, after = load_version(copy.previous), load_version(copy.path)
     result = compare(before.programme, after.programme)

@@ -64,7 +64,7 @@ def emit_one_line(sessions: list[Session]) -> None:
     from . import render_compact
 
     width = output.width()
-    count = f"{len(sessions)} session{'s' if len(sessions) > 1 else ''}"
+    count = plural(len(sessions), "session")
     if sys.stdout.isatty():
         from rich.text import Text
 
@@ -121,7 +121,7 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help="Mots recherchés (accents et fautes tolérés).", metavar="MOTS", show_default=False
+            help="Mots recherchés (accents et fautes tolérés).", metavar="MOTS…", show_default=False
         ),
     ],
     day: DayOption = None,

@@ -128,7 +128,12 @@ def agenda_sessions(p: Programme) -> list[Session]:
 
 
 def warn_missing(picks: Sequence[Pick]) -> None:
-    """Report picks whose session is no longer in the programme (they stay in the agenda)."""
+    """Report picks whose session is no longer in the programme (they stay in the agenda).
+
+    A cancellation the attendee acknowledged (« agenda changes --ack ») is not repeated: the
+    agenda still shows it as cancelled, but every command does not nag about it.
+    """
+    picks = [pick for pick in picks if not (pick.seen and pick.seen.cancelled)]
     if not picks:
         return
     names = ", ".join(f"« {pick.title or pick.id} » ({pick.id})" for pick in picks)

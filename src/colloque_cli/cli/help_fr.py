@@ -37,6 +37,9 @@ def _help(text: str) -> str:
 class FrenchHelpFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]…").replace("...", "…")
+        # Typer writes a required argument « {SESSION} »: read as a set of choices; Click's
+        # convention (and every manual page's) is the bare name.
+        args = re.sub(r"\{([^{}\s]+)\}", r"\1", args)
         super().write_usage(prog, args, prefix or "Utilisation : ")
 
     def write_heading(self, heading: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..text import plural
 from .output import Format
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def search_index(ctx: typer.Context) -> SearchIndex:
         from ..infra.progress import stage
 
         count = len(loaded.sessions)
-        with stage(f"Indexation de {count} session{'s' if count > 1 else ''}…"):
+        with stage(f"Indexation de {plural(count, 'session')}…"):
             return SearchIndex(loaded).index
 
     if cache is None:

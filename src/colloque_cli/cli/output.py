@@ -49,14 +49,25 @@ def width() -> int:
     return _console().width
 
 
-def show(*renderables: RenderableType) -> None:
+class Whole:
+    """A renderable whose lines are written whole, never cut at the width: the terminal
+    wraps a longer one (an id to copy, wider than the screen)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+
+def show(*renderables: RenderableType | Whole) -> None:
     """Print rich renderables on stdout, separated by blank lines (paged on a terminal)."""
     console = _console()
     with console.capture() as captured:
         for index, renderable in enumerate(renderables):
             if index:
                 console.print()
-            console.print(renderable)
+            if isinstance(renderable, Whole):
+                console.print(renderable.renderable, soft_wrap=True)
+            else:
+                console.print(renderable)
     text = captured.get()
     if not console.is_terminal:
         # rich pads every line to the width: a file or a pipe gets the text alone
@@ -223,7 +234,7 @@ def info(message: str) -> None:
 
 def confirm(question: str) -> bool:
     """Ask on stderr, read the answer on stdin: « o », « oui », « y » or « yes » mean yes."""
-    sys.stderr.write(f"{question} [o/N] ")
+    sys.stderr.write(f"{typeset(question)} [o/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline() if sys.stdin else ""
     if not answer.endswith("\n"):  # end of input: no answer, and no newline echoed

@@ -8,7 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..agenda.plan import Plan
-from ..programme.model import Programme, short_date
+from ..agenda.review import seen_day, seen_hours
+from ..agenda.store import Pick
+from ..programme.model import Programme, hhmm, short_date
 from ..suggest import Proposal, SlotSuggestion
 from ..text import NBSP, plural
 from .render import (
@@ -37,8 +39,18 @@ def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
         ),
         default=5,
     )
-    room = fitted_width([s.room_name for s in picked], ROOM_CAP)
-    words = longest_word([s.title for s in picked] + [s.id for s in picked])
+    for pick in plan.missing:
+        if pick.seen:
+            when_width = max(
+                when_width, cell_len(seen_day(pick.seen)), cell_len(seen_hours(pick.seen))
+            )
+    gone = [(pick.id, pick.title, pick.seen.room if pick.seen else "") for pick in plan.missing]
+    room = fitted_width([s.room_name for s in picked] + [r for _, _, r in gone if r], ROOM_CAP)
+    words = longest_word(
+        [s.title for s in picked]
+        + [s.id for s in picked]
+        + [w for i, title, _ in gone for w in (i, title)]
+    )
     state = cell_len("⚠ conflit")
     session = max(SESSION_MIN, words)
     wide = when_width + room + session + state + table_overhead(4) <= width
@@ -55,8 +67,22 @@ def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
         table.add_column("État", width=state)
     else:
         table.add_column("Session", width=width - when_width - table_overhead(2), overflow="fold")
+    # Picks the programme no longer has stay in the agenda: shown where they were, in time order.
+    gone_rows = sorted(
+        plan.missing, key=lambda p: (p.seen.date, p.seen.start) if p.seen else ("~", "")
+    )
     for line in plan.slots:
         slot = line.slot
+        while (
+            gone_rows
+            and gone_rows[0].seen
+            and (gone_rows[0].seen.date, gone_rows[0].seen.start)
+            < (
+                slot.date.isoformat(),
+                hhmm(slot.start),
+            )
+        ):
+            table.add_row(*_gone_row(gone_rows.pop(0), wide), end_section=True)
         when = Text(f"{short_date(slot.date)}\n{slot.hours}")
         if line.free:
             free = Text("libre", style="dim italic")
@@ -86,10 +112,31 @@ def agenda_table(programme: Programme, plan: Plan, width: int) -> Table:
                 *cells,
                 end_section=index == len(line.sessions) - 1,
             )
+    for pick in gone_rows:
+        table.add_row(*_gone_row(pick, wide), end_section=True)
     return table
 
 
-def agenda_summary(plan: Plan) -> Text:
+def _gone_row(pick: Pick, wide: bool) -> list[Text]:
+    """A pick the programme no longer has: where it was, struck out, « annulée »."""
+    seen = pick.seen
+    when = Text(f"{seen_day(seen)}\n{seen_hours(seen)}" if seen else "—", style="dim")
+    cell = t(pick.title or pick.id, "strike")
+    cell.append_text(t(f"\n{pick.id}", "dim"))
+    status = Text("annulée" if seen else "introuvable", style="yellow")
+    if wide:
+        room_text = t(seen.room, "dim") if seen and seen.room else Text("")
+        return [when, room_text, cell, status]
+    cell.append("\n")
+    if seen and seen.room:
+        cell.append_text(t(seen.room, "dim"))
+        cell.append(" · ")
+    cell.append_text(status)
+    return [when, cell]
+
+
+def agenda_summary(plan: Plan, width: int) -> Text:
+    """« 1 session choisie · 2 créneaux libres · aucun conflit », broken between its parts."""
     free = sum(1 for line in plan.slots if line.free)
     pairs = sum(len(others) for others in plan.conflicts.values()) // 2
     parts = [
@@ -97,7 +144,15 @@ def agenda_summary(plan: Plan) -> Text:
         plural(free, "créneau libre", none="aucun créneau libre"),
         plural(pairs, "conflit", none="aucun conflit"),
     ]
-    return Text(" · ".join(parts), style="bold red" if pairs else "dim")
+    if plan.missing:
+        parts.append(plural(len(plan.missing), "session annulée"))
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if cell_len(f"{lines[-1]} · {part}") <= width:
+            lines[-1] = f"{lines[-1]} · {part}"
+        else:
+            lines.append(part)
+    return Text("\n".join(lines), style="bold red" if pairs else "dim")
 
 
 # --- agenda suggest --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"No such option: (?P<a>\S+)", "option inconnue : {a}"),
     (r"No such command '(?P<a>.*)'\.?", "commande inconnue « {a} »"),
     (r"Missing command\.?", "commande manquante"),
-    (r"Missing argument '(?P<a>[^']*)'\.?", "argument manquant : {a}"),
+    (r"Missing argument '(?P<a>[^'…]*)…?'\.?", "argument manquant : {a}"),
     (r"Missing option '(?P<a>[^']*)'\.?", "option obligatoire manquante : {a}"),
     (r"Missing parameter: (?P<a>.*)", "paramètre manquant : {a}"),
     (r"Option '(?P<a>[^']*)' requires an argument\.", "l'option {a} attend une valeur"),

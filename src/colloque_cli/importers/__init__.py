@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from ..errors import os_reason
 from ..programme.source import size_label
+from ..text import plural
 from .common import Schedule, ScheduleError
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
     with stage(f"Lecture de {name}…"):
         schedule = read_schedule(data, source)
     events = len(schedule.events)
-    with stage(f"Import de {events} événement{'s' if events > 1 else ''}…"):
+    with stage(f"Import de {plural(events, 'événement')}…"):
         imported = build(schedule, timezone=timezone)
         text = dump(
             imported.document,

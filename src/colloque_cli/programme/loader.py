@@ -21,10 +21,9 @@ from .fastpath import check_regular
 from .model import Programme
 from .source import read_bytes, read_text, resolve_programme_path
 from .yamldialect import (
-    NODE_ANCHOR,
-    NODE_ANCHOR_BYTES,
     ProgrammeLoader,
     alias_bomb,
+    has_node_anchor,
     is_utf8,
     may_have_anchors,
 )
@@ -62,7 +61,7 @@ def parse_programme(text: str | bytes, source: str = "<programme>") -> Programme
     with paused_gc():
         tried = False  # whether the fast path already failed: then only the full check
         if isinstance(text, bytes):
-            if is_utf8(text) and not NODE_ANCHOR_BYTES.search(text):
+            if is_utf8(text) and not has_node_anchor(text):
                 validated = check_regular(text, source, light=True)
                 if validated is not None:
                     return build_programme(validated, source)
@@ -87,7 +86,7 @@ def check_text(text: str, source: str) -> tuple[list[Problem], Any]:
 
 
 def _check_text(text: str, source: str, *, light: bool = False) -> tuple[list[Problem], Any]:
-    if not NODE_ANCHOR.search(text):
+    if not has_node_anchor(text):
         validated = check_regular(text, source, light=light)
         if validated is not None:
             return [], validated

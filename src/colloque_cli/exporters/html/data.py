@@ -89,6 +89,7 @@ def page_data(
     return {
         "event": {
             "key": programme.identity,
+            "day": programme.identity_day(),
             "title": inert(colloque.title),
             "subtitle": _text(colloque.subtitle),
             "city": _text(colloque.city),

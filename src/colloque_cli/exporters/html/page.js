@@ -300,9 +300,13 @@
   // --- state: stars, kept per event in localStorage ------------------------------------------
 
   const byId = new Map(SESSIONS.map((s, i) => [s.id, i]));
-  function readStars() {
+  // Beside the stars, the colloque's title (folded): a page republished with a corrected
+  // title recognises the stars made under the old one, as colloque's agenda does.
+  const TITLE_KEY = "colloque:" + EVENT.key + ":titre";
+  const foldedTitle = (text) => fold(text).split(/\s+/).filter(Boolean).join(" ");
+  function readKey(key) {
     try {
-      const raw = window.localStorage.getItem(STORE_KEY);
+      const raw = window.localStorage.getItem(key);
       if (raw === null) return null;
       const ids = JSON.parse(raw);
       return Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
@@ -310,15 +314,62 @@
       return null;
     }
   }
-  let stars = new Set(readStars() || []);
+  const readStars = () => readKey(STORE_KEY);
+  // The share of letters two titles have in common, in order (as rapidfuzz's ratio).
+  function likeness(a, b) {
+    let row = new Array(b.length + 1).fill(0);
+    for (let i = 1; i <= a.length; i++) {
+      const next = new Array(b.length + 1).fill(0);
+      for (let j = 1; j <= b.length; j++) {
+        next[j] = a[i - 1] === b[j - 1] ? row[j - 1] + 1 : Math.max(row[j], next[j - 1]);
+      }
+      row = next;
+    }
+    return (200 * row[b.length]) / (a.length + b.length);
+  }
+  function corrected(before, after) {
+    if (!before || !after) return false;
+    const [shorter, longer] = before.length <= after.length ? [before, after] : [after, before];
+    return likeness(before, after) >= 60 || (shorter.length >= 10 && longer.includes(shorter));
+  }
+  // Stars saved for this colloque under an earlier title: same first day, a title that reads
+  // as a correction of this one, and at least half of them (one at least) sessions of this
+  // programme. Two equally likely: none (choices are never merged on a guess). Read only.
+  function earlierStars() {
+    const prefix = "colloque:" + EVENT.day + "-";
+    const wanted = foldedTitle(EVENT.title);
+    const found = [];
+    try {
+      for (let i = 0; i < window.localStorage.length; i++) {
+        const key = window.localStorage.key(i);
+        if (!key || key === STORE_KEY || !key.startsWith(prefix) || !key.endsWith(":choix")) continue;
+        const title = window.localStorage.getItem(key.slice(0, -":choix".length) + ":titre");
+        const ids = readKey(key);
+        if (title === null || !ids || !ids.length) continue;
+        const present = ids.filter((id) => byId.has(id)).length;
+        if (present && present * 2 >= ids.length && corrected(foldedTitle(title), wanted)) {
+          found.push({ ids, title, score: present / ids.length });
+        }
+      }
+    } catch (error) {
+      return null;
+    }
+    found.sort((a, b) => b.score - a.score);
+    if (!found.length || (found.length > 1 && found[0].score === found[1].score)) return null;
+    return found[0];
+  }
+  let adopted = readStars() === null ? earlierStars() : null;
+  let stars = new Set(adopted ? adopted.ids.filter((id) => byId.has(id)) : readStars() || []);
   let storageWorks = true;
   function saveStars() {
     try {
       window.localStorage.setItem(STORE_KEY, JSON.stringify([...stars]));
+      window.localStorage.setItem(TITLE_KEY, EVENT.title);
     } catch (error) {
       storageWorks = false;
     }
   }
+  if (adopted) saveStars();
 
   // --- rendering ----------------------------------------------------------------------------
 
@@ -751,6 +802,9 @@
   }
   refreshMine();
   render();
+  if (adopted) {
+    say("Vos choix faits sous le titre " + quoted(adopted.title) + " sont repris : " + plural(stars.size, "session", "sessions") + ".");
+  }
   setInterval(refreshNow, 60000);
   // Hooks for tests and tools: the search as the page runs it, and its timings.
   window.colloquePage = { search, fold, stem, words, expand, timing };
