@@ -50,9 +50,32 @@ def test_programme_read_back_is_equal_and_its_sessions_are_frozen_sessions() -> 
     assert {id(s.slot) for s in again.sessions} == {id(s) for s in again.slots}
 
 
-def test_the_compact_form_names_every_session_field_in_order() -> None:
-    names = model.Session.FIELDS
-    assert names == columns._FIELDS == model.Session.__slots__
+def test_every_session_field_comes_back_in_its_place_through_the_columns() -> None:
+    """Session's one field list drives its constructors and the cache's columns: a session
+    whose fields all differ comes back whole, each value under its own name, whether it is
+    made alone (``table[i]``) or with the others (iterating), and built fast or not."""
+    programme = load_programme(PROGRAMME)
+    values = {
+        "id": "identifiant",
+        "slot": programme.slots[-1],
+        "room": programme.rooms[-1],
+        "title": "titre",
+        "type": "type-de-session",
+        "description": "description",
+        "themes": (programme.themes[-1],),
+        "subtitle": "sous-titre",
+        "speakers": ("Intervenante",),
+    }
+    assert tuple(values) == model.Session.FIELDS  # every field, each with its own value
+    assert len({repr(value) for value in values.values()}) == len(values)
+    session = model.Session(**values)  # type: ignore[arg-type]
+    assert model.new_session(*values.values()) == session
+    assert type(model.new_session(*values.values())) is model.Session
+    table = stored_table(columns.SessionTable.of((session, *programme.sessions)), programme)
+    alone = table[0]  # made from its columns, by itself
+    together = next(iter(stored_table(table, programme)))  # made with all the others
+    for made in (session, alone, together):
+        assert {name: getattr(made, name) for name in values} == values
 
 
 def _restored() -> tuple[model.Programme, model.Programme]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..programme.columns import SessionTable
+from ..programme.columns import TEXT_COLUMNS, VALUE_COLUMNS, SessionTable
 from ..programme.model import Colloque, Programme, Room, Slot, Theme
 from .cachefile import Arrays, Stored
 
@@ -55,10 +55,6 @@ class _Pool:
         return found
 
 
-_TEXT_COLUMNS = ("id", "title", "description", "subtitle")
-_VALUE_COLUMNS = ("slot", "room", "type", "themes", "speakers")
-
-
 def encode_programme(programme: Programme, arrays: Arrays) -> dict[str, Any]:
     """``programme`` as the JSON and arrays of a cache entry."""
     table = SessionTable.of(programme.sessions)
@@ -71,7 +67,7 @@ def encode_programme(programme: Programme, arrays: Arrays) -> dict[str, Any]:
         "themes": [[themes.number(theme) for theme in group] for group in values["themes"][0]],
         "speakers": [list(group) for group in values["speakers"][0]],
     }
-    assert list(texts) == list(_TEXT_COLUMNS) and list(values) == list(_VALUE_COLUMNS)
+    assert tuple(texts) == TEXT_COLUMNS and tuple(values) == VALUE_COLUMNS
     c = programme.colloque
     return {
         "colloque": [
@@ -99,8 +95,8 @@ def encode_programme(programme: Programme, arrays: Arrays) -> dict[str, Any]:
         "counts": [len(programme.slots), len(programme.rooms), len(programme.themes)],
         "glossary": programme.glossary,
         "source": programme.source,
-        "texts": [[arrays.add(part) for part in texts[name]] for name in _TEXT_COLUMNS],
-        "values": [[distinct[name], arrays.add(values[name][1])] for name in _VALUE_COLUMNS],
+        "texts": [[arrays.add(part) for part in texts[name]] for name in TEXT_COLUMNS],
+        "values": [[distinct[name], arrays.add(values[name][1])] for name in VALUE_COLUMNS],
     }
 
 
@@ -133,7 +129,7 @@ def decode_programme(data: Any, arrays: Stored) -> Programme:
     glossary = data["glossary"]
     if not all(type(v) is str for v in glossary.values()):
         raise TypeError("a glossary of texts was expected")
-    distinct = dict(zip(_VALUE_COLUMNS, (values for values, _ in data["values"]), strict=True))
+    distinct = dict(zip(VALUE_COLUMNS, (values for values, _ in data["values"]), strict=True))
     tables = {
         "slot": tuple(_pick(slots, n) for n in distinct["slot"]),
         "room": tuple(None if n is None else _pick(rooms, n) for n in distinct["room"]),
@@ -143,11 +139,11 @@ def decode_programme(data: Any, arrays: Stored) -> Programme:
     }
     columns = {
         name: (tables[name], arrays.array(number))
-        for name, (_, number) in zip(_VALUE_COLUMNS, data["values"], strict=True)
+        for name, (_, number) in zip(VALUE_COLUMNS, data["values"], strict=True)
     }
     texts = {
         name: tuple(map(arrays.array, parts))
-        for name, parts in zip(_TEXT_COLUMNS, data["texts"], strict=True)
+        for name, parts in zip(TEXT_COLUMNS, data["texts"], strict=True)
     }
     return Programme(
         colloque,

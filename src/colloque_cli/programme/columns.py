@@ -20,7 +20,6 @@ TextColumn = tuple[Any, Any, Any]
 # A column of values that repeat (slots, rooms, types…): the distinct values, and per
 # session the number of its value.
 ValueColumn = tuple[tuple[Any, ...], Any]
-_TEXTS = ("id", "title", "description", "subtitle")
 _FIELDS = Session.FIELDS
 
 
@@ -64,6 +63,9 @@ _VALUE_KEYS: dict[str, Callable[[Any], Any] | None] = {
     "themes": _ids,
     "speakers": None,
 }
+# Every other field of a session is a text, or None: a text column.
+TEXT_COLUMNS = tuple(name for name in _FIELDS if name not in _VALUE_KEYS)
+VALUE_COLUMNS = tuple(_VALUE_KEYS)
 
 
 class SessionTable(Sequence[Session]):
@@ -90,7 +92,7 @@ class SessionTable(Sequence[Session]):
         """The table of ``sessions`` (the table itself when it is one already)."""
         if isinstance(sessions, SessionTable):
             return sessions
-        texts = {name: _text_column(map(attrgetter(name), sessions)) for name in _TEXTS}
+        texts = {name: _text_column(map(attrgetter(name), sessions)) for name in TEXT_COLUMNS}
         values = {
             name: _value_column(list(map(attrgetter(name), sessions)), key)
             for name, key in _VALUE_KEYS.items()
@@ -107,7 +109,7 @@ class SessionTable(Sequence[Session]):
     def checked(cls, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> SessionTable:
         """A table of columns read back from elsewhere (the cache), once their shapes agree:
         ValueError otherwise (their content is the writer's: see ``cache``)."""
-        if list(texts) != list(_TEXTS) or list(values) != list(_VALUE_KEYS):
+        if tuple(texts) != TEXT_COLUMNS or tuple(values) != VALUE_COLUMNS:
             raise ValueError("other columns")
         size = len(texts["id"][1]) - 1
         for blob, offsets, nones in texts.values():
@@ -146,7 +148,7 @@ class SessionTable(Sequence[Session]):
         made = self._made
         if None in made:
             # Column by column, then all at once: several times quicker than one by one.
-            columns = {name: self._all_texts(name) for name in _TEXTS}
+            columns = {name: self._all_texts(name) for name in TEXT_COLUMNS}
             columns.update(
                 (name, list(map(table.__getitem__, codes)))
                 for name, (table, codes) in self._values.items()
@@ -190,18 +192,9 @@ class SessionTable(Sequence[Session]):
         return table[codes[index]]
 
     def _make(self, index: int) -> Session:
-        text, value = self._text, self._value
-        return new_session(
-            text("id", index),  # type: ignore[arg-type]
-            value("slot", index),
-            value("room", index),
-            text("title", index),  # type: ignore[arg-type]
-            value("type", index),
-            text("description", index),  # type: ignore[arg-type]
-            value("themes", index),
-            text("subtitle", index),
-            value("speakers", index),
-        )
+        texts, text, value = self._texts, self._text, self._value
+        row: list[Any] = [text(n, index) if n in texts else value(n, index) for n in _FIELDS]
+        return new_session(*row)
 
     def position(self, session_id: str) -> int | None:
         """Where the session ``session_id`` is (its ids are decoded at the first call)."""

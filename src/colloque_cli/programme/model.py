@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ..infra.frozen import Frozen, store
+from ..infra.frozen import Frozen, fields_init, store, value_class
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -187,49 +187,23 @@ class Slot(Frozen):
         return datetime.combine(self.end_date or self.date, self.end, tzinfo=tz)
 
 
+@value_class
 class Session(Frozen):
-    __slots__ = (
-        "id",
-        "slot",
-        "room",
-        "title",
-        "type",
-        "description",
-        "themes",
-        "subtitle",
-        "speakers",
-    )
+    """One session of the programme.
+
+    Its fields, in order, with their types: the one list of them. The constructors (this
+    class's and ``new_session``) and the cache's columns (``columns``) are made from it.
+    """
+
     id: str
     slot: Slot
     room: Room | None
     title: str
     type: str
     description: str
-    themes: tuple[Theme, ...]
-    subtitle: str | None
-    speakers: tuple[str, ...]
-
-    def __init__(
-        self,
-        id: str,  # noqa: A002
-        slot: Slot,
-        room: Room | None,
-        title: str,
-        type: str,  # noqa: A002
-        description: str,
-        themes: tuple[Theme, ...] = (),
-        subtitle: str | None = None,
-        speakers: tuple[str, ...] = (),
-    ) -> None:
-        store(self, "id", id)
-        store(self, "slot", slot)
-        store(self, "room", room)
-        store(self, "title", title)
-        store(self, "type", type)
-        store(self, "description", description)
-        store(self, "themes", themes)
-        store(self, "subtitle", subtitle)
-        store(self, "speakers", speakers)
+    themes: tuple[Theme, ...] = ()
+    subtitle: str | None = None
+    speakers: tuple[str, ...] = ()
 
     @property
     def room_name(self) -> str:
@@ -364,33 +338,12 @@ class _SessionTwin(Frozen):
     becomes a ``Session`` by changing its class (allowed between identical layouts).
     """
 
-    __slots__ = Session.__slots__
+    __slots__ = Session.FIELDS
     # Plain stores: with both of these, the type calls the C function itself, not a method.
     __setattr__ = object.__setattr__  # type: ignore[assignment]
     __delattr__ = object.__delattr__
-
-    def __init__(  # the order of Session's fields
-        self,
-        id: str,  # noqa: A002 (the field's name)
-        slot: Slot,
-        room: Room | None,
-        title: str,
-        type: str,  # noqa: A002
-        description: str,
-        themes: tuple[Theme, ...],
-        subtitle: str | None,
-        speakers: tuple[str, ...],
-    ) -> None:
-        self.id = id
-        self.slot = slot
-        self.room = room
-        self.title = title
-        self.type = type
-        self.description = description
-        self.themes = themes
-        self.subtitle = subtitle
-        self.speakers = speakers
-        self.__class__ = Session  # type: ignore[assignment]
+    # Session's fields, in its order, all given (see ``fields_init``)
+    __init__ = fields_init(Session.FIELDS, frozen=False, becomes=Session)
 
 
 # Session(...) without the frozen class's per-field stores (see _SessionTwin). The checker
