@@ -160,6 +160,22 @@ def test_ambiguous_show_lists_candidates_whole(
     assert_whole(result.stdout, [text for s in candidates for text in (s.title, s.id)], width)
 
 
+@pytest.mark.parametrize("width", [44, 60, 80, 120])
+def test_no_line_starts_with_a_french_stop_or_ends_on_an_opening_guillemet(
+    run_raw: Run, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """French typography holds where a line breaks, even when the programme's titles write
+    plain spaces before « ? » or inside « »: never « ? » alone at the start of a line."""
+    screens = [
+        render(run_raw, monkeypatch, width, *args)
+        for args in (["list"], ["search", "climat"], ["show", "une-seule-sante"], ["themes"])
+    ]
+    for screen in screens:
+        for line in screen.splitlines():
+            assert not re.match(r"\s*[:;?!»]", line), (width, line)
+            assert not line.rstrip().endswith("«"), (width, line)
+
+
 def test_piped_lines_carry_no_trailing_spaces(
     run: Run, run_raw: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:

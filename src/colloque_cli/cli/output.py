@@ -23,9 +23,31 @@ class Format(StrEnum):
     csv = "csv"
 
 
+# Where Rich may break a line: at a space, but never at a no-break space (U+00A0, U+202F),
+# nor before « : ; ? ! » or inside « » when the programme's text wrote a plain space there
+# (« un « territoire en bonne santé » » must not end a line on « or start one on »).
+_SPACE = r"[^\S\u00a0\u202f]"
+_GLUED = r"(?:\S|[\u00a0\u202f])"
+_FRENCH_WORD = (
+    rf"{_SPACE}*{_GLUED}+(?:{_SPACE}+(?=[:;?!»]){_GLUED}+|(?<=«){_SPACE}+{_GLUED}+)*{_SPACE}*"
+)
+
+
+def _french_line_breaks() -> None:
+    """Teach Rich's word splitter French typography (its ``rich._wrap.re_word``, the one
+    pattern ``Text.wrap`` splits words with; ``test_screens`` fails if Rich stops using it)."""
+    import re
+
+    import rich._wrap
+
+    if rich._wrap.re_word.pattern != _FRENCH_WORD:
+        rich._wrap.re_word = re.compile(_FRENCH_WORD)
+
+
 def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
+    _french_line_breaks()
     # markup and emoji off: text from the programme file is never interpreted.
     console = Console(
         file=sys.stderr if stderr else sys.stdout,
