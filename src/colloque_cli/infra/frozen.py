@@ -80,6 +80,8 @@ def fields_init(
     class whose own ``__setattr__`` is ``object``'s). ``becomes``: the class the instance is
     given once filled (a class of the same slot layout).
     """
+    if not all(name.isidentifier() and not name.startswith("_") for name in fields):
+        raise ValueError(f"not field names: {fields}")  # the source below is made of them only
     lines = [
         f"    store(self, {name!r}, {name})" if frozen else f"    self.{name} = {name}"
         for name in fields
@@ -88,7 +90,7 @@ def fields_init(
         lines.append("    self.__class__ = _becomes")
     source = f"def __init__(self, {', '.join(fields)}):\n" + ("\n".join(lines) or "    pass")
     namespace: dict[str, Any] = {"store": store, "_becomes": becomes}
-    exec(source, namespace)  # noqa: S102 (the source is made of field names only)
+    exec(source, namespace)  # noqa: S102 (field names only: see test_cache_safety)
     init: Callable[..., None] = namespace["__init__"]
     # The defaults are the last fields' (set here: compiling them in costs twice the time)
     optional = fields[len(fields) - len(defaults) :]
