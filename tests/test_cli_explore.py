@@ -201,11 +201,6 @@ def test_search_json_adds_score(run: Run) -> None:
     assert [d["score"] for d in data] == sorted((d["score"] for d in data), reverse=True)
 
 
-def test_search_respects_filters_and_limit(run: Run) -> None:
-    assert "une-seule-sante" not in ids(run, "search", "sante", "--day", "mercredi")
-    assert len(ids(run, "search", "territoire", "--limit", "2")) == 2
-
-
 def test_search_empty_query_is_a_usage_error(run: Run) -> None:
     result = run("search", "  ")
     assert result.exit_code == 2

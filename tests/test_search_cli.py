@@ -106,6 +106,7 @@ def test_more_results_than_the_limit_are_counted(run: Run) -> None:
     assert result.exit_code == 0
     assert result.stdout.count("trouvé dans\u202f: ") == 3
     assert result.stderr.strip() == "21 autres résultats : augmentez --limit pour les voir."
+    assert len(found(run, "atelier", "--limit", "3")) == 3  # JSON rows too
 
 
 @pytest.mark.parametrize(
