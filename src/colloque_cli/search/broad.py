@@ -19,6 +19,7 @@ from operator import or_
 from typing import NamedTuple
 
 from .analysis import STOP_WORDS, query_words, stem
+from .docmeaning import nearness
 from .expansion import MAX_QUERY_WORDS
 from .index import Index
 from .layout import EXACT, PREFIX, ROOT, STEM, TYPO
@@ -45,6 +46,11 @@ ABSOLUTE_CUT = 0.2
 CLUE_CUT = 0.12
 MIN_MEANING = 0.15  # below, a document does not cover a query word by meaning
 COVERAGE = 0.6  # share of a longer query's words a result must cover
+# A document's vector of meaning (``docmeaning``) is near a query word from this many
+# spreads above chance; the evidence grows linearly to full weight at _VECTOR_SURE.
+VECTOR_FROM = 2.5
+_VECTOR_SURE = 6.0
+VECTOR_WEIGHT = 0.8
 
 
 class BroadMatch(NamedTuple):
@@ -123,10 +129,16 @@ def _word_evidence(
         for tid, weight in near_words(index, part).items():
             if tid not in literal:
                 near[tid] = max(near.get(tid, 0.0), weight)
-    if near and all(kind <= TYPO for kind in kinds.values()):
+    # Documents whose vector of meaning is near the word (``docmeaning``), in spreads.
+    vectored: dict[int, float] = {}
+    for part in parts:
+        for doc, spreads in nearness(index, part, within).items():
+            if spreads > VECTOR_FROM and spreads > vectored.get(doc, 0.0):
+                vectored[doc] = spreads
+    if (near or vectored) and all(kind <= TYPO for kind in kinds.values()):
         # « aînés » is not « afin » mistyped when words near it in meaning are there.
         literal, kinds = {}, {}
-    if not literal and not near:
+    if not literal and not near and not vectored:
         return None
     body = index.body if index.body is not None else 7
     size = max(index.size, 1)
@@ -158,6 +170,12 @@ def _word_evidence(
             kept = found.meaning.setdefault(doc, {})
             kept[tid] = max(kept.get(tid, 0.0), value)
             found.fields[doc] = found.fields.get(doc, 0) | (info | info >> 7) & allowed & 0x7F
+    for doc, spreads in vectored.items():
+        share = min(1.0, (spreads - VECTOR_FROM) / (_VECTOR_SURE - VECTOR_FROM))
+        value = VECTOR_WEIGHT * share
+        if value > meant.get(doc, 0.0):
+            meant[doc] = value
+            found.fields.setdefault(doc, 0)
     for doc, value in meant.items():
         value = min(value, MEANING_WEIGHT)
         if value >= MIN_MEANING and value > found.scores.get(doc, 0.0):

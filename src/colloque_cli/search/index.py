@@ -85,6 +85,9 @@ class Index:
         self._texts = built.texts
         self._stem_groups = group_ids(built.stems)
         self._root_groups = group_ids(snowball_roots(vocabulary))
+        from .docmeaning import document_vectors
+
+        self._meaning, self._meaning_scales = document_vectors(self)
         self.__setstate__(self.__getstate__())
 
     _STATE = (
@@ -104,6 +107,8 @@ class Index:
         "_texts",
         "_stem_groups",
         "_root_groups",
+        "_meaning",
+        "_meaning_scales",
     )
 
     def __getstate__(self) -> dict[str, object]:
@@ -176,6 +181,11 @@ class Index:
     def frequency(self, tid: int) -> int:
         """How many documents use the vocabulary word ``tid``."""
         return self._starts[tid + 1] - self._starts[tid]
+
+    @property
+    def meaning_vectors(self) -> tuple[Sequence[int], Sequence[int]]:
+        """Each document's vector of meaning, end to end, and its scale (see docmeaning)."""
+        return self._meaning, self._meaning_scales
 
     def documents_with(self, tid: int) -> Sequence[int]:
         return self._all_docs[self._starts[tid] : self._starts[tid + 1]]

@@ -61,3 +61,63 @@ class Table:
 def table() -> Table:
     """The table shipped with the package, read once per process."""
     return Table(TABLE_PATH.read_bytes())
+
+
+# --- static word vectors -----------------------------------------------------------------
+#
+# ``concept_vectors.bin``: a JSON header line (``{"version", "count", "dimensions",
+# "variances"}``), then ``count × dimensions`` int8 components, one row per entry of the
+# table above (same order), then each row's length (float32, little-endian). Rows are unit
+# vectors scaled to the int8 range; ``variances`` is each component's variance over the
+# vocabulary (after normalisation), which tells how an unrelated word compares with a
+# given vector.
+
+VECTORS_PATH = Path(__file__).with_name("concept_vectors.bin")
+
+
+def write_vectors(
+    path: Path, count: int, dimensions: int, variances: list[float], data: bytes
+) -> None:
+    """Write the static vectors (development time, see tools/build_concepts.py)."""
+    header = {
+        "version": VERSION,
+        "count": count,
+        "dimensions": dimensions,
+        "variances": variances,
+    }
+    path.write_bytes(json.dumps(header).encode() + b"\n" + data)
+
+
+class Vectors:
+    """The shipped static vectors: ``row(number)`` is entry ``number``'s int8 vector."""
+
+    def __init__(self, data: bytes) -> None:
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
+        if header.get("version") != VERSION:
+            raise ValueError("vecteurs de sens d'une version inconnue")
+        self.count: int = header["count"]
+        self.dimensions: int = header["dimensions"]
+        self.variances: list[float] = header["variances"]
+        size = self.count * self.dimensions
+        if len(data) != end + 1 + size + 4 * self.count:
+            raise ValueError("vecteurs de sens tronqués")
+        self._data = memoryview(data)[end + 1 : end + 1 + size].cast("b")
+        self.lengths = array("f")
+        self.lengths.frombytes(data[end + 1 + size :])
+        if sys.byteorder != "little":
+            self.lengths.byteswap()
+
+    def row(self, number: int) -> memoryview:
+        d = self.dimensions
+        return self._data[number * d : number * d + d]
+
+    def raw(self, number: int) -> bytes:
+        """Entry ``number``'s vector as raw bytes (two's complement)."""
+        return self.row(number).tobytes()
+
+
+@cache
+def vectors() -> Vectors:
+    """The vectors shipped with the package, read once per process."""
+    return Vectors(VECTORS_PATH.read_bytes())

@@ -1,0 +1,136 @@
+"""What each document is about, as a vector (made with the index), and how near a word is.
+
+When the index is built, each document gets the weighted mean of the static vectors of its
+words (``meaning.vectors``: distilled from a sentence model, shipped with the package):
+words of the headline count more, words most documents use or that are common in the
+language count less. A query word is then compared with each document: its cosine with
+the document's vector, divided by the spread of the cosines an unrelated word would have
+with it (from the variance of each direction over the vocabulary). A word scoring 3 or 4
+« spreads » above chance is about what the document is about: « cinéma » and a session on
+the arts, « pompiers » and one on major risks, although neither uses the word.
+
+Made once when the index is built (pure Python: the vectors are added up as large
+integers, one multiplication per word and document); stored with the index. A query reads
+one vector per query word and makes one dot product per document.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection
+from math import log, sqrt
+from operator import mul
+from typing import TYPE_CHECKING
+
+from .analysis import stem
+from .meaning import table, vectors
+
+if TYPE_CHECKING:
+    from .index import Index
+
+# Beyond this many documents, no vectors are made (their making would weigh on the first
+# search of a large programme): meaning then rests on the table of neighbours alone.
+MAX_DOCUMENTS = 2000
+# What a word is worth by the best field holding it: the headline (title, subtitle), the
+# themes (field 2 of a session index), the body; names and rooms say nothing of a topic.
+_HEADLINE, _THEMES, _BODY = 3.0, 1.0, 1.0
+_THEMES_BIT = 0b100
+_FIELD_WIDTH = 4  # bytes of each component of a sum (unsigned, offset by 128 per unit)
+_UNIT = 1 << 14  # the weight of a word of weight 1 whose int8 row has length 1
+_FLIP = bytes((b ^ 0x80) for b in range(256))  # int8 two's complement -> uint8 + 128
+_FIXED = 1 << 30  # scales are stored as integers (the cache keeps integer arrays only)
+
+
+def document_vectors(index: Index) -> tuple[array[int], array[int]]:
+    """Each document's int8 vector (end to end) and the factor that turns a dot product
+    with a unit query vector into « spreads above chance », times ``_FIXED`` (both empty
+    when not made)."""
+    if not 0 < index.size <= MAX_DOCUMENTS:
+        return array("b"), array("I")
+    shipped, static = table(), vectors()
+    dims = static.dimensions
+    size = index.size
+    totals = [0] * size
+    weights = [0] * size
+    headline, body = index.headline, index.body
+    count = len(static.lengths)
+    for tid, word in enumerate(index.vocabulary):
+        if len(word) < 3 or not word.isalpha():
+            continue
+        number = shipped.number.get(stem(word))
+        if number is None or number >= count:
+            continue
+        docs = index.documents_with(tid)
+        # A word most documents use tells them apart poorly; a rare word of the language
+        # says more than a common one (entries are in order of frequency).
+        rarity = log((size + 1) / (len(docs) + 0.5)) if size > 1 else 1.0
+        if rarity <= 0:
+            continue
+        common = log(number + 20) / log(25000)
+        unit = _UNIT * rarity * common / static.lengths[number]
+        packed = _packed(static.raw(number), dims)
+        for doc, info in zip(docs, index.infos_of(tid), strict=True):
+            fields = (info | info >> 7) & 0x7F
+            if fields & headline:
+                factor = _HEADLINE
+            elif fields & _THEMES_BIT:
+                factor = _THEMES
+            elif body is not None and fields & 1 << body:
+                factor = _BODY
+            else:
+                continue
+            weight = round(unit * factor)
+            if weight:
+                totals[doc] += weight * packed
+                weights[doc] += weight
+    variances = static.variances
+    made = array("b")
+    scales = array("I")
+    for total, weight in zip(totals, weights, strict=True):
+        sums = array("I")
+        sums.frombytes(total.to_bytes(dims * _FIELD_WIDTH, "little"))
+        offset = 128 * weight
+        components = [value - offset for value in sums]
+        largest = max(map(abs, components))
+        if not largest:
+            made.extend(bytes(dims))
+            scales.append(0)
+            continue
+        row = [round(127 * value / largest) for value in components]
+        length = sqrt(sum(map(mul, row, row)))
+        # Spread of the cosine of an unrelated word with this vector.
+        spread = sqrt(sum(v * c * c for v, c in zip(variances, row, strict=True))) / length
+        made.extend(row)
+        scales.append(round(_FIXED / (length * spread)))
+    return made, scales
+
+
+def _packed(raw: bytes, dims: int) -> int:
+    """An int8 vector as one large integer: each component + 128 in its own 4 bytes, so
+    that weighted sums of vectors are sums of integers."""
+    wide = bytearray(dims * _FIELD_WIDTH)
+    wide[::_FIELD_WIDTH] = raw.translate(_FLIP)
+    return int.from_bytes(wide, "little")
+
+
+def nearness(index: Index, word: str, within: Collection[int] | None = None) -> dict[int, float]:
+    """How far above chance each document's vector is near ``word`` (in spreads); empty
+    when the word or the vectors are unknown."""
+    made, scales = index.meaning_vectors
+    if not scales:
+        return {}
+    number = table().number.get(stem(word))
+    static = vectors()
+    if number is None or number >= len(static.lengths):
+        return {}
+    query = static.row(number).tolist()
+    length = static.lengths[number]
+    dims = static.dimensions
+    docs = range(index.size) if within is None else within
+    found: dict[int, float] = {}
+    for doc in docs:
+        scale = scales[doc]
+        if scale:
+            row = made[doc * dims : doc * dims + dims]
+            found[doc] = sum(map(mul, query, row)) * scale / (length * _FIXED)
+    return found
