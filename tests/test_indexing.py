@@ -115,7 +115,7 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
                 patch.setattr(indexing, "FORKED_FROM", 0)
                 patch.setattr(indexing, "_may_fork", lambda: True)
             if reading == "fork fails":
-                patch.setattr(indexing._Part, "sent", _fails_when_forked(indexing._Part.sent))
+                patch.setattr(indexing._Part, "packed", _fails_when_forked(indexing._Part.packed))
             built = build(documents, fields, body, glossary)
         for name, value in expected._asdict().items():
             got = getattr(built, name)
@@ -123,14 +123,14 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
             assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
 
 
-def _fails_when_forked(sent: Callable[[indexing._Part], object]) -> Callable[..., object]:
-    """``_Part.sent`` failing in a forked process only."""
+def _fails_when_forked(packed: Callable[[indexing._Part], object]) -> Callable[..., object]:
+    """``_Part.packed`` failing in a forked process only."""
     parent = os.getpid()
 
     def failing(part: indexing._Part) -> object:
         if os.getpid() != parent:
             raise RuntimeError("a failure in the forked process")
-        return sent(part)
+        return packed(part)
 
     return failing
 

@@ -56,10 +56,10 @@ def build(
     if size >= FORKED_FROM and _may_fork():
         # A large programme's second half is read meanwhile by a forked process.
         half = size // 2
-        second = _Forked(lambda: _read(documents, half, size, fields, body, glossary).sent())
+        second = _Forked(lambda: _read(documents, half, size, fields, body, glossary).packed())
         try:
             whole = _read(documents, 0, half, fields, body, glossary)
-            rest = second.result()
+            rest = _Sent.unpacked(second.result())
         finally:
             second.close()
         if rest is None:  # it could not: read here
@@ -76,15 +76,40 @@ def build(
 
 
 class _Sent(NamedTuple):
-    """What a forked process sends back of the documents it read (``_Part.sent``)."""
+    """What a forked process sends back of the documents it read (``_Part.packed``)."""
 
     vocabulary: list[str]
     stems: list[str]
-    flat: array[int]
-    offsets: array[int]  # from 0
-    texts: array[int]
+    flat: array[int] | memoryview
+    offsets: array[int] | memoryview  # from 0
+    texts: array[int] | memoryview
     short: list[list[str]]  # each field's distinct texts, in the order of their numbers
     tails: dict[int, int]
+
+    @classmethod
+    def unpacked(cls, blob: bytes | None) -> _Sent | None:
+        """What ``_Part.packed`` wrote; None when nothing or anything else was sent."""
+        if not blob:
+            return None
+        from ..infra.cachefile import unpack
+
+        try:
+            data, arrays = unpack(blob, _SENT)
+            vocabulary, stems, short, tails, flat, offsets, texts = data
+            return cls(
+                vocabulary,
+                stems,
+                arrays.array(flat),
+                arrays.array(offsets),
+                arrays.array(texts),
+                short,
+                dict(tails),
+            )
+        except (ValueError, TypeError):
+            return None
+
+
+_SENT = b"index part\n"  # the header of what a forked process sends
 
 
 class _Part:
@@ -99,6 +124,15 @@ class _Part:
         self.short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
         # The number of synonyms ending each (document, field) that has some, by its number.
         self.tails: dict[int, int] = {}
+
+    def packed(self) -> list[bytes | memoryview]:
+        """``sent`` as data only (JSON and raw arrays, as a cache entry), not pickled."""
+        from ..infra.cachefile import Arrays, pack
+
+        sent, arrays = self.sent(), Arrays()
+        numbers = [arrays.add(sent.flat), arrays.add(sent.offsets), arrays.add(sent.texts)]
+        data = [sent.vocabulary, sent.stems, sent.short, list(sent.tails.items()), *numbers]
+        return pack(_SENT, data, arrays)
 
     def sent(self) -> _Sent:
         short = [list(texts) for texts in self.short]
@@ -147,7 +181,7 @@ class _Part:
         self.flat, self.texts = flat, all_texts
 
 
-def _dtype(np: Any, values: array[int]) -> Any:
+def _dtype(np: Any, values: array[int] | memoryview) -> Any:
     return np.uint16 if values.itemsize == 2 else np.uint32
 
 
@@ -161,14 +195,15 @@ def _may_fork() -> bool:
 
 
 class _Forked:
-    """``work()`` done by a forked process, its result sent back pickled through a pipe.
+    """``work()`` done by a forked process, which sends back the bytes it returns through
+    a pipe (data only: never pickled code).
 
     The process only computes and writes to the pipe, then leaves at once (``os._exit``:
     no buffer flushed, no exit handler run twice). ``result`` is None when the work could
     not be done there (no fork, or any failure): the caller then does it itself.
     """
 
-    def __init__(self, work: Callable[[], object]) -> None:
+    def __init__(self, work: Callable[[], list[bytes | memoryview]]) -> None:
         import os
 
         self._pid = 0
@@ -184,20 +219,17 @@ class _Forked:
             status = 1
             try:
                 os.close(read)
-                import pickle
-
                 with open(write, "wb") as pipe:
-                    pickle.dump(work(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                    pipe.writelines(work())
                 status = 0
             finally:
                 os._exit(status)  # whatever happened (even an interruption)
         os.close(write)
         self._pid, self._pipe = pid, open(read, "rb")  # noqa: SIM115 (closed in close)
 
-    def result(self) -> Any:
-        """What the work returned (its own pickle, read back), or None."""
+    def result(self) -> bytes | None:
+        """What the work wrote, once the process has left (None if it failed)."""
         import os
-        import pickle
 
         if self._pipe is None:
             return None
@@ -208,7 +240,7 @@ class _Forked:
             self._pipe = None
         _, status = os.waitpid(self._pid, 0)
         self._pid = 0
-        return pickle.loads(data) if status == 0 and data else None  # noqa: S301 (ours)
+        return data if status == 0 else None
 
     def close(self) -> None:
         """Stop listening: a process still writing fails and leaves; it is waited for."""
