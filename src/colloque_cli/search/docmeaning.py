@@ -30,11 +30,14 @@ if TYPE_CHECKING:
 
 # Beyond this many documents, no vectors are made (their making would weigh on the first
 # search of a large programme): meaning then rests on the table of neighbours alone.
-MAX_DOCUMENTS = 2000
+MAX_DOCUMENTS = 1000
 # What a word is worth by the best field holding it: the headline (title, subtitle), the
 # themes (field 2 of a session index), the body; names and rooms say nothing of a topic.
 _HEADLINE, _THEMES, _BODY = 3.0, 1.0, 1.0
 _THEMES_BIT = 0b100
+# A word of a document is named as a reason of a match from this cosine with the query
+# word (the shipped vectors, whose common directions are removed).
+NEAR_WORD = 0.3
 _FIELD_WIDTH = 4  # bytes of each component of a sum (unsigned, offset by 128 per unit)
 _UNIT = 1 << 14  # the weight of a word of weight 1 whose int8 row has length 1
 _FLIP = bytes((b ^ 0x80) for b in range(256))  # int8 two's complement -> uint8 + 128
@@ -134,3 +137,33 @@ def nearness(index: Index, word: str, within: Collection[int] | None = None) -> 
             row = made[doc * dims : doc * dims + dims]
             found[doc] = sum(map(mul, query, row)) * scale / (length * _FIXED)
     return found
+
+
+def words_near(index: Index, word: str, doc: int, count: int = 3) -> list[int]:
+    """The ids of the words of document ``doc`` nearest ``word`` in meaning, nearest first
+    (those a reader would take as the reason of a match by the document's vector)."""
+    shipped, static = table(), vectors()
+    number = shipped.number.get(stem(word))
+    if number is None or number >= len(static.lengths):
+        return []
+    query = static.row(number).tolist()
+    length = static.lengths[number]
+    vocabulary = index.vocabulary
+    fields = index.headline | _THEMES_BIT
+    if index.body is not None:
+        fields |= 1 << index.body
+    scored: dict[int, float] = {}
+    for tid in index.document_words(doc, fields):
+        text = vocabulary[tid]
+        if tid in scored or len(text) < 3 or not text.isalpha():
+            continue
+        other = shipped.number.get(stem(text))
+        if other is None or other >= len(static.lengths) or other == number:
+            scored[tid] = 0.0
+            continue
+        dot = sum(map(mul, query, static.row(other)))
+        scored[tid] = dot / (length * static.lengths[other])
+    ranked = sorted(scored, key=lambda t: -scored[t])
+    near = [t for t in ranked[:count] if scored[t] >= NEAR_WORD]
+    # At least the nearest word, when the document is near as a whole but no single word is.
+    return near or [t for t in ranked[:1] if scored[t] > 0]

@@ -207,6 +207,16 @@ class Index:
         """Each document's vector of meaning, end to end, and its scale (see docmeaning)."""
         return self._meaning, self._meaning_scales
 
+    def document_words(self, doc: int, fields: int) -> list[int]:
+        """The ids of the words of document ``doc`` in the ``fields`` (a bit mask), in order."""
+        count = len(self.weights)
+        found: list[int] = []
+        for field in range(count):
+            if fields >> field & 1:
+                at = doc * count + field
+                found.extend(self._flat[self._offsets[at] : self._offsets[at + 1]])
+        return found
+
     def documents_with(self, tid: int) -> Sequence[int]:
         return self._all_docs[self._starts[tid] : self._starts[tid + 1]]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
 from itertools import repeat
@@ -30,6 +31,10 @@ SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 0.3
+# A query whose words are all found in fewer sessions than this is completed, after them,
+# by the sessions the broad search finds by meaning alone (« environnement » is in one
+# session's text, and is what two others are about).
+COMPLEMENT = 3
 # The names of the fields of each bit mask, best first.
 _FIELD_NAMES = [
     tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
@@ -256,7 +261,33 @@ class SearchIndex:
             hits = list(
                 map(Hit, ranking.docs, map(shown.__getitem__, ranking.evidence), repeat(context))
             )
+        if broad and 0 < ranking.total < COMPLEMENT:
+            return self._completed(query, Results(hits, ranking.total), docs, mask, limit)
         return Results(hits, ranking.total)
+
+    def _completed(
+        self,
+        query: str,
+        literal: Results,
+        docs: Collection[int] | None,
+        mask: int | None,
+        limit: int | None,
+    ) -> Results:
+        """``literal``'s hits, then the sessions found by meaning alone (see COMPLEMENT)."""
+        wider = self._broad(query, docs, mask, None)
+        if wider is None:
+            return literal
+        have = {hit._doc for hit in literal.hits}
+        added = [h for h in wider.hits if h.kind == "meaning" and h._doc not in have]
+        if not added:
+            return literal
+        ceiling = min(hit.score for hit in literal.hits) if literal.hits else 100
+        for hit in added:
+            ceiling = max(1, min(ceiling - 1, hit.score))
+            hit.score = ceiling
+        total = literal.total + len(added)
+        room = None if limit is None else max(0, limit - len(literal.hits))
+        return Results(literal.hits + added[:room], total)
 
     def _broad(
         self, query: str, docs: Collection[int] | None, mask: int | None, limit: int | None
@@ -290,14 +321,43 @@ class SearchIndex:
             for match in matches:
                 ceiling = min(ceiling, max(1, round(100 * match.score / best)))
                 kind = "meaning" if not match.literal else KINDS[match.kind]
-                hit = Hit(match.doc, (ceiling, _FIELD_NAMES[match.fields], kind), context)
+                near = match.meaning[:3]
+                fields = match.fields
+                if not match.literal and not near:
+                    # Found by its vector of meaning: its words nearest the query say why.
+                    near = self._near_by_vector(query, match.doc)
+                    fields |= self._fields_holding(match.doc, near)
+                hit = Hit(match.doc, (ceiling, _FIELD_NAMES[fields], kind), context)
                 if not match.literal:
-                    hit.near = tuple(dict.fromkeys(surface(t) for t in match.meaning[:3]))
+                    hit.near = tuple(dict.fromkeys(surface(t) for t in near))
                 made.append(hit)
             return made
 
         kept = found.matches[:limit] if limit is not None else found.matches
         return Results(hits(kept), len(found.matches), hits(found.clues[:5]))
+
+    def _near_by_vector(self, query: str, doc: int) -> list[int]:
+        """The words of session ``doc`` nearest the words of ``query`` in meaning: why its
+        vector of meaning matched (see docmeaning)."""
+        from .analysis import query_words
+        from .docmeaning import words_near
+
+        found: list[int] = []
+        for typed in query_words(query):
+            for part in typed.parts:
+                found.extend(t for t in words_near(self.index, part, doc) if t not in found)
+        return found[:3]
+
+    def _fields_holding(self, doc: int, tids: Sequence[int]) -> int:
+        """The bit mask of the fields of session ``doc`` where the words ``tids`` are."""
+        mask = 0
+        for tid in tids:
+            documents = self.index.documents_with(tid)
+            at = bisect_left(documents, doc)
+            if at < len(documents) and documents[at] == doc:
+                info = self.index.infos_of(tid)[at]
+                mask |= (info | info >> 7) & 0x7F
+        return mask
 
     def _theme_context(self, query: str) -> Callable[[int], float] | None:
         """How well a session's best theme (label and description) matches ``query``."""
