@@ -354,6 +354,6 @@ def test_unknown_option_is_a_french_usage_error(run: Run) -> None:
 def test_every_command_has_french_help(run: Run, command: str) -> None:
     result = run(command, "--help")
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"Utilisation : colloque {command}")
+    assert result.stdout.startswith(f"Utilisation\u202f: colloque {command}")
     assert "Afficher cette aide et quitter." in result.stdout
     assert "Show this message" not in result.stdout

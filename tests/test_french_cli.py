@@ -72,15 +72,15 @@ def test_usage_lines_name_the_arguments_as_manual_pages_do(
 ) -> None:
     """Bare names for required arguments (not Typer's « {SESSION} », which reads as a set),
     brackets for optional ones, « … » where several may be given."""
-    assert run(*command, "--help").stdout.splitlines()[0] == f"Utilisation : {usage}"
+    assert run(*command, "--help").stdout.splitlines()[0] == f"Utilisation\u202f: {usage}"
 
 
 def test_usage_lines_are_french(run: Run) -> None:
     assert run("--help").stdout.splitlines()[0] == (
-        "Utilisation : colloque [OPTIONS] COMMANDE [ARGUMENTS]…"
+        "Utilisation\u202f: colloque [OPTIONS] COMMANDE [ARGUMENTS]…"
     )
     assert run("agenda", "--help").stdout.splitlines()[0] == (
-        "Utilisation : colloque agenda [OPTIONS] COMMANDE [ARGUMENTS]…"
+        "Utilisation\u202f: colloque agenda [OPTIONS] COMMANDE [ARGUMENTS]…"
     )
 
 

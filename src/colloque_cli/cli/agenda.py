@@ -30,6 +30,7 @@ agenda_app = typer.Typer(
     cls=FrenchGroup,  # errors are handled by the root command
     name="agenda",
     help="Votre agenda personnel : les sessions que vous choisissez, créneau par créneau.",
+    short_help="Votre agenda : vos choix, créneau par créneau.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -122,7 +123,7 @@ def _find(p: Programme, text: str) -> Session:
         raise
 
 
-@agenda_app.command("add")
+@agenda_app.command("add", short_help="Ajouter des sessions à votre agenda.")
 def add(
     ctx: typer.Context,
     sessions: SessionsArgument,
@@ -222,7 +223,7 @@ def _target(p: Programme, agenda: Agenda, text: str) -> str | None:
     return session.id if session.id in agenda else None
 
 
-@agenda_app.command("remove")
+@agenda_app.command("remove", short_help="Retirer des sessions de votre agenda.")
 def remove(ctx: typer.Context, sessions: PickedArgument) -> None:
     """Retirer des sessions de votre agenda."""
     p = programme(ctx)
@@ -248,7 +249,7 @@ def remove(ctx: typer.Context, sessions: PickedArgument) -> None:
         )
 
 
-@agenda_app.command("list")
+@agenda_app.command("list", short_help="Votre agenda, créneau par créneau.")
 def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Afficher votre agenda créneau par créneau : choix, créneaux libres, conflits."""
     from ..agenda import plan
@@ -272,7 +273,7 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     warn_missing(laid.missing)
 
 
-@agenda_app.command("clear")
+@agenda_app.command("clear", short_help="Vider votre agenda (copie gardée).")
 def clear(
     ctx: typer.Context,
     yes: Annotated[
@@ -302,7 +303,7 @@ def clear(
     output.info(f"Agenda vidé. L'ancien est conservé dans « {backup} ».")
 
 
-@agenda_app.command("export")
+@agenda_app.command("export", short_help="Exporter votre agenda (iCalendar…).")
 def export_agenda(
     ctx: typer.Context,
     fmt: ExportFormatOption = None,
@@ -341,7 +342,7 @@ def _interests(given: list[str] | None) -> list[str]:
     return interests
 
 
-@agenda_app.command("suggest")
+@agenda_app.command("suggest", short_help="Proposer un agenda selon vos intérêts.")
 def suggest(
     ctx: typer.Context,
     interests: InterestsArgument = None,
@@ -386,7 +387,7 @@ def suggest(
             )
 
 
-@agenda_app.command("interests")
+@agenda_app.command("interests", short_help="Retenir vos centres d'intérêt.")
 def interests_command(
     interests: InterestsArgument = None,
     forget: Annotated[
@@ -414,7 +415,7 @@ def interests_command(
     typer.echo(", ".join(saved))
 
 
-@agenda_app.command("changes")
+@agenda_app.command("changes", short_help="Ce qui a changé pour vos sessions.")
 def agenda_changes(
     ctx: typer.Context,
     ack: Annotated[

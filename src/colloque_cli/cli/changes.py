@@ -43,7 +43,7 @@ NewArgument = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="Comparer deux versions d'un programme.")
 def changes(
     ctx: typer.Context,
     old: OldArgument,
@@ -136,7 +136,7 @@ def changes_view(result: Comparison) -> list[RenderableType]:
     return parts
 
 
-@app.command()
+@app.command(short_help="Mettre à jour un programme en ligne.")
 def update(ctx: typer.Context) -> None:
     """Mettre à jour le programme publié en ligne (--programme URL) et dire ce qui a changé."""
     from ..changes import compare, load_version

@@ -79,7 +79,7 @@ COUNT_WIDTH = len("Sessions")
 MAX_QUERY = 500  # characters; a longer "query" is a pasted document, not a search
 
 
-@app.command("list")
+@app.command("list", short_help="Les sessions, créneau par créneau.")
 def list_sessions(
     ctx: typer.Context,
     day: DayOption = None,
@@ -115,7 +115,7 @@ def list_sessions(
     emit_sessions(p, chosen, fmt, long=long, one_line=one_line)
 
 
-@app.command()
+@app.command(short_help="Chercher par mots ou par sujet.")
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -192,7 +192,7 @@ def _themes_hint(p: Programme, text: str, *, meaning: bool) -> None:
         output.show(Text(f"Thèmes touchés : {names}", style="dim"))
 
 
-@app.command()
+@app.command(short_help="Une session en entier.")
 def show(
     ctx: typer.Context,
     session_id: Annotated[
@@ -230,7 +230,7 @@ def show(
         output.write_records([record], fmt)
 
 
-@app.command()
+@app.command(short_help="Les salles et leur nombre de sessions.")
 def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les salles et leur nombre de sessions."""
     p = programme(ctx)
@@ -248,7 +248,7 @@ def rooms(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     _emit_rows(rows, fmt, "Salles", {"name": "Salle", "id": "Identifiant", "sessions": "Sessions"})
 
 
-@app.command()
+@app.command(short_help="Les thèmes et leur nombre de sessions.")
 def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les thèmes et leur nombre de sessions."""
     p = programme(ctx)
@@ -271,7 +271,7 @@ def themes(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         output.write_records(rows, fmt, list(rows[0]))
 
 
-@app.command()
+@app.command(short_help="Les jours, leurs créneaux et sessions.")
 def days(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Lister les jours du colloque, leurs créneaux et leur nombre de sessions."""
     from ..programme.model import day_name, short_date

@@ -92,7 +92,7 @@ def refuse_overwrite(out: Path | None, force: bool) -> None:
         )
 
 
-@app.command()
+@app.command(short_help="Exporter le programme vers un fichier.")
 def export(
     ctx: typer.Context,
     fmt: ExportFormatOption = None,

@@ -24,7 +24,7 @@ RoomsOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(short_help="La grille horaire : heures et salles.")
 def grid(
     ctx: typer.Context,
     day: DayOption = None,

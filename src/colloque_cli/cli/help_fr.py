@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typer._click.core import Context
 from typer._click.formatting import HelpFormatter
 
+from ..text import typeset
+
 HEADINGS = {"Options": "Options", "Arguments": "Arguments", "Commands": "Commandes"}
 SENTENCES = {
     "Show this message and exit.": "Afficher cette aide et quitter.",
@@ -31,7 +33,8 @@ def _help(text: str) -> str:
     for pattern, french in _EXTRAS:
         text = pattern.sub(french, text)
     # « [par défaut : 10; x>=1] » → « [par défaut : 10 ; d'au moins 1] »
-    return re.sub(r"\[[^\]]*\]", lambda m: french_range(m.group()).replace("; ", " ; "), text)
+    text = re.sub(r"\[[^\]]*\]", lambda m: french_range(m.group()).replace("; ", " ; "), text)
+    return typeset(text.replace("...", "…"))
 
 
 class FrenchHelpFormatter(HelpFormatter):
@@ -40,10 +43,15 @@ class FrenchHelpFormatter(HelpFormatter):
         # Typer writes a required argument « {SESSION} »: read as a set of choices; Click's
         # convention (and every manual page's) is the bare name.
         args = re.sub(r"\{([^{}\s]+)\}", r"\1", args)
-        super().write_usage(prog, args, prefix or "Utilisation : ")
+        super().write_usage(prog, args, prefix or typeset("Utilisation : "))
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(HEADINGS.get(heading, heading))
+
+    def write_text(self, text: str) -> None:
+        # Click wraps help with textwrap, which breaks at ASCII spaces only: the no-break
+        # spaces French typography puts before « : ; ? ! » and inside « » hold.
+        super().write_text(typeset(text))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], *args: object, **kwargs: object) -> None:
         super().write_dl([(term, _help(text)) for term, text in rows], *args, **kwargs)  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ def ambiguous_times(programme: Programme) -> list[str]:
     return found
 
 
-@app.command()
+@app.command(short_help="Vérifier un fichier de programme.")
 def validate(
     ctx: typer.Context,
     file: Annotated[
@@ -83,7 +83,7 @@ def validate(
     )
 
 
-@app.command()
+@app.command(short_help="Le schéma JSON des fichiers de programme.")
 def schema(out: OutputOption = None) -> None:
     """Afficher le schéma JSON du fichier de programme, pour la validation dans les éditeurs."""
     from ..exporters.records import json_text
@@ -93,7 +93,7 @@ def schema(out: OutputOption = None) -> None:
         output.info(f"Schéma écrit dans {out}.")
 
 
-@app.command("import")
+@app.command("import", short_help="Convertir un programme frab ou pretalx.")
 def import_schedule(
     given: Annotated[
         str,

@@ -82,7 +82,7 @@ def _moment_label(p: Programme, at: datetime) -> str:
     return f"{long_date(local.date())}, {hhmm(local.time())}"
 
 
-@app.command()
+@app.command(short_help="Ce qui se tient en ce moment.")
 def now(
     ctx: typer.Context,
     at: AtOption = None,
@@ -130,7 +130,7 @@ def _in_your_field(
     return {s: tally[s.id].interests for s in sessions if s.id in tally}
 
 
-@app.command("next")
+@app.command("next", short_help="Le prochain créneau et ses sessions.")
 def next_slot(
     ctx: typer.Context,
     at: AtOption = None,
