@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, overload
 from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
-from .analysis import STOP_WORDS, Analyser, words
+from .analysis import STOP_WORDS, Analyser, stem, words
 from .expansion import typos_between
 from .index import Index
 from .layout import KINDS, TYPO
@@ -31,10 +31,12 @@ SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 0.3
-# A query whose words are all found in fewer sessions than this is completed, after them,
-# by the sessions the broad search finds by meaning alone (« environnement » is in one
-# session's text, and is what two others are about).
+# A query whose words are all found in fewer sessions than this, and only in passing (in
+# no title, subtitle or theme), is completed after them by the sessions whose vector of
+# meaning is near it (« environnement » is in one session's description, and is what
+# others are about). A word naming a session is answered by the words alone.
 COMPLEMENT = 3
+_NAMING = 0b111  # title, subtitle, themes (FIELDS order)
 # The names of the fields of each bit mask, best first.
 _FIELD_NAMES = [
     tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
@@ -261,8 +263,13 @@ class SearchIndex:
             hits = list(
                 map(Hit, ranking.docs, map(shown.__getitem__, ranking.evidence), repeat(context))
             )
-        if broad and 0 < ranking.total < COMPLEMENT:
-            return self._completed(query, Results(hits, ranking.total), docs, mask, limit)
+        if (
+            broad
+            and mask is None
+            and 0 < ranking.total < COMPLEMENT
+            and not any(e.fields & _NAMING for e in ranking.evidence)
+        ):
+            return self._completed(query, Results(hits, ranking.total), docs, limit)
         return Results(hits, ranking.total)
 
     def _completed(
@@ -270,24 +277,67 @@ class SearchIndex:
         query: str,
         literal: Results,
         docs: Collection[int] | None,
-        mask: int | None,
         limit: int | None,
     ) -> Results:
-        """``literal``'s hits, then the sessions found by meaning alone (see COMPLEMENT)."""
-        wider = self._broad(query, docs, mask, None)
-        if wider is None:
+        """``literal``'s hits, then the sessions whose vector of meaning is near every word
+        of ``query`` (see COMPLEMENT). Cheap: the programme's words know their vectors, and
+        the shipped table is read only for a query word the programme lacks as such."""
+        from .docmeaning import complement, words_near
+
+        entries = self._entries(query)
+        if not entries:
             return literal
         have = {hit._doc for hit in literal.hits}
-        added = [h for h in wider.hits if h.kind == "meaning" and h._doc not in have]
-        if not added:
+        found = complement(self.index, [number for number, _ in entries], have, docs)
+        if not found:
             return literal
+        shown = found[: limit if limit is not None else len(found)]
+        near: dict[int, list[int]] = {}
+        for doc, _ in shown:
+            reasons = (t for n, word in entries for t in words_near(self.index, n, word, doc))
+            near[doc] = list(dict.fromkeys(reasons))[:3]
+        vocabulary = self.index.vocabulary
+        words = literal.hits[0]._context.words if literal.hits else frozenset()
+        words = words | {vocabulary[t] for tids in near.values() for t in tids}
+        context = _HitContext(self.sessions, Analyser(self.index.glossary), words)
         ceiling = min(hit.score for hit in literal.hits) if literal.hits else 100
-        for hit in added:
-            ceiling = max(1, min(ceiling - 1, hit.score))
-            hit.score = ceiling
-        total = literal.total + len(added)
+        added = []
+        for doc, tids in near.items():
+            ceiling = max(1, ceiling - 1)
+            fields = _FIELD_NAMES[self._fields_holding(doc, tids)]
+            hit = Hit(doc, (ceiling, fields, "meaning"), context)
+            hit.near = tuple(dict.fromkeys(self._surface(t) for t in tids))
+            added.append(hit)
         room = None if limit is None else max(0, limit - len(literal.hits))
-        return Results(literal.hits + added[:room], total)
+        return Results(literal.hits + added[:room], literal.total + len(found))
+
+    def _entries(self, query: str) -> list[tuple[int, str]]:
+        """The entry in the shipped vectors of each word of ``query``, with the word (empty
+        when one has none): from the programme's own word when it has the word or its stem."""
+        from .analysis import query_words
+        from .expansion import MAX_QUERY_WORDS
+        from .layout import STEM
+
+        numbers: list[tuple[int, str]] = []
+        for typed in query_words(query)[:MAX_QUERY_WORDS]:
+            for part in typed.parts:
+                if part in STOP_WORDS:
+                    continue
+                own = [t for t, kind in self.index.expand(part).items() if kind & 7 >= STEM]
+                number = next((n for n in map(self._entry, own) if n is not None), None)
+                if number is None:
+                    from .meaning import table, vectors
+
+                    number = table().number.get(stem(part))
+                    if number is None or number >= vectors().count:
+                        return []
+                numbers.append((number, part))
+        return numbers
+
+    def _entry(self, tid: int) -> int | None:
+        from .docmeaning import entry_of
+
+        return entry_of(self.index, tid)
 
     def _broad(
         self, query: str, docs: Collection[int] | None, mask: int | None, limit: int | None
@@ -321,7 +371,7 @@ class SearchIndex:
             for match in matches:
                 ceiling = min(ceiling, max(1, round(100 * match.score / best)))
                 kind = "meaning" if not match.literal else KINDS[match.kind]
-                near = match.meaning[:3]
+                near: Sequence[int] = match.meaning[:3]
                 fields = match.fields
                 if not match.literal and not near:
                     # Found by its vector of meaning: its words nearest the query say why.
@@ -339,13 +389,12 @@ class SearchIndex:
     def _near_by_vector(self, query: str, doc: int) -> list[int]:
         """The words of session ``doc`` nearest the words of ``query`` in meaning: why its
         vector of meaning matched (see docmeaning)."""
-        from .analysis import query_words
         from .docmeaning import words_near
 
         found: list[int] = []
-        for typed in query_words(query):
-            for part in typed.parts:
-                found.extend(t for t in words_near(self.index, part, doc) if t not in found)
+        for number, word in self._entries(query):
+            near = words_near(self.index, number, word, doc)
+            found.extend(t for t in near if t not in found)
         return found[:3]
 
     def _fields_holding(self, doc: int, tids: Sequence[int]) -> int:
