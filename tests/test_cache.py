@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import colloque_cli.infra.cache as cache_module
+from colloque_cli.infra import cachecodec
 from colloque_cli.infra.cache import open_programme
-from colloque_cli.programme.model import SessionTable
+from colloque_cli.programme.columns import SessionTable
 from conftest import PROGRAMME, Run
 
 TITLE = "Sécurité et cohésion sociale"
@@ -189,6 +190,67 @@ def test_search_index_is_cached_too(
     assert second.stdout == first.stdout
 
 
+@pytest.fixture(scope="module")
+def generated_text() -> str:
+    """A generated programme of 3 000 sessions (some 180 000 uses of words)."""
+    import sys
+
+    root = str(Path(__file__).resolve().parent.parent)
+    sys.path.insert(0, root)
+    try:
+        from benchmarks import generate
+    finally:
+        sys.path.remove(root)
+    return generate.generate(3000)
+
+
+def test_first_search_after_an_edit_answers_as_the_cached_index_does(
+    run: Run,
+    tmp_path: Path,
+    isolated_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    generated_text: str,
+) -> None:
+    """Through the CLI, on a generated programme: the index built just after an edit
+    (postings sorted with numpy, or use by use) and the one read back from the cache give
+    byte-identical answers."""
+    import colloque_cli.search.index as index_module
+    from colloque_cli.search import indexing
+
+    path = tmp_path / "grand.yaml"
+    path.write_text(generated_text, encoding="utf-8")
+    queries = [
+        ["mobilité"],
+        ["santé", "mentale"],
+        ["mobilté"],
+        ["démocratie", "participative", "--limit", "50"],
+        ["service", "public", "--format", "json", "--limit", "500"],
+        ["culture", "--format", "csv", "--limit", "3000"],
+    ]
+
+    def answers(*options: str) -> list[tuple[int, str, str]]:
+        found = []
+        for query in queries:
+            result = run("--programme", str(path), *options, "search", *query)
+            found.append((result.exit_code, result.stdout, result.stderr))
+        return found
+
+    monkeypatch.setattr(indexing, "NUMPY_FROM", 1 << 62)
+    use_by_use = answers("--no-cache")
+    monkeypatch.setattr(indexing, "NUMPY_FROM", 0)
+    with_numpy = answers("--no-cache")
+    cold = answers()  # the first query builds the index and stores it
+    assert len(list((isolated_env / "cache" / "programmes").glob("*.index"))) == 1
+
+    def no_indexing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr(index_module.Index, "__init__", no_indexing)
+    warm = answers()
+    assert warm == cold == with_numpy == use_by_use
+    assert [code for code, _, _ in warm] == [0] * len(queries)
+
+
 def key_from_bytes(path: Path) -> cache_module.Key:
     """The key as open_programme makes it from the bytes it parses."""
     stat = path.stat()
@@ -270,7 +332,7 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     from benchmarks import generate
 
     if threshold is not None:
-        monkeypatch.setattr(cache_module, "_LONG_TEXT", threshold)
+        monkeypatch.setattr(cachecodec, "_LONG_TEXT", threshold)
     path = tmp_path / "grand.yaml"
     path.write_text(generate.generate(1000), encoding="utf-8")
     built, cache = open_programme(path)
@@ -281,7 +343,7 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     read, cache = open_programme(path)
     assert isinstance(read.sessions, SessionTable)
     assert cache is not None
-    stored = cache.get("index", cache_module.decode_index)
+    stored = cache.get("index", cachecodec.decode_index)
     assert stored is not None
     assert isinstance(stored._all_docs, memoryview)  # really read back as a view
     queries = [

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.programme.model import Session
+from colloque_cli.search import indexing
 from colloque_cli.search.analysis import Glossary, _chunk_words, stem
 from colloque_cli.search.index import Index
 from colloque_cli.search.indexing import Built, build
@@ -94,14 +95,18 @@ def _analyse(text: str, glossary: Glossary) -> tuple[list[str], list[str], list[
 
 
 def assert_same(documents: Documents, fields: int, body: int | None, glossary: Glossary) -> None:
-    built, expected = (
-        build(documents, fields, body, glossary),
-        reference(documents, fields, body, glossary),
-    )
-    for name, value in expected._asdict().items():
-        got = getattr(built, name)
-        assert got == value, name
-        assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
+    expected = reference(documents, fields, body, glossary)
+    # Postings are sorted out use by use for a small programme, with numpy for a large one:
+    # both ways, whatever the size, and with numpy a few uses at a time (runs of documents).
+    for numpy_from, at_once in ((0, indexing.SORTED_AT_ONCE), (0, 5), (1 << 62, 0)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(indexing, "NUMPY_FROM", numpy_from)
+            patch.setattr(indexing, "SORTED_AT_ONCE", at_once)
+            built = build(documents, fields, body, glossary)
+        for name, value in expected._asdict().items():
+            got = getattr(built, name)
+            assert got == value, (name, numpy_from, at_once)
+            assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
 
 
 def session_texts(sessions: Sequence[Session]) -> list[tuple[str | None, ...]]:

@@ -1,35 +1,29 @@
 """Building an index: the word ids of each document's fields, and each word's postings.
 
 A large programme holds millions of words (50 000 descriptions: 2.5 million), and Python
-is slow per item but fast per call: what is done per word of the corpus or per posting is
-a builtin mapped over a whole text or a whole array (a dict lookup per chunk of text, an
-array append per word, ``dict.fromkeys`` and ``sorted`` per word of the vocabulary).
-Python-level loops run per document field, per text with a new word and per word of the
-vocabulary. Word ids follow the order in which words first appear (see ``_Vocabulary``).
+is slow per item but fast per call. Texts are cut into chunks between white space, each
+chunk's word ids worked out once (a dict lookup per chunk, mapped over a whole text); new
+words get their ids as they are met, in the order in which they first appear (see
+``_Vocabulary``). The word ids of all the fields, end to end, then give the postings in a
+few whole-array operations (numpy, imported on this path only, for a large programme).
+Python-level loops run per document field and per new word, never per use of a word.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, compress, count, repeat
-from operator import or_
-from typing import NamedTuple, TypeVar
+from itertools import accumulate, chain, compress, count, repeat
+from typing import Any, NamedTuple, TypeVar
 
 from .analysis import ChunkWords, Glossary, stem
 from .layout import COUNT_AT, SYNONYMS_AT
 
 _T = TypeVar("_T", str, int)
-_add_document = array.append  # to a word's array of documents
-_add_documents = array.extend
+# From this many uses of words, postings are sorted out with numpy (see ``_postings``).
+NUMPY_FROM = 150_000
 _COMPOUND = -1  # last of a chunk's word ids: the chunk also has joined compound forms
-_EMPTY = array("I")
-
-
-def _documents() -> array[int]:
-    """An array of document numbers (4 bytes each, where a list would take 8)."""
-    return array("I")
 
 
 class Built(NamedTuple):
@@ -57,7 +51,6 @@ def build(
 ) -> Built:
     """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated."""
     words = _Vocabulary(glossary)
-    uses = words.uses
     flat = array("H")  # "I" once a word id needs it
     offsets = array("I", [0])
     append_offset = offsets.append
@@ -65,27 +58,25 @@ def build(
     append_text = texts.append
     # Short texts repeat (rooms, types, themes): each distinct one is analysed once.
     short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
-    body_synonyms: defaultdict[int, array[int]] = defaultdict(_documents)
-    for doc, fields_texts in enumerate(documents):
+    # The number of synonyms ending each (document, field) that has some, by its number.
+    tails: dict[int, int] = {}
+    for fields_texts in documents:
         for field in range(fields):
             text = fields_texts[field]
             number = 0
             if text:
                 if field == body:
                     positions, synonyms = words.tokens(text)
-                    # Each use of a word in a body adds the document to the word's documents:
-                    # how often a document follows itself there is the word's count.
-                    deque(map(_add_document, map(uses.__getitem__, positions), repeat(doc)), 0)
                     if synonyms:
-                        for tid in dict.fromkeys(synonyms):
-                            body_synonyms[tid].append(doc)
+                        tails[len(offsets) - 1] = len(synonyms)
                         positions += synonyms
                 else:
                     known = short[field].get(text)
                     if known is None:
                         number = len(short[field]) + 1
                         known = short[field][text] = _ShortText(number, *words.tokens(text))
-                    known.documents.append(doc)
+                    if known.tail:
+                        tails[len(offsets) - 1] = known.tail
                     positions = known.positions
                     number = known.number
                 try:
@@ -100,111 +91,186 @@ def build(
                 texts = array("I", texts)
                 append_text = texts.append
                 append_text(number)
-    # Each word's documents by field (for the short fields, and for synonyms anywhere),
-    # with the bits they add to its postings: the documents of each text using it.
-    extras: defaultdict[int, list[tuple[int, array[int]]]] = defaultdict(list)
-    for field, analysed in enumerate(short):
-        literal_documents: defaultdict[int, array[int]] = defaultdict(_documents)
-        synonym_documents: defaultdict[int, array[int]] = defaultdict(_documents)
-        for known in analysed.values():
-            lists = map(literal_documents.__getitem__, known.literal)
-            deque(map(_add_documents, lists, repeat(known.documents)), 0)
-            if known.synonyms:
-                lists = map(synonym_documents.__getitem__, known.synonyms)
-                deque(map(_add_documents, lists, repeat(known.documents)), 0)
-        for tid, docs in literal_documents.items():
-            extras[tid].append((1 << field, docs))
-        for tid, docs in synonym_documents.items():
-            extras[tid].append((1 << field << SYNONYMS_AT, docs))
-    if body is not None:
-        for tid, docs in body_synonyms.items():
-            extras[tid].append((1 << body << SYNONYMS_AT, docs))
     vocabulary, stems = words.list, words.stems
-    # Memos and texts are done with: their memory goes to the postings' work.
-    del words, short, body_synonyms
-    starts, all_docs, infos = _postings(uses, extras, 1 << body if body is not None else 0)
+    del words, short  # their memory goes to the postings' work
+    postings = _postings if len(flat) >= NUMPY_FROM else _postings_plain
+    starts, all_docs, infos = postings(flat, offsets, tails, fields, body, len(vocabulary))
     return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts)
 
 
 class _ShortText:
-    """A distinct text of a short field: its word ids, and the documents that have it."""
+    """A distinct text of a short field: its word ids (its synonyms last, ``tail`` of them)."""
 
-    __slots__ = ("documents", "literal", "number", "positions", "synonyms")
+    __slots__ = ("number", "positions", "tail")
 
     def __init__(self, number: int, literal: list[int], synonyms: list[int]) -> None:
         self.number = number  # among the field's distinct texts, from 1
         self.positions = literal + synonyms
-        self.literal = list(dict.fromkeys(literal))  # each word once
-        self.synonyms = list(dict.fromkeys(synonyms))
-        self.documents = _documents()
+        self.tail = len(synonyms)
 
 
 def _postings(
-    uses: list[array[int]],
-    extras: dict[int, list[tuple[int, array[int]]]],
-    body_bit: int,
+    flat: array[int],
+    offsets: array[int],
+    tails: dict[int, int],
+    fields: int,
+    body: int | None,
+    size: int,
 ) -> tuple[array[int], array[int], array[int]]:
-    """Each word's postings: its documents in order, and what each posting says."""
-    counted = [0, body_bit | 1 << COUNT_AT, body_bit | 2 << COUNT_AT, body_bit | 3 << COUNT_AT]
-    once = array("H", [counted[1]])
-    starts, docs, infos = array("Q", [0]), array("I"), array("H")
-    plain = 0  # postings just added that say « once in the body », their infos not yet
-    for tid, used in enumerate(uses):
-        uses[tid] = _EMPTY  # freed as the postings grow
-        added = extras.get(tid)
-        if added is None and (len(used) == 1 or len(set(used)) == len(used)):
-            # Only in bodies, once in each: the common case (most words, most postings).
-            docs.extend(used)
-            plain += len(used)
-            starts.append(len(docs))
+    """Each word's postings: its documents in order, and what each posting says.
+
+    Worked out from the words of every (document, field) end to end (``flat``, cut by
+    ``offsets``), with numpy (imported here, on the cold path only): each use of a word
+    says what it adds to its posting (its field; a synonym's field, shifted; a use in the
+    body, counted). A run of documents at a time (``SORTED_AT_ONCE`` uses at most, which
+    bounds the memory), the uses, stably sorted by word, fall in document order and those
+    of one word in one document are merged; each run's postings are then put in place.
+    """
+    import numpy as np
+
+    starts = array("Q", bytes(8 * (size + 1)))
+    if not flat:
+        return starts, array("I"), array("H")
+    tids = np.frombuffer(flat, dtype=np.uint16 if flat.itemsize == 2 else np.uint32)
+    bounds = np.frombuffer(offsets, dtype=np.uint32).astype(np.int64)
+    said = _said(np, bounds, tails, fields, body)
+    ends = bounds[fields::fields]  # where each document's words end
+    runs = []
+    counts = np.zeros(size, dtype=np.int64)
+    first = 0
+    while first < len(ends):
+        start = bounds[first * fields]
+        last = max(first + 1, int(np.searchsorted(ends, start + SORTED_AT_ONCE, "right")))
+        stop = ends[last - 1]
+        if stop == start:  # documents without a word
+            first = last
             continue
-        infos.extend(once * plain)
-        plain = 0
-        if added is None:  # used more than once in some body: counted there
-            counts = Counter(used)  # in document order
-            docs.fromlist(list(counts))
-            infos.fromlist(list(map(_counted(counts, counted), counts.values())))
+        run = _run(np, tids[start:stop], said[start:stop], ends[first:last] - start, first, body)
+        counts += np.bincount(run[0], minlength=size)
+        runs.append(run)
+        first = last
+    del said
+    np.cumsum(counts, out=np.frombuffer(starts, dtype=np.uint64)[1:])
+    total = starts[-1]
+    all_docs, infos = array("I", bytes(4 * total)), array("H", bytes(2 * total))
+    docs_view = np.frombuffer(all_docs, dtype=np.uint32)
+    infos_view = np.frombuffer(infos, dtype=np.uint16)
+    free = np.frombuffer(starts, dtype=np.uint64)[:-1].astype(np.int64)  # next free place
+    runs.reverse()
+    while runs:
+        words, docs, run_infos = runs.pop()
+        per_word = np.bincount(words, minlength=size)
+        before = np.cumsum(per_word) - per_word  # in the run, where each word's postings start
+        places = free[words] + (np.arange(len(words)) - before[words])
+        docs_view[places] = docs
+        infos_view[places] = run_infos
+        free += per_word
+    return starts, all_docs, infos
+
+
+# Uses of words sorted at a time (a run of whole documents): the sort's memory is bounded
+# (some 12 MB), whatever the size of the programme.
+SORTED_AT_ONCE = 1 << 19
+
+
+def _said(np: Any, bounds: Any, tails: dict[int, int], fields: int, body: int | None) -> Any:
+    """What each use of a word adds to its posting: its field's bit; a synonym's shifted
+    by ``SYNONYMS_AT``; 0 for a word of the body, counted in ``_run``."""
+    field_of = np.arange(len(bounds) - 1) % fields
+    said = (1 << field_of).astype(np.uint16)
+    if body is not None:
+        said[field_of == body] = 0
+    said = np.repeat(said, np.diff(bounds))
+    if tails:  # the synonyms ending these (document, field)s
+        where = np.fromiter(tails.keys(), np.int64, len(tails))
+        counts = np.fromiter(tails.values(), np.int64, len(tails))
+        before = np.cumsum(counts) - counts
+        uses = np.repeat(bounds[where + 1] - counts - before, counts) + np.arange(counts.sum())
+        said[uses] = np.repeat((1 << field_of[where] << SYNONYMS_AT).astype(np.uint16), counts)
+    return said
+
+
+def _run(np: Any, tids: Any, said: Any, ends: Any, first: int, body: int | None) -> Any:
+    """The postings of a run of documents from ``first`` (their words end at ``ends``):
+    their words, documents and infos, by word then document."""
+    order = np.argsort(tids, kind="stable")  # a radix sort of 16-bit ids
+    per_document = np.diff(ends, prepend=0)
+    numbers = np.arange(first, first + len(ends), dtype=np.uint32)
+    docs = np.repeat(numbers, per_document)[order]
+    words, said = tids[order], said[order]
+    del order
+    new = np.empty(len(words), dtype=bool)
+    new[0] = True
+    np.not_equal(words[1:], words[:-1], out=new[1:])
+    new[1:] |= docs[1:] != docs[:-1]
+    firsts = np.flatnonzero(new)
+    del new
+    infos = np.bitwise_or.reduceat(said, firsts)
+    if body is not None:
+        uses = np.add.reduceat(said == 0, firsts, dtype=np.uint32)
+        body_bit = 1 << body
+        counted = np.array(
+            [0, body_bit | 1 << COUNT_AT, body_bit | 2 << COUNT_AT, body_bit | 3 << COUNT_AT],
+            dtype=np.uint16,
+        )
+        infos |= counted[np.minimum(uses, 3)]
+    return words[firsts], docs[firsts], infos
+
+
+def _postings_plain(
+    flat: array[int],
+    offsets: array[int],
+    tails: dict[int, int],
+    fields: int,
+    body: int | None,
+    size: int,
+) -> tuple[array[int], array[int], array[int]]:
+    """``_postings`` a (document, field) at a time, for a small programme: quicker than
+    importing numpy (some 50 ms) below ``NUMPY_FROM`` uses of words."""
+    by_word: list[dict[int, int]] = [{} for _ in range(size)]
+    for segment in range(len(offsets) - 1):
+        doc, field = divmod(segment, fields)
+        start, end = offsets[segment], offsets[segment + 1]
+        split = end - tails.get(segment, 0)
+        if field == body:
+            said = 1 << field
+            for tid, uses in Counter(flat[start:split]).items():
+                postings = by_word[tid]
+                postings[doc] = postings.get(doc, 0) | said | min(uses, 3) << COUNT_AT
         else:
-            info = dict.fromkeys(used, counted[1])
-            if len(info) < len(used):
-                counts = Counter(used)
-                body_infos = map(_counted(counts, counted), counts.values())
-                info = dict(zip(counts, body_infos, strict=True))
-            for bits, more in added:
-                more_bits = map(or_, map(info.get, more, repeat(0)), repeat(bits))
-                info.update(zip(more, more_bits, strict=True))
-            ordered = sorted(info)
-            docs.fromlist(ordered)
-            infos.fromlist(list(map(info.__getitem__, ordered)))
-        starts.append(len(docs))
-    infos.extend(once * plain)
-    return starts, docs, infos
-
-
-def _counted(counts: Counter[int], counted: list[int]) -> Callable[[int], int]:
-    """The body info of a number of uses, for up to the most of ``counts``."""
-    most = max(counts.values())
-    if most >= len(counted):  # three uses and more all say « three »
-        counted.extend([counted[3]] * (most + 1 - len(counted)))
-    return counted.__getitem__
+            for tid in flat[start:split]:
+                postings = by_word[tid]
+                postings[doc] = postings.get(doc, 0) | 1 << field
+        for tid in flat[split:end]:
+            postings = by_word[tid]
+            postings[doc] = postings.get(doc, 0) | 1 << field << SYNONYMS_AT
+    # Documents come in order: each word's postings are sorted as they were made.
+    return (
+        array("Q", accumulate(map(len, by_word), initial=0)),
+        array("I", chain.from_iterable(by_word)),
+        array("H", chain.from_iterable(map(dict.values, by_word))),
+    )
 
 
 class _ChunkIds(dict[str, tuple[int, ...]]):
-    """Word ids of each chunk of text between white space, kept once its words all have
-    ids (until then, a ``KeyError``); the ids of a chunk with compounds end with
-    ``_COMPOUND``, and ``compounds`` holds those of their joined forms."""
+    """Word ids of each chunk of text between white space; a chunk's new words get their
+    ids (from ``add``) as it is first met. The ids of a chunk with compounds end with
+    ``_COMPOUND``: their joined forms come after all the words of a text (``compounds``)."""
 
-    def __init__(self, chunks: ChunkWords, ids: dict[str, int]) -> None:
+    def __init__(
+        self, chunks: ChunkWords, ids: dict[str, int], add: Callable[[list[str]], None]
+    ) -> None:
         super().__init__()
         self.chunks = chunks
         self.ids = ids
-        self.compounds: dict[str, tuple[int, ...]] = {}
+        self.add = add
 
     def __missing__(self, chunk: str) -> tuple[int, ...]:
-        found = tuple(map(self.ids.__getitem__, self.chunks[chunk]))
-        joined = self.chunks.compounds.get(chunk)
-        if joined:
-            self.compounds[chunk] = tuple(map(self.ids.__getitem__, joined))
+        words = self.chunks[chunk]
+        if not self.ids.keys() >= set(words):
+            self.add(_new(words, self.ids))
+        found = tuple(map(self.ids.__getitem__, words))
+        if chunk in self.chunks.compounds:
             found += (_COMPOUND,)
         self[chunk] = found
         return found
@@ -228,9 +294,8 @@ class _Vocabulary:
         self.ids: dict[str, int] = {}
         self.list: list[str] = []  # words by id
         self.stems: list[str] = []  # their light stems
-        self.uses: list[array[int]] = []  # by word id: bodies using the word, once per use
         self.chunks = ChunkWords()
-        self.chunk_ids = _ChunkIds(self.chunks, self.ids)
+        self.chunk_ids = _ChunkIds(self.chunks, self.ids, self._add)
         # What each word that may start a glossary match stands for: its expansion (an
         # acronym), and the expansions it may begin, with their acronym.
         self.rules: dict[str, _Rule] = {}
@@ -255,42 +320,24 @@ class _Vocabulary:
         return self._tokens(text.split())
 
     def _tokens(self, chunks: list[str]) -> tuple[list[int], list[int]]:
-        try:
-            literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
-        except KeyError:  # a word the programme has not used so far
-            return self._learn(chunks)
-        compounds: Iterable[int] = ()
+        # New words get their ids as their chunks are met (``_ChunkIds``), compounds after
+        # the text's words, synonyms last: in the order they first appear in the text.
+        literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
+        compounds: list[int] = []
         if _COMPOUND in literal:
             literal = list(filter(_COMPOUND.__ne__, literal))
-            joined = self.chunk_ids.compounds.get
-            compounds = chain.from_iterable(map(joined, chunks, repeat(())))
+            joined = self._compounds(chunks)
+            self._add(_new(joined, self.ids))
+            compounds = list(map(self.ids.__getitem__, joined))
         synonyms: list[int] = []
         if not self.triggers.keys().isdisjoint(literal) and not (
             self.alone.isdisjoint(literal) and self.seconds.isdisjoint(literal)
         ):
             synonym_words = _synonyms(literal, self.triggers, self.stems.__getitem__)
-            if not self.ids.keys() >= set(synonym_words):  # an expansion word is new
-                every = list(map(self.list.__getitem__, literal)) + self._compounds(chunks)
-                self._add(_new(chain(every, synonym_words), self.ids))
+            self._add(_new(synonym_words, self.ids))
             synonyms = list(map(self.ids.__getitem__, synonym_words))
         literal.extend(compounds)
         return literal, synonyms
-
-    def _learn(self, chunks: list[str]) -> tuple[list[int], list[int]]:
-        """``tokens`` for a text with new words, which get their ids here."""
-        found = list(chain.from_iterable(map(self.chunks.__getitem__, chunks)))
-        every = found
-        if not self.chunks.compounds.keys().isdisjoint(chunks):
-            every = found + self._compounds(chunks)
-        distinct = set(every)
-        synonyms: list[str] = []
-        if self.glossary:
-            for word in distinct.difference(self.ids):  # the others are known
-                self._check(word)
-            if not self.rules.keys().isdisjoint(found):
-                synonyms = _synonyms(found, self.rules, self._stem)
-        self._add(_new(chain(every, synonyms), self.ids))
-        return list(map(self.ids.__getitem__, every)), list(map(self.ids.__getitem__, synonyms))
 
     def _compounds(self, chunks: list[str]) -> list[str]:
         return list(chain.from_iterable(map(self.chunks.compounds.get, chunks, repeat(()))))
@@ -299,9 +346,8 @@ class _Vocabulary:
         for word in new:
             tid = self.ids[word] = len(self.list)
             self.list.append(word)
-            word_stem = self._stems.get(word) or stem(word)
+            word_stem = self._stem(word)  # kept: the glossary check needs it too
             self.stems.append(word_stem)
-            self.uses.append(_documents())
             if self.glossary:
                 if self._check(word):
                     rule = self.triggers[tid] = self.rules[word]
