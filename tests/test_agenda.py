@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from colloque_cli.agenda import VERSION, AgendaStore, agenda_path
+from colloque_cli.agenda.store import VERSION, AgendaStore, agenda_path
 from colloque_cli.errors import StorageError
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME, Run
@@ -324,7 +324,7 @@ def test_store_edit_writes_nothing_when_the_caller_fails(programme) -> None:
         agenda.picks.clear()
     assert not store.path.exists()  # nothing changed: nothing written
     with pytest.raises(RuntimeError), store.edit() as agenda:
-        from colloque_cli.agenda import Pick
+        from colloque_cli.agenda.store import Pick
 
         agenda.picks.append(Pick("fake-news"))
         raise RuntimeError
@@ -361,7 +361,8 @@ def test_any_file_content_loads_or_raises_a_storage_error(tmp_path: Path, conten
 
 
 def test_the_core_gives_the_picked_sessions_and_their_records(run: Run, programme) -> None:
-    from colloque_cli.agenda import AGENDA_FIELDS, agenda_records, picked_sessions, plan
+    from colloque_cli.agenda.plan import picked_sessions, plan
+    from colloque_cli.agenda.records import AGENDA_FIELDS, agenda_records
     from colloque_cli.errors import NotFoundError
 
     with pytest.raises(NotFoundError, match="Votre agenda est vide"):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from colloque_cli.agenda import agenda_path
+from colloque_cli.agenda.store import agenda_path
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 from faults import colloque as command

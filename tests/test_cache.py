@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import colloque_cli.infra.cache as cache_module
+from colloque_cli.infra import cachecodec
 from colloque_cli.infra.cache import open_programme
-from colloque_cli.programme.model import SessionTable
+from colloque_cli.programme.columns import SessionTable
 from conftest import PROGRAMME, Run
 
 TITLE = "Sécurité et cohésion sociale"
@@ -331,7 +332,7 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     from benchmarks import generate
 
     if threshold is not None:
-        monkeypatch.setattr(cache_module, "_LONG_TEXT", threshold)
+        monkeypatch.setattr(cachecodec, "_LONG_TEXT", threshold)
     path = tmp_path / "grand.yaml"
     path.write_text(generate.generate(1000), encoding="utf-8")
     built, cache = open_programme(path)
@@ -342,7 +343,7 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     read, cache = open_programme(path)
     assert isinstance(read.sessions, SessionTable)
     assert cache is not None
-    stored = cache.get("index", cache_module.decode_index)
+    stored = cache.get("index", cachecodec.decode_index)
     assert stored is not None
     assert isinstance(stored._all_docs, memoryview)  # really read back as a view
     queries = [

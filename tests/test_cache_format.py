@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from colloque_cli.infra import cache, cachefile
-from colloque_cli.programme import model
+from colloque_cli.infra import cachecodec, cachefile
+from colloque_cli.programme import columns, model
 from colloque_cli.programme.loader import load_programme
 from conftest import PROGRAMME
 
@@ -19,18 +19,18 @@ HEADER = b"test\n"
 def stored(programme: model.Programme) -> model.Programme:
     """``programme`` written as a cache entry and read back."""
     arrays = cachefile.Arrays()
-    data = cache.encode_programme(programme, arrays)
+    data = cachecodec.encode_programme(programme, arrays)
     blob = b"".join(cachefile.pack(HEADER, data, arrays))
-    return cache.decode_programme(*cachefile.unpack(blob, HEADER))
+    return cachecodec.decode_programme(*cachefile.unpack(blob, HEADER))
 
 
-def stored_table(table: model.SessionTable, programme: model.Programme) -> model.SessionTable:
+def stored_table(table: columns.SessionTable, programme: model.Programme) -> columns.SessionTable:
     again = stored(
         model.Programme(
             programme.colloque, programme.rooms, programme.themes, {}, programme.slots, table
         )
     )
-    assert isinstance(again.sessions, model.SessionTable)
+    assert isinstance(again.sessions, columns.SessionTable)
     return again.sessions
 
 
@@ -50,9 +50,32 @@ def test_programme_read_back_is_equal_and_its_sessions_are_frozen_sessions() -> 
     assert {id(s.slot) for s in again.sessions} == {id(s) for s in again.slots}
 
 
-def test_the_compact_form_names_every_session_field_in_order() -> None:
-    names = model.Session.FIELDS
-    assert names == model._FIELDS == model.Session.__slots__
+def test_every_session_field_comes_back_in_its_place_through_the_columns() -> None:
+    """Session's one field list drives its constructors and the cache's columns: a session
+    whose fields all differ comes back whole, each value under its own name, whether it is
+    made alone (``table[i]``) or with the others (iterating), and built fast or not."""
+    programme = load_programme(PROGRAMME)
+    values = {
+        "id": "identifiant",
+        "slot": programme.slots[-1],
+        "room": programme.rooms[-1],
+        "title": "titre",
+        "type": "type-de-session",
+        "description": "description",
+        "themes": (programme.themes[-1],),
+        "subtitle": "sous-titre",
+        "speakers": ("Intervenante",),
+    }
+    assert tuple(values) == model.Session.FIELDS  # every field, each with its own value
+    assert len({repr(value) for value in values.values()}) == len(values)
+    session = model.Session(**values)  # type: ignore[arg-type]
+    assert model.new_session(*values.values()) == session
+    assert type(model.new_session(*values.values())) is model.Session
+    table = stored_table(columns.SessionTable.of((session, *programme.sessions)), programme)
+    alone = table[0]  # made from its columns, by itself
+    together = next(iter(stored_table(table, programme)))  # made with all the others
+    for made in (session, alone, together):
+        assert {name: getattr(made, name) for name in values} == values
 
 
 def _restored() -> tuple[model.Programme, model.Programme]:
@@ -63,7 +86,7 @@ def _restored() -> tuple[model.Programme, model.Programme]:
 def test_sessions_read_back_are_made_one_at_a_time_as_they_are_read() -> None:
     programme, again = _restored()
     table = again.sessions
-    assert isinstance(table, model.SessionTable)
+    assert isinstance(table, columns.SessionTable)
     assert len(table) == len(programme.sessions) == 28
     assert table._made.count(None) == 28  # nothing made by loading
     assert table[3] == programme.sessions[3]
@@ -100,7 +123,7 @@ def test_columns_keep_none_accents_and_repeated_values() -> None:
         description="",
         subtitle="",
     )
-    table = stored_table(model.SessionTable.of((accented, *programme.sessions)), programme)
+    table = stored_table(columns.SessionTable.of((accented, *programme.sessions)), programme)
     assert table[0] == accented
     assert table[0].subtitle == "" and table[1].subtitle == programme.sessions[0].subtitle
     assert table.position("séance-été") == 0  # ids that are not ASCII

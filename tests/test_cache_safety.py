@@ -74,8 +74,26 @@ def code_loaders(package: Path) -> list[str]:
     return found
 
 
+# The one exec of the package: an __init__ compiled from a class's field names (checked to
+# be identifiers), as dataclasses do; no data read by colloque reaches it.
+_FIELDS_INIT = ("infra/frozen.py", "exec(source, namespace)")
+
+
+def unexpected_loaders(package: Path) -> list[str]:
+    """``code_loaders`` but the one exec above, which must be there alone."""
+    found = code_loaders(package)
+    allowed = [
+        line
+        for line in found
+        if line.split(":", 1)[0] == _FIELDS_INIT[0]
+        and line.split(": ", 1)[1].startswith(_FIELDS_INIT[1])
+    ]
+    assert len(allowed) == 1, allowed
+    return [line for line in found if line not in allowed]
+
+
 def test_no_module_of_the_package_can_deserialise_code() -> None:
-    assert code_loaders(PACKAGE) == []
+    assert unexpected_loaders(PACKAGE) == []
 
 
 def test_the_search_for_code_loaders_finds_them(tmp_path: Path) -> None:
@@ -84,7 +102,7 @@ def test_the_search_for_code_loaders_finds_them(tmp_path: Path) -> None:
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     with (copy / "cache.py").open("a", encoding="utf-8") as handle:
         handle.write("import pickle\nvalue = pickle.loads(pickled, buffers=buffers)\n")
-    assert len(code_loaders(copy)) == 2
+    assert len(unexpected_loaders(copy)) == 2
 
 
 # --- forged entries ----------------------------------------------------------------------

@@ -201,18 +201,6 @@ def test_search_json_adds_score(run: Run) -> None:
     assert [d["score"] for d in data] == sorted((d["score"] for d in data), reverse=True)
 
 
-def test_search_respects_filters_and_limit(run: Run) -> None:
-    assert "une-seule-sante" not in ids(run, "search", "sante", "--day", "mercredi")
-    assert len(ids(run, "search", "territoire", "--limit", "2")) == 2
-
-
-def test_search_nothing_found(run: Run) -> None:
-    result = run("search", "xyzzy")
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.strip() == "Aucun résultat pour « xyzzy »."
-
-
 def test_search_empty_query_is_a_usage_error(run: Run) -> None:
     result = run("search", "  ")
     assert result.exit_code == 2
@@ -243,14 +231,15 @@ def test_show_by_title_fragment_and_without_room(run: Run) -> None:
     assert "Salle non précisée" in text
 
 
-def test_show_short_word_matches_whole_words_only(run: Run) -> None:
+def test_show_json_gives_the_acronyms_the_session_uses(run: Run) -> None:
     data = json.loads(run("show", "IA", "--format", "json").stdout)
     assert data["id"] == "ia-debat"
     assert data["acronyms"] == {"IA": "intelligence artificielle"}
 
 
-def test_show_ambiguous_lists_candidates(run: Run) -> None:
-    result = run("show", "transition")
+@pytest.mark.parametrize("form", ["table", "json"])
+def test_show_ambiguous_lists_candidates(run: Run, form: str) -> None:
+    result = run("show", "transition", "--format", form)
     assert result.exit_code == 1
     assert (
         result.stderr.strip()
@@ -258,6 +247,11 @@ def test_show_ambiguous_lists_candidates(run: Run) -> None:
     )
     assert "transition-sociale" in result.stdout
     assert "transition-juste" in result.stdout
+    if form == "json":
+        assert sorted(r["id"] for r in json.loads(result.stdout)) == [
+            "transition-juste",
+            "transition-sociale",
+        ]
 
 
 def test_show_unknown(run: Run) -> None:

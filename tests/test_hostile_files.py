@@ -193,9 +193,12 @@ def test_every_problem_line_points_at_the_mistake(run: Run, tmp_path: Path) -> N
 
 
 def test_utf8_bom_is_fine(run: Run, tmp_path: Path) -> None:
-    path = tmp_path / "bom.yaml"
+    path, plain = tmp_path / "bom.yaml", tmp_path / "plain.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + VALID.encode("utf-8"))
-    assert run("--programme", str(path), "list", "--day", "mardi").exit_code == 0
+    plain.write_bytes(VALID.encode("utf-8"))
+    result = run("--programme", str(path), "list", "--day", "mardi")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == run("--programme", str(plain), "list", "--day", "mardi").stdout
 
 
 @pytest.mark.parametrize(

@@ -179,12 +179,6 @@ def test_a_directory_is_not_a_programme(tmp_path: Path) -> None:
         load_programme(tmp_path)
 
 
-def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
-    path = tmp_path / "p.yaml"
-    path.write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode())
-    assert len(load_programme(path).sessions) == 2
-
-
 @pytest.mark.parametrize(
     ("value", "message"),
     [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from colloque_cli.exporters.records import session_records
-from colloque_cli.programme import model
+from colloque_cli.programme import columns
 from colloque_cli.programme.loader import load_programme, parse_programme
 from conftest import PROGRAMME
 from test_cache_format import stored
@@ -26,7 +26,7 @@ def test_a_programme_is_hashable_and_equal_programmes_hash_equal() -> None:
     again = load_programme(PROGRAMME)
     from_cache = stored(programme)
     assert hash(programme) == hash(again) == hash(from_cache)
-    assert isinstance(from_cache.sessions, model.SessionTable)
+    assert isinstance(from_cache.sessions, columns.SessionTable)
     assert from_cache.sessions._made.count(None) == 28  # hashing made no session
     assert programme == again == from_cache
     assert len({programme, again, from_cache}) == 1
@@ -35,7 +35,7 @@ def test_a_programme_is_hashable_and_equal_programmes_hash_equal() -> None:
 def test_records_say_speakers_when_some_session_has_them_without_making_the_others() -> None:
     programme = stored(parse_programme(WITH_SPEAKERS, "rencontres.yaml"))
     table = programme.sessions
-    assert isinstance(table, model.SessionTable)
+    assert isinstance(table, columns.SessionTable)
     [record] = session_records(programme, [table[2]])
     assert record["id"] == "c"
     assert record["speakers"] == []  # the programme has speakers: every record says so
@@ -50,7 +50,8 @@ def test_records_have_no_speakers_key_when_no_session_has_speakers() -> None:
 
 
 def test_the_agenda_resolves_its_picks_without_making_the_other_sessions() -> None:
-    from colloque_cli.agenda import Agenda, Pick, resolve
+    from colloque_cli.agenda.plan import resolve
+    from colloque_cli.agenda.store import Agenda, Pick
 
     programme = stored(load_programme(PROGRAMME))
     agenda = Agenda([Pick("securite"), Pick("disparue", "Partie"), Pick("fake-news")])

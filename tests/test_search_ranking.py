@@ -21,7 +21,7 @@ from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.search import Index, SearchIndex
 from colloque_cli.search.analysis import query_words
 from colloque_cli.search.candidates import phrase_kind
-from colloque_cli.search.expansion import MAX_QUERY_WORDS
+from colloque_cli.search.expansion import MAX_QUERY_WORDS, query_concepts
 from colloque_cli.search.layout import (
     COUNT_AT,
     FIELD_BITS,
@@ -32,7 +32,7 @@ from colloque_cli.search.layout import (
     SYNONYMS_AT,
 )
 from colloque_cli.search.proximity import window
-from colloque_cli.search.ranking import Match
+from colloque_cli.search.ranking import Match, compute_score
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +62,7 @@ def reference(
 ) -> tuple[list[Match], int]:
     """``Index.search``, one document at a time, as its rules are written."""
     words = list(dict.fromkeys(query_words(query)))[:MAX_QUERY_WORDS]
-    concepts = index._concepts(words) if words else None
+    concepts = query_concepts(index, words) if words else None
     if not concepts:
         return [], 0
     allowed = FIELD_BITS if fields is None else fields & FIELD_BITS
@@ -168,7 +168,7 @@ def reference(
     strong = any(row[5] for row in rows)
     matched = frozenset(index.vocabulary[t] for c in concepts for t in c.tokens)
     matches = [
-        Match(doc, index._compute_score(coarse, closeness, count), mask, kind, strong, matched)
+        Match(doc, compute_score(index, coarse, closeness, count), mask, kind, strong, matched)
         for coarse, closeness, mask, kind, doc, _ in rows[:limit]
     ]
     return matches, total

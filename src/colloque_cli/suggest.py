@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .agenda import Agenda, resolve
+from .agenda.plan import resolve
+from .agenda.store import Agenda
 from .errors import StorageError, os_reason
 from .infra.paths import data_dir, private_dir
 from .infra.storage import atomic_write

@@ -23,7 +23,8 @@ from .options import (
 from .output import Format
 
 if TYPE_CHECKING:
-    from ..agenda import Added, Agenda, AgendaStore
+    from ..agenda.plan import Added
+    from ..agenda.store import Agenda, AgendaStore
     from ..programme.model import Programme, Session
 
 agenda_app = typer.Typer(
@@ -135,7 +136,7 @@ def add(
     ] = False,
 ) -> None:
     """Ajouter des sessions à votre agenda (un conflit d'horaire est signalé)."""
-    from ..agenda import add_all
+    from ..agenda.plan import add_all
 
     p = programme(ctx)
     chosen = _resolve_all(p, sessions)  # all resolved before anything is written
@@ -252,7 +253,7 @@ def remove(ctx: typer.Context, sessions: PickedArgument) -> None:
 @agenda_app.command("list", short_help="Votre agenda, créneau par créneau.")
 def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     """Afficher votre agenda créneau par créneau : choix, créneaux libres, conflits."""
-    from ..agenda import plan
+    from ..agenda.plan import plan
     from .agenda_notice import announce
 
     p = programme(ctx)
@@ -265,7 +266,7 @@ def list_agenda(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         width = output.width()
         output.show(agenda_table(p, laid, width), agenda_summary(laid, width))
     else:
-        from ..agenda import AGENDA_FIELDS, agenda_records
+        from ..agenda.records import AGENDA_FIELDS, agenda_records
 
         output.write_records(agenda_records(laid), fmt, AGENDA_FIELDS)
     if not agenda:
@@ -281,7 +282,7 @@ def clear(
     ] = False,
 ) -> None:
     """Vider votre agenda (l'ancien est gardé de côté, en .bak)."""
-    from ..agenda import AgendaCorrupt
+    from ..agenda.store import AgendaCorrupt
 
     p = programme(ctx)
     store = _store(p)
@@ -352,7 +353,7 @@ def suggest(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Proposer, créneau par créneau, les sessions qui correspondent à vos intérêts."""
-    from ..agenda import add as add_pick
+    from ..agenda.plan import add as add_pick
     from ..suggest import suggest as plan_from
     from .options import search_index
 
@@ -428,7 +429,7 @@ def agenda_changes(
     fmt: FormatOption = Format.table,
 ) -> None:
     """Ce qui a changé pour vos sessions depuis que vous les avez choisies."""
-    from ..agenda_review import acknowledge, details, fill_seen, review
+    from ..agenda.review import acknowledge, details, fill_seen, review
 
     p = programme(ctx)
     store = _store(p)
@@ -478,7 +479,7 @@ def _changes_view(changes: list[Any]) -> Any:
     from rich.padding import Padding
     from rich.text import Text
 
-    from ..agenda_review import details
+    from ..agenda.review import details
     from ..text import inert
 
     nb = "\u202f"

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from . import output
 
 if TYPE_CHECKING:
-    from ..agenda import AgendaStore
+    from ..agenda.store import AgendaStore
     from ..programme.model import Programme
 
 
 def agenda_store(p: Programme) -> AgendaStore:
     """The agenda of ``p``; when it was found under the colloque's former title, say so."""
-    from ..agenda import AgendaStore
+    from ..agenda.store import AgendaStore
     from ..text import inert
 
     store = AgendaStore.for_programme(p)
@@ -36,7 +36,7 @@ def announce(p: Programme) -> None:
     """
     if not _may_have_agenda(p):
         return  # no agenda for this colloque: nothing imported, nothing said (now, next)
-    from ..agenda_review import fill_seen, fingerprint, notice, review
+    from ..agenda.review import fill_seen, fingerprint, notice, review
     from ..errors import ColloqueError
 
     try:

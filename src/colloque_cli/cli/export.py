@@ -17,7 +17,7 @@ from .options import DayOption, OutputOption, RoomOption, ThemeOption, programme
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ..agenda import Pick
+    from ..agenda.store import Pick
     from ..programme.model import Programme, Session
 
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
@@ -120,7 +120,7 @@ def export(
 
 def agenda_sessions(p: Programme) -> list[Session]:
     """The sessions of the user's agenda; picks the programme lacks are reported on stderr."""
-    from ..agenda import picked_sessions
+    from ..agenda.plan import picked_sessions
 
     sessions, missing = picked_sessions(p)
     warn_missing(missing)

@@ -7,8 +7,9 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from ..agenda import Pick, Plan
-from ..agenda_review import seen_day, seen_hours
+from ..agenda.plan import Plan
+from ..agenda.review import seen_day, seen_hours
+from ..agenda.store import Pick
 from ..programme.model import Programme, hhmm, short_date
 from ..suggest import Proposal, SlotSuggestion
 from ..text import NBSP, plural

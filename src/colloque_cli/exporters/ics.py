@@ -23,7 +23,7 @@ def session_uid(programme: Programme, session: Session) -> str:
     even after the colloque's title is corrected (``agenda.event_key``)."""
     known = _keys.get(id(programme))
     if known is None or known[0] is not programme:
-        from ..agenda import event_key
+        from ..agenda.store import event_key
 
         known = _keys[id(programme)] = (programme, event_key(programme))
     return f"{inert(session.id)}@{inert(known[1])}"  # inert: UIDs reach terminals too

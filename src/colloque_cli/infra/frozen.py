@@ -13,12 +13,15 @@ frozen dataclass's fields are.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import FrozenInstanceError
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast, dataclass_transform
 
 # Stores a field of a frozen instance (its own __setattr__ refuses).
 store = object.__setattr__
+
+V = TypeVar("V", bound="Frozen")
 
 
 class Frozen:
@@ -61,3 +64,52 @@ class Frozen:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), self._values(self)
+
+
+def fields_init(
+    fields: tuple[str, ...],
+    defaults: Mapping[str, Any] = {},  # noqa: B006 (read only)
+    *,
+    frozen: bool = True,
+    becomes: type | None = None,
+) -> Callable[..., None]:
+    """An ``__init__`` taking ``fields`` in order (those of ``defaults`` optional) and storing
+    each, written out and compiled once as a frozen dataclass's is: no loop runs per instance.
+
+    ``frozen``: stores through ``object.__setattr__``; otherwise plain attribute stores (for a
+    class whose own ``__setattr__`` is ``object``'s). ``becomes``: the class the instance is
+    given once filled (a class of the same slot layout).
+    """
+    if not all(name.isidentifier() and not name.startswith("_") for name in fields):
+        raise ValueError(f"not field names: {fields}")  # the source below is made of them only
+    lines = [
+        f"    store(self, {name!r}, {name})" if frozen else f"    self.{name} = {name}"
+        for name in fields
+    ]
+    if becomes is not None:
+        lines.append("    self.__class__ = _becomes")
+    source = f"def __init__(self, {', '.join(fields)}):\n" + ("\n".join(lines) or "    pass")
+    namespace: dict[str, Any] = {"store": store, "_becomes": becomes}
+    exec(source, namespace)  # noqa: S102 (field names only: see test_cache_safety)
+    init: Callable[..., None] = namespace["__init__"]
+    # The defaults are the last fields' (set here: compiling them in costs twice the time)
+    optional = fields[len(fields) - len(defaults) :]
+    if tuple(defaults) != optional:
+        raise TypeError(f"fields with a default must come last: {', '.join(defaults)}")
+    init.__defaults__ = tuple(defaults.values()) or None
+    return init
+
+
+@dataclass_transform(frozen_default=True, eq_default=True)
+def value_class(cls: type[V]) -> type[V]:
+    """``cls``, a ``Frozen`` subclass, whose fields are its annotations, in order: its
+    ``__slots__`` and ``__init__`` are made from them (a class attribute gives a field's
+    default), so that its fields are listed once, with their types, as a dataclass's are."""
+    own = dict(cls.__dict__)
+    fields = tuple(own.get("__annotations__", {}))
+    defaults = {name: own.pop(name) for name in fields if name in own}
+    for made in ("__dict__", "__weakref__", "_values"):  # the class is made anew, with slots
+        own.pop(made, None)
+    own["__slots__"] = fields
+    own["__init__"] = fields_init(fields, defaults)
+    return cast("type[V]", type(cls.__name__, cls.__bases__, own))

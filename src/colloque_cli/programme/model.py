@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from functools import cached_property
-from itertools import pairwise, starmap
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING
 
-from ..infra.frozen import Frozen, store
+from ..infra.frozen import Frozen, fields_init, store, value_class
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -190,49 +187,23 @@ class Slot(Frozen):
         return datetime.combine(self.end_date or self.date, self.end, tzinfo=tz)
 
 
+@value_class
 class Session(Frozen):
-    __slots__ = (
-        "id",
-        "slot",
-        "room",
-        "title",
-        "type",
-        "description",
-        "themes",
-        "subtitle",
-        "speakers",
-    )
+    """One session of the programme.
+
+    Its fields, in order, with their types: the one list of them. The constructors (this
+    class's and ``new_session``) and the cache's columns (``columns``) are made from it.
+    """
+
     id: str
     slot: Slot
     room: Room | None
     title: str
     type: str
     description: str
-    themes: tuple[Theme, ...]
-    subtitle: str | None
-    speakers: tuple[str, ...]
-
-    def __init__(
-        self,
-        id: str,  # noqa: A002
-        slot: Slot,
-        room: Room | None,
-        title: str,
-        type: str,  # noqa: A002
-        description: str,
-        themes: tuple[Theme, ...] = (),
-        subtitle: str | None = None,
-        speakers: tuple[str, ...] = (),
-    ) -> None:
-        store(self, "id", id)
-        store(self, "slot", slot)
-        store(self, "room", room)
-        store(self, "title", title)
-        store(self, "type", type)
-        store(self, "description", description)
-        store(self, "themes", themes)
-        store(self, "subtitle", subtitle)
-        store(self, "speakers", speakers)
+    themes: tuple[Theme, ...] = ()
+    subtitle: str | None = None
+    speakers: tuple[str, ...] = ()
 
     @property
     def room_name(self) -> str:
@@ -281,8 +252,9 @@ class Programme(Frozen):
     @cached_property
     def has_speakers(self) -> bool:
         """Whether some session names speakers (from the table's column: no session made)."""
-        if isinstance(self.sessions, SessionTable):
-            return any(self.sessions.distinct("speakers"))
+        distinct = getattr(self.sessions, "distinct", None)  # a SessionTable's (see columns)
+        if distinct is not None:
+            return any(distinct("speakers"))
         return any(session.speakers for session in self.sessions)
 
     @cached_property
@@ -327,8 +299,10 @@ class Programme(Frozen):
 
     def position(self, session_id: str) -> int | None:
         """Where the session ``session_id`` stands in ``sessions`` (None when absent)."""
-        if isinstance(self.sessions, SessionTable):  # its ids are read, no session is made
-            return self.sessions.position(session_id)
+        table_position = getattr(self.sessions, "position", None)  # a SessionTable's:
+        if table_position is not None:  # its ids are read, no session is made (see columns)
+            found: int | None = table_position(session_id)
+            return found
         return self._positions.get(session_id)
 
     @cached_property
@@ -364,33 +338,12 @@ class _SessionTwin(Frozen):
     becomes a ``Session`` by changing its class (allowed between identical layouts).
     """
 
-    __slots__ = Session.__slots__
+    __slots__ = Session.FIELDS
     # Plain stores: with both of these, the type calls the C function itself, not a method.
     __setattr__ = object.__setattr__  # type: ignore[assignment]
     __delattr__ = object.__delattr__
-
-    def __init__(  # the order of Session's fields
-        self,
-        id: str,  # noqa: A002 (the field's name)
-        slot: Slot,
-        room: Room | None,
-        title: str,
-        type: str,  # noqa: A002
-        description: str,
-        themes: tuple[Theme, ...],
-        subtitle: str | None,
-        speakers: tuple[str, ...],
-    ) -> None:
-        self.id = id
-        self.slot = slot
-        self.room = room
-        self.title = title
-        self.type = type
-        self.description = description
-        self.themes = themes
-        self.subtitle = subtitle
-        self.speakers = speakers
-        self.__class__ = Session  # type: ignore[assignment]
+    # Session's fields, in its order, all given (see ``fields_init``)
+    __init__ = fields_init(Session.FIELDS, frozen=False, becomes=Session)
 
 
 # Session(...) without the frozen class's per-field stores (see _SessionTwin). The checker
@@ -399,200 +352,3 @@ if TYPE_CHECKING:
     new_session = Session
 else:
     new_session = _SessionTwin
-
-
-# A column of texts: UTF-8 bytes end to end, where each text starts (one more offset than
-# texts), and which texts are None (one byte per text; empty when none is).
-TextColumn = tuple[Any, Any, Any]
-# A column of values that repeat (slots, rooms, types…): the distinct values, and per
-# session the number of its value.
-ValueColumn = tuple[tuple[Any, ...], Any]
-_TEXTS = ("id", "title", "description", "subtitle")
-_FIELDS = Session.FIELDS
-
-
-def _text_column(values: Iterable[str | None]) -> TextColumn:
-    blob, offsets, nones = array("B"), array("I", [0]), array("B")
-    extend, end = blob.frombytes, offsets.append
-    for number, value in enumerate(values):  # no list of encoded texts: a large programme's
-        if value is None:  # descriptions would be held three times over (list, join, array)
-            if not nones:
-                nones.extend(bytes(number))
-            nones.append(1)
-        else:
-            extend(value.encode("utf-8", "surrogatepass"))
-            if nones:
-                nones.append(0)
-        end(len(blob))  # (32 bits: a programme file is at most 32 MiB)
-    return blob, offsets, nones
-
-
-def _value_column(values: list[Any], key: Callable[[Any], Any] | None = None) -> ValueColumn:
-    """``key`` (default: the value itself) tells values apart; by identity, a slot or a
-    room shared by thousands of sessions is recognised without hashing its fields."""
-    keys = values if key is None else list(map(key, values))
-    numbers: dict[Any, int] = {}
-    codes = [numbers.setdefault(k, len(numbers)) for k in keys]
-    first = dict(zip(reversed(keys), reversed(values), strict=True))
-    return tuple(map(first.__getitem__, numbers)), array(
-        "H" if len(numbers) <= 1 << 16 else "I", codes
-    )
-
-
-def _ids(values: tuple[Any, ...]) -> tuple[int, ...]:
-    return tuple(map(id, values))
-
-
-# How the values of each column are told apart (None: by value; strings hash quickly).
-_VALUE_KEYS: dict[str, Callable[[Any], Any] | None] = {
-    "slot": id,
-    "room": id,
-    "type": None,
-    "themes": _ids,
-    "speakers": None,
-}
-
-
-class SessionTable(Sequence[Session]):
-    """Sessions kept as columns; each ``Session`` is made when first read.
-
-    A programme read back from the cache holds its sessions this way: a search that shows
-    ten of 50 000 sessions makes ten of them, not 50 000 (and their 450 000 strings). The
-    columns are a few large arrays, which the cache stores as they are in memory and reads
-    back without copying them (``cache``, where they are views of the entry's bytes);
-    iterating makes every session, once.
-    """
-
-    __slots__ = ("_made", "_positions", "_size", "_texts", "_values")
-
-    def __init__(self, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> None:
-        self._texts = texts
-        self._values = values
-        self._size = len(texts["id"][1]) - 1
-        self._made: list[Session | None] = [None] * self._size
-        self._positions: dict[str, int] | None = None
-
-    @classmethod
-    def of(cls, sessions: Sequence[Session]) -> SessionTable:
-        """The table of ``sessions`` (the table itself when it is one already)."""
-        if isinstance(sessions, SessionTable):
-            return sessions
-        texts = {name: _text_column(map(attrgetter(name), sessions)) for name in _TEXTS}
-        values = {
-            name: _value_column(list(map(attrgetter(name), sessions)), key)
-            for name, key in _VALUE_KEYS.items()
-        }
-        table = cls(texts, values)
-        table._made = list(sessions)
-        return table
-
-    def distinct(self, name: str) -> tuple[Any, ...]:
-        """The distinct values of the value column ``name`` (slot, room, speakers…)."""
-        return self._values[name][0]
-
-    @classmethod
-    def checked(cls, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> SessionTable:
-        """A table of columns read back from elsewhere (the cache), once their shapes agree:
-        ValueError otherwise (their content is the writer's: see ``cache``)."""
-        if list(texts) != list(_TEXTS) or list(values) != list(_VALUE_KEYS):
-            raise ValueError("other columns")
-        size = len(texts["id"][1]) - 1
-        for blob, offsets, nones in texts.values():
-            if len(offsets) != size + 1 or offsets[-1] != len(blob) or len(nones) not in (0, size):
-                raise ValueError("a text column of another size")
-        if any(len(codes) != size for _, codes in values.values()):
-            raise ValueError("a value column of another size")
-        return cls(texts, values)
-
-    def columns(self) -> tuple[dict[str, TextColumn], dict[str, ValueColumn]]:
-        """The table's columns: texts (bytes, offsets, Nones) and values (distinct, codes)."""
-        return self._texts, self._values
-
-    def __len__(self) -> int:
-        return self._size
-
-    @overload
-    def __getitem__(self, index: int) -> Session: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Session, ...]: ...
-
-    def __getitem__(self, index: int | slice) -> Session | tuple[Session, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(self._size)))
-        if index < 0:
-            index += self._size
-        if not 0 <= index < self._size:
-            raise IndexError("session index out of range")
-        made = self._made[index]
-        if made is None:
-            made = self._made[index] = self._make(index)
-        return made
-
-    def __iter__(self) -> Iterator[Session]:
-        made = self._made
-        if None in made:
-            # Column by column, then all at once: several times quicker than one by one.
-            columns = {name: self._all_texts(name) for name in _TEXTS}
-            columns.update(
-                (name, list(map(table.__getitem__, codes)))
-                for name, (table, codes) in self._values.items()
-            )
-            rows = zip(*map(columns.__getitem__, _FIELDS), strict=True)
-            for index, session in enumerate(starmap(new_session, rows)):
-                if made[index] is None:
-                    made[index] = session
-        return iter(made)  # type: ignore[arg-type]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SessionTable | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"SessionTable({self._size} sessions)"
-
-    def _text(self, name: str, index: int) -> str | None:
-        blob, offsets, nones = self._texts[name]
-        if nones and nones[index]:
-            return None
-        return str(blob[offsets[index] : offsets[index + 1]], "utf-8", "surrogatepass")
-
-    def _all_texts(self, name: str) -> list[str | None]:
-        blob, offsets, nones = self._texts[name]
-        everything = str(blob, "utf-8", "surrogatepass")
-        bounds = pairwise(offsets)
-        if everything.isascii():  # offsets count characters too: slice the one string
-            texts: list[str | None] = [everything[start:end] for start, end in bounds]
-        else:
-            texts = [str(blob[start:end], "utf-8", "surrogatepass") for start, end in bounds]
-        if nones:
-            texts = [None if none else text for text, none in zip(texts, nones, strict=True)]
-        return texts
-
-    def _value(self, name: str, index: int) -> Any:
-        table, codes = self._values[name]
-        return table[codes[index]]
-
-    def _make(self, index: int) -> Session:
-        text, value = self._text, self._value
-        return new_session(
-            text("id", index),  # type: ignore[arg-type]
-            value("slot", index),
-            value("room", index),
-            text("title", index),  # type: ignore[arg-type]
-            value("type", index),
-            text("description", index),  # type: ignore[arg-type]
-            value("themes", index),
-            text("subtitle", index),
-            value("speakers", index),
-        )
-
-    def position(self, session_id: str) -> int | None:
-        """Where the session ``session_id`` is (its ids are decoded at the first call)."""
-        if self._positions is None:
-            ids = self._all_texts("id")
-            self._positions = {session_id: i for i, session_id in enumerate(ids)}  # type: ignore[misc]
-        return self._positions.get(session_id)

@@ -18,6 +18,10 @@ refreshing at once are serialised by a file lock; the second finds the copy fres
 
 Everything here is plain data: no typer, no rich. httpx is imported only when a download
 is really made.
+
+The module stays whole past the house's ~500 lines: the copy on disk and the download are
+one protocol (the validators the copy keeps are what the request sends, a « 304 » or an
+error decides what the copy becomes, one lock serialises both), best read in one place.
 """
 
 from __future__ import annotations

@@ -5,8 +5,23 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from .layout import KIND_BITS, STEM
+from .analysis import STOP_WORDS, QueryWord, stem
+from .layout import (
+    EXACT,
+    HEADLINE_ONLY,
+    KIND_BITS,
+    NOT_IN_BODY,
+    PREFIX,
+    ROOT,
+    STEM,
+    TWO_TYPOS,
+    TYPO,
+)
+
+if TYPE_CHECKING:
+    from .index import Index
 
 # A Snowball root must be most of both words: « démocratie » and « démocratique » share
 # « democrat », but « populisme » and « population » only « popul ».
@@ -124,3 +139,119 @@ def snowball_roots(words: Sequence[str]) -> list[str]:
         return list(words)
     roots: list[str] = Stemmer.Stemmer("french").stemWords(words)
     return roots
+
+
+# --- query words → programme words (of an ``Index``) ----------------------------------
+
+
+def expand(index: Index, word: str) -> dict[int, int]:
+    """Programme words that ``word`` stands for, each with how it matches."""
+    found: dict[int, int] = {}
+    exact = index._tid(word)
+    if exact is not None:
+        found[exact] = EXACT
+    same_stem = index._by_stem(stem(word))
+    for tid in same_stem:
+        found.setdefault(tid, STEM)
+    complete = bool(found)
+    same_root: list[int] = []
+    word_root = snowball_roots([word])[0]
+    if len(word) >= MIN_PREFIX and len(word_root) >= MIN_ROOT_SHARE * len(word):
+        same_root = [
+            tid
+            for tid in index._by_root(word_root)
+            if len(word_root) >= MIN_ROOT_SHARE * len(index.vocabulary[tid])
+        ]
+    for tid in same_root:
+        found.setdefault(tid, ROOT | (HEADLINE_ONLY if complete else 0))
+    loose = NOT_IN_BODY if complete else 0
+    if len(word) >= MIN_PREFIX:
+        start = bisect_left(index._sorted, word)
+        for position in range(start, len(index._sorted)):
+            if not index._sorted[position].startswith(word):
+                break
+            found.setdefault(index._order[position], PREFIX | loose)
+    if exact is None and not same_stem and not same_root:
+        # The word is not in the programme: perhaps a typo of one that is.
+        for tid, kind in _typos(index, word).items():
+            found.setdefault(tid, kind)
+    return found
+
+
+def _typos(index: Index, word: str) -> dict[int, int]:
+    """Programme words within the typos ``word`` may hold, compared as words (for
+    « numerqiue ») and as stems (« budjet » for « budgets »). Only the closest are
+    kept: when one typo explains the word, two-typo neighbours are noise."""
+    typos = max_typos(word)
+    if not typos:
+        return {}
+    found: dict[int, int] = {}
+    for near, distance in near_words(word, index._words_by_length, typos, 0):
+        found[index._order[bisect_left(index._sorted, near)]] = distance
+    # A stem is shorter than its word: its stripped ending counts as one letter.
+    for near, distance in near_words(stem(word), index._stems_by_length, typos, 1):
+        for tid in index._by_stem(near):
+            found[tid] = min(distance, found.get(tid, distance))
+    if not found:
+        return {}
+    fewest = min(found.values())
+    kind = TYPO if fewest <= 1 else TWO_TYPOS
+    return {tid: kind for tid, distance in found.items() if distance == fewest}
+
+
+def query_concepts(index: Index, words: list[QueryWord]) -> list[Concept] | None:
+    """What the query asks for; None when one of its words matches nothing."""
+    memo: dict[str, dict[int, int]] = {}
+
+    def expand_once(word: str) -> dict[int, int]:
+        if word not in memo:
+            memo[word] = expand(index, word)
+        return memo[word]
+
+    concepts: list[Concept] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        alternatives: list[tuple[dict[int, int], ...]] = []
+        following = words[position + 1] if position + 1 < len(words) else None
+        single = len(word.parts) == 1 and word.joined is None
+        if single and following and len(following.parts) == 1 and not following.joined:
+            # « inter générationnelles » also means « intergénérationnelles ».
+            joined = word.parts[0] + following.parts[0]
+            if index._tid(joined) is not None or index._by_stem(stem(joined)):
+                alternatives = [
+                    (expand_once(word.parts[0]), expand_once(following.parts[0])),
+                    (expand_once(joined),),
+                ]
+                position += 1
+        if not alternatives:
+            alternatives.append(tuple(expand_once(part) for part in word.parts))
+            if word.joined:
+                alternatives.append((expand_once(word.joined),))
+            elif len(word.parts) == 1 and not is_complete(alternatives[0][0]):
+                # Not a programme word: perhaps two, written apart in the programme.
+                alternatives.extend(_splits(index, word.parts[0]))
+        alternatives = [a for a in alternatives if all(a)]
+        if not alternatives:
+            return None
+        concepts.append(Concept(alternatives))
+        position += 1
+    return concepts
+
+
+def _splits(index: Index, word: str) -> list[tuple[dict[int, int], ...]]:
+    """« intergenerationnelles » as « inter » then « generationnelles », written apart."""
+    if not 5 <= len(word) <= 40:
+        return []
+    found: list[tuple[dict[int, int], ...]] = []
+    for cut in range(2, len(word) - 1):
+        left, right = word[:cut], word[cut:]
+        if left in STOP_WORDS or right in STOP_WORDS:
+            continue
+        left_id = index._tid(left)
+        if left_id is None:
+            continue
+        right_ids = expand(index, right)
+        if right_ids:
+            found.append(({left_id: EXACT}, right_ids))
+    return found

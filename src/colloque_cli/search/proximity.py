@@ -9,10 +9,10 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, cast
 
 from .layout import MASK_AT, Row
-from .ranking import Component, Summary
 
 if TYPE_CHECKING:
     from .index import Index
+    from .ranking import Component, Summary
 
 
 class Proximity:

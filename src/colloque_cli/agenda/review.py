@@ -1,6 +1,6 @@
 """What changed in the programme for the attendee's picks, since they chose them.
 
-Each pick remembers what was seen (``agenda.Seen``: day, hours, room, title). ``review``
+Each pick remembers what was seen (``store.Seen``: day, hours, room, title). ``review``
 compares that with the programme now: moved (day or hours, room), retitled, cancelled (or
 back after a cancellation), renamed (the id changed, same title and slot), and the conflicts
 between picks that a move created. Only what touches the agenda is reported: a change to a
@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from .agenda import Agenda, Pick, Seen
-from .programme.model import Programme, Session, short_date
-from .text import fold
+from ..programme.model import Programme, Session, short_date
+from ..text import fold
+from .store import Agenda, Pick, Seen
 
 # The kinds of change, in the order they are told.
 KINDS = ("cancelled", "restored", "when", "room", "title", "renamed")
@@ -87,7 +87,7 @@ def _renamed(programme: Programme, agenda: Agenda, seen: Seen) -> Session | None
 
 def review(programme: Programme, agenda: Agenda) -> list[PickChange]:
     """The picks whose session changed since it was seen, in the agenda's order."""
-    from .agenda import overlaps
+    from .plan import overlaps
 
     changes: list[PickChange] = []
     for pick in agenda.picks:
@@ -225,7 +225,7 @@ def notice(changes: Sequence[PickChange]) -> str:
 
 def details(change: PickChange) -> list[str]:
     """Each change of one pick as a phrase (« salle : Salle 1 → Salle 4 »)."""
-    from .text import inert
+    from ..text import inert
 
     nb = "\u202f"
     seen, now = change.seen, change.session
