@@ -14,9 +14,11 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import accumulate, chain, compress, count, repeat
+from functools import partial
+from itertools import accumulate, chain, compress, count, islice, repeat
 from typing import Any, BinaryIO, NamedTuple, TypeVar
 
+from ..infra import progress
 from .analysis import ChunkWords, Glossary, stem
 from .layout import COUNT_AT, SYNONYMS_AT
 
@@ -54,19 +56,22 @@ def build(
     """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated."""
     size = len(documents)
     if size >= FORKED_FROM and _may_fork():
-        # A large programme's second half is read meanwhile by a forked process.
+        # A large programme's second half is read meanwhile by a forked process (which
+        # tells no progress: this one tells its own, then that all is read).
         half = size // 2
-        second = _Forked(lambda: _read(documents, half, size, fields, body, glossary).packed())
+        rest_of = partial(map, documents.__getitem__, range(half, size))
+        second = _Forked(lambda: _read(rest_of(), fields, body, glossary).packed())
         try:
-            whole = _read(documents, 0, half, fields, body, glossary)
+            whole = _read(islice(documents, half), fields, body, glossary)
             rest = _Sent.unpacked(second.result())
         finally:
             second.close()
         if rest is None:  # it could not: read here
-            rest = _read(documents, half, size, fields, body, glossary).sent()
+            rest = _read(rest_of(), fields, body, glossary).sent()
         whole.extend(rest, fields)
+        progress.advance(size)
     else:
-        whole = _read(documents, 0, size, fields, body, glossary)
+        whole = _read(documents, fields, body, glossary)
     flat, offsets, texts, tails = whole.flat, whole.offsets, whole.texts, whole.tails
     vocabulary, stems = whole.words.list, whole.words.stems
     del whole  # its memory goes to the postings' work
@@ -255,19 +260,17 @@ class _Forked:
 
 
 def _read(
-    documents: Sequence[Sequence[str | None]],
-    first: int,
-    last: int,
+    documents: Iterable[Sequence[str | None]],
     fields: int,
     body: int | None,
     glossary: Glossary,
 ) -> _Part:
-    """The word ids of the fields of documents ``first`` to ``last`` (excluded)."""
+    """The word ids of the fields of ``documents``."""
     part = _Part(glossary, fields)
     words, short, tails = part.words, part.short, part.tails
     flat, offsets, texts = part.flat, part.offsets, part.texts
     append_offset, append_text = offsets.append, texts.append
-    for fields_texts in map(documents.__getitem__, range(first, last)):
+    for fields_texts in documents:
         for field in range(fields):
             text = fields_texts[field]
             number = 0
