@@ -170,7 +170,7 @@ def test_invalid_utf8_bytes_report_the_decoding_error() -> None:
 def test_a_bug_in_the_fast_path_shows_instead_of_passing_for_slowness(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(_loader: object) -> dict[str, object]:
+    def broken(_loader: object, _size: int = 0) -> dict[str, object]:
         raise KeyError("a bug")
 
     monkeypatch.setattr(fastpath, "data_from_events", broken)

@@ -101,7 +101,7 @@ def search_index(ctx: typer.Context) -> SearchIndex:
         from ..infra.progress import stage
 
         count = len(loaded.sessions)
-        with stage(f"Indexation de {plural(count, 'session')}…"):
+        with stage(f"Indexation de {plural(count, 'session')}…", total=count):
             return SearchIndex(loaded).index
 
     if cache is None:

@@ -1,5 +1,7 @@
-"""A spinner on stderr for work that lasts: shown only on a terminal, and only once the work
-has lasted ``DELAY`` seconds (rich is imported then, not before)."""
+"""Feedback on stderr for work that lasts: a bar with counts where the work is counted
+(« 12 000 / 50 000 »), a spinner with the stage's name where it is not. Shown only on a
+terminal, and only once the work has lasted ``DELAY`` seconds (rich is imported then, not
+before)."""
 
 from __future__ import annotations
 
@@ -9,28 +11,46 @@ import threading
 from typing import Any
 
 from ..infra import progress
+from ..infra.progress import MEGABYTES, Stage
 
 DELAY = 0.5  # seconds of work before anything is shown
 DELAY_ENV = "COLLOQUE_PROGRESS_DELAY"  # for tests: 0 shows every stage at once
+MEGABYTE = 1024 * 1024
 
 
-class Spinner:
-    """Follows the core's stages; draws rich's status line once a stage has lasted."""
+def counts(done: int, total: int, unit: str) -> str:
+    """« 12000 / 50000 » (as ``plural`` writes counts), « 3,5 / 28,2 Mo », « 12 / 41 ko »:
+    the unit once."""
+    if unit == MEGABYTES and total < MEGABYTE:
+        done_text, total_text = str(-(-done // 1024)), str(-(-total // 1024))
+        unit = "ko"
+    elif unit == MEGABYTES:
+        done_text, total_text = (f"{n / MEGABYTE:.1f}".replace(".", ",") for n in (done, total))
+    else:
+        done_text, total_text = str(done), str(total)
+    return f"{done_text} / {total_text}" + (f"\u00a0{unit}" if unit else "")
+
+
+class Feedback:
+    """Follows the core's stages; draws rich's progress line once a stage has lasted."""
 
     def __init__(self, delay: float) -> None:
         self._delay = delay
         self._lock = threading.Lock()
-        self._label: str | None = None
+        self._stage: Stage | None = None
         self._timer: threading.Timer | None = None
-        self._status: Any = None
+        self._shown: Any = None  # rich's Progress, once shown
+        self._task: Any = None  # its one task, for the stage shown
+        self._task_stage: Stage | None = None
+        self._task_total: int | None = None
 
-    def __call__(self, label: str | None) -> None:
+    def __call__(self, current: Stage | None) -> None:
         with self._lock:
-            self._label = label
-            if label is None:
+            self._stage = current
+            if current is None:
                 self._stop()
-            elif self._status is not None:
-                self._status.update(label)
+            elif self._shown is not None:
+                self._update()
             elif self._timer is None:
                 if self._delay <= 0:
                     self._show_locked()
@@ -42,23 +62,58 @@ class Spinner:
     def _show(self) -> None:
         with self._lock:
             self._timer = None
-            if self._label is not None and self._status is None:
+            if self._stage is not None and self._shown is None:
                 self._show_locked()
 
     def _show_locked(self) -> None:
         from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+        class Bar(BarColumn):
+            """The bar, for counted work only (rich would pulse it for the rest)."""
+
+            def render(self, task: Any) -> Any:
+                from rich.text import Text
+
+                return super().render(task) if task.total else Text()
 
         console = Console(file=sys.stderr, markup=False, emoji=False, highlight=False)
-        self._status = console.status(self._label or "", spinner="dots")
-        self._status.start()
+        self._shown = Progress(
+            SpinnerColumn("dots"),
+            TextColumn("{task.description}", markup=False),
+            Bar(bar_width=30),
+            TextColumn("{task.fields[counts]}", markup=False),
+            console=console,
+            transient=True,
+        )
+        self._task = self._task_stage = self._task_total = None
+        self._shown.start()
+        self._update()
+
+    def _update(self) -> None:
+        current = self._stage
+        assert current is not None and self._shown is not None
+        total = current.total or None
+        done = min(current.done, total) if total else 0
+        what = counts(done, total, current.unit) if total else ""
+        if current is not self._task_stage or (total is None) != (self._task_total is None):
+            # a new stage, or one that has just learnt its total: a task of its own (rich
+            # keeps a task's total once set)
+            if self._task is not None:
+                self._shown.remove_task(self._task)
+            self._task = self._shown.add_task(current.label, total=total, counts=what)
+            self._task_stage, self._task_total = current, total
+            self._shown.refresh()  # every stage is drawn; counts, at rich's pace (10 a second)
+            return
+        self._shown.update(self._task, completed=done, counts=what)
 
     def _stop(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
+        if self._shown is not None:
+            self._shown.stop()
+            self._shown = None
 
 
 def install() -> None:
@@ -70,12 +125,12 @@ def install() -> None:
         delay = float(os.environ.get(DELAY_ENV, DELAY))
     except ValueError:
         delay = DELAY
-    progress.set_reporter(Spinner(delay))
+    progress.set_reporter(Feedback(delay))
 
 
 def uninstall() -> None:
-    """Stop any spinner (before results are written) and listen no more."""
+    """Stop any feedback (before results are written) and listen no more."""
     reporter = progress._reporter
     progress.set_reporter(None)
-    if isinstance(reporter, Spinner):
+    if isinstance(reporter, Feedback):
         reporter(None)

@@ -102,8 +102,10 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
     with stage(f"Lecture de {name}…"):
         schedule = read_schedule(data, source)
     events = len(schedule.events)
-    with stage(f"Import de {plural(events, 'événement')}…"):
+    with stage(f"Import de {plural(events, 'événement')}…", total=events):
         imported = build(schedule, timezone=timezone)
+    sessions = len(imported.document.get("sessions") or ())
+    with stage(f"Écriture de {plural(sessions, 'session')}…", total=sessions):
         text = dump(
             imported.document,
             header=[

@@ -16,11 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import ColloqueError
+from ..infra import progress
 from ..programme.model import FIRST_YEAR, LAST_YEAR, find_zone
 from ..text import fold, plural, shown, slugify
 from .html_text import plain
 
 DEFAULT_TYPE = "session"
+PROGRESS_EVENTS = 250  # events converted between two reports of progress
 # A theme named in an event's track may stand for several declared tracks, joined by this
 # separator: that is how ``colloque export`` writes a session with several themes.
 TRACK_SEPARATOR = " ; "
@@ -204,7 +206,9 @@ def build(schedule: Schedule, *, timezone: str | None = None) -> Imported:
     latest_end: dict[str, datetime] = {}
     nested = 0
     untitled: list[str] = []
-    for (event, start, end), session_id in zip(timed, ids, strict=True):
+    for number, ((event, start, end), session_id) in enumerate(zip(timed, ids, strict=True)):
+        if not number % PROGRESS_EVENTS:
+            progress.advance(number)
         title = clean(event.title)
         if title is None:
             untitled.append(event.where)

@@ -8,9 +8,11 @@ from typing import Any
 
 import yaml
 
+from ..infra import progress
 from ..programme.yamldialect import ProgrammeLoader
 
 _Base: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+PROGRESS_SESSIONS = 500  # sessions written between two reports of progress
 _DATE_OR_TIME = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{2}:\d{2})$")
 
 
@@ -72,6 +74,8 @@ def dump(document: dict[str, Any], *, header: Sequence[str] = ()) -> str:
         for index, item in enumerate(value):
             if key == "sessions" and index:
                 parts.append("\n")
+                if not index % PROGRESS_SESSIONS:
+                    progress.advance(index)
             parts.append(_indent(_dump([_styled(key, item)])))
     return "".join(parts)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from ..infra import progress
+from ..text import plural
 from .crosscheck import cross_check
 from .yamldialect import ProgrammeLoader
 
@@ -33,7 +35,7 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     """
     loader = ProgrammeLoader(text)
     try:
-        data = data_from_events(loader)
+        data = data_from_events(loader, len(text))
     except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
         # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
         return None
@@ -59,6 +61,7 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
 
 
 CHUNK = 2_000
+PROGRESS_ITEMS = 1_000
 
 
 def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False) -> Any:
@@ -78,14 +81,17 @@ def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False
     adapter = _sessions_adapter()
     row = _session_row()
     validated: list[Any] = []
-    for start in range(0, len(sessions), CHUNK):
-        chunk = sessions[start : start + CHUNK]
-        sessions[start : start + CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
-        models = adapter.validate_python(chunk)
-        if light:
-            validated.extend(row(**m.__dict__) for m in models)
-        else:
-            validated.extend(models)
+    count = len(sessions)
+    with progress.stage(f"Validation de {plural(count, 'session')}…", total=count):
+        for start in range(0, count, CHUNK):
+            chunk = sessions[start : start + CHUNK]
+            sessions[start : start + CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
+            models = adapter.validate_python(chunk)
+            if light:
+                validated.extend(row(**m.__dict__) for m in models)
+            else:
+                validated.extend(models)
+            progress.advance(start + len(chunk))
     return head.model_copy(update={"sessions": validated})
 
 
@@ -107,8 +113,9 @@ def _sessions_adapter() -> Any:
     return TypeAdapter(list[SessionFile])
 
 
-def data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
-    """The document's top-level mapping, built event by event (``_Irregular`` if unusual)."""
+def data_from_events(loader: ProgrammeLoader, size: int = 0) -> dict[Any, Any]:
+    """The document's top-level mapping, built event by event (``_Irregular`` if unusual);
+    ``size``: the length of the text, for the progress told on the way."""
     from yaml.events import (
         DocumentEndEvent,
         DocumentStartEvent,
@@ -134,6 +141,8 @@ def data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
     current: Any = root
     key: Any = _Irregular  # the mapping's pending key; _Irregular when a key comes next
     stack: list[tuple[Any, Any]] = []
+    # how far the parser has read (in characters) is told every PROGRESS_ITEMS items
+    items = 0
     while True:
         event = get()
         kind = type(event)
@@ -168,6 +177,10 @@ def data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
                 break
             value = current
             current, key = stack.pop()
+            if len(stack) == 1:  # an item of a section (a session, a room…) is read
+                items += 1
+                if not items % PROGRESS_ITEMS:
+                    progress.advance(event.end_mark.index, size, progress.MEGABYTES)
         else:  # an alias
             raise _Irregular
         if type(current) is list:
@@ -181,4 +194,5 @@ def data_from_events(loader: ProgrammeLoader) -> dict[Any, Any]:
             key = _Irregular
     if not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
         raise _Irregular
+    progress.advance(size, size, progress.MEGABYTES)  # all read (the parser counts characters)
     return root

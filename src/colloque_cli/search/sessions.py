@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, islice, repeat
 from typing import TYPE_CHECKING, overload
 
+from ..infra import progress
 from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
@@ -30,6 +31,7 @@ SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 0.3
+PROGRESS_CHUNK = 1_000  # sessions indexed between two reports of progress
 # The names of the fields of each bit mask, best first.
 _FIELD_NAMES = [
     tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
@@ -169,7 +171,16 @@ class _FieldTexts(Sequence[tuple[str | None, ...]]):
         return len(self._sessions)
 
     def __iter__(self) -> Iterator[tuple[str | None, ...]]:
-        return map(session_fields, self._sessions)
+        # a chunk at a time, telling how far the index has gone (a call per chunk, none
+        # per session)
+        sessions = iter(self._sessions)
+
+        def chunk(start: int) -> Iterator[tuple[str | None, ...]]:
+            progress.advance(min(start, size))  # the last one, empty, tells all are read
+            return map(session_fields, islice(sessions, PROGRESS_CHUNK))
+
+        size = len(self._sessions)
+        return chain.from_iterable(map(chunk, range(0, size + PROGRESS_CHUNK, PROGRESS_CHUNK)))
 
     @overload
     def __getitem__(self, index: int) -> tuple[str | None, ...]: ...
