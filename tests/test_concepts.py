@@ -121,8 +121,9 @@ def test_no_vectors_are_made_for_a_large_programme(monkeypatch: pytest.MonkeyPat
     large = SearchIndex(load_programme())
     assert [len(part) for part in large.index.meaning] == [0, 0, 0]
     assert docmeaning.nearness(large.index, "musee") == {}
-    # Meaning then rests on the table of neighbours alone.
+    # Meaning then rests on the table of neighbours alone; nothing completes a literal answer.
     assert [hit.session.id for hit in large.search("seniors")][:1] == ["vieillissement"]
+    assert [hit.session.id for hit in large.search("environnement")] == ["transition-sociale"]
 
 
 def test_the_shipped_vectors_match_the_table() -> None:

@@ -31,9 +31,10 @@ if TYPE_CHECKING:
 # Beyond this many documents, no vectors are made (their making would weigh on the first
 # search of a large programme): meaning then rests on the table of neighbours alone.
 MAX_DOCUMENTS = 1000
-# What a word is worth by the best field holding it: the headline (title, subtitle), the
-# themes (field 2 of a session index), the body; names and rooms say nothing of a topic.
-_HEADLINE, _THEMES, _BODY = 3.0, 1.0, 1.0
+# What a word is worth by the best field holding it: the headline (title, subtitle) three
+# times what the themes (field 2 of a session index) or the body are; names and rooms say
+# nothing of a topic.
+_HEADLINE, _OTHER = 3.0, 1.0
 _THEMES_BIT = 0b100
 # A session completes a literal answer found in few sessions (``SearchIndex``) when its
 # vector is this many spreads above chance near every query word; its evidence is full at
@@ -71,6 +72,7 @@ def document_vectors(index: Index) -> Meaning:
     totals = [0] * size
     weights = [0] * size
     headline, body = index.headline, index.body
+    others = _THEMES_BIT | (1 << body if body is not None else 0)
     count = len(static.lengths)
     entries = array("I", bytes(4 * len(index.vocabulary)))
     for tid, word in enumerate(index.vocabulary):
@@ -89,21 +91,19 @@ def document_vectors(index: Index) -> Meaning:
         common = log(number + 20) / log(25000)
         unit = _UNIT * rarity * common / static.lengths[number]
         packed = _packed(static.raw(number), dims)
+        # The weight of a use by field (headline, themes, body), and the vector so weighted.
+        strong, weak = round(unit * _HEADLINE), round(unit * _OTHER)
+        strong_vector, weak_vector = strong * packed, weak * packed
         for doc, info in zip(docs, index.infos_of(tid), strict=True):
             fields = (info | info >> 7) & 0x7F
             if fields & headline:
-                factor = _HEADLINE
-            elif fields & _THEMES_BIT:
-                factor = _THEMES
-            elif body is not None and fields & 1 << body:
-                factor = _BODY
-            else:
-                continue
-            weight = round(unit * factor)
-            if weight:
-                totals[doc] += weight * packed
-                weights[doc] += weight
-    variances = static.variances
+                totals[doc] += strong_vector
+                weights[doc] += strong
+            elif fields & others:
+                totals[doc] += weak_vector
+                weights[doc] += weak
+    # Variances as integers (millionths): the spread is a sum of integer products.
+    variances = [round(v * 1e6) for v in static.variances]
     made = array("b")
     scales = array("I")
     for total, weight in zip(totals, weights, strict=True):
@@ -116,10 +116,12 @@ def document_vectors(index: Index) -> Meaning:
             made.extend(bytes(dims))
             scales.append(0)
             continue
-        row = [round(127 * value / largest) for value in components]
-        length = sqrt(sum(map(mul, row, row)))
+        half = largest // 2
+        row = [(127 * value + half) // largest for value in components]
+        squares = list(map(mul, row, row))
+        length = sqrt(sum(squares))
         # Spread of the cosine of an unrelated word with this vector.
-        spread = sqrt(sum(v * c * c for v, c in zip(variances, row, strict=True))) / length
+        spread = sqrt(sum(map(mul, variances, squares)) / 1e6) / length
         made.extend(row)
         scales.append(round(_FIXED / (length * spread)))
     return Meaning(made, scales, entries)

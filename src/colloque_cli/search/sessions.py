@@ -295,6 +295,8 @@ class SearchIndex:
         the shipped table is read only for a query word the programme lacks as such."""
         from .docmeaning import complement, words_near
 
+        if not self.index.meaning.scales:
+            return literal  # no vectors for so many sessions (see docmeaning)
         entries = self._entries(query)
         if not entries:
             return literal
