@@ -19,6 +19,7 @@ from conftest import SHARED, Run
 HERE = Path(__file__).parent
 TUNING = HERE / "concept_cases.yaml"
 HELD_OUT = HERE / "concept_cases_heldout.yaml"
+FRESH = HERE / "concept_cases_fresh.yaml"
 INDEX = SearchIndex(load_programme())
 
 
@@ -33,12 +34,13 @@ def ids(query: str) -> list[str]:
 # rounded down. Issue 16's targets (CONCEPT_TARGETS: success@3 0.65, precision 0.75, silence
 # 0.90) are printed by `python -m benchmarks.search_eval`; they are not all met (see README).
 FLOORS = {
-    TUNING: {"success@3": 0.65, "precision": 0.80, "silence": 0.90},
-    HELD_OUT: {"success@3": 0.45, "precision": 0.75, "silence": 0.90},
+    TUNING: {"success@3": 0.65, "precision": 0.80, "silence": 1.00},
+    HELD_OUT: {"success@3": 0.40, "precision": 0.85, "silence": 1.00},
+    FRESH: {"success@3": 0.40, "precision": 0.85, "silence": 0.80},
 }
 
 
-@pytest.mark.parametrize("cases", [TUNING, HELD_OUT], ids=["réglage", "témoin"])
+@pytest.mark.parametrize("cases", [TUNING, HELD_OUT, FRESH], ids=["réglage", "témoin", "témoin-2"])
 def test_concept_evaluation_stays_above_its_floors(cases: Path) -> None:
     loaded = load_cases(cases)
     assert sum(c.none for c in loaded) >= 6
@@ -65,6 +67,77 @@ def test_a_word_absent_from_the_programme_finds_sessions_near_in_meaning() -> No
 def test_a_phrasing_ranks_by_coverage_not_every_word() -> None:
     found = ids("lutter contre l'isolement des personnes âgées")
     assert found[0] == "vieillissement"
+
+
+def test_a_session_is_found_by_its_vector_without_a_word_near_the_query() -> None:
+    # No word of these sessions is among « musée »'s nearest words: their vectors are.
+    hits = INDEX.search("musée")
+    assert [hit.session.id for hit in hits] == ["arts-recits", "education-artistique"]
+    assert all(hit.kind == "meaning" for hit in hits)
+    assert "arts" in hits[0].near
+    assert "title" in hits[0].matched  # where « arts » is: « trouvé dans : titre… »
+
+
+def test_a_near_word_counts_only_where_the_session_is_about_it() -> None:
+    # « acteurs » is near « théâtre », but « les citoyens : acteurs clés » is not theatre.
+    found = ids("théâtre")
+    assert found[0] == "education-artistique"
+    assert "citoyens-acteurs" not in found
+
+
+def test_a_word_found_in_passing_in_few_sessions_is_completed_by_meaning() -> None:
+    # « environnement » is only in one description (« environnementales »).
+    hits = INDEX.search("environnement")
+    assert hits[0].session.id == "transition-sociale"
+    assert hits[0].kind != "meaning" and hits[0].near == ()
+    assert {"transition-juste", "une-seule-sante", "energies"} <= {h.session.id for h in hits}
+    assert all(hit.kind == "meaning" and hit.near and hit.matched for hit in hits[1:])
+    assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+    # A reason is a word near in meaning, not one that only looks alike.
+    assert "également" not in {w for hit in INDEX.search("égalité") for w in hit.near}
+
+
+def test_a_word_naming_a_session_is_not_completed_by_meaning() -> None:
+    # « mobilité » is in two sessions only, but in their titles and themes.
+    hits = INDEX.search("mobilité")
+    assert [hit.session.id for hit in hits] == ["mobilite", "espaces-publics"]
+
+
+def test_vectors_of_meaning_are_kept_with_the_cached_index() -> None:
+    from colloque_cli.infra.cache import decode_index, encode_index
+    from colloque_cli.infra.cachefile import Arrays, Stored
+    from colloque_cli.search.docmeaning import nearness
+
+    arrays = Arrays()
+    data = encode_index(INDEX.index, arrays)
+    stored = decode_index(json.loads(json.dumps(data)), Stored(arrays.views))
+    assert nearness(stored, "musee") == nearness(INDEX.index, "musee") != {}
+
+
+def test_no_vectors_are_made_for_a_large_programme(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colloque_cli.search import docmeaning
+
+    monkeypatch.setattr(docmeaning, "MAX_DOCUMENTS", 10)
+    large = SearchIndex(load_programme())
+    assert [len(part) for part in large.index.meaning] == [0, 0, 0]
+    assert docmeaning.nearness(large.index, "musee") == {}
+    # Meaning then rests on the table of neighbours alone; nothing completes a literal answer.
+    assert [hit.session.id for hit in large.search("seniors")][:1] == ["vieillissement"]
+    assert [hit.session.id for hit in large.search("environnement")] == ["transition-sociale"]
+
+
+def test_the_shipped_vectors_match_the_table() -> None:
+    from colloque_cli.search.analysis import stem
+    from colloque_cli.search.meaning import table, vectors
+
+    shipped = vectors()
+    assert shipped.count == len(table().words) == len(shipped.lengths)
+    assert shipped.dimensions == len(shipped.variances) == 256
+    number = table().number[stem("musee")]
+    assert (
+        abs(sum(x * x for x in shipped.row(number).tolist()) ** 0.5 - shipped.lengths[number])
+        < 0.01
+    )
 
 
 def test_a_word_matching_nothing_at_all_keeps_the_query_silent() -> None:

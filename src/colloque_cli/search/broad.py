@@ -49,8 +49,12 @@ COVERAGE = 0.6  # share of a longer query's words a result must cover
 # A document's vector of meaning (``docmeaning``) is near a query word from this many
 # spreads above chance; the evidence grows linearly to full weight at _VECTOR_SURE.
 VECTOR_FROM = 2.5
-_VECTOR_SURE = 6.0
-VECTOR_WEIGHT = 0.8
+_VECTOR_SURE = 4.5
+VECTOR_WEIGHT = 1.0
+# Words near a query word count in full where the document's vector is this near the word
+# (spreads above chance), not at all below AGREE_FROM.
+AGREE_FROM = 2.0
+AGREE_FULL = 2.5
 
 
 class BroadMatch(NamedTuple):
@@ -130,11 +134,12 @@ def _word_evidence(
             if tid not in literal:
                 near[tid] = max(near.get(tid, 0.0), weight)
     # Documents whose vector of meaning is near the word (``docmeaning``), in spreads.
-    vectored: dict[int, float] = {}
+    spread: dict[int, float] = {}
     for part in parts:
         for doc, spreads in nearness(index, part, within).items():
-            if spreads > VECTOR_FROM and spreads > vectored.get(doc, 0.0):
-                vectored[doc] = spreads
+            if spreads > spread.get(doc, -9.0):
+                spread[doc] = spreads
+    vectored = {doc: value for doc, value in spread.items() if value > VECTOR_FROM}
     if (near or vectored) and all(kind <= TYPO for kind in kinds.values()):
         # « aînés » is not « afin » mistyped when words near it in meaning are there.
         literal, kinds = {}, {}
@@ -165,6 +170,11 @@ def _word_evidence(
             if not info & allowed or (within is not None and doc not in within):
                 continue
             value = weight * _field_factor(info, allowed, body) * MEANING_WEIGHT * rare
+            if spread:
+                # A word near the query word counts where the document as a whole is
+                # about it too: « acteurs » is near « théâtre », but not in a session
+                # on citizens as « acteurs clés ».
+                value *= _agreement(spread.get(doc, 0.0))
             # Several words near the query word add up, with diminishing returns.
             meant[doc] = 1 - (1 - meant.get(doc, 0.0)) * (1 - value)
             kept = found.meaning.setdefault(doc, {})
@@ -181,6 +191,11 @@ def _word_evidence(
         if value >= MIN_MEANING and value > found.scores.get(doc, 0.0):
             found.scores[doc] = value
     return found
+
+
+def _agreement(spreads: float) -> float:
+    """How much a document's vector agrees with a query word, 0..1."""
+    return max(0.0, min(1.0, (spreads - AGREE_FROM) / (AGREE_FULL - AGREE_FROM)))
 
 
 def meant_otherwise(index: Index, query: str) -> bool:

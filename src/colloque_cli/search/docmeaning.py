@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Collection
 from math import log, sqrt
 from operator import mul
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .analysis import stem
 from .meaning import table, vectors
@@ -30,36 +30,58 @@ if TYPE_CHECKING:
 
 # Beyond this many documents, no vectors are made (their making would weigh on the first
 # search of a large programme): meaning then rests on the table of neighbours alone.
-MAX_DOCUMENTS = 2000
-# What a word is worth by the best field holding it: the headline (title, subtitle), the
-# themes (field 2 of a session index), the body; names and rooms say nothing of a topic.
-_HEADLINE, _THEMES, _BODY = 3.0, 1.0, 1.0
+MAX_DOCUMENTS = 1000
+# What a word is worth by the best field holding it: the headline (title, subtitle) three
+# times what the themes (field 2 of a session index) or the body are; names and rooms say
+# nothing of a topic.
+_HEADLINE, _OTHER = 3.0, 1.0
 _THEMES_BIT = 0b100
+# A session completes a literal answer found in few sessions (``SearchIndex``) when its
+# vector is this many spreads above chance near every query word; its evidence is full at
+# COMPLEMENT_SURE.
+COMPLEMENT_FROM = 3.5
+COMPLEMENT_SURE = 5.0
+# A word of a document is named as a reason of a match from this cosine with the query
+# word (the shipped vectors, whose common directions are removed).
+NEAR_WORD = 0.3
 _FIELD_WIDTH = 4  # bytes of each component of a sum (unsigned, offset by 128 per unit)
 _UNIT = 1 << 14  # the weight of a word of weight 1 whose int8 row has length 1
 _FLIP = bytes((b ^ 0x80) for b in range(256))  # int8 two's complement -> uint8 + 128
 _FIXED = 1 << 30  # scales are stored as integers (the cache keeps integer arrays only)
 
 
-def document_vectors(index: Index) -> tuple[array[int], array[int]]:
-    """Each document's int8 vector (end to end) and the factor that turns a dot product
-    with a unit query vector into « spreads above chance », times ``_FIXED`` (both empty
-    when not made)."""
+class Meaning(NamedTuple):
+    """What the index keeps of meaning (integer arrays, as the cache wants)."""
+
+    rows: array[int]  # each document's int8 vector, end to end
+    # The factor (times ``_FIXED``) that turns a dot product of a row with a unit query
+    # vector into « spreads above chance ».
+    scales: array[int]
+    # Each programme word's entry in the shipped vectors, plus one (0: none): a query word
+    # the programme uses needs no look-up in the shipped table.
+    entries: array[int]
+
+
+def document_vectors(index: Index) -> Meaning:
+    """Each document's vector of meaning (all empty when not made)."""
     if not 0 < index.size <= MAX_DOCUMENTS:
-        return array("b"), array("I")
+        return Meaning(array("b"), array("I"), array("I"))
     shipped, static = table(), vectors()
     dims = static.dimensions
     size = index.size
     totals = [0] * size
     weights = [0] * size
     headline, body = index.headline, index.body
+    others = _THEMES_BIT | (1 << body if body is not None else 0)
     count = len(static.lengths)
+    entries = array("I", bytes(4 * len(index.vocabulary)))
     for tid, word in enumerate(index.vocabulary):
         if len(word) < 3 or not word.isalpha():
             continue
         number = shipped.number.get(stem(word))
         if number is None or number >= count:
             continue
+        entries[tid] = number + 1
         docs = index.documents_with(tid)
         # A word most documents use tells them apart poorly; a rare word of the language
         # says more than a common one (entries are in order of frequency).
@@ -69,21 +91,19 @@ def document_vectors(index: Index) -> tuple[array[int], array[int]]:
         common = log(number + 20) / log(25000)
         unit = _UNIT * rarity * common / static.lengths[number]
         packed = _packed(static.raw(number), dims)
+        # The weight of a use by field (headline, themes, body), and the vector so weighted.
+        strong, weak = round(unit * _HEADLINE), round(unit * _OTHER)
+        strong_vector, weak_vector = strong * packed, weak * packed
         for doc, info in zip(docs, index.infos_of(tid), strict=True):
             fields = (info | info >> 7) & 0x7F
             if fields & headline:
-                factor = _HEADLINE
-            elif fields & _THEMES_BIT:
-                factor = _THEMES
-            elif body is not None and fields & 1 << body:
-                factor = _BODY
-            else:
-                continue
-            weight = round(unit * factor)
-            if weight:
-                totals[doc] += weight * packed
-                weights[doc] += weight
-    variances = static.variances
+                totals[doc] += strong_vector
+                weights[doc] += strong
+            elif fields & others:
+                totals[doc] += weak_vector
+                weights[doc] += weak
+    # Variances as integers (millionths): the spread is a sum of integer products.
+    variances = [round(v * 1e6) for v in static.variances]
     made = array("b")
     scales = array("I")
     for total, weight in zip(totals, weights, strict=True):
@@ -96,13 +116,15 @@ def document_vectors(index: Index) -> tuple[array[int], array[int]]:
             made.extend(bytes(dims))
             scales.append(0)
             continue
-        row = [round(127 * value / largest) for value in components]
-        length = sqrt(sum(map(mul, row, row)))
+        half = largest // 2
+        row = [(127 * value + half) // largest for value in components]
+        squares = list(map(mul, row, row))
+        length = sqrt(sum(squares))
         # Spread of the cosine of an unrelated word with this vector.
-        spread = sqrt(sum(v * c * c for v, c in zip(variances, row, strict=True))) / length
+        spread = sqrt(sum(map(mul, variances, squares)) / 1e6) / length
         made.extend(row)
         scales.append(round(_FIXED / (length * spread)))
-    return made, scales
+    return Meaning(made, scales, entries)
 
 
 def _packed(raw: bytes, dims: int) -> int:
@@ -116,21 +138,88 @@ def _packed(raw: bytes, dims: int) -> int:
 def nearness(index: Index, word: str, within: Collection[int] | None = None) -> dict[int, float]:
     """How far above chance each document's vector is near ``word`` (in spreads); empty
     when the word or the vectors are unknown."""
-    made, scales = index.meaning_vectors
-    if not scales:
+    if not index.meaning.scales:
         return {}
     number = table().number.get(stem(word))
-    static = vectors()
-    if number is None or number >= len(static.lengths):
+    if number is None or number >= vectors().count:
         return {}
+    return entry_nearness(index, number, within)
+
+
+def entry_nearness(
+    index: Index, number: int, within: Collection[int] | None = None
+) -> dict[int, float]:
+    """``nearness`` of the shipped entry ``number``."""
+    rows, scales, _ = index.meaning
+    static = vectors()
     query = static.row(number).tolist()
-    length = static.lengths[number]
+    unit = static.lengths[number] * _FIXED
     dims = static.dimensions
-    docs = range(index.size) if within is None else within
     found: dict[int, float] = {}
-    for doc in docs:
+    for doc in range(index.size) if within is None else within:
         scale = scales[doc]
         if scale:
-            row = made[doc * dims : doc * dims + dims]
-            found[doc] = sum(map(mul, query, row)) * scale / (length * _FIXED)
+            found[doc] = sum(map(mul, query, rows[doc * dims : doc * dims + dims])) * scale / unit
     return found
+
+
+def entry_of(index: Index, tid: int) -> int | None:
+    """The shipped entry of the programme word ``tid`` (None: none, or no vectors)."""
+    entries = index.meaning.entries
+    return entries[tid] - 1 if tid < len(entries) and entries[tid] else None
+
+
+def words_near(index: Index, number: int, word: str, doc: int, count: int = 3) -> list[int]:
+    """The ids of the words of document ``doc`` nearest in meaning the query word ``word``
+    (shipped entry ``number``), nearest first: a reader's reason for a match by the
+    document's vector. Words that only look like it (« mobiliser », « mobilité ») are not
+    reasons: vectors of words seen alone confuse spelling with meaning."""
+    static = vectors()
+    query = static.row(number).tolist()
+    length = static.lengths[number]
+    fields = index.headline | _THEMES_BIT
+    if index.body is not None:
+        fields |= 1 << index.body
+    scored: dict[int, float] = {}
+    vocabulary = index.vocabulary
+    for tid in index.document_words(doc, fields):
+        if tid in scored:
+            continue
+        other = entry_of(index, tid)
+        if other is None or other == number or _look_alike(word, vocabulary[tid]):
+            scored[tid] = 0.0
+            continue
+        dot = sum(map(mul, query, static.row(other)))
+        scored[tid] = dot / (length * static.lengths[other])
+    ranked = sorted(scored, key=lambda t: -scored[t])
+    near = [t for t in ranked[:count] if scored[t] >= NEAR_WORD]
+    # At least the nearest word, when the document is near as a whole but no single word is.
+    return near or [t for t in ranked[:1] if scored[t] > 0]
+
+
+def complement(
+    index: Index, numbers: list[int], exclude: Collection[int], within: Collection[int] | None
+) -> list[tuple[int, float]]:
+    """Documents (not in ``exclude``) whose vector is near every shipped entry of
+    ``numbers``, with their evidence (0..1), best first."""
+    total: dict[int, float] = {}
+    for position, number in enumerate(numbers):
+        near = entry_nearness(index, number, within)
+        kept: dict[int, float] = {}
+        for doc, spreads in near.items():
+            if spreads > COMPLEMENT_FROM and doc not in exclude:
+                if position == 0 or doc in total:
+                    share = (spreads - COMPLEMENT_FROM) / (COMPLEMENT_SURE - COMPLEMENT_FROM)
+                    kept[doc] = total.get(doc, 0.0) + min(1.0, share)
+        total = kept
+    return sorted(((d, v / len(numbers)) for d, v in total.items()), key=lambda x: -x[1])
+
+
+def _look_alike(a: str, b: str) -> bool:
+    """Whether two folded words begin alike over most of the shorter one."""
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 4 and common >= 0.5 * min(len(a), len(b))

@@ -22,6 +22,7 @@ from itertools import chain
 from ..infra.gcpause import paused_gc
 from .analysis import Glossary, query_words, stem
 from .candidates import evaluate
+from .docmeaning import Meaning
 from .expansion import (
     MAX_QUERY_WORDS,
     MIN_PREFIX,
@@ -87,7 +88,7 @@ class Index:
         self._root_groups = group_ids(snowball_roots(vocabulary))
         from .docmeaning import document_vectors
 
-        self._meaning, self._meaning_scales = document_vectors(self)
+        self._meaning, self._meaning_scales, self._meaning_entries = document_vectors(self)
         self.__setstate__(self.__getstate__())
 
     _STATE = (
@@ -109,6 +110,7 @@ class Index:
         "_root_groups",
         "_meaning",
         "_meaning_scales",
+        "_meaning_entries",
     )
 
     def __getstate__(self) -> dict[str, object]:
@@ -183,9 +185,20 @@ class Index:
         return self._starts[tid + 1] - self._starts[tid]
 
     @property
-    def meaning_vectors(self) -> tuple[Sequence[int], Sequence[int]]:
-        """Each document's vector of meaning, end to end, and its scale (see docmeaning)."""
-        return self._meaning, self._meaning_scales
+    def meaning(self) -> Meaning:
+        """The documents' vectors of meaning and their scales, and each word's entry in the
+        shipped vectors (see docmeaning)."""
+        return Meaning(self._meaning, self._meaning_scales, self._meaning_entries)
+
+    def document_words(self, doc: int, fields: int) -> list[int]:
+        """The ids of the words of document ``doc`` in the ``fields`` (a bit mask), in order."""
+        count = len(self.weights)
+        found: list[int] = []
+        for field in range(count):
+            if fields >> field & 1:
+                at = doc * count + field
+                found.extend(self._flat[self._offsets[at] : self._offsets[at + 1]])
+        return found
 
     def documents_with(self, tid: int) -> Sequence[int]:
         return self._all_docs[self._starts[tid] : self._starts[tid + 1]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
 from itertools import chain, islice, repeat
@@ -11,7 +12,7 @@ from ..infra import progress
 from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
-from .analysis import STOP_WORDS, Analyser, words
+from .analysis import STOP_WORDS, Analyser, stem, words
 from .expansion import typos_between
 from .index import Index
 from .layout import KINDS, TYPO
@@ -31,6 +32,12 @@ SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 0.3
+# A query whose words are all found in fewer sessions than this, and only in passing (in
+# no title, subtitle or theme), is completed after them by the sessions whose vector of
+# meaning is near it (« environnement » is in one session's description, and is what
+# others are about). A word naming a session is answered by the words alone.
+COMPLEMENT = 3
+_NAMING = 0b111  # title, subtitle, themes (FIELDS order)
 PROGRESS_CHUNK = 1_000  # sessions indexed between two reports of progress
 # The names of the fields of each bit mask, best first.
 _FIELD_NAMES = [
@@ -267,7 +274,83 @@ class SearchIndex:
             hits = list(
                 map(Hit, ranking.docs, map(shown.__getitem__, ranking.evidence), repeat(context))
             )
+        if (
+            broad
+            and mask is None
+            and 0 < ranking.total < COMPLEMENT
+            and not any(e.fields & _NAMING for e in ranking.evidence)
+        ):
+            return self._completed(query, Results(hits, ranking.total), docs, limit)
         return Results(hits, ranking.total)
+
+    def _completed(
+        self,
+        query: str,
+        literal: Results,
+        docs: Collection[int] | None,
+        limit: int | None,
+    ) -> Results:
+        """``literal``'s hits, then the sessions whose vector of meaning is near every word
+        of ``query`` (see COMPLEMENT). Cheap: the programme's words know their vectors, and
+        the shipped table is read only for a query word the programme lacks as such."""
+        from .docmeaning import complement, words_near
+
+        if not self.index.meaning.scales:
+            return literal  # no vectors for so many sessions (see docmeaning)
+        entries = self._entries(query)
+        if not entries:
+            return literal
+        have = {hit._doc for hit in literal.hits}
+        found = complement(self.index, [number for number, _ in entries], have, docs)
+        if not found:
+            return literal
+        shown = found[: limit if limit is not None else len(found)]
+        near: dict[int, list[int]] = {}
+        for doc, _ in shown:
+            reasons = (t for n, word in entries for t in words_near(self.index, n, word, doc))
+            near[doc] = list(dict.fromkeys(reasons))[:3]
+        vocabulary = self.index.vocabulary
+        words = literal.hits[0]._context.words if literal.hits else frozenset()
+        words = words | {vocabulary[t] for tids in near.values() for t in tids}
+        context = _HitContext(self.sessions, Analyser(self.index.glossary), words)
+        ceiling = min(hit.score for hit in literal.hits) if literal.hits else 100
+        added = []
+        for doc, tids in near.items():
+            ceiling = max(1, ceiling - 1)
+            fields = _FIELD_NAMES[self._fields_holding(doc, tids)]
+            hit = Hit(doc, (ceiling, fields, "meaning"), context)
+            hit.near = tuple(dict.fromkeys(self._surface(t) for t in tids))
+            added.append(hit)
+        room = None if limit is None else max(0, limit - len(literal.hits))
+        return Results(literal.hits + added[:room], literal.total + len(found))
+
+    def _entries(self, query: str) -> list[tuple[int, str]]:
+        """The entry in the shipped vectors of each word of ``query``, with the word (empty
+        when one has none): from the programme's own word when it has the word or its stem."""
+        from .analysis import query_words
+        from .expansion import MAX_QUERY_WORDS
+        from .layout import STEM
+
+        numbers: list[tuple[int, str]] = []
+        for typed in query_words(query)[:MAX_QUERY_WORDS]:
+            for part in typed.parts:
+                if part in STOP_WORDS:
+                    continue
+                own = [t for t, kind in self.index.expand(part).items() if kind & 7 >= STEM]
+                number = next((n for n in map(self._entry, own) if n is not None), None)
+                if number is None:
+                    from .meaning import table, vectors
+
+                    number = table().number.get(stem(part))
+                    if number is None or number >= vectors().count:
+                        return []
+                numbers.append((number, part))
+        return numbers
+
+    def _entry(self, tid: int) -> int | None:
+        from .docmeaning import entry_of
+
+        return entry_of(self.index, tid)
 
     def _broad(
         self, query: str, docs: Collection[int] | None, mask: int | None, limit: int | None
@@ -301,14 +384,42 @@ class SearchIndex:
             for match in matches:
                 ceiling = min(ceiling, max(1, round(100 * match.score / best)))
                 kind = "meaning" if not match.literal else KINDS[match.kind]
-                hit = Hit(match.doc, (ceiling, _FIELD_NAMES[match.fields], kind), context)
+                near: Sequence[int] = match.meaning[:3]
+                fields = match.fields
+                if not match.literal and not near:
+                    # Found by its vector of meaning: its words nearest the query say why.
+                    near = self._near_by_vector(query, match.doc)
+                    fields |= self._fields_holding(match.doc, near)
+                hit = Hit(match.doc, (ceiling, _FIELD_NAMES[fields], kind), context)
                 if not match.literal:
-                    hit.near = tuple(dict.fromkeys(surface(t) for t in match.meaning[:3]))
+                    hit.near = tuple(dict.fromkeys(surface(t) for t in near))
                 made.append(hit)
             return made
 
         kept = found.matches[:limit] if limit is not None else found.matches
         return Results(hits(kept), len(found.matches), hits(found.clues[:5]))
+
+    def _near_by_vector(self, query: str, doc: int) -> list[int]:
+        """The words of session ``doc`` nearest the words of ``query`` in meaning: why its
+        vector of meaning matched (see docmeaning)."""
+        from .docmeaning import words_near
+
+        found: list[int] = []
+        for number, word in self._entries(query):
+            near = words_near(self.index, number, word, doc)
+            found.extend(t for t in near if t not in found)
+        return found[:3]
+
+    def _fields_holding(self, doc: int, tids: Sequence[int]) -> int:
+        """The bit mask of the fields of session ``doc`` where the words ``tids`` are."""
+        mask = 0
+        for tid in tids:
+            documents = self.index.documents_with(tid)
+            at = bisect_left(documents, doc)
+            if at < len(documents) and documents[at] == doc:
+                info = self.index.infos_of(tid)[at]
+                mask |= (info | info >> 7) & 0x7F
+        return mask
 
     def _theme_context(self, query: str) -> Callable[[int], float] | None:
         """How well a session's best theme (label and description) matches ``query``."""
