@@ -192,7 +192,9 @@ class Session(Frozen):
     """One session of the programme.
 
     Its fields, in order, with their types: the one list of them. The constructors (this
-    class's and ``new_session``) and the cache's columns (``columns``) are made from it.
+    class's and ``new_session``) and the cache's columns (``columns``) are made from it: a
+    new text field needs nothing more; a field of another type, its value column there
+    (``columns._VALUE_KEYS``) and how the cache writes its values (``cachecodec``).
     """
 
     id: str
