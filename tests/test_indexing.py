@@ -4,9 +4,10 @@ builder takes."""
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 from pathlib import Path
 
@@ -98,15 +99,40 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
     expected = reference(documents, fields, body, glossary)
     # Postings are sorted out use by use for a small programme, with numpy for a large one:
     # both ways, whatever the size, and with numpy a few uses at a time (runs of documents).
-    for numpy_from, at_once in ((0, indexing.SORTED_AT_ONCE), (0, 5), (1 << 62, 0)):
+    # The second half of the documents is read by a forked process for a large programme,
+    # or here if that process fails: every way gives the same index.
+    ways = [
+        (0, indexing.SORTED_AT_ONCE, "alone"),
+        (0, 5, "forked"),
+        (1 << 62, 0, "forked"),
+        (0, indexing.SORTED_AT_ONCE, "fork fails"),
+    ]
+    for numpy_from, at_once, reading in ways:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(indexing, "NUMPY_FROM", numpy_from)
             patch.setattr(indexing, "SORTED_AT_ONCE", at_once)
+            if reading != "alone":
+                patch.setattr(indexing, "FORKED_FROM", 0)
+                patch.setattr(indexing, "_may_fork", lambda: True)
+            if reading == "fork fails":
+                patch.setattr(indexing._Part, "packed", _fails_when_forked(indexing._Part.packed))
             built = build(documents, fields, body, glossary)
         for name, value in expected._asdict().items():
             got = getattr(built, name)
-            assert got == value, (name, numpy_from, at_once)
+            assert got == value, (name, numpy_from, at_once, reading)
             assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
+
+
+def _fails_when_forked(packed: Callable[[indexing._Part], object]) -> Callable[..., object]:
+    """``_Part.packed`` failing in a forked process only."""
+    parent = os.getpid()
+
+    def failing(part: indexing._Part) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("a failure in the forked process")
+        return packed(part)
+
+    return failing
 
 
 def session_texts(sessions: Sequence[Session]) -> list[tuple[str | None, ...]]:

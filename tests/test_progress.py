@@ -65,7 +65,9 @@ def shown(err: bytes) -> list[str]:
     """What the frames said, each once (without the spinner and the bar): labels and counts."""
     said: list[str] = []
     for line in frames(err):
-        words = line.split(" ")[1:]  # not at U+00A0, which keeps a count with its unit
+        words = line.split(" ")  # not at U+00A0, which keeps a count with its unit
+        if "\u2800" <= words[0] <= "\u28ff":  # the spinner (gone once the work is done)
+            words = words[1:]
         text = " ".join(word for word in words if word and not set(word) <= set("━╸╺"))
         if not said or said[-1] != text:
             said.append(text)
@@ -85,6 +87,7 @@ def test_a_bar_with_counts_on_a_terminal(env: dict[str, str], tmp_path: Path) ->
         f"Lecture de programme.yaml… {size} / {size}\u00a0ko",
     ]
     assert "Indexation de 28 sessions… 0 / 28" in said
+    assert any("Indexation" in line and "━━━━━━━━━━" in line for line in frames(err))  # a bar
     assert b"Lecture de" not in out and "Résultats pour".encode() in out
     # the bar is gone: the cursor shown again, its line erased
     assert b"\x1b[?25h" in err and err.endswith(b"\x1b[2K")
@@ -115,14 +118,21 @@ def test_nothing_in_a_pipe(env: dict[str, str], tmp_path: Path) -> None:
     assert done.stderr == b""
 
 
-def test_long_work_is_counted_a_chunk_at_a_time() -> None:
+@pytest.mark.parametrize("forked", [False, True])
+def test_long_work_is_counted_a_chunk_at_a_time(
+    monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
     """Reading, validating and indexing a big programme tell how far they are, a chunk at a
-    time (the bar's counts on a terminal), up to their whole."""
+    time (the bar's counts on a terminal), up to their whole. When a forked process reads
+    the second half of the sessions to index, the count goes to the first half, then to all."""
     from benchmarks.generate import generate
 
     from colloque_cli.infra import progress
     from colloque_cli.programme.loader import parse_programme
-    from colloque_cli.search import SearchIndex
+    from colloque_cli.search import SearchIndex, indexing
+
+    monkeypatch.setattr(indexing, "FORKED_FROM", 3_000)
+    monkeypatch.setattr(indexing, "_may_fork", lambda: forked)
 
     text = generate(4_500).encode()
     told: list[tuple[str, int, int | None, str]] = []
@@ -144,5 +154,25 @@ def test_long_work_is_counted_a_chunk_at_a_time() -> None:
     assert len(reading) >= 5 and reading == sorted(reading) and reading[-1] == len(text)
     validating = [(done, total) for label, done, total, _ in told if label.startswith("Valid")]
     assert validating == [(0, 4_500), (2_000, 4_500), (4_000, 4_500), (4_500, 4_500)]
-    indexing = [done for label, done, _, _ in told if label.startswith("Indexation")]
-    assert indexing == [0, 0, 1_000, 2_000, 3_000, 4_000, 4_500]
+    counted = [done for label, done, _, _ in told if label.startswith("Indexation")]
+    if forked:  # the first half read here, told a thousand at a time; then all
+        assert counted == [0, 0, 1_000, 2_000, 4_500]
+    else:
+        assert counted == [0, 0, 1_000, 2_000, 3_000, 4_000, 4_500]
+
+
+def test_a_narrow_terminal_loses_the_bar_then_the_label_never_a_count(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    copy = tmp_path / "programme-du-colloque-de-rouen-version-definitive.yaml"
+    copy.write_bytes(PROGRAMME.read_bytes())
+    size = -(-len(copy.read_bytes()) // 1024)
+    env["COLUMNS"] = "44"
+    code, _, err = run_with_terminal(["--programme", str(copy), "search", "mobilité"], env)
+    assert code == 0
+    lines = frames(err)
+    assert max(len(line) for line in lines) <= 44
+    said = shown(err)
+    # the label cut short (« … »), the counts whole
+    assert any(re.fullmatch(rf"Lecture de programme-\S+… {size} / {size}\u00a0ko", s) for s in said)
+    assert said[-1] == "Indexation de 28 sessions… 28 / 28"  # no room for a bar

@@ -92,6 +92,10 @@ class StorageError(ColloqueError):
     """A user file (agenda, cache, output) that cannot be read or written safely."""
 
 
+class RemoteError(ColloqueError):
+    """A programme URL that cannot be fetched, with no usable copy (or for ``update``)."""
+
+
 _OS_REASONS = {
     "ENOENT": "dossier ou fichier inexistant",
     "EACCES": "accès refusé",

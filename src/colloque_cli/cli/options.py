@@ -45,7 +45,8 @@ def local_programme(chosen: str | None, *, offline: bool = False) -> str | None:
     if not is_url(given):
         return given
     assert given is not None
-    from ..programme.remote import Remote, RemoteError
+    from ..errors import RemoteError
+    from ..programme.remote import Remote
 
     remote = Remote(given)
     if offline:

@@ -139,7 +139,7 @@ def import_schedule(
     if from_stdin:
         data, source = read_stream(sys.stdin.buffer, STDIN), STDIN
     elif remote:
-        from ..programme.remote import download
+        from ..programme.download import download
 
         data, source = download(given), given.strip()
     else:

@@ -108,8 +108,17 @@ def value_class(cls: type[V]) -> type[V]:
     own = dict(cls.__dict__)
     fields = tuple(own.get("__annotations__", {}))
     defaults = {name: own.pop(name) for name in fields if name in own}
-    for made in ("__dict__", "__weakref__", "_values"):  # the class is made anew, with slots
-        own.pop(made, None)
+    for attribute in ("__dict__", "__weakref__", "_values"):  # the class is made anew, slotted
+        own.pop(attribute, None)
     own["__slots__"] = fields
-    own["__init__"] = fields_init(fields, defaults)
-    return cast("type[V]", type(cls.__name__, cls.__bases__, own))
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        # Compiled at the first instance, not at import: a command that makes none (the
+        # programme's sessions are made by a twin: see ``model.new_session``) pays nothing.
+        init = fields_init(fields, defaults)
+        setattr(made, "__init__", init)  # noqa: B010 (the checker sees the class's own)
+        init(self, *args, **kwargs)
+
+    own["__init__"] = __init__
+    made = cast("type[V]", type(cls.__name__, cls.__bases__, own))
+    return made
