@@ -126,6 +126,28 @@ def test_no_vectors_are_made_for_a_large_programme(monkeypatch: pytest.MonkeyPat
     assert [hit.session.id for hit in large.search("environnement")] == ["transition-sociale"]
 
 
+def test_unrelated_words_stay_as_silent_in_a_large_programme(tmp_path: Path) -> None:
+    # The nearest of 943 sessions is nearer any word by chance than the nearest of 28:
+    # nearness is counted above that chance level, so that common words unrelated to
+    # FOSDEM (drawn at random from the shipped vocabulary) rarely pass the cut-off, as in
+    # the bundled programme (15 % there; 58 % here without the chance level).
+    import random
+
+    from colloque_cli.search.broad import VECTOR_FROM
+    from colloque_cli.search.docmeaning import entry_nearness
+
+    source = SHARED / "real-world" / "fosdem-2025.xml"
+    if not source.is_file():
+        pytest.fail(f"programme réel absent : {source}")
+    out = tmp_path / "fosdem.yaml"
+    result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    fosdem = SearchIndex(load_programme(out))
+    words = random.Random(3).sample(range(2000, 15000), 60)
+    loud = [n for n in words if max(entry_nearness(fosdem.index, n).values()) > VECTOR_FROM]
+    assert len(loud) <= 0.25 * len(words)
+
+
 def test_the_shipped_vectors_match_the_table() -> None:
     from colloque_cli.search.analysis import stem
     from colloque_cli.search.meaning import table, vectors

@@ -65,7 +65,9 @@ def shown(err: bytes) -> list[str]:
     """What the frames said, each once (without the spinner and the bar): labels and counts."""
     said: list[str] = []
     for line in frames(err):
-        words = line.split(" ")[1:]  # not at U+00A0, which keeps a count with its unit
+        words = line.split(" ")  # not at U+00A0, which keeps a count with its unit
+        if "\u2800" <= words[0] <= "\u28ff":  # the spinner (gone once the work is done)
+            words = words[1:]
         text = " ".join(word for word in words if word and not set(word) <= set("━╸╺"))
         if not said or said[-1] != text:
             said.append(text)
@@ -85,6 +87,7 @@ def test_a_bar_with_counts_on_a_terminal(env: dict[str, str], tmp_path: Path) ->
         f"Lecture de programme.yaml… {size} / {size}\u00a0ko",
     ]
     assert "Indexation de 28 sessions… 0 / 28" in said
+    assert any("Indexation" in line and "━━━━━━━━━━" in line for line in frames(err))  # a bar
     assert b"Lecture de" not in out and "Résultats pour".encode() in out
     # the bar is gone: the cursor shown again, its line erased
     assert b"\x1b[?25h" in err and err.endswith(b"\x1b[2K")
@@ -156,3 +159,20 @@ def test_long_work_is_counted_a_chunk_at_a_time(
         assert counted == [0, 0, 1_000, 2_000, 4_500]
     else:
         assert counted == [0, 0, 1_000, 2_000, 3_000, 4_000, 4_500]
+
+
+def test_a_narrow_terminal_loses_the_bar_then_the_label_never_a_count(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    copy = tmp_path / "programme-du-colloque-de-rouen-version-definitive.yaml"
+    copy.write_bytes(PROGRAMME.read_bytes())
+    size = -(-len(copy.read_bytes()) // 1024)
+    env["COLUMNS"] = "44"
+    code, _, err = run_with_terminal(["--programme", str(copy), "search", "mobilité"], env)
+    assert code == 0
+    lines = frames(err)
+    assert max(len(line) for line in lines) <= 44
+    said = shown(err)
+    # the label cut short (« … »), the counts whole
+    assert any(re.fullmatch(rf"Lecture de programme-\S+… {size} / {size}\u00a0ko", s) for s in said)
+    assert said[-1] == "Indexation de 28 sessions… 28 / 28"  # no room for a bar

@@ -270,7 +270,7 @@ def test_cached_index_answers_as_the_built_one() -> None:
     assert len(pickle.dumps(fresh)) == len(stored)
 
 
-def test_generic_index_over_any_documents() -> None:
+def test_generic_index_over_any_documents_whose_body_has_a_weight_of_its_own() -> None:
     index = Index([("Rouge", "une couleur"), ("Vert", "couleur des prés")], (2, 1), body=1)
     matches, total = index.search("couleurs")
     assert (total, [m.doc for m in matches]) == (2, [0, 1])

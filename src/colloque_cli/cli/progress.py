@@ -67,24 +67,11 @@ class Feedback:
 
     def _show_locked(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
-
-        class Bar(BarColumn):
-            """The bar, for counted work only (rich would pulse it for the rest)."""
-
-            def render(self, task: Any) -> Any:
-                from rich.text import Text
-
-                return super().render(task) if task.total else Text()
+        from rich.progress import Progress, SpinnerColumn
 
         console = Console(file=sys.stderr, markup=False, emoji=False, highlight=False)
         self._shown = Progress(
-            SpinnerColumn("dots"),
-            TextColumn("{task.description}", markup=False),
-            Bar(bar_width=30),
-            TextColumn("{task.fields[counts]}", markup=False),
-            console=console,
-            transient=True,
+            SpinnerColumn("dots"), _line_column(console), console=console, transient=True
         )
         self._task = self._task_stage = self._task_total = None
         self._shown.start()
@@ -114,6 +101,38 @@ class Feedback:
         if self._shown is not None:
             self._shown.stop()
             self._shown = None
+
+
+BAR_WIDTH = 30
+MIN_BAR = 10  # narrower, the bar says nothing: label and counts alone
+
+
+def _line_column(console: Any) -> Any:
+    """The stage's line after the spinner: its label, then for counted work a bar and the
+    counts. A narrow terminal loses the bar, then the end of the label, never a count."""
+    from rich.cells import cell_len, set_cell_size
+    from rich.progress import ProgressColumn
+    from rich.progress_bar import ProgressBar
+    from rich.table import Column, Table
+    from rich.text import Text
+
+    class Line(ProgressColumn):
+        def render(self, task: Any) -> Any:
+            label, counted = task.description, task.fields.get("counts", "")
+            width = console.width - 2  # after the spinner and its space
+            after = cell_len(counted) + 1 if counted else 0
+            row = Table.grid(padding=(0, 1))
+            bar = width - cell_len(label) - after - 1
+            if counted and bar >= MIN_BAR:
+                meter = ProgressBar(task.total, task.completed, width=min(BAR_WIDTH, bar))
+                row.add_row(Text(label), meter, Text(counted))
+                return row
+            if cell_len(label) > width - after:
+                label = set_cell_size(label, max(width - after - 1, 0)) + "…"
+            row.add_row(*(Text(part) for part in (label, counted) if part))
+            return row
+
+    return Line(table_column=Column(no_wrap=True))
 
 
 def install() -> None:

@@ -104,6 +104,7 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
     events = len(schedule.events)
     with stage(f"Import de {plural(events, 'événement')}…", total=events):
         imported = build(schedule, timezone=timezone)
+    del schedule  # each step's data goes once the next is built: memory is a few, not all
     sessions = len(imported.document.get("sessions") or ())
     with stage(f"Écriture de {plural(sessions, 'session')}…", total=sessions):
         text = dump(
@@ -113,6 +114,7 @@ def import_schedule(data: bytes, source: str, *, timezone: str | None = None) ->
                 "Vérifiez-le avec « colloque validate » après chaque modification.",
             ],
         )
+    imported.document = {}
     # The file must load: a failure here is a bug of the importer, not of the schedule.
     with stage("Vérification du programme importé…"):
         programme = parse_programme(text, f"<import de {name}>")

@@ -81,6 +81,7 @@ def read(data: bytes, source: str) -> Schedule:
             f"{source}:{_located(text, lone.end() - 6)}: JSON illisible (« \\{escape} » est une "
             "moitié de paire UTF-16 isolée, qui ne désigne aucun caractère)."
         )
+    del text  # twice the file's size with any character past U+00FF: not kept while converting
     conference = _dig(document, "schedule", "conference")
     if not isinstance(conference, dict):
         raise ScheduleError(

@@ -299,6 +299,7 @@ def open_programme(
         from ..programme.loader import parse_programme
 
         programme = parse_programme(raw, source)  # decoded there: see its docstring
+        del raw  # the file's bytes (as big as the file) are not kept while the entry is written
         if cache is not None:
             cache.put_programme(programme)
     return programme, cache

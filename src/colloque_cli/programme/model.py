@@ -192,7 +192,10 @@ class Session(Frozen):
     """One session of the programme.
 
     Its fields, in order, with their types: the one list of them. The constructors (this
-    class's and ``new_session``) and the cache's columns (``columns``) are made from it.
+    class's and ``new_session``) and the cache's columns (``columns``) are made from it. A
+    new field still needs its source (``schema``, and ``build``, which passes it); one that
+    is not a text, its value column (``columns._VALUE_KEYS``) and its encoding in the cache
+    (``cachecodec``).
     """
 
     id: str

@@ -18,11 +18,14 @@ from bisect import bisect_left
 from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from ..infra.gcpause import paused_gc
+
+if TYPE_CHECKING:
+    from .docmeaning import Meaning
 from .analysis import Glossary, query_words, stem
 from .candidates import evaluate
-from .docmeaning import Meaning
 from .expansion import (
     MAX_QUERY_WORDS,
     MIN_PREFIX,
@@ -188,6 +191,8 @@ class Index:
     def meaning(self) -> Meaning:
         """The documents' vectors of meaning and their scales, and each word's entry in the
         shipped vectors (see docmeaning)."""
+        from .docmeaning import Meaning  # not on the path of a plain search: imported here
+
         return Meaning(self._meaning, self._meaning_scales, self._meaning_entries)
 
     def document_words(self, doc: int, fields: int) -> list[int]:

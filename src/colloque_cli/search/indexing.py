@@ -231,6 +231,9 @@ class _Forked:
             status = 1
             try:
                 os.close(read)
+                # Never report progress from here: the terminal's display (a thread of the
+                # parent, its locks copied as they were at the fork) belongs to the parent.
+                progress.set_reporter(None)
                 with open(write, "wb") as pipe:
                     pipe.writelines(work())
                 status = 0
