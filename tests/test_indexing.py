@@ -5,6 +5,7 @@ builder takes."""
 from __future__ import annotations
 
 import os
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -238,3 +239,23 @@ def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None
     for name, value in expected.__getstate__().items():
         if name != "glossary":
             assert index.__getstate__()[name] == value, name
+
+
+@pytest.mark.parametrize(
+    ("processors", "load", "forks"),
+    [
+        (2, 0.3, True),
+        (2, 1.4, True),
+        (2, 1.6, False),
+        (1, 0.0, False),
+        (8, 7.4, True),
+        (8, 7.6, False),
+    ],
+)
+def test_half_the_documents_are_read_apart_only_with_a_processor_to_spare(
+    monkeypatch: pytest.MonkeyPatch, processors: int, load: float, forks: bool
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(processors)))
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert indexing._may_fork() is forks

@@ -63,6 +63,8 @@ def build(
         second = _Forked(lambda: _read(rest_of(), fields, body, glossary).packed())
         try:
             whole = _read(islice(documents, half), fields, body, glossary)
+            import numpy  # noqa: F401  (for ``extend``: imported while the other half is read)
+
             rest = _Sent.unpacked(second.result())
         finally:
             second.close()
@@ -192,11 +194,16 @@ def _dtype(np: Any, values: array[int] | memoryview) -> Any:
 
 def _may_fork() -> bool:
     """Whether a second process may read half the documents: on Linux (forking is cheap
-    and safe there), with a second processor to run it."""
+    and safe there), with a processor to spare for it. On a busy machine (the last minute's
+    load, this process included, leaves no processor free) two processes would only share
+    the same time, and the reading is done here alone."""
     import os
     import sys
 
-    return sys.platform == "linux" and len(os.sched_getaffinity(0)) > 1
+    if sys.platform != "linux":
+        return False
+    processors = len(os.sched_getaffinity(0))
+    return processors > 1 and os.getloadavg()[0] <= processors - 0.5
 
 
 class _Forked:
