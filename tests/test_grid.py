@@ -285,3 +285,21 @@ def test_a_heading_too_wide_breaks_between_its_parts(
     # « pas de 5 min » whole on the next line, never « pas de 5 » then « min »
     assert "Samedi 28 décembre 2019 · salles 44 à 46 sur 70\npas de 5 min\n" in result.stdout
     assert "\nmin\n" not in result.stdout
+
+
+def test_a_word_too_long_for_its_column_is_shortened_never_split(
+    ccc: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "22")
+    args = ["-d", "2019-12-28", "-r", "digitalcourage", "--de", "12:00", "--a", "13:00"]
+    result = run("--programme", str(ccc), "grid", *args)
+    assert result.exit_code == 0, result.stderr
+    # a room name of 23 letters over 15 cells: not « Assembly:Digita » then « lcourage »
+    assert result.stdout.splitlines()[3:9] == [
+        "      Assembly:Digit…",
+        "─" * 21,
+        "12:00 ┌Hacking",
+        "      │Licence",
+        "      └1518",
+        "13:00",
+    ]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 from ..grid import Block, Column, DayGrid, clock
@@ -113,19 +113,19 @@ def _widen(page: list[tuple[Column, int]], room: int) -> list[tuple[Column, int]
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Words in lines of at most ``width`` cells; a word too long is cut (titles only)."""
+    """Words in lines of at most ``width`` cells; a word too long for a line is shortened
+    with « … » on a line of its own, never split over two (« Selbstverteidigu » then « ng »)."""
     lines: list[str] = []
     current = ""
     for word in _SPACES.split(_GLUED.sub(_GLUE, text).strip()):
         if not word:
             continue
-        while cell_len(word) > width:
-            head = chop_cells(word, width)[0]
+        if cell_len(word) > width:
             if current:
                 lines.append(current)
                 current = ""
-            lines.append(head)
-            word = word[len(head) :]
+            lines.append(_ellipsis(word, width))
+            continue
         if not current:
             current = word
         elif cell_len(current) + 1 + cell_len(word) <= width:
