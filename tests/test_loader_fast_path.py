@@ -92,6 +92,22 @@ def test_event_data_equals_what_pyyaml_constructs() -> None:
     assert expected["slots"][1]["start"] == "09:00"
 
 
+def test_repeated_plain_scalars_read_from_events_as_pyyaml_constructs_them() -> None:
+    # A plain scalar's tag is resolved once per text, then remembered: every repetition
+    # must still be read as PyYAML reads it (booleans, nulls, numbers, YAML 1.2 strings).
+    plain = ["true", "~", "null", "", "12", "-3", "1.5", "no", "09:00", "tard", "Thème", "<<x"]
+    text = "".join(f"k{n}: [{value}, {value}]\n" for n, value in enumerate(plain) if value)
+    text += "".join(f"{value or 'vide'}{n}: {value}\n" for n, value in enumerate(plain * 2))
+    expected = yaml.load(text, Loader=ProgrammeLoader)  # noqa: S506 (a safe loader)
+    reader = ProgrammeLoader(text)
+    try:
+        assert fastpath.data_from_events(reader) == expected
+    finally:
+        reader.dispose()
+    assert expected["k0"] == [True, True] and expected["k1"] == [None, None]
+    assert expected["k8"] == ["09:00", "09:00"]
+
+
 @pytest.mark.parametrize("as_bytes", [False, True])
 def test_fast_path_builds_the_same_programme(as_bytes: bool) -> None:
     for text in (SCALARS, PROGRAMME.read_text(encoding="utf-8")):

@@ -22,6 +22,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # ``yamldialect``).
 _RESOLVABLE = frozenset("tTfF-+0123456789.~nN<")
 _MAX_DEPTH = 64
+_REMEMBERED = 64  # the longest plain scalar whose tag is remembered
 
 
 def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any | None:
@@ -132,6 +133,9 @@ def data_from_events(loader: ProgrammeLoader, size: int = 0) -> dict[Any, Any]:
     resolve = loader.resolve
     scalar_node = yaml.ScalarNode
     keys: dict[str, str] = {}  # one string per distinct key, not one per occurrence
+    # The tags of short plain scalars, resolved once each: keys (« title », « themes »)
+    # and ids repeat, and each resolution is a few Python calls.
+    tags: dict[str, str] = {}
     if not isinstance(get(), StreamStartEvent) or not isinstance(get(), DocumentStartEvent):
         raise _Irregular
     event = get()
@@ -154,7 +158,11 @@ def data_from_events(loader: ProgrammeLoader, size: int = 0) -> dict[Any, Any]:
             if tag is not None and tag != "!":
                 raise _Irregular
             if event.implicit[0] and (value == "" or value[0] in _RESOLVABLE):
-                tag = resolve(scalar_node, value, event.implicit)
+                tag = tags.get(value)
+                if tag is None:  # a plain scalar's tag depends on its text alone
+                    tag = resolve(scalar_node, value, event.implicit)
+                    if len(value) <= _REMEMBERED:
+                        tags[value] = tag
                 if tag != _STR_TAG:
                     if tag.endswith(":null"):
                         value = None
