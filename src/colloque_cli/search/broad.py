@@ -247,6 +247,25 @@ def _rarity(documents: int, size: int) -> float:
     return max(0.2, min(1.0, log(size / documents) / log(4)))
 
 
+# A document covering fewer words than ``needed`` is a result when the words it misses
+# are all at least PARTIAL_RATIO times more common in the language than the rarest word it
+# uses literally: « prix de l'énergie » is about « énergie »; « météo demain » is
+# not about « demain ».
+PARTIAL_RATIO = 2
+UNKNOWN_RANK = 1 << 30  # the language rank of a word the table lacks, or of a number
+
+
+def _language_rank(word: str) -> int:
+    """How common ``word`` is in the language: its rank in the shipped table (entries are in
+    order of frequency); a word the table lacks counts as the rarest."""
+    shipped = table()
+    ranks = [
+        UNKNOWN_RANK if not part.isalpha() else shipped.number.get(stem(part), UNKNOWN_RANK)
+        for part in word.split()
+    ]
+    return max(ranks, default=UNKNOWN_RANK)
+
+
 def needed(words: int) -> int:
     """How many of a query's words a result must cover: all of one or two (« santé
     jeunes » is about both), most of a longer phrasing."""
@@ -283,10 +302,16 @@ def broad_search(
         evidence.append(found)
     scores: dict[int, float] = {}
     covered: dict[int, int] = {}
-    for found in evidence:
+    # The rarest query word (in the language) each document uses literally: a document
+    # missing only words much more common than that one covers what the query is about.
+    rarest: dict[int, int] = {}
+    ranks = [_language_rank(word) for word in words]
+    for found, rank in zip(evidence, ranks, strict=True):
         for doc, value in found.scores.items():
             scores[doc] = scores.get(doc, 0.0) + value
             covered[doc] = covered.get(doc, 0) + 1
+            if doc in found.literal and rank < UNKNOWN_RANK:
+                rarest[doc] = max(rarest.get(doc, -1), rank)
     if context is not None:
         for doc in scores:
             scores[doc] += context(doc) * len(words)
@@ -314,7 +339,12 @@ def broad_search(
             max(found.kind.get(doc, 0) for found in evidence),
         )
         strong = scores[doc] >= RELATIVE_CUT * best and strength >= ABSOLUTE_CUT
-        if strong and covered[doc] >= least:
+        enough = covered[doc] >= least or all(
+            rank * PARTIAL_RATIO < rarest.get(doc, -1)
+            for found, rank in zip(evidence, ranks, strict=True)
+            if doc not in found.scores
+        )
+        if strong and enough:
             matches.append(match)
         elif strength >= CLUE_CUT:
             clues.append(match)
