@@ -34,9 +34,9 @@ def ids(query: str) -> list[str]:
 # rounded down. Issue 16's targets (CONCEPT_TARGETS: success@3 0.65, precision 0.75, silence
 # 0.90) are printed by `python -m benchmarks.search_eval`; they are not all met (see README).
 FLOORS = {
-    TUNING: {"success@3": 0.70, "precision": 0.80, "silence": 0.90},
-    HELD_OUT: {"success@3": 0.45, "precision": 0.85, "silence": 1.00},
-    FRESH: {"success@3": 0.44, "precision": 0.90, "silence": 0.80},
+    TUNING: {"success@3": 0.75, "precision": 0.80, "silence": 0.90},
+    HELD_OUT: {"success@3": 0.65, "precision": 0.75, "silence": 1.00},
+    FRESH: {"success@3": 0.50, "precision": 0.80, "silence": 0.80},
 }
 
 
@@ -92,6 +92,12 @@ def test_a_near_word_counts_where_the_session_stands_out_for_the_query_word() ->
     assert [(h.session.id, h.kind, h.near) for h in hits] == [
         ("vieillissement", "meaning", ("habitat",))
     ]
+
+
+def test_a_session_standing_out_for_a_word_counts_from_a_lower_bar() -> None:
+    # « immigrés »'s vector is nearest the session on discriminations, by a clear margin
+    # over the others but under the bar a session merely near the word must pass.
+    assert "discriminations" in ids("immigrés")[:3]
 
 
 def test_a_phrasing_missing_only_more_common_words_is_answered_by_its_rarest_word() -> None:

@@ -51,6 +51,12 @@ COVERAGE = 0.6  # share of a longer query's words a result must cover
 VECTOR_FROM = 2.5
 _VECTOR_SURE = 4.5
 VECTOR_WEIGHT = 1.0
+# A document that stands out for the query word (one of the LOW_TOP nearest, ``standing``
+# at least LOW_STAND) counts from VECTOR_LOW spreads: the static vectors of many words the
+# programme treats are only weakly near anything, but clearly nearer one session.
+VECTOR_LOW = 1.75
+LOW_STAND = 0.5
+LOW_TOP = 2
 # Words near a query word count in full where the document's vector is this near the word
 # (spreads above chance), not at all below AGREE_FROM.
 AGREE_FROM = 2.0
@@ -148,8 +154,11 @@ def _word_evidence(
         for doc, spreads in nearness(index, part, within).items():
             if spreads > spread.get(doc, -9.0):
                 spread[doc] = spreads
-    vectored = {doc: value for doc, value in spread.items() if value > VECTOR_FROM}
     standing = _standing(spread)
+    leaders = sorted(spread, key=lambda d: -spread[d])[:LOW_TOP]
+    # Where a document's vector counts from (spreads above chance).
+    bar = {doc: VECTOR_LOW for doc in leaders if standing(doc) >= LOW_STAND}
+    vectored = {doc: value for doc, value in spread.items() if value > bar.get(doc, VECTOR_FROM)}
     if (near or vectored) and all(kind <= TYPO for kind in kinds.values()):
         # « aînés » is not « afin » mistyped when words near it in meaning are there.
         literal, kinds = {}, {}
@@ -191,7 +200,8 @@ def _word_evidence(
             kept[tid] = max(kept.get(tid, 0.0), value)
             found.fields[doc] = found.fields.get(doc, 0) | (info | info >> 7) & allowed & 0x7F
     for doc, spreads in vectored.items():
-        share = min(1.0, (spreads - VECTOR_FROM) / (_VECTOR_SURE - VECTOR_FROM))
+        base = bar.get(doc, VECTOR_FROM)
+        share = min(1.0, (spreads - base) / (_VECTOR_SURE - base))
         value = VECTOR_WEIGHT * share
         if value > meant.get(doc, 0.0):
             meant[doc] = value
