@@ -34,9 +34,9 @@ def ids(query: str) -> list[str]:
 # rounded down. Issue 16's targets (CONCEPT_TARGETS: success@3 0.65, precision 0.75, silence
 # 0.90) are printed by `python -m benchmarks.search_eval`; they are not all met (see README).
 FLOORS = {
-    TUNING: {"success@3": 0.65, "precision": 0.80, "silence": 1.00},
-    HELD_OUT: {"success@3": 0.40, "precision": 0.85, "silence": 1.00},
-    FRESH: {"success@3": 0.40, "precision": 0.85, "silence": 0.80},
+    TUNING: {"success@3": 0.70, "precision": 0.80, "silence": 0.90},
+    HELD_OUT: {"success@3": 0.45, "precision": 0.85, "silence": 1.00},
+    FRESH: {"success@3": 0.44, "precision": 0.90, "silence": 0.80},
 }
 
 
@@ -83,6 +83,23 @@ def test_a_near_word_counts_only_where_the_session_is_about_it() -> None:
     found = ids("théâtre")
     assert found[0] == "education-artistique"
     assert "citoyens-acteurs" not in found
+
+
+def test_a_near_word_counts_where_the_session_stands_out_for_the_query_word() -> None:
+    # « logement »'s vector is only weakly near any session (below the absolute bar), but
+    # the session holding « habitat », a word near it, is the clear winner of its profile.
+    hits = INDEX.search("logement")
+    assert [(h.session.id, h.kind, h.near) for h in hits] == [
+        ("vieillissement", "meaning", ("habitat",))
+    ]
+
+
+def test_a_phrasing_missing_only_more_common_words_is_answered_by_its_rarest_word() -> None:
+    # No session has « prix »; « énergie », much rarer in the language, says what it is about.
+    assert ids("prix de l'énergie") == ["energies"]
+    # The word missing is the rarer one: « demain » alone is not what « météo » asks.
+    assert ids("météo demain") == []
+    assert ids("jeunes dinosaures") == []
 
 
 def test_a_word_found_in_passing_in_few_sessions_is_completed_by_meaning() -> None:

@@ -55,6 +55,15 @@ VECTOR_WEIGHT = 1.0
 # (spreads above chance), not at all below AGREE_FROM.
 AGREE_FROM = 2.0
 AGREE_FULL = 2.5
+# ... or where the document stands out among all documents for the query word: one of the
+# STAND_TOP nearest, at least STAND_MIN spreads above chance, and this many deviations
+# above the word's mean nearness over the documents (full at STAND_FULL). Off-topic words
+# give flat profiles; a word the programme treats has a clear winner even when the static
+# vectors place it low (« logement » and « habitat »).
+STAND_TOP = 3
+STAND_MIN = 1.0
+STAND_FROM = 1.0
+STAND_FULL = 1.5
 
 
 class BroadMatch(NamedTuple):
@@ -140,6 +149,7 @@ def _word_evidence(
             if spreads > spread.get(doc, -9.0):
                 spread[doc] = spreads
     vectored = {doc: value for doc, value in spread.items() if value > VECTOR_FROM}
+    standing = _standing(spread)
     if (near or vectored) and all(kind <= TYPO for kind in kinds.values()):
         # « aînés » is not « afin » mistyped when words near it in meaning are there.
         literal, kinds = {}, {}
@@ -174,7 +184,7 @@ def _word_evidence(
                 # A word near the query word counts where the document as a whole is
                 # about it too: « acteurs » is near « théâtre », but not in a session
                 # on citizens as « acteurs clés ».
-                value *= _agreement(spread.get(doc, 0.0))
+                value *= max(_agreement(spread.get(doc, 0.0)), standing(doc))
             # Several words near the query word add up, with diminishing returns.
             meant[doc] = 1 - (1 - meant.get(doc, 0.0)) * (1 - value)
             kept = found.meaning.setdefault(doc, {})
@@ -191,6 +201,27 @@ def _word_evidence(
         if value >= MIN_MEANING and value > found.scores.get(doc, 0.0):
             found.scores[doc] = value
     return found
+
+
+def _standing(spread: dict[int, float]) -> Callable[[int], float]:
+    """How far a document stands out among all documents' nearness to a query word, 0..1:
+    measured against the word's own profile (its mean and deviation over the documents),
+    not against chance."""
+    if len(spread) < 4:
+        return lambda doc: 0.0
+    values = list(spread.values())
+    mean = sum(values) / len(values)
+    deviation = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5 or 1.0
+
+    leaders = set(sorted(spread, key=lambda d: -spread[d])[:STAND_TOP])
+
+    def standing(doc: int) -> float:
+        if doc not in leaders or spread[doc] < STAND_MIN:
+            return 0.0
+        z = (spread[doc] - mean) / deviation
+        return max(0.0, min(1.0, (z - STAND_FROM) / (STAND_FULL - STAND_FROM)))
+
+    return standing
 
 
 def _agreement(spreads: float) -> float:
@@ -214,6 +245,25 @@ def _rarity(documents: int, size: int) -> float:
     if not documents or size <= 4:
         return 1.0
     return max(0.2, min(1.0, log(size / documents) / log(4)))
+
+
+# A document covering fewer words than ``needed`` is a result when the words it misses
+# are all at least PARTIAL_RATIO times more common in the language than the rarest word it
+# uses literally: « prix de l'énergie » is about « énergie »; « météo demain » is
+# not about « demain ».
+PARTIAL_RATIO = 2
+UNKNOWN_RANK = 1 << 30  # the language rank of a word the table lacks, or of a number
+
+
+def _language_rank(word: str) -> int:
+    """How common ``word`` is in the language: its rank in the shipped table (entries are in
+    order of frequency); a word the table lacks counts as the rarest."""
+    shipped = table()
+    ranks = [
+        UNKNOWN_RANK if not part.isalpha() else shipped.number.get(stem(part), UNKNOWN_RANK)
+        for part in word.split()
+    ]
+    return max(ranks, default=UNKNOWN_RANK)
 
 
 def needed(words: int) -> int:
@@ -252,10 +302,16 @@ def broad_search(
         evidence.append(found)
     scores: dict[int, float] = {}
     covered: dict[int, int] = {}
-    for found in evidence:
+    # The rarest query word (in the language) each document uses literally: a document
+    # missing only words much more common than that one covers what the query is about.
+    rarest: dict[int, int] = {}
+    ranks = [_language_rank(word) for word in words]
+    for found, rank in zip(evidence, ranks, strict=True):
         for doc, value in found.scores.items():
             scores[doc] = scores.get(doc, 0.0) + value
             covered[doc] = covered.get(doc, 0) + 1
+            if doc in found.literal and rank < UNKNOWN_RANK:
+                rarest[doc] = max(rarest.get(doc, -1), rank)
     if context is not None:
         for doc in scores:
             scores[doc] += context(doc) * len(words)
@@ -283,7 +339,12 @@ def broad_search(
             max(found.kind.get(doc, 0) for found in evidence),
         )
         strong = scores[doc] >= RELATIVE_CUT * best and strength >= ABSOLUTE_CUT
-        if strong and covered[doc] >= least:
+        enough = covered[doc] >= least or all(
+            rank * PARTIAL_RATIO < rarest.get(doc, -1)
+            for found, rank in zip(evidence, ranks, strict=True)
+            if doc not in found.scores
+        )
+        if strong and enough:
             matches.append(match)
         elif strength >= CLUE_CUT:
             clues.append(match)
