@@ -245,11 +245,11 @@ def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None
     ("processors", "load", "forks"),
     [
         (2, 0.3, True),
-        (2, 1.4, True),
-        (2, 1.6, False),
+        (2, 1.0, True),
+        (2, 1.2, False),
         (1, 0.0, False),
-        (8, 7.4, True),
-        (8, 7.6, False),
+        (8, 7.0, True),
+        (8, 7.2, False),
     ],
 )
 def test_half_the_documents_are_read_apart_only_with_a_processor_to_spare(

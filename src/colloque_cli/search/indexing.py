@@ -23,8 +23,10 @@ from .analysis import ChunkWords, Glossary, stem
 from .layout import COUNT_AT, SYNONYMS_AT
 
 _T = TypeVar("_T", str, int)
-# From this many documents, half of them are read by a forked process (see ``build``).
-FORKED_FROM = 3000
+# From this many documents, half of them are read by a forked process (see ``build``): the
+# fork costs some 70 ms of processor time at 10 000 sessions (pages copied, words learnt
+# twice, the half sent back), 150 to 200 ms at 50 000, which only a large programme repays.
+FORKED_FROM = 20_000
 # From this many uses of words, postings are sorted out with numpy (see ``_postings``).
 NUMPY_FROM = 150_000
 _COMPOUND = -1  # last of a chunk's word ids: the chunk also has joined compound forms
@@ -194,16 +196,17 @@ def _dtype(np: Any, values: array[int] | memoryview) -> Any:
 
 def _may_fork() -> bool:
     """Whether a second process may read half the documents: on Linux (forking is cheap
-    and safe there), with a processor to spare for it. On a busy machine (the last minute's
-    load, this process included, leaves no processor free) two processes would only share
-    the same time, and the reading is done here alone."""
+    and safe there), with a processor free for it. On a busy machine two processes only
+    share the same time and the fork's own costs are lost (measured on 2 processors at a
+    load of 1.7 to 3.5: slower than reading alone), so it needs the last minute's load,
+    this process included, to leave a whole processor free."""
     import os
     import sys
 
     if sys.platform != "linux":
         return False
     processors = len(os.sched_getaffinity(0))
-    return processors > 1 and os.getloadavg()[0] <= processors - 0.5
+    return processors > 1 and os.getloadavg()[0] <= processors - 1
 
 
 class _Forked:
