@@ -35,8 +35,8 @@ def ids(query: str) -> list[str]:
 # 0.90) are printed by `python -m benchmarks.search_eval`; they are not all met (see README).
 FLOORS = {
     TUNING: {"success@3": 0.75, "precision": 0.80, "silence": 0.90},
-    HELD_OUT: {"success@3": 0.65, "precision": 0.75, "silence": 1.00},
-    FRESH: {"success@3": 0.50, "precision": 0.80, "silence": 0.80},
+    HELD_OUT: {"success@3": 0.65, "precision": 0.79, "silence": 1.00},
+    FRESH: {"success@3": 0.50, "precision": 0.84, "silence": 0.80},
 }
 
 
@@ -98,6 +98,12 @@ def test_a_session_standing_out_for_a_word_counts_from_a_lower_bar() -> None:
     # « immigrés »'s vector is nearest the session on discriminations, by a clear margin
     # over the others but under the bar a session merely near the word must pass.
     assert "discriminations" in ids("immigrés")[:3]
+
+
+def test_a_session_whose_theme_matches_the_query_outranks_one_near_by_chance() -> None:
+    # « racisme » is near the theme on discriminations: the session of that theme leaves
+    # the one on shared values, near the word only by its vector, under the cut-off.
+    assert ids("racisme") == ["discriminations"]
 
 
 def test_a_phrasing_missing_only_more_common_words_is_answered_by_its_rarest_word() -> None:

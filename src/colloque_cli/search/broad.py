@@ -349,12 +349,14 @@ def broad_search(
             max(found.kind.get(doc, 0) for found in evidence),
         )
         strong = scores[doc] >= RELATIVE_CUT * best and strength >= ABSOLUTE_CUT
-        enough = covered[doc] >= least or all(
-            rank * PARTIAL_RATIO < rarest.get(doc, -1)
-            for found, rank in zip(evidence, ranks, strict=True)
-            if doc not in found.scores
-        )
-        if strong and enough:
+        if strong and (
+            covered[doc] >= least
+            or all(
+                rank * PARTIAL_RATIO < rarest.get(doc, -1)
+                for found, rank in zip(evidence, ranks, strict=True)
+                if doc not in found.scores
+            )
+        ):
             matches.append(match)
         elif strength >= CLUE_CUT:
             clues.append(match)

@@ -31,7 +31,7 @@ BODY = FIELDS.index("description")
 SHOWN = ("title", "subtitle")
 THEME_SEPARATOR = " · "
 # How much a session's theme matching a query adds to its score in the broad search.
-THEME_WEIGHT = 0.3
+THEME_WEIGHT = 1.2
 # A query whose words are all found in fewer sessions than this, and only in passing (in
 # no title, subtitle or theme), is completed after them by the sessions whose vector of
 # meaning is near it (« environnement » is in one session's description, and is what
