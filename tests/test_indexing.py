@@ -4,11 +4,9 @@ builder takes."""
 
 from __future__ import annotations
 
-import os
-import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
 
@@ -100,40 +98,16 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
     expected = reference(documents, fields, body, glossary)
     # Postings are sorted out use by use for a small programme, with numpy for a large one:
     # both ways, whatever the size, and with numpy a few uses at a time (runs of documents).
-    # The second half of the documents is read by a forked process for a large programme,
-    # or here if that process fails: every way gives the same index.
-    ways = [
-        (0, indexing.SORTED_AT_ONCE, "alone"),
-        (0, 5, "forked"),
-        (1 << 62, 0, "forked"),
-        (0, indexing.SORTED_AT_ONCE, "fork fails"),
-    ]
-    for numpy_from, at_once, reading in ways:
+    ways = [(0, indexing.SORTED_AT_ONCE), (0, 5), (1 << 62, 0)]
+    for numpy_from, at_once in ways:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(indexing, "NUMPY_FROM", numpy_from)
             patch.setattr(indexing, "SORTED_AT_ONCE", at_once)
-            if reading != "alone":
-                patch.setattr(indexing, "FORKED_FROM", 0)
-                patch.setattr(indexing, "_may_fork", lambda: True)
-            if reading == "fork fails":
-                patch.setattr(indexing._Part, "packed", _fails_when_forked(indexing._Part.packed))
             built = build(documents, fields, body, glossary)
         for name, value in expected._asdict().items():
             got = getattr(built, name)
-            assert got == value, (name, numpy_from, at_once, reading)
+            assert got == value, (name, numpy_from, at_once)
             assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
-
-
-def _fails_when_forked(packed: Callable[[indexing._Part], object]) -> Callable[..., object]:
-    """``_Part.packed`` failing in a forked process only."""
-    parent = os.getpid()
-
-    def failing(part: indexing._Part) -> object:
-        if os.getpid() != parent:
-            raise RuntimeError("a failure in the forked process")
-        return packed(part)
-
-    return failing
 
 
 def session_texts(sessions: Sequence[Session]) -> list[tuple[str | None, ...]]:
@@ -239,23 +213,3 @@ def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None
     for name, value in expected.__getstate__().items():
         if name != "glossary":
             assert index.__getstate__()[name] == value, name
-
-
-@pytest.mark.parametrize(
-    ("processors", "load", "forks"),
-    [
-        (2, 0.3, True),
-        (2, 1.0, True),
-        (2, 1.2, False),
-        (1, 0.0, False),
-        (8, 7.0, True),
-        (8, 7.2, False),
-    ],
-)
-def test_half_the_documents_are_read_apart_only_with_a_processor_to_spare(
-    monkeypatch: pytest.MonkeyPatch, processors: int, load: float, forks: bool
-) -> None:
-    monkeypatch.setattr(sys, "platform", "linux")
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(processors)))
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
-    assert indexing._may_fork() is forks

@@ -118,21 +118,14 @@ def test_nothing_in_a_pipe(env: dict[str, str], tmp_path: Path) -> None:
     assert done.stderr == b""
 
 
-@pytest.mark.parametrize("forked", [False, True])
-def test_long_work_is_counted_a_chunk_at_a_time(
-    monkeypatch: pytest.MonkeyPatch, forked: bool
-) -> None:
+def test_long_work_is_counted_a_chunk_at_a_time() -> None:
     """Reading, validating and indexing a big programme tell how far they are, a chunk at a
-    time (the bar's counts on a terminal), up to their whole. When a forked process reads
-    the second half of the sessions to index, the count goes to the first half, then to all."""
+    time (the bar's counts on a terminal), up to their whole."""
     from benchmarks.generate import generate
 
     from colloque_cli.infra import progress
     from colloque_cli.programme.loader import parse_programme
-    from colloque_cli.search import SearchIndex, indexing
-
-    monkeypatch.setattr(indexing, "FORKED_FROM", 3_000)
-    monkeypatch.setattr(indexing, "_may_fork", lambda: forked)
+    from colloque_cli.search import SearchIndex
 
     text = generate(4_500).encode()
     told: list[tuple[str, int, int | None, str]] = []
@@ -155,10 +148,7 @@ def test_long_work_is_counted_a_chunk_at_a_time(
     validating = [(done, total) for label, done, total, _ in told if label.startswith("Valid")]
     assert validating == [(0, 4_500), (2_000, 4_500), (4_000, 4_500), (4_500, 4_500)]
     counted = [done for label, done, _, _ in told if label.startswith("Indexation")]
-    if forked:  # the first half read here, told a thousand at a time; then all
-        assert counted == [0, 0, 1_000, 2_000, 4_500]
-    else:
-        assert counted == [0, 0, 1_000, 2_000, 3_000, 4_000, 4_500]
+    assert counted == [0, 0, 1_000, 2_000, 3_000, 4_000, 4_500]
 
 
 def test_a_narrow_terminal_loses_the_bar_then_the_label_never_a_count(

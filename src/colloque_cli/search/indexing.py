@@ -14,19 +14,13 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
-from itertools import accumulate, chain, compress, count, islice, repeat
-from typing import Any, BinaryIO, NamedTuple, TypeVar
+from itertools import accumulate, chain, compress, count, repeat
+from typing import Any, NamedTuple, TypeVar
 
-from ..infra import progress
 from .analysis import ChunkWords, Glossary, stem
 from .layout import COUNT_AT, SYNONYMS_AT
 
 _T = TypeVar("_T", str, int)
-# From this many documents, half of them are read by a forked process (see ``build``): the
-# fork costs some 70 ms of processor time at 10 000 sessions (pages copied, words learnt
-# twice, the half sent back), 150 to 200 ms at 50 000, which only a large programme repays.
-FORKED_FROM = 20_000
 # From this many uses of words, postings are sorted out with numpy (see ``_postings``).
 NUMPY_FROM = 150_000
 _COMPOUND = -1  # last of a chunk's word ids: the chunk also has joined compound forms
@@ -56,69 +50,13 @@ def build(
     glossary: Glossary,
 ) -> Built:
     """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated."""
-    size = len(documents)
-    if size >= FORKED_FROM and _may_fork():
-        # A large programme's second half is read meanwhile by a forked process (which
-        # tells no progress: this one tells its own, then that all is read).
-        half = size // 2
-        rest_of = partial(map, documents.__getitem__, range(half, size))
-        second = _Forked(lambda: _read(rest_of(), fields, body, glossary).packed())
-        try:
-            whole = _read(islice(documents, half), fields, body, glossary)
-            import numpy  # noqa: F401  (for ``extend``: imported while the other half is read)
-
-            rest = _Sent.unpacked(second.result())
-        finally:
-            second.close()
-        if rest is None:  # it could not: read here
-            rest = _read(rest_of(), fields, body, glossary).sent()
-        whole.extend(rest, fields)
-        progress.advance(size)
-    else:
-        whole = _read(documents, fields, body, glossary)
+    whole = _read(documents, fields, body, glossary)
     flat, offsets, texts, tails = whole.flat, whole.offsets, whole.texts, whole.tails
     vocabulary, stems = whole.words.list, whole.words.stems
     del whole  # its memory goes to the postings' work
     postings = _postings if len(flat) >= NUMPY_FROM else _postings_plain
     starts, all_docs, infos = postings(flat, offsets, tails, fields, body, len(vocabulary))
     return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts)
-
-
-class _Sent(NamedTuple):
-    """What a forked process sends back of the documents it read (``_Part.packed``)."""
-
-    vocabulary: list[str]
-    stems: list[str]
-    flat: array[int] | memoryview
-    offsets: array[int] | memoryview  # from 0
-    texts: array[int] | memoryview
-    short: list[list[str]]  # each field's distinct texts, in the order of their numbers
-    tails: dict[int, int]
-
-    @classmethod
-    def unpacked(cls, blob: bytes | None) -> _Sent | None:
-        """What ``_Part.packed`` wrote; None when nothing or anything else was sent."""
-        if not blob:
-            return None
-        from ..infra.cachefile import unpack
-
-        try:
-            data, arrays = unpack(blob, _SENT)
-            vocabulary, stems, short, tails, flat, offsets, texts = data
-            return cls(
-                vocabulary,
-                stems,
-                arrays.array(flat),
-                arrays.array(offsets),
-                arrays.array(texts),
-                short,
-                dict(tails),
-            )
-        except (ValueError, TypeError):
-            return None
-
-
-_SENT = b"index part\n"  # the header of what a forked process sends
 
 
 class _Part:
@@ -133,143 +71,6 @@ class _Part:
         self.short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
         # The number of synonyms ending each (document, field) that has some, by its number.
         self.tails: dict[int, int] = {}
-
-    def packed(self) -> list[bytes | memoryview]:
-        """``sent`` as data only (JSON and raw arrays, as a cache entry), not pickled."""
-        from ..infra.cachefile import Arrays, pack
-
-        sent, arrays = self.sent(), Arrays()
-        numbers = [arrays.add(sent.flat), arrays.add(sent.offsets), arrays.add(sent.texts)]
-        data = [sent.vocabulary, sent.stems, sent.short, list(sent.tails.items()), *numbers]
-        return pack(_SENT, data, arrays)
-
-    def sent(self) -> _Sent:
-        short = [list(texts) for texts in self.short]
-        words = self.words
-        return _Sent(
-            words.list, words.stems, self.flat, self.offsets, self.texts, short, self.tails
-        )
-
-    def extend(self, rest: _Sent, fields: int) -> None:
-        """Follow these documents with those of ``rest``, read apart: its words and short
-        texts take the ids and numbers they would have had, read after these."""
-        import numpy as np
-
-        ids, words = self.words.ids, self.words
-        new_ids = []
-        for word, word_stem in zip(rest.vocabulary, rest.stems, strict=True):
-            tid = ids.get(word)
-            if tid is None:
-                tid = ids[word] = len(words.list)
-                words.list.append(word)
-                words.stems.append(word_stem)
-            new_ids.append(tid)
-        wide = len(words.list) > 1 << 16
-        flat = array("I" if wide else "H", self.flat)
-        if len(rest.flat):
-            ids_of = np.array(new_ids, dtype=np.uint32 if wide else np.uint16)
-            used = np.frombuffer(rest.flat, dtype=_dtype(np, rest.flat))
-            flat.frombytes(ids_of[used].tobytes())
-        numbers = np.frombuffer(rest.texts, dtype=_dtype(np, rest.texts)).astype(np.uint32)
-        for field, distinct in enumerate(rest.short):
-            known = self.short[field]
-            number_of = [0]
-            for text in distinct:
-                found = known.get(text)
-                if found is None:
-                    found = known[text] = _ShortText(len(known) + 1, [], [])
-                number_of.append(found.number)
-            numbers[field::fields] = np.array(number_of, dtype=np.uint32)[numbers[field::fields]]
-        most = max((len(known) for known in self.short), default=0)
-        all_texts = array("I" if most >= 1 << 16 else "H", self.texts)
-        all_texts.frombytes(numbers.astype(_dtype(np, all_texts)).tobytes())
-        segments = len(self.offsets) - 1
-        self.tails.update((segment + segments, tail) for segment, tail in rest.tails.items())
-        offsets = np.frombuffer(rest.offsets, dtype=np.uint32)[1:] + np.uint32(len(self.flat))
-        self.offsets.frombytes(offsets.tobytes())
-        self.flat, self.texts = flat, all_texts
-
-
-def _dtype(np: Any, values: array[int] | memoryview) -> Any:
-    return np.uint16 if values.itemsize == 2 else np.uint32
-
-
-def _may_fork() -> bool:
-    """Whether a second process may read half the documents: on Linux (forking is cheap
-    and safe there), with a processor free for it. On a busy machine two processes only
-    share the same time and the fork's own costs are lost (measured on 2 processors at a
-    load of 1.7 to 3.5: slower than reading alone), so it needs the last minute's load,
-    this process included, to leave a whole processor free."""
-    import os
-    import sys
-
-    if sys.platform != "linux":
-        return False
-    processors = len(os.sched_getaffinity(0))
-    return processors > 1 and os.getloadavg()[0] <= processors - 1
-
-
-class _Forked:
-    """``work()`` done by a forked process, which sends back the bytes it returns through
-    a pipe (data only: never pickled code).
-
-    The process only computes and writes to the pipe, then leaves at once (``os._exit``:
-    no buffer flushed, no exit handler run twice). ``result`` is None when the work could
-    not be done there (no fork, or any failure): the caller then does it itself.
-    """
-
-    def __init__(self, work: Callable[[], list[bytes | memoryview]]) -> None:
-        import os
-
-        self._pid = 0
-        self._pipe: BinaryIO | None = None
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the forked process
-            status = 1
-            try:
-                os.close(read)
-                # Never report progress from here: the terminal's display (a thread of the
-                # parent, its locks copied as they were at the fork) belongs to the parent.
-                progress.set_reporter(None)
-                with open(write, "wb") as pipe:
-                    pipe.writelines(work())
-                status = 0
-            finally:
-                os._exit(status)  # whatever happened (even an interruption)
-        os.close(write)
-        self._pid, self._pipe = pid, open(read, "rb")  # noqa: SIM115 (closed in close)
-
-    def result(self) -> bytes | None:
-        """What the work wrote, once the process has left (None if it failed)."""
-        import os
-
-        if self._pipe is None:
-            return None
-        try:
-            data = self._pipe.read()
-        finally:
-            self._pipe.close()
-            self._pipe = None
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = 0
-        return data if status == 0 else None
-
-    def close(self) -> None:
-        """Stop listening: a process still writing fails and leaves; it is waited for."""
-        import os
-
-        if self._pipe is not None:
-            self._pipe.close()
-            self._pipe = None
-        if self._pid:
-            os.waitpid(self._pid, 0)
-            self._pid = 0
 
 
 def _read(
