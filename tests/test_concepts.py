@@ -36,7 +36,7 @@ def ids(query: str) -> list[str]:
 FLOORS = {
     TUNING: {"success@3": 0.75, "precision": 0.80, "silence": 0.90},
     HELD_OUT: {"success@3": 0.65, "precision": 0.79, "silence": 1.00},
-    FRESH: {"success@3": 0.50, "precision": 0.84, "silence": 0.80},
+    FRESH: {"success@3": 0.52, "precision": 0.83, "silence": 0.80},
 }
 
 
@@ -104,6 +104,12 @@ def test_a_session_whose_theme_matches_the_query_outranks_one_near_by_chance() -
     # « racisme » is near the theme on discriminations: the session of that theme leaves
     # the one on shared values, near the word only by its vector, under the cut-off.
     assert ids("racisme") == ["discriminations"]
+
+
+def test_a_near_word_counts_where_the_session_is_moderately_about_the_query_word() -> None:
+    # The session on fake news teaches media literacy: its « éducation » counts for
+    # « école » although its vector is only moderately near the word.
+    assert "fake-news" in ids("école")
 
 
 def test_a_phrasing_missing_only_more_common_words_is_answered_by_its_rarest_word() -> None:

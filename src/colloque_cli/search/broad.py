@@ -59,7 +59,7 @@ LOW_STAND = 0.5
 LOW_TOP = 2
 # Words near a query word count in full where the document's vector is this near the word
 # (spreads above chance), not at all below AGREE_FROM.
-AGREE_FROM = 2.0
+AGREE_FROM = 1.5
 AGREE_FULL = 2.5
 # ... or where the document stands out among all documents for the query word: one of the
 # STAND_TOP nearest, at least STAND_MIN spreads above chance, and this many deviations
