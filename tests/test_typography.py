@@ -24,6 +24,9 @@ NB = "\u202f"
         (2, ("choix",), "2 choix"),
         (2, ("créneau", "créneaux"), "2 créneaux"),
         (0, ("conflit",), "aucun conflit"),
+        (1351, ("session",), "1351 sessions"),
+        (50000, ("session",), f"50{NB}000 sessions"),
+        (1234567, ("événement",), f"1{NB}234{NB}567 événements"),
     ],
 )
 def test_plural(count: int, args: tuple[str, ...], expected: str) -> None:
@@ -78,3 +81,14 @@ def test_one_time_range_style_everywhere(run_raw: Run, args: list[str]) -> None:
     ranges = RANGE.findall(result.stdout)
     assert ranges, result.stdout
     assert all(re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", r) for r in ranges), set(ranges)
+
+
+def test_a_big_programme_is_counted_in_groups_of_three(run_raw: Run, tmp_path: Path) -> None:
+    """« 12 000 sessions » as a French reader writes it, through the real entry point."""
+    from benchmarks.generate import generate
+
+    big = tmp_path / "grand.yaml"
+    big.write_text(generate(12_000), encoding="utf-8")
+    result = run_raw("--programme", str(big), "validate", str(big))
+    assert result.exit_code == 0, result.stderr
+    assert f"12{NB}000 sessions" in result.stdout

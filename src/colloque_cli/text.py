@@ -152,6 +152,14 @@ def typeset(text: str) -> str:
     return text
 
 
+def number(value: int) -> str:
+    """« 1351 », « 50\u202f000 »: from five digits, groups of three joined by a narrow
+    no-break space, as French typography writes them (and never broken at a line's end)."""
+    if -10_000 < value < 10_000:
+        return str(value)
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def plural(count: int, singular: str, plural: str | None = None, *, none: str = "") -> str:
     """« 1 session », « 3 sessions exportées », « aucun conflit » (``none`` for 0, if given).
 
@@ -164,7 +172,7 @@ def plural(count: int, singular: str, plural: str | None = None, *, none: str = 
         return f"{count} {singular}"
     if plural is None:
         plural = " ".join(_plural_word(word) for word in singular.split(" "))
-    return f"{count} {plural}"
+    return f"{number(count)} {plural}"
 
 
 def _plural_word(word: str) -> str:

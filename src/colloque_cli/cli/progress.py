@@ -12,6 +12,7 @@ from typing import Any
 
 from ..infra import progress
 from ..infra.progress import MEGABYTES, Stage
+from ..text import number
 
 DELAY = 0.5  # seconds of work before anything is shown
 DELAY_ENV = "COLLOQUE_PROGRESS_DELAY"  # for tests: 0 shows every stage at once
@@ -19,15 +20,15 @@ MEGABYTE = 1024 * 1024
 
 
 def counts(done: int, total: int, unit: str) -> str:
-    """« 12000 / 50000 » (as ``plural`` writes counts), « 3,5 / 28,2 Mo », « 12 / 41 ko »:
-    the unit once."""
+    """« 12 000 / 50 000 » (narrow no-break spaces, as ``plural`` writes counts),
+    « 3,5 / 28,2 Mo », « 12 / 41 ko »: the unit once."""
     if unit == MEGABYTES and total < MEGABYTE:
         done_text, total_text = str(-(-done // 1024)), str(-(-total // 1024))
         unit = "ko"
     elif unit == MEGABYTES:
         done_text, total_text = (f"{n / MEGABYTE:.1f}".replace(".", ",") for n in (done, total))
     else:
-        done_text, total_text = str(done), str(total)
+        done_text, total_text = number(done), number(total)
     return f"{done_text} / {total_text}" + (f"\u00a0{unit}" if unit else "")
 
 
