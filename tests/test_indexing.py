@@ -18,10 +18,11 @@ from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.programme.model import Session
 from colloque_cli.search import indexing
 from colloque_cli.search.analysis import Glossary, _chunk_words, stem
+from colloque_cli.search.hits import BODY, FIELDS, WEIGHTS, session_fields
 from colloque_cli.search.index import Index
 from colloque_cli.search.indexing import Built, build
 from colloque_cli.search.layout import COUNT_AT, SYNONYMS_AT
-from colloque_cli.search.sessions import BODY, FIELDS, WEIGHTS, SearchIndex, session_fields
+from colloque_cli.search.sessions import SearchIndex
 from colloque_cli.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent

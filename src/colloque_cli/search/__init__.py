@@ -9,7 +9,8 @@
 """
 
 from .analysis import normalise
+from .hits import FIELDS, Hit, Results
 from .index import Index
-from .sessions import FIELDS, Hit, Results, SearchIndex
+from .sessions import SearchIndex
 
 __all__ = ["FIELDS", "Hit", "Index", "Results", "SearchIndex", "normalise"]

@@ -9,27 +9,27 @@ from itertools import chain, islice, repeat
 from typing import TYPE_CHECKING, overload
 
 from ..infra import progress
-from ..infra.frozen import Frozen, store
 from ..infra.gcpause import paused_gc
 from ..programme.model import Programme, Session
 from .analysis import STOP_WORDS, Analyser, stem, words
 from .expansion import typos_between
+from .hits import (
+    BODY,
+    FIELDS,
+    WEIGHTS,
+    Hit,
+    HitContext,
+    Results,
+    Shown,
+    session_fields,
+)
 from .index import Index
 from .layout import KINDS, TYPO
 from .ranking import Evidence
-from .snippet import Span, excerpt, highlights
 
 if TYPE_CHECKING:
     from .broad import BroadMatch
 
-# Searched fields, best first, and their weights. Giggity weighs title ×8, subtitle ×4,
-# track ×2, description ×1; doubled here so that the room can sit between track and body.
-FIELDS = ("title", "subtitle", "themes", "type", "speakers", "room", "description")
-WEIGHTS = (16, 8, 4, 4, 4, 3, 2)
-BODY = FIELDS.index("description")
-# Fields shown in full in a result row; a snippet is cut from the others.
-SHOWN = ("title", "subtitle")
-THEME_SEPARATOR = " · "
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 1.2
 # A query whose words are all found in fewer sessions than this, and only in passing (in
@@ -43,128 +43,6 @@ PROGRESS_CHUNK = 1_000  # sessions indexed between two reports of progress
 _FIELD_NAMES = [
     tuple(f for n, f in enumerate(FIELDS) if mask >> n & 1) for mask in range(1 << len(FIELDS))
 ]
-
-
-class Hit:
-    """A session found by a query, with why and where it matched.
-
-    The snippet and the highlight spans are worked out when first read: a query may find
-    thousands of sessions, of which a page is shown.
-    """
-
-    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "near", "score")
-
-    # Programme words the hit rests on by meaning alone (« proche par le sens de »); empty
-    # when it matches a word of the query itself.
-    near: tuple[str, ...]
-
-    def __init__(self, doc: int, shown: _Shown, context: _HitContext) -> None:
-        # The session is looked up when read: making thousands of hits touches none of them.
-        self._doc = doc
-        # score: 0–100, never higher than the hit ranked above; matched: field names, best
-        # first; kind: the weakest way a query word matched (exact, stem, prefix or typo).
-        self.score, self.matched, self.kind = shown
-        self._context = context
-        self._details: _Details | None = None
-        self.near = ()
-
-    @property
-    def session(self) -> Session:
-        return self._context.sessions[self._doc]
-
-    def __repr__(self) -> str:
-        return f"Hit({self.session.id!r}, score={self.score}, matched={self.matched!r})"
-
-    def _worked_out(self) -> _Details:
-        if self._details is None:
-            self._details = self._context.details(self.session, self.matched)
-        return self._details
-
-    @property
-    def snippet(self) -> str:
-        """Text around the match in a field not shown in full ("" if none)."""
-        return self._worked_out()[0]
-
-    @property
-    def snippet_field(self) -> str | None:
-        return self._worked_out()[1]
-
-    @property
-    def highlights(self) -> tuple[Span, ...]:
-        """Spans of matched words within ``snippet``."""
-        return self._worked_out()[2]
-
-    @property
-    def marks(self) -> tuple[tuple[str, tuple[Span, ...]], ...]:
-        """Spans of matched words in the title and subtitle."""
-        return self._worked_out()[3]
-
-    def spans(self, field: str) -> tuple[Span, ...]:
-        """Spans of matched words in the session's ``field`` (title or subtitle)."""
-        return dict(self.marks).get(field, ())
-
-
-_Details = tuple[str, str | None, tuple[Span, ...], tuple[tuple[str, tuple[Span, ...]], ...]]
-
-
-_Shown = tuple[int, tuple[str, ...], str]  # score, matched field names, kind
-
-
-class _HitContext:
-    """What the hits of one query share: the sessions, the words that matched, and how to
-    find them in a text (for snippets and highlights)."""
-
-    __slots__ = ("analyser", "sessions", "words")
-
-    def __init__(
-        self, sessions: Sequence[Session], analyser: Analyser, words: frozenset[str]
-    ) -> None:
-        self.sessions = sessions
-        self.analyser = analyser
-        self.words = words
-
-    def details(self, session: Session, matched: tuple[str, ...]) -> _Details:
-        texts = session_fields(session)
-        analyser, words = self.analyser, self.words
-        marks = tuple(
-            (field, highlights(texts[FIELDS.index(field)] or "", words, analyser))
-            for field in SHOWN
-            if field in matched
-        )
-        for field in ("description", *matched):
-            if field in matched and field not in SHOWN:
-                text = texts[FIELDS.index(field)] or ""
-                snippet, spans = excerpt(text, words, analyser)
-                return snippet, field, spans, marks
-        return "", None, (), marks
-
-
-class Results(Frozen):
-    """The best hits of a query, and how many sessions it found in all; ``clues``: when
-    nothing is strong enough to be a result, the sessions closest to it (« pistes »)."""
-
-    __slots__ = ("clues", "hits", "total")
-    hits: list[Hit]
-    total: int
-    clues: list[Hit]
-
-    def __init__(self, hits: list[Hit], total: int, clues: list[Hit] | None = None) -> None:
-        store(self, "hits", hits)
-        store(self, "total", total)
-        store(self, "clues", clues or [])
-
-
-def session_fields(session: Session) -> tuple[str | None, ...]:
-    """The texts of a session, in ``FIELDS`` order."""
-    return (
-        session.title,
-        session.subtitle,
-        THEME_SEPARATOR.join(theme.label for theme in session.themes) or None,
-        session.type,
-        ", ".join(session.speakers) or None,
-        session.room.name if session.room else None,
-        session.description,
-    )
 
 
 class _FieldTexts(Sequence[tuple[str | None, ...]]):
@@ -264,10 +142,10 @@ class SearchIndex:
                 wider = self._broad(query, docs, mask, limit)
                 if wider is not None:
                     return wider
-        context = _HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
+        context = HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
         # Hits that match alike share what they show: worked out once; the loop making one
         # Hit per session runs in C.
-        shown: dict[Evidence, _Shown] = {
+        shown: dict[Evidence, Shown] = {
             e: (e.score, _FIELD_NAMES[e.fields], KINDS[e.kind]) for e in set(ranking.evidence)
         }
         with paused_gc():
@@ -312,7 +190,7 @@ class SearchIndex:
         vocabulary = self.index.vocabulary
         words = literal.hits[0]._context.words if literal.hits else frozenset()
         words = words | {vocabulary[t] for tids in near.values() for t in tids}
-        context = _HitContext(self.sessions, Analyser(self.index.glossary), words)
+        context = HitContext(self.sessions, Analyser(self.index.glossary), words)
         ceiling = min(hit.score for hit in literal.hits) if literal.hits else 100
         added = []
         for doc, tids in near.items():
@@ -369,7 +247,7 @@ class SearchIndex:
             for match in (*found.matches, *found.clues)
             for tid in (*match.literal, *match.meaning)
         )
-        context = _HitContext(self.sessions, Analyser(self.index.glossary), words)
+        context = HitContext(self.sessions, Analyser(self.index.glossary), words)
         best = max(m.score for m in (*found.matches, *found.clues))
         # A few words are near in meaning for a thousand matches: each surface is found once.
         surfaces: dict[int, str] = {}

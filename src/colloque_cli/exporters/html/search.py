@@ -17,7 +17,7 @@ from typing import Any
 from ...programme.model import Programme
 from ...search.analysis import STOP_WORDS, Analyser, Glossary, stem
 from ...search.expansion import MIN_PREFIX, MIN_ROOT_SHARE, snowball_roots
-from ...search.sessions import BODY, FIELDS, WEIGHTS, session_fields
+from ...search.hits import BODY, FIELDS, WEIGHTS, session_fields
 
 # A synonym (a glossary acronym or expansion) sets the bit of its field shifted by this.
 SYNONYM_SHIFT = len(FIELDS)
