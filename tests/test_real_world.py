@@ -1,7 +1,8 @@
 """Real published schedules (../shared/real-world), imported and explored.
 
-They belong to their events and are not copied here: when that folder is absent, these
-tests fail (a missing file must not pass as a green run). Every expected count is computed from the source file itself, with the standard
+They belong to their events and are not copied here (a few events of two of them are:
+fixtures/real, see test_real_samples.py): when that folder is absent, these tests fail (a
+missing file must not pass as a green run). Every expected count is computed from the source file itself, with the standard
 library, independently of the importer.
 """
 

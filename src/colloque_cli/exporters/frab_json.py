@@ -16,6 +16,10 @@ from .records import json_text
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 _SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")  # the schema's pattern for room slugs
+# The schema's pattern for time_zone_name (as written there): « Region/City » or UTC. A zone
+# an import made from a bare offset (« Etc/GMT-1 ») fails it, so it is left out: the field
+# is optional, and every date of the file carries its offset.
+_ZONE = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 def to_frab_json(programme: Programme, sessions: Sequence[Session]) -> str:
@@ -27,7 +31,7 @@ def to_frab_json(programme: Programme, sessions: Sequence[Session]) -> str:
         "end": plan.end.isoformat(),
         "daysCount": len(plan.days),
         "timeslot_duration": plan.timeslot,
-        "time_zone_name": plan.timezone,
+        **({"time_zone_name": plan.timezone} if _ZONE.search(plan.timezone) else {}),
         "tracks": [
             {"name": label, **({"slug": slug} if slug else {})} for label, slug in plan.tracks
         ],
