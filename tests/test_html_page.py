@@ -668,7 +668,9 @@ def test_no_network_request_from_file_or_web_server(browser: WebDriver, bundled:
 
     handler = partial(QuietHandler, directory=str(bundled.parent))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/{bundled.name}"

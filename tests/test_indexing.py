@@ -99,7 +99,10 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
     expected = reference(documents, fields, body, glossary)
     # Postings are sorted out use by use for a small programme, with numpy for a large one:
     # both ways, whatever the size, and with numpy a few uses at a time (runs of documents).
-    ways = [(0, indexing.SORTED_AT_ONCE), (0, 5), (1 << 62, 0)]
+    # « A few »: 5 uses for a small input, about an eighth of a large one (still several
+    # runs, without thousands of tiny ones).
+    few = max(5, len(documents) // 8)
+    ways = [(0, indexing.SORTED_AT_ONCE), (0, few), (1 << 62, 0)]
     for numpy_from, at_once in ways:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(indexing, "NUMPY_FROM", numpy_from)

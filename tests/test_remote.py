@@ -90,7 +90,9 @@ class Server:
                 self.wfile.write(route.body)
 
         self.httpd = QuietServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def url(self, path: str) -> str:
@@ -381,7 +383,9 @@ def test_tls_errors_are_a_clear_message(run: Run, tmp_path: Path) -> None:
     authority.issue_cert("127.0.0.1").configure_cert(context)
     httpd = QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         url = f"https://127.0.0.1:{httpd.server_address[1]}/p.yaml"
