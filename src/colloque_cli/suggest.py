@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from .agenda.plan import resolve
+from .agenda.records import SLOT_FIELDS, slot_record
 from .agenda.store import Agenda
 from .errors import StorageError, os_reason
 from .infra.paths import data_dir, private_dir
 from .infra.storage import atomic_write
-from .programme.model import Programme, Session, Slot, day_name, hhmm
+from .programme.model import Programme, Session, Slot
 from .search import SearchIndex
 
 FORMAT = "colloque-interests"
@@ -103,11 +104,7 @@ def suggest(
 
 
 SUGGESTION_FIELDS = (
-    "date",
-    "day",
-    "start",
-    "end",
-    "slot",
+    *SLOT_FIELDS,
     "status",
     "id",
     "title",
@@ -128,11 +125,7 @@ def suggestion_records(suggestions: list[SlotSuggestion]) -> list[dict[str, Any]
         shown = line.chosen[0] if line.chosen else best.session if best else None
         rows.append(
             {
-                "date": slot.date.isoformat(),
-                "day": day_name(slot.date),
-                "start": hhmm(slot.start),
-                "end": hhmm(slot.end),
-                "slot": slot.id,
+                **slot_record(slot),
                 "status": status,
                 "id": shown.id if shown else None,
                 "title": shown.title if shown else None,

@@ -6,36 +6,31 @@ from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from ..programme.model import day_name, hhmm
+from ..programme.model import Slot, day_name, hhmm
 from .plan import Plan
 
-AGENDA_FIELDS = (
-    "date",
-    "day",
-    "start",
-    "end",
-    "slot",
-    "status",
-    "id",
-    "title",
-    "room",
-    "conflicts_with",
-)
+# When a record's slot is: the first fields of an agenda's records and of a suggestion's.
+SLOT_FIELDS = ("date", "day", "start", "end", "slot")
+AGENDA_FIELDS = (*SLOT_FIELDS, "status", "id", "title", "room", "conflicts_with")
 FREE, PICKED, CONFLICT, MISSING = "libre", "choisi", "conflit", "introuvable"
+
+
+def slot_record(slot: Slot) -> dict[str, Any]:
+    """The ``SLOT_FIELDS`` of a record in ``slot``: its date, day name, hours and id."""
+    return {
+        "date": slot.date.isoformat(),
+        "day": day_name(slot.date),
+        "start": hhmm(slot.start),
+        "end": hhmm(slot.end),
+        "slot": slot.id,
+    }
 
 
 def agenda_records(plan: Plan) -> list[dict[str, Any]]:
     """One record per pick (and per free slot), then the picks the programme lacks."""
     rows: list[dict[str, Any]] = []
     for line in plan.slots:
-        slot = line.slot
-        when = {
-            "date": slot.date.isoformat(),
-            "day": day_name(slot.date),
-            "start": hhmm(slot.start),
-            "end": hhmm(slot.end),
-            "slot": slot.id,
-        }
+        when = slot_record(line.slot)
         if line.free:
             free = {"status": FREE, "id": None, "title": None, "room": None}
             rows.append({**when, **free, "conflicts_with": []})
@@ -54,7 +49,7 @@ def agenda_records(plan: Plan) -> list[dict[str, Any]]:
     for pick in plan.missing:
         # Where the attendee saw it, when the agenda remembers (the slot itself is gone).
         seen = pick.seen
-        gone: dict[str, str | None] = dict.fromkeys(("date", "day", "start", "end", "slot"))
+        gone: dict[str, str | None] = dict.fromkeys(SLOT_FIELDS)
         if seen is not None:
             gone |= {"date": seen.date, "start": seen.start, "end": seen.end}
             with suppress(ValueError):
