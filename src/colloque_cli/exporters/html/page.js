@@ -358,8 +358,9 @@
     if (!found.length || (found.length > 1 && found[0].score === found[1].score)) return null;
     return found[0];
   }
-  let adopted = readStars() === null ? earlierStars() : null;
-  let stars = new Set(adopted ? adopted.ids.filter((id) => byId.has(id)) : readStars() || []);
+  const own = readStars();
+  const adopted = own === null ? earlierStars() : null;
+  let stars = new Set(adopted ? adopted.ids.filter((id) => byId.has(id)) : own || []);
   let storageWorks = true;
   function saveStars() {
     try {
