@@ -1,4 +1,5 @@
-"""The fast path for regular, valid programme files: data straight from the parser's events."""
+"""The fast path for regular, valid programme files: data read by rapidyaml (``rapidread``)
+when it reads the file as libyaml would, else straight from libyaml's events."""
 
 from __future__ import annotations
 
@@ -29,20 +30,15 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     """The validated file, or None when it is anything but plain, valid YAML.
 
     A file without anchors, aliases, explicit tags, merge keys or duplicate keys, whose data
-    validates and passes the cross-checks, is read straight from the parser's events: no node
-    tree (several times the size of the data) is composed. Anything else, including every
+    validates and passes the cross-checks, is read by rapidyaml (given as bytes, when its
+    reading cannot differ) or straight from libyaml's events: no node tree of the whole file
+    (several times the size of the data) is composed. Anything else, including every
     error, returns None and is left to ``loader._check_fully``, which reports it as it
     always has.
     """
-    loader = ProgrammeLoader(text)
-    try:
-        data = data_from_events(loader, len(text))
-    except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
-        # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
+    data = _regular_data(text)
+    if data is None:
         return None
-    finally:
-        loader.dispose()
-        del loader  # and the parser's copy of the text with it
     from pydantic import ValidationError
 
     from .schema import ProgrammeFile
@@ -59,6 +55,27 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     for _problem in cross_check(sections, None, source, validated.colloque.timezone):
         return None
     return validated
+
+
+def _regular_data(text: str | bytes) -> dict[Any, Any] | None:
+    """The file's data, read by rapidyaml when it reads it as libyaml does, else from libyaml's
+    events; None for anything irregular (left to the full check)."""
+    if isinstance(text, bytes):
+        from .rapidread import regular_data
+
+        data = regular_data(text)
+        if data is not None:
+            progress.advance(len(text), len(text), progress.MEGABYTES)
+            return data
+    loader = ProgrammeLoader(text)
+    try:
+        return data_from_events(loader, len(text))
+    except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
+        # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
+        return None
+    finally:
+        loader.dispose()
+        del loader  # and the parser's copy of the text with it
 
 
 CHUNK = 2_000

@@ -107,11 +107,11 @@ NODE_ANCHOR_BYTES = re.compile(_NODE_START.encode(), re.MULTILINE)
 def has_node_anchor(text: str | bytes) -> bool:
     """Whether ``NODE_ANCHOR`` (``NODE_ANCHOR_BYTES`` for bytes) matches in ``text``."""
     if isinstance(text, str):
-        return _search_lines_with(text, NODE_ANCHOR, "&", "\n")
-    return _search_lines_with(text, NODE_ANCHOR_BYTES, b"&", b"\n")
+        return search_lines_with(text, NODE_ANCHOR, "&", "\n")
+    return search_lines_with(text, NODE_ANCHOR_BYTES, b"&", b"\n")
 
 
-def _search_lines_with(text: AnyStr, pattern: re.Pattern[AnyStr], amp: AnyStr, eol: AnyStr) -> bool:
+def search_lines_with(text: AnyStr, pattern: re.Pattern[AnyStr], amp: AnyStr, eol: AnyStr) -> bool:
     """Whether ``pattern``, whose matches hold ``amp`` and never span a line break, matches.
 
     Over a whole file the pattern is slow (it is tried at each position: 0.35 s on 28 MB);

@@ -1,0 +1,264 @@
+"""The quickest reading of a plain programme file: rapidyaml's tree, written as JSON, read back.
+
+libyaml hands Python one object per event (about a million for 50 000 sessions), which costs
+most of a first read; rapidyaml parses in C++ and writes the document as JSON, which
+``json.loads`` reads in C: two to three times quicker. The sections written as block lists
+(« sessions: », then one « - » item a line) are read a quarter of a megabyte at a time, so
+that rapidyaml's tree (three times the text) never holds a big file.
+
+Its dialect differs from ours (``yamldialect``) in places, and it accepts some text libyaml
+refuses, so its data is taken only when it cannot differ from libyaml's; in every other case
+this returns None and the caller reads the file as before (libyaml), with the same data and
+the same located messages:
+
+- before parsing: a backslash (escapes), a tab, a carriage return, a byte-order mark, several
+  documents or a directive; a tag, an anchor or an alias where a node may start; an explicit
+  key (« ? ») in block context;
+- after: anything but one mapping, a parse error, a key twice in a mapping (or a section
+  twice), a section's list cut short by something in the first column;
+- a scalar the two read differently. rapidyaml writes ``~``, ``Null``, ``True``, ``09`` as
+  text, ``1e5`` as a number, turns ``.NaN`` into ``".nan"``, and reads ``@a``, ``]a`` as
+  text: every JSON string that our dialect would read as anything but a string (bar the
+  decimal integers, which rapidyaml writes as numbers when plain) or that starts with one
+  of those reserved characters, and every JSON number but an integer or a float with a dot.
+
+tests/test_rapidread.py compares this data with libyaml's, type by type, on every YAML file
+of the tests, on scalars read differently by the two parsers, and on generated documents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from ..infra import progress
+from .yamldialect import search_lines_with
+
+_SECTIONS = (b"rooms", b"themes", b"slots", b"sessions")
+_PIECE = 1 << 18  # about how many bytes of a section's items are parsed at a time
+_HEAD = 1 << 22  # the most read at once (rapidyaml's tree takes three times the text)
+_ITEM = re.compile(rb"( *)- ")
+
+# Where a node may start: at a line's start (after indentation and « - », « ? », « : »),
+# after « : », or after a flow indicator. A tag (!), an anchor (&) or an alias (*) there sends
+# the file to libyaml; elsewhere (« R&D », « Bravo ! », « *gras* » within text) they are
+# text for both parsers.
+_PROPERTY = re.compile(rb"(?:^[ ]*(?:[-?:][ ]+)*|[:\[{,][ ]*)[!&*]", re.MULTILINE)
+_REFUSED = (b"\\", b"\t", b"\r")  # escapes, tabs, line ends
+# What a line may start with that matters here, found in one pass: another document or a
+# directive, an explicit key in block context (« ? k »: after one, rapidyaml takes « :0 »
+# for « : 0 »), or a section of the file (where a section read in pieces ends).
+_LINE_START = re.compile(
+    rb"\n(?:(?P<refused>---|\.\.\.|%|[ ]*(?:-[ ]+)*\?[ \n])"
+    rb"|(?P<key>colloque|rooms|themes|glossary|slots|sessions):)"
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+# A JSON string our dialect would have typed had it been plain: nulls, booleans, numbers
+# (but the decimal integers without a leading zero, which rapidyaml writes as numbers when
+# plain), merge keys, and the infinities and NaNs rapidyaml rewrites (« .NaN » as ".nan").
+# The lookahead on the first character makes the search five times quicker.
+_TYPED_VALUE = re.compile(
+    r'"(?=[~NTF<0-9+.\-])(?:~|Null|NULL|True|TRUE|False|FALSE|<<|[-+]?0[0-9]+|\+[0-9]+'
+    r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+    r'|[-+]?\.(?:[iI][nN][fF]|[nN][aA][nN]))"'
+)
+# A string that starts with « @ », « ` », « ] » or « } »: rapidyaml reads them as plain text
+# where libyaml refuses the file (YAML reserves them). A quote before « ] » or « } » opens a
+# string when it follows what rapidyaml writes before a value (a quote that closes one
+# follows its text: a string ending in a space or a comma is only sent back for nothing).
+_RESERVED_START = re.compile(r'"(?:[@`]|[\]}](?<=[\[{, \n]"[\]}]))')
+# As a key, also every integer (ours are ints, rapidyaml's keys are strings), the lower-case
+# null and booleans, and the empty key (a plain empty key is null).
+_TYPED_KEY = re.compile(r'"(?=[-+0-9ntf"])(?:[-+]?[0-9]+|null|true|false|)"\s*:')
+_FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_MAX_DIGITS = 4_300  # as ``yamldialect``: a longer number is an error there
+
+
+class _Differs(Exception):
+    """rapidyaml's data may differ from libyaml's here."""
+
+
+def regular_data(raw: bytes) -> dict[Any, Any] | None:
+    """The file's top-level mapping as libyaml would give it, or None when unsure (see above)."""
+    if raw.startswith((_UTF8_BOM, b"---", b"...", b"%")) or any(b in raw for b in _REFUSED):
+        return None
+    if any(search_lines_with(raw, _PROPERTY, c, b"\n") for c in (b"!", b"&", b"*")):
+        return None
+    try:
+        import ryml  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:  # no wheel for this interpreter: libyaml reads everything
+        return None
+    starts = list(_LINE_START.finditer(b"\n" + raw))  # offsets one past the line's start
+    if any(m["refused"] for m in starts):
+        return None
+    blocks = _section_blocks(raw, [m.start() for m in starts])
+    if blocks and not _mapping_in_first_column(raw):
+        return None  # « rooms: » in the first column would not be a key of that mapping
+    head = b"".join(raw[a:b] for a, b in _between(blocks, len(raw)))
+    if len(head) > _HEAD:
+        return None  # a big file without the usual sections: libyaml's memory bound holds
+    view = memoryview(raw)  # the pieces are copied once, by rapidyaml
+    data: dict[Any, Any] | None = _read(ryml, head, "{")
+    del head
+    if data is None:
+        return None
+    for name, _header, start, end, marker in blocks:
+        if name in data:
+            return None  # the section twice: libyaml's full check locates it
+        items: list[Any] = []
+        for a, b in _pieces(raw, start, end, marker):
+            part = _read(ryml, view[a:b], "[")
+            if part is None:
+                return None
+            items.extend(part)
+            if b < end:  # as much as ``_PIECE`` read (the caller tells the end)
+                progress.advance(b, len(raw), progress.MEGABYTES)
+        data[name] = items
+    return data
+
+
+Block = tuple[str, int, int, int, bytes]  # name, header's start, items' start and end, marker
+
+
+def _section_blocks(raw: bytes, keys: list[int]) -> list[Block]:
+    """The sections written as block lists (« sessions: » then one « - » item a line), each
+    to be read a piece at a time: rapidyaml's tree of a whole 30 MB file would take 100 MB.
+
+    ``keys``: where the lines of the file's known keys start.
+    """
+    blocks: list[Block] = []
+    for at, end in zip(keys, [*keys[1:], len(raw)], strict=False):
+        name = raw[at : raw.index(b":", at)]
+        if name not in _SECTIONS or not raw.startswith(b":\n", at + len(name)):
+            continue
+        start = at + len(name) + 2
+        first = _ITEM.match(raw, start)
+        if first is None:
+            continue  # comments, a blank line or a flow list first: read with the rest
+        # up to the next section; anything else in the first column (an unknown key) ends
+        # the list too, and makes its last piece fail: libyaml reads the file then
+        blocks.append((name.decode(), at, start, end, b"\n" + first.group(1) + b"- "))
+    return blocks
+
+
+def _mapping_in_first_column(raw: bytes) -> bool:
+    """Whether the document's first line (past blank lines and comments) is not indented."""
+    at = 0
+    while at < len(raw):
+        end = raw.find(b"\n", at)
+        end = len(raw) if end < 0 else end
+        line = raw[at:end].lstrip(b" ")
+        if line and not line.startswith(b"#"):
+            return not raw.startswith(b" ", at)
+        at = end + 1
+    return False
+
+
+def _between(blocks: list[Block], size: int) -> list[tuple[int, int]]:
+    """The spans of the file outside the blocks (header lines included in the blocks)."""
+    spans = []
+    at = 0
+    for _name, header, _start, end, _marker in blocks:
+        spans.append((at, header))
+        at = end
+    spans.append((at, size))
+    return spans
+
+
+def _pieces(raw: bytes, start: int, end: int, marker: bytes) -> list[tuple[int, int]]:
+    """Spans of about ``_PIECE`` bytes from ``start`` to ``end``, cut before an item."""
+    spans = []
+    while start < end:
+        cut = raw.find(marker, min(start + _PIECE, end), end)
+        stop = end if cut < 0 else cut + 1
+        spans.append((start, stop))
+        start = stop
+    return spans
+
+
+def _read(ryml: Any, text: bytes | memoryview, opening: str) -> Any:
+    """The data of ``text`` (a mapping or a list, as ``opening`` says), or None (see above)."""
+    document = _json_of(ryml, text)
+    if document is None or not document.startswith(opening):
+        return None
+    if any(p.search(document) for p in (_TYPED_VALUE, _TYPED_KEY, _RESERVED_START)):
+        return None
+    try:
+        return json.loads(
+            document,
+            parse_float=_float,
+            parse_int=_int,
+            parse_constant=_refuse,
+            object_pairs_hook=_mapping,
+        )
+    except (_Differs, ValueError, RecursionError):
+        return None
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints its errors on the process's standard error before raising them:
+    they are silenced (libyaml then says what is wrong, in French)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _json_of(ryml: Any, raw: bytes | memoryview) -> str | None:
+    """The document written as JSON by rapidyaml, or None if it fails to parse or write it."""
+    try:
+        with _quiet_stderr():
+            tree = ryml.parse_in_arena(raw)
+            # written into a buffer of ours, so that the tree (three times the text's size)
+            # is freed before the text is decoded
+            out = bytearray(len(raw) + len(raw) // 4 + 4096)
+            try:
+                size = len(ryml.emit_json_in_place(tree, out))
+            except IndexError:  # longer than guessed (a text of many short scalars)
+                out = bytearray(ryml.compute_json_length(tree))
+                size = len(ryml.emit_json_in_place(tree, out))
+            del tree
+        del out[size:]
+        return out.decode()
+    # Whatever rapidyaml raises on whatever input (its parse and depth errors, and any other)
+    # only means that libyaml reads the file, and says what is wrong if anything is.
+    except Exception:
+        return None
+
+
+def _float(token: str) -> float:
+    if len(token) > _MAX_DIGITS or not _FLOAT.match(token):
+        raise _Differs  # ``1e5``: text for our dialect
+    return float(token)
+
+
+def _int(token: str) -> int:
+    if len(token) > _MAX_DIGITS:
+        raise _Differs
+    return int(token, 10)
+
+
+def _refuse(token: str) -> Any:
+    raise _Differs  # NaN, Infinity: text for our dialect
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Differs  # a duplicate key: libyaml's full check locates it
+    return mapping
