@@ -32,7 +32,14 @@ def test_the_fingerprint_is_that_of_the_files_wherever_the_package_lies(copy: Pa
 
 @pytest.mark.parametrize(
     "change",
-    ["edit a search module", "edit the model", "move a module", "add a module", "remove one"],
+    [
+        "edit a search module",
+        "edit the model",
+        "move a module",
+        "add a module",
+        "remove one",
+        "rebuild the vectors of meaning",
+    ],
 )
 def test_any_change_to_the_sources_changes_the_fingerprint(copy: Path, change: str) -> None:
     before = cache_module.code_fingerprint(copy)
@@ -47,6 +54,10 @@ def test_any_change_to_the_sources_changes_the_fingerprint(copy: Path, change: s
         os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # same size, 1 ns later
     elif change == "move a module":
         analysis.rename(copy / "analysis.py")
+    elif change == "rebuild the vectors of meaning":
+        vectors = copy / "search" / "concept_vectors.bin"
+        stat = vectors.stat()
+        os.utime(vectors, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
     elif change == "add a module":
         (copy / "search" / "extra.py").write_text("", encoding="utf-8")
     else:

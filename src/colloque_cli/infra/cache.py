@@ -69,8 +69,9 @@ class Key(Frozen):
 
 
 def code_fingerprint(package: Path = PACKAGE) -> str:
-    """What the entries depend on in this program: its version, and every source file of
-    the package (its path in the package, size and modification time).
+    """What the entries depend on in this program: its version, and every source file and
+    shipped table of meaning of the package (its path in the package, size and
+    modification time).
 
     Any edit, added, moved or removed module gives another fingerprint, hence new entries:
     no list of the modules that shape an entry is kept by hand. Stat, not content: the
@@ -86,7 +87,8 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
             return
         for entry in entries:
             name = entry.name
-            if name.endswith(".py"):
+            # The search's tables of meaning (``*.bin``) shape the index as the code does.
+            if name.endswith((".py", ".bin")):
                 with contextlib.suppress(OSError):
                     info = entry.stat()
                     parts.append(f"{prefix}{name}\0{info.st_size}\0{info.st_mtime_ns}")
