@@ -36,17 +36,22 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     error, returns None and is left to ``loader._check_fully``, which reports it as it
     always has.
     """
-    data = _regular_data(text)
+    data, by_rapidyaml = _regular_data(text)
     if data is None:
         return None
-    from pydantic import ValidationError
+    # Read by rapidyaml, the data holds only JSON's types and no lone surrogate (which
+    # pydantic refuses, and libyaml can read from an escape): checked without pydantic (and
+    # its import) when that check is sure, for the callers that only build domain objects.
+    validated = _plainly_checked(data) if light and by_rapidyaml else None
+    if validated is None:
+        from pydantic import ValidationError
 
-    from .schema import ProgrammeFile
+        from .schema import ProgrammeFile
 
-    try:
-        validated = _validate_in_chunks(ProgrammeFile, data, light=light)
-    except ValidationError:
-        return None
+        try:
+            validated = _validate_in_chunks(ProgrammeFile, data, light=light)
+        except ValidationError:
+            return None
     del data
     sections = {
         name: list(enumerate(getattr(validated, name)))
@@ -57,22 +62,23 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     return validated
 
 
-def _regular_data(text: str | bytes) -> dict[Any, Any] | None:
+def _regular_data(text: str | bytes) -> tuple[dict[Any, Any] | None, bool]:
     """The file's data, read by rapidyaml when it reads it as libyaml does, else from libyaml's
-    events; None for anything irregular (left to the full check)."""
+    events (None for anything irregular, left to the full check); and whether rapidyaml
+    read it."""
     if isinstance(text, bytes):
         from .rapidread import regular_data
 
         data = regular_data(text)
         if data is not None:
             progress.advance(len(text), len(text), progress.MEGABYTES)
-            return data
+            return data, True
     loader = ProgrammeLoader(text)
     try:
-        return data_from_events(loader, len(text))
+        return data_from_events(loader, len(text)), False
     except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
         # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
-        return None
+        return None, False
     finally:
         loader.dispose()
         del loader  # and the parser's copy of the text with it
@@ -80,6 +86,32 @@ def _regular_data(text: str | bytes) -> dict[Any, Any] | None:
 
 CHUNK = 2_000
 PROGRESS_ITEMS = 1_000
+
+
+def _plainly_checked(data: dict[Any, Any]) -> Any | None:
+    """``plaincheck``'s rows of the file, its sessions a chunk at a time (as
+    ``_validate_in_chunks`` tells its progress), or None to leave the file to pydantic."""
+    from . import plaincheck
+
+    sessions = data.get("sessions")
+    if type(sessions) is not list:
+        return None
+    head = plaincheck.checked({**data, "sessions": []})
+    if head is None:
+        return None
+    count = len(sessions)
+    if count <= CHUNK:
+        rows = plaincheck.checked_sessions(sessions)
+        return None if rows is None else head._replace(sessions=rows)
+    rows = []
+    with progress.stage(f"Validation de {plural(count, 'session')}…", total=count):
+        for start in range(0, count, CHUNK):
+            part = plaincheck.checked_sessions(sessions[start : start + CHUNK])
+            if part is None:
+                return None
+            rows.extend(part)
+            progress.advance(start + len(part))
+    return head._replace(sessions=rows)
 
 
 def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False) -> Any:

@@ -8,7 +8,6 @@ loader (and ``colloque schema``) import it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from pydantic import (
@@ -22,68 +21,20 @@ from pydantic import (
     field_validator,
 )
 
-from ..text import codepoint, first_unprintable, shown
-from .model import FIRST_YEAR, LAST_YEAR, find_zone
-
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
-
-
-def _parse_time(value: Any) -> Any:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, str):
-        match = _TIME.match(value.strip())
-        if match:
-            return dt.time(int(match.group(1)), int(match.group(2)))
-        raise ValueError(f"heure invalide « {value} » (format attendu HH:MM, de 00:00 à 23:59)")
-    raise ValueError("heure attendue au format HH:MM")
-
-
-def _parse_date(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        raise ValueError("date attendue au format AAAA-MM-JJ, sans heure")
-    if isinstance(value, dt.date):
-        return _in_range(value)
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(
-                f"date invalide « {shown(value)} » (format attendu AAAA-MM-JJ, date réelle)"
-            ) from None
-        return _in_range(value)
-    raise ValueError("date attendue au format AAAA-MM-JJ")
-
-
-def _in_range(day: dt.date) -> dt.date:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(
-            f"date hors limites « {day.isoformat()} » (années {FIRST_YEAR} à {LAST_YEAR})"
-        )
-    return day
-
-
-def _typeable_id(value: str) -> str:
-    """An id is typed in a shell and shown on a terminal: visible characters only."""
-    char = first_unprintable(value)
-    if char is not None:
-        raise ValueError(
-            f"identifiant invalide « {shown(value)} » : caractère invisible ou de contrôle "
-            f"{codepoint(char)} (seuls les caractères visibles sont permis)"
-        )
-    return value
-
+from ..text import shown
+from .model import find_zone
+from .values import parse_date, parse_time, typeable_id
 
 Id = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s/\\]+$"),
-    AfterValidator(_typeable_id),
+    AfterValidator(typeable_id),
     Field(description="Identifiant court et stable, sans espace."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
 Time = Annotated[
     dt.time,
-    BeforeValidator(_parse_time),
+    BeforeValidator(parse_time),
     WithJsonSchema(
         {
             "type": "string",
@@ -94,7 +45,7 @@ Time = Annotated[
 ]
 Date = Annotated[
     dt.date,
-    BeforeValidator(_parse_date),
+    BeforeValidator(parse_date),
     Field(description="Date au format AAAA-MM-JJ."),
 ]
 
