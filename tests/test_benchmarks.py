@@ -95,6 +95,11 @@ def test_benchmark_runs_on_a_tiny_size(tmp_path: Path) -> None:
     }
     assert raw["probes"]["40"]["sessions"] == 40
     assert len(raw["probes"]["40"]["query_ms"]) == 20
-    # Cold runs change the file's content in place, in its last line.
+    # Cold runs change a searched text in place: the last session's speakers, last line.
     last = (data / "programme-40.yaml").read_text(encoding="utf-8").splitlines()[-1]
-    assert re.fullmatch(r"# bench \d{10}", last)
+    assert re.fullmatch(r"    speakers: \[bench \d{10}\]", last)
+    edited = parse_programme((data / "programme-40.yaml").read_bytes()).sessions[-1]
+    assert edited.speakers == (last.split("[")[1].rstrip("]"),)
+    # the shipped programme's copy (changed by the in-process probe) stays valid too
+    copy = parse_programme((data / "programme-28-copy.yaml").read_bytes())
+    assert re.fullmatch(r"bench \d{10}", copy.sessions[-1].speakers[-1])

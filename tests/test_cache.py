@@ -190,6 +190,80 @@ def test_search_index_is_cached_too(
     assert second.stdout == first.stdout
 
 
+def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one at every index built."""
+    import colloque_cli.search.index as index_module
+
+    built: list[int] = []
+    build = index_module.Index.__init__
+
+    def counted(*args: object, **kwargs: object) -> None:
+        built.append(1)
+        build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module.Index, "__init__", counted)
+    return built
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("\nglossary:", "\n# un commentaire\nglossary:"),
+        ("id: securite\n", "id: securite-autrement\n"),  # an id
+        ('start: "17:45"\n    end: "19:15"', 'start: "17:45"\n    end: "19:00"'),  # a time
+        ("Sécurité publique, prévention", "Sécurité civile, prévention"),  # a theme's text
+    ],
+)
+def test_an_edit_that_leaves_the_searched_texts_keeps_the_index(
+    run: Run, programme_file: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    """The index made before an edit that changes nothing it is made from (the searched
+    texts and the glossary) is the one a build would make: it is used and stored again."""
+    query = ["--programme", str(programme_file), "search", "sécurité", "--format", "json"]
+    assert run(*query).exit_code == 0  # builds and stores the index
+    text = programme_file.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    programme_file.write_text(text.replace(old, new), encoding="utf-8")
+    expected = run("--no-cache", *query)
+    built = _counting_builds(monkeypatch)
+    after = run(*query)
+    assert built == []
+    assert (after.exit_code, after.stdout, after.stderr) == (0, expected.stdout, expected.stderr)
+    again = run(*query)  # the index was stored for the file as it is now
+    assert again.stdout == expected.stdout
+    assert built == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "word"),
+    [
+        ("leurs polices municipales", "leurs polices de Zanzibar", "zanzibar"),  # a description
+        ("name: Salle 1}", "name: Salle Ouessant}", "ouessant"),  # a room's name
+        ('label: "Sécurité et risques"', 'label: "Sécurité et ouragans"', "ouragans"),
+        ("\nglossary:\n", '\nglossary:\n  SCS: "sécurité et cohésion sociale"\n', "SCS"),
+    ],
+)
+def test_an_edit_of_a_searched_text_builds_the_index_again(
+    run: Run,
+    programme_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    word: str,
+) -> None:
+    query = ["--programme", str(programme_file), "search", word, "--format", "json"]
+    assert run(*query).exit_code == 1  # nothing found yet (and the index is stored)
+    text = programme_file.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    programme_file.write_text(text.replace(old, new), encoding="utf-8")
+    expected = run("--no-cache", *query)
+    assert expected.exit_code == 0
+    built = _counting_builds(monkeypatch)
+    after = run(*query)
+    assert built == [1]
+    assert (after.exit_code, after.stdout) == (0, expected.stdout)
+
+
 @pytest.fixture(scope="module")
 def generated_text() -> str:
     """A generated programme of 3 000 sessions (some 180 000 uses of words)."""
@@ -338,13 +412,15 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     built, cache = open_programme(path)
     assert cache is not None
     fresh = SearchIndex(built)
-    assert cache.index(lambda: fresh.index) is fresh.index  # stored
+    assert cache.index(lambda: fresh.index, lambda: "digest") is fresh.index  # stored
 
     read, cache = open_programme(path)
     assert isinstance(read.sessions, SessionTable)
     assert cache is not None
-    stored = cache.get("index", cachecodec.decode_index)
-    assert stored is not None
+    entry = cache.get("index", cachecodec.decode_index)
+    assert entry is not None
+    digest, stored = entry
+    assert digest == "digest"
     assert isinstance(stored._all_docs, memoryview)  # really read back as a view
     queries = [
         "mobilité",

@@ -93,6 +93,7 @@ def _debug_notice(message: str) -> None:
 def search_index(ctx: typer.Context) -> SearchIndex:
     """The search index of the chosen programme, from the cache when it has one."""
     from ..search import SearchIndex
+    from ..search.sessions import documents_digest
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
@@ -106,7 +107,7 @@ def search_index(ctx: typer.Context) -> SearchIndex:
 
     if cache is None:
         return SearchIndex(loaded, build())
-    return SearchIndex(loaded, cache.index(build))
+    return SearchIndex(loaded, cache.index(build, lambda: documents_digest(loaded)))
 
 
 def _complete(

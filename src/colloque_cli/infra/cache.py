@@ -28,7 +28,7 @@ from .. import __version__
 from ..programme.model import Programme
 from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
 from .cachecodec import decode_index, decode_programme, encode_index, encode_programme
-from .cachefile import Arrays, Stored, pack, unpack
+from .cachefile import MAGIC, Arrays, Stored, pack, unpack
 from .frozen import Frozen, store
 from .gcpause import paused_gc
 
@@ -197,21 +197,38 @@ class ProgrammeCache:
     def _header(self, kind: str) -> bytes:
         """What an entry must match, on one line: its fields apart by tabs (in the path, a
         backslash, a tab or a newline is escaped: no two keys give the same header)."""
+        file = (self.key.size, self.key.mtime_ns, self.key.digest)
+        return self._prefix(kind) + "\t".join(map(str, file)).encode("utf-8") + b"\n"
+
+    def _prefix(self, kind: str) -> bytes:
+        """The start of the header: what the entry is, written by which program, for which
+        path (then comes what the file was: ``_header``)."""
         path = self.key.path.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-        fields = (kind, self._fingerprint, path, self.key.size, self.key.mtime_ns, self.key.digest)
-        return "\t".join(map(str, fields)).encode("utf-8", "surrogatepass") + b"\n"
+        fields = (kind, self._fingerprint, path, "")
+        return "\t".join(fields).encode("utf-8", "surrogatepass")
 
     def _file(self, kind: str) -> str:
         return f"{self.key.name}.{kind}"
 
-    def get(self, kind: str, decode: Callable[[Any, Stored], T]) -> T | None:
-        """The entry ``kind`` decoded, or None when no entry can be trusted."""
+    def get(
+        self, kind: str, decode: Callable[[Any, Stored], T], *, any_content: bool = False
+    ) -> T | None:
+        """The entry ``kind`` decoded, or None when no entry can be trusted. With
+        ``any_content``, the entry may have been written when the file held something else
+        (for this path, by this program): it is up to the caller to tell if it fits."""
         try:
             blob = self.folder.map(self._file(kind))
         except (OSError, ValueError):  # absent, not ours, empty…
             return None
         try:
-            data, arrays = unpack(blob, self._header(kind))
+            header = self._header(kind)
+            if any_content:
+                start, prefix = len(MAGIC), self._prefix(kind)
+                end = blob.find(b"\n", start)
+                if blob[start : start + len(prefix)] != prefix or end < 0:
+                    return None
+                header = blob[start : end + 1]
+            data, arrays = unpack(blob, header)
             with paused_gc():
                 return decode(data, arrays)
         except Exception:  # stale, truncated, damaged or forged: rebuilt
@@ -232,13 +249,18 @@ class ProgrammeCache:
     def put_programme(self, programme: Programme) -> None:
         self.put("programme", lambda arrays: encode_programme(programme, arrays))
 
-    def index(self, build: Callable[[], Index]) -> Index:
-        """The programme's search index from its entry, else ``build()``'s, stored."""
-        index = self.get("index", decode_index)
-        if index is None:
-            index = build()
-            built = index
-            self.put("index", lambda arrays: encode_index(built, arrays))
+    def index(self, build: Callable[[], Index], documents: Callable[[], str]) -> Index:
+        """The programme's search index from its entry; else, stored for next time, the
+        index made for this file before its last change if that change left what the index
+        is made from as it was (``documents()``, its digest, is the same: a time, an id, a
+        comment changed), or ``build()``'s."""
+        found = self.get("index", decode_index)
+        if found is not None:
+            return found[1]
+        digest = documents()
+        found = self.get("index", decode_index, any_content=True)
+        index = found[1] if found is not None and found[0] == digest else build()
+        self.put("index", lambda arrays: encode_index(index, digest, arrays))
         return index
 
 

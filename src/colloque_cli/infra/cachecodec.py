@@ -188,8 +188,9 @@ def _count(number: Any, items: list[Any]) -> int:
 _LONG_TEXT = 1 << 12  # texts from 4 KiB up are stored raw, outside the JSON
 
 
-def encode_index(index: Index, arrays: Arrays) -> Any:
-    """``index`` as the JSON and arrays of a cache entry."""
+def encode_index(index: Index, documents: str, arrays: Arrays) -> Any:
+    """``index`` as the JSON and arrays of a cache entry, with the digest of the documents
+    it was made from (``search.documents_digest``)."""
     from array import array
 
     from ..search.analysis import Glossary
@@ -211,11 +212,12 @@ def encode_index(index: Index, arrays: Arrays) -> Any:
             return {"g": [tagged(value.expansions), tagged(value.by_first_stem)]}
         raise TypeError(f"{type(value).__name__} is not stored in the cache")
 
-    return tagged(index.__getstate__())
+    return {"documents": documents, "index": tagged(index.__getstate__())}
 
 
-def decode_index(data: Any, arrays: Stored) -> Index:
-    """The search index of a cache entry (ValueError, TypeError… when it is not one)."""
+def decode_index(data: Any, arrays: Stored) -> tuple[str, Index]:
+    """The search index of a cache entry, and the digest of the documents it was made from
+    (ValueError, TypeError… when it is not one)."""
     from ..search.analysis import Glossary
     from ..search.index import Index
 
@@ -241,9 +243,11 @@ def decode_index(data: Any, arrays: Stored) -> Index:
                 return glossary
         raise ValueError("not a value of an index")
 
-    state = value(data)
+    if type(data) is not dict or list(data) != ["documents", "index"]:
+        raise ValueError("not an index entry")
+    state = value(data["index"])
     if type(state) is not dict or list(state) != list(Index._STATE):
         raise ValueError("not the state of an index")
     index = Index.__new__(Index)
     index.__setstate__(state)
-    return index
+    return _str(data["documents"]), index

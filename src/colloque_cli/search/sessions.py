@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
@@ -79,6 +80,25 @@ class _FieldTexts(Sequence[tuple[str | None, ...]]):
         if isinstance(index, slice):
             return list(map(session_fields, self._sessions[index]))
         return session_fields(self._sessions[index])
+
+
+def documents_digest(programme: Programme) -> str:
+    """A digest of what the search index of ``programme`` is made from: the searched texts
+    of every session in order (``session_fields``), and the glossary. Two programmes with
+    the same digest have the same index: changing a time, an id or a comment leaves it."""
+    import hashlib
+    import json
+
+    hasher = hashlib.sha256(json.dumps(list(programme.glossary.items())).encode())
+    rows = map(session_fields, programme.sessions)
+    while texts := list(chain.from_iterable(islice(rows, PROGRESS_CHUNK))):
+        # Which texts are there (None and "" alike: neither has a word), their lengths, and
+        # the texts end to end: no two lists of texts give the same bytes.
+        there = list(filter(None, texts))
+        hasher.update(bytes(map(bool, texts)))
+        hasher.update(array("q", map(len, there)))
+        hasher.update("".join(there).encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
 
 
 class SearchIndex:
