@@ -171,6 +171,26 @@ def test_json_numbers_our_dialect_reads_otherwise_give_way(
     assert rapidread.regular_data(b"k: v\n") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k: v\nsessions:\n    - a\n  - b\n",  # less indented items
+        "k: v\nsessions:\n  - a\n    - b\n",  # a plain text going on
+        "k: v\nsessions:\n    - a\n  x: 1\n",
+        "k: v\nsessions:\n  - id: a\n t: 1\n",
+        "k: v\nsessions:\n  - id: a\n # c\n  - b\n",
+        "k: v\nsessions:\n  - id: a\n    d: |\n     x\n  y\n",
+        "k: v\nsessions:\n  - a\n\n\n  - b\nz: 1\n",
+        'k: v\nsessions:\n  - t: "a\n  - b"\n  - c\n',  # a cut within a quoted text
+    ],
+)
+def test_lists_read_a_piece_per_item_read_as_libyaml_reads_them(text: str) -> None:
+    whole = check(text.encode())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rapidread, "_PIECE", 1)
+        assert same(check(text.encode()), whole)
+
+
 def test_a_list_cut_short_by_another_column_stays_with_libyaml() -> None:
     assert check(b"k: v\nslots:\n- s1\nsessions:\n  - a\n- b\n") is None
     assert check(b"k: v\nsessions:\n  - a\ninconnu: 1\n") is None
@@ -201,6 +221,51 @@ FRAGMENTS = [
 )
 def test_generated_documents_read_as_libyaml_reads_them(lines: list[str]) -> None:
     check(("\n".join(lines) + "\n").encode())
+
+
+# Lines of an item (the « - » of a section): mostly as programmes have them, some odd.
+ITEM_LINES = [
+    "id: a", "slot: s", "title: Titre", "subtitle: 'Titre : bis'", 'type: "« x » !"',
+    "themes: [a, b]", "speakers: []", "room:\n{i}    - t", "description: |\n{i}    bloc\n{i}    - x",
+    "label: >-\n{i}    plié\n\n{i}    ici", "allow_overlap: true", "end: '10:00'", "start: 09:00",
+    "name: Salle 1", "date: 2026-06-08", "k: 1.5", "n: 12", "t: 'true'",
+]  # fmt: skip
+ODD_LINES = [
+    "{{id: r, name: R}}", "[a, b]", "a", "~", "k: 09", "k: @x", "k: ]x", "- x", "# note", "",
+    "k: [a,\n{i}  b]", 'k: "multi\n{i}  ligne"', "k: |\n{i}  x", "? k\n{i}: v", "k: True",
+    "k: 1e5", "id: b",
+]  # fmt: skip
+SECTION_NAMES = ["colloque", "rooms", "themes", "glossary", "slots", "sessions", "autre"]
+LINES = st.sampled_from(ITEM_LINES * 8 + ODD_LINES)  # an odd line in about one item out of 3
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(SECTION_NAMES),
+            st.sampled_from(["", "  ", "    "]),
+            st.lists(st.lists(LINES, min_size=1, max_size=4, unique=True), max_size=4),
+        ),
+        max_size=5,
+        unique_by=lambda section: section[0],
+    ),
+    st.sampled_from(["", "# en-tête\n", "\n", "  "]),
+)
+def test_generated_programmes_read_as_libyaml_reads_them(
+    sections: list[tuple[str, str, list[list[str]]]], start: str
+) -> None:
+    # files shaped like programmes: sections of « - » items, read whole and a piece per item
+    text = start
+    for name, indent, items in sections:
+        text += f"{name}:\n"
+        for lines in items:
+            text += indent + "- " + lines[0].format(i=indent) + "\n"
+            text += "".join(f"{indent}  {line.format(i=indent)}\n" for line in lines[1:])
+    whole = check(text.encode())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rapidread, "_PIECE", 1)
+        assert same(check(text.encode()), whole)
 
 
 def test_without_rapidyaml_libyaml_reads_everything(monkeypatch: pytest.MonkeyPatch) -> None:

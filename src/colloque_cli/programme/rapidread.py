@@ -51,31 +51,31 @@ _ITEM = re.compile(rb"( *)- ")
 _PROPERTY = re.compile(rb"(?:^[ ]*(?:[-?:][ ]+)*|[:\[{,][ ]*)[!&*]", re.MULTILINE)
 _REFUSED = (b"\\", b"\t", b"\r")  # escapes, tabs, line ends
 # What a line may start with that matters here, found in one pass: another document or a
-# directive, an explicit key in block context (« ? k »: after one, rapidyaml takes « :0 »
-# for « : 0 »), or a section of the file (where a section read in pieces ends).
+# directive, or a section of the file (where a section read in pieces ends).
 _LINE_START = re.compile(
-    rb"\n(?:(?P<refused>---|\.\.\.|%|[ ]*(?:-[ ]+)*\?[ \n])"
-    rb"|(?P<key>colloque|rooms|themes|glossary|slots|sessions):)"
+    rb"\n(?:(?P<refused>---|\.\.\.|%)|(?P<key>colloque|rooms|themes|glossary|slots|sessions):)"
 )
 _UTF8_BOM = b"\xef\xbb\xbf"
 
-# A JSON string our dialect would have typed had it been plain: nulls, booleans, numbers
-# (but the decimal integers without a leading zero, which rapidyaml writes as numbers when
-# plain), merge keys, and the infinities and NaNs rapidyaml rewrites (« .NaN » as ".nan").
-# The lookahead on the first character makes the search five times quicker.
-_TYPED_VALUE = re.compile(
-    r'"(?=[~NTF<0-9+.\-])(?:~|Null|NULL|True|TRUE|False|FALSE|<<|[-+]?0[0-9]+|\+[0-9]+'
+# The JSON strings that send a file back, found in one pass over the quotes (a lookahead on
+# the next character first: most strings are left at once):
+# - a string our dialect would have typed had it been plain: nulls, booleans, numbers (but the
+#   decimal integers without a leading zero, which rapidyaml writes as numbers when plain),
+#   merge keys, and the infinities and NaNs rapidyaml rewrites (« .NaN » as ".nan");
+# - as a key, also every integer (ours are ints, rapidyaml's keys are strings), the lower-case
+#   null and booleans, and the empty key (a plain empty key is null);
+# - a string that starts with « @ », « ` », « ] » or « } »: rapidyaml reads them as plain text
+#   where libyaml refuses the file (YAML reserves them). A quote before « ] » or « } » opens a
+#   string when it follows what rapidyaml writes before a value (a quote that closes one
+#   follows its text: a string ending in a space or a comma is only sent back for nothing).
+_SENT_BACK = re.compile(
+    r'"(?=[~NTF<0-9+.\-ntf"@`\]}])(?:'
+    r"(?:~|Null|NULL|True|TRUE|False|FALSE|<<|[-+]?0[0-9]+|\+[0-9]+"
     r"|[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
     r'|[-+]?\.(?:[iI][nN][fF]|[nN][aA][nN]))"'
+    r'|(?:[-+]?[0-9]+|null|true|false|)"\s*:'
+    r"|[@`]|[\]}](?<=[\[{, \n]\"[\]}]))"
 )
-# A string that starts with « @ », « ` », « ] » or « } »: rapidyaml reads them as plain text
-# where libyaml refuses the file (YAML reserves them). A quote before « ] » or « } » opens a
-# string when it follows what rapidyaml writes before a value (a quote that closes one
-# follows its text: a string ending in a space or a comma is only sent back for nothing).
-_RESERVED_START = re.compile(r'"(?:[@`]|[\]}](?<=[\[{, \n]"[\]}]))')
-# As a key, also every integer (ours are ints, rapidyaml's keys are strings), the lower-case
-# null and booleans, and the empty key (a plain empty key is null).
-_TYPED_KEY = re.compile(r'"(?=[-+0-9ntf"])(?:[-+]?[0-9]+|null|true|false|)"\s*:')
 _FLOAT = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _MAX_DIGITS = 4_300  # as ``yamldialect``: a longer number is an error there
 
@@ -94,10 +94,13 @@ def regular_data(raw: bytes) -> dict[Any, Any] | None:
         import ryml  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:  # no wheel for this interpreter: libyaml reads everything
         return None
-    starts = list(_LINE_START.finditer(b"\n" + raw))  # offsets one past the line's start
-    if any(m["refused"] for m in starts):
+    starts = [(m.start() + 1, m) for m in _LINE_START.finditer(raw)]
+    first = _LINE_START.match(b"\n" + raw[:16])  # the first line
+    if first:
+        starts.insert(0, (0, first))
+    if any(m["refused"] for _, m in starts) or _explicit_key(raw):
         return None
-    blocks = _section_blocks(raw, [m.start() for m in starts])
+    blocks = _section_blocks(raw, [at for at, _ in starts])
     if blocks and not _mapping_in_first_column(raw):
         return None  # « rooms: » in the first column would not be a key of that mapping
     head = b"".join(raw[a:b] for a, b in _between(blocks, len(raw)))
@@ -147,6 +150,19 @@ def _section_blocks(raw: bytes, keys: list[int]) -> list[Block]:
     return blocks
 
 
+def _explicit_key(raw: bytes) -> bool:
+    """Whether a line starts with an explicit key (« ? k », after spaces and « - »): after one,
+    rapidyaml takes « :0 » for « : 0 ». (A scan for « ? », quicker than a pattern for lines.)"""
+    at = raw.find(b"?")
+    while at >= 0:
+        if raw[at + 1 : at + 2] in (b" ", b"\n", b""):
+            start = raw.rfind(b"\n", 0, at) + 1
+            if not raw[start:at].strip(b" -"):
+                return True
+        at = raw.find(b"?", at + 1)
+    return False
+
+
 def _mapping_in_first_column(raw: bytes) -> bool:
     """Whether the document's first line (past blank lines and comments) is not indented."""
     at = 0
@@ -187,7 +203,7 @@ def _read(ryml: Any, text: bytes | memoryview, opening: str) -> Any:
     document = _json_of(ryml, text)
     if document is None or not document.startswith(opening):
         return None
-    if any(p.search(document) for p in (_TYPED_VALUE, _TYPED_KEY, _RESERVED_START)):
+    if _SENT_BACK.search(document):
         return None
     try:
         return json.loads(
