@@ -195,7 +195,7 @@ def test_vectors_of_meaning_are_kept_with_the_cached_index() -> None:
     from colloque_cli.search.docmeaning import nearness
 
     arrays = Arrays()
-    data = encode_index(INDEX.index, "digest", arrays)
+    data = encode_index(INDEX.index, ["digest"], arrays)
     _, stored = decode_index(json.loads(json.dumps(data)), Stored(arrays.views))
     assert nearness(stored, "musee") == nearness(INDEX.index, "musee") != {}
 
