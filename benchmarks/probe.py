@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import resource
 import statistics
 import sys
@@ -48,33 +49,33 @@ QUERIES = (
 
 
 def touch_content(path: Path, counter: int) -> None:
-    """Change a searched text of the file's last session in place: same size, new mtime.
+    """Change a searched text of the file's first session: new content, new mtime.
 
-    Every benchmarked file ends with a line written here, ``speakers: [bench NNNNNNNNNN]``,
-    a field of the last session (no benchmarked file gives its last session speakers). The
-    edit changes what the search index is made from, so a first search after it builds the
-    index again (an edit elsewhere, of a time or a comment, may reuse the previous index:
-    measured here is the worse case). A cache keyed on size and mtime alone would be caught
+    The first session of every benchmarked file gets a line written here, ``speakers: [bench
+    NNNNNNNNNN]`` (no benchmarked file gives it speakers), whose number changes in place
+    (same size). What the search index is made from changes, in its first document, so a
+    first search after the edit builds the whole index again: an edit of a time or a comment
+    may reuse the previous index, an edit further down may reuse the part before it;
+    measured here is the worst case. A cache keyed on size and mtime alone would be caught
     serving stale data only by its content hash.
     """
-    line = f"{_EDITED}{counter % 10**10:010d}]\n".encode()
-    assert len(line) == _EDITED_SIZE
+    digits = f"{counter % 10**10:010d}".encode()
     with path.open("r+b") as handle:
-        handle.seek(0, 2)
-        size = handle.tell()
-        handle.seek(max(0, size - _EDITED_SIZE))
-        tail = handle.read()
-        if tail.startswith(_EDITED.encode()) and tail.endswith(b"]\n"):
-            handle.seek(size - _EDITED_SIZE)
+        data = handle.read()
+        first = _FIRST_SESSION.search(data)
+        if first is None:
+            raise ValueError(f"{path}: no « sessions: » list of « - id: » items")
+        if data.startswith(_EDITED, first.end()):
+            handle.seek(first.end() + len(_EDITED))
+            handle.write(digits)
         else:
-            handle.seek(size)
-            if tail and not tail.endswith(b"\n"):
-                handle.write(b"\n")
-        handle.write(line)
+            handle.seek(first.end())
+            handle.write(_EDITED + digits + b"]\n" + data[first.end() :])
 
 
-_EDITED = "    speakers: [bench "
-_EDITED_SIZE = len(_EDITED) + 12
+# The first session's id line, past the section's blank and comment lines.
+_FIRST_SESSION = re.compile(rb"^sessions:\n(?:[ ]*(?:#[^\n]*)?\n)*  - id: [^\n]*\n", re.M)
+_EDITED = b"    speakers: [bench "
 
 
 def _ms(start: int) -> float:

@@ -405,10 +405,10 @@ ordre tiré au hasard (graine fixe), si bien que le bruit de la machine partagé
 toutes pareil. Un premier tour étalonne : chaque mesure reçoit autant d'exécutions que le \
 budget en permet ({budget} s par mesure ; au moins 11, 5 au-delà de 2 s par exécution, \
 2 au-delà de 10 s ; au plus {runs}) ; ce tour ne compte que pour les mesures de plus de 2 s.
-- Froid et chaud vont par paire : le contenu du fichier change (sa dernière ligne, les \
-intervenants de la dernière session : même taille, nouvelle date de modification ; un texte \
-cherché change, si bien que l'index de recherche est reconstruit, le cas le plus lent), la \
-commande s'exécute (froid), puis une seconde fois (chaud).
+- Froid et chaud vont par paire : le contenu du fichier change (les intervenants de la \
+première session, réécrits sur place : nouvelle date de modification ; un texte cherché \
+change, dans la première session, si bien que tout l'index de recherche est reconstruit, le \
+cas le plus lent), la commande s'exécute (froid), puis une seconde fois (chaud).
 - Complétion : `_COLLOQUE_COMPLETE=complete_bash COMP_WORDS="colloque [--programme F] list \
 --room " COMP_CWORD=…`, ce que fait bash à la touche Tab.
 - Les programmes générés (`benchmarks/generate.py` : graine fixe, textes français composés à \

@@ -325,6 +325,39 @@ def test_first_search_after_an_edit_answers_as_the_cached_index_does(
     assert [code for code, _, _ in warm] == [0] * len(queries)
 
 
+def test_first_search_after_an_edit_takes_up_the_sessions_before_it(
+    run: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    generated_text: str,
+) -> None:
+    """An edit of the last of 3 000 sessions: the index made before gives the first 2 000
+    (whole runs of ``DIGESTED`` sessions digested alike), the rest is read again; the
+    answers are those of an index built from nothing."""
+    import colloque_cli.search.index as index_module
+
+    path = tmp_path / "grand.yaml"
+    path.write_text(generated_text, encoding="utf-8")
+    query = ["--programme", str(path), "search", "zorglub", "mobilité", "--format", "json"]
+    assert run(*query).exit_code == 1  # nothing found; the index is built and stored
+    last = generated_text.rindex('description: "') + len('description: "')
+    edited = generated_text[:last] + "La mobilité selon Zorglub. " + generated_text[last:]
+    path.write_text(edited, encoding="utf-8")
+    expected = run("--no-cache", *query)
+    taken: list[int] = []
+    resume = index_module.Index.resume
+
+    def counted(self: index_module.Index, documents: int) -> object:
+        taken.append(documents)
+        return resume(self, documents)
+
+    monkeypatch.setattr(index_module.Index, "resume", counted)
+    after = run(*query)
+    assert taken == [2000]
+    assert (after.exit_code, after.stdout) == (0, expected.stdout)
+    assert "La mobilité selon Zorglub" in after.stdout
+
+
 def key_from_bytes(path: Path) -> cache_module.Key:
     """The key as open_programme makes it from the bytes it parses."""
     stat = path.stat()
@@ -412,7 +445,7 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     built, cache = open_programme(path)
     assert cache is not None
     fresh = SearchIndex(built)
-    assert cache.index(lambda: fresh.index, lambda: "digest") is fresh.index  # stored
+    assert cache.index(lambda *_: fresh.index, lambda: ["digest"]) is fresh.index  # stored
 
     read, cache = open_programme(path)
     assert isinstance(read.sessions, SessionTable)
@@ -420,7 +453,7 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     entry = cache.get("index", cachecodec.decode_index)
     assert entry is not None
     digest, stored = entry
-    assert digest == "digest"
+    assert digest == ["digest"]
     assert isinstance(stored._all_docs, memoryview)  # really read back as a view
     queries = [
         "mobilité",

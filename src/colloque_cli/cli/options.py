@@ -11,6 +11,7 @@ from ..text import plural
 from .output import Format
 
 if TYPE_CHECKING:
+    from ..infra.cache import Previous
     from ..programme.model import Programme
     from ..programme.remote import Copy
     from ..search import SearchIndex
@@ -93,21 +94,27 @@ def _debug_notice(message: str) -> None:
 def search_index(ctx: typer.Context) -> SearchIndex:
     """The search index of the chosen programme, from the cache when it has one."""
     from ..search import SearchIndex
-    from ..search.sessions import documents_digest
+    from ..search.sessions import documents_digests, unchanged
 
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
 
-    def build() -> Index:
+    def build(digests: list[str] | None = None, previous: Previous | None = None) -> Index:
         from ..infra.progress import stage
 
+        # The first sessions an edit left as they were are taken up from the index made
+        # before it (see ``Index.resume``).
+        resume = None
+        if previous is not None and digests is not None:
+            before, index = previous
+            resume = index.resume(min(unchanged(before, digests), index.size))
         count = len(loaded.sessions)
         with stage(f"Indexation de {plural(count, 'session')}…", total=count):
-            return SearchIndex(loaded).index
+            return SearchIndex(loaded, resume=resume).index
 
     if cache is None:
         return SearchIndex(loaded, build())
-    return SearchIndex(loaded, cache.index(build, lambda: documents_digest(loaded)))
+    return SearchIndex(loaded, cache.index(build, lambda: documents_digests(loaded)))
 
 
 def _complete(

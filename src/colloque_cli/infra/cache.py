@@ -249,19 +249,31 @@ class ProgrammeCache:
     def put_programme(self, programme: Programme) -> None:
         self.put("programme", lambda arrays: encode_programme(programme, arrays))
 
-    def index(self, build: Callable[[], Index], documents: Callable[[], str]) -> Index:
+    def index(
+        self,
+        build: Callable[[list[str], Previous | None], Index],
+        documents: Callable[[], list[str]],
+    ) -> Index:
         """The programme's search index from its entry; else, stored for next time, the
         index made for this file before its last change if that change left what the index
-        is made from as it was (``documents()``, its digest, is the same: a time, an id, a
-        comment changed), or ``build()``'s."""
+        is made from as it was (the digests ``documents()`` makes are the same: a time, an
+        id, a comment changed), or what ``build`` makes of the digests and of that index
+        made before (with the digests it was made from), if there is one."""
         found = self.get("index", decode_index)
         if found is not None:
             return found[1]
-        digest = documents()
-        found = self.get("index", decode_index, any_content=True)
-        index = found[1] if found is not None and found[0] == digest else build()
-        self.put("index", lambda arrays: encode_index(index, digest, arrays))
+        digests = documents()
+        previous = self.get("index", decode_index, any_content=True)
+        if previous is not None and previous[0] == digests:
+            index = previous[1]
+        else:
+            index = build(digests, previous)
+        self.put("index", lambda arrays: encode_index(index, digests, arrays))
         return index
+
+
+# An index read back from the cache, and the digests of the documents it was made from.
+Previous = tuple[list[str], "Index"]
 
 
 def enabled() -> bool:

@@ -188,9 +188,9 @@ def _count(number: Any, items: list[Any]) -> int:
 _LONG_TEXT = 1 << 12  # texts from 4 KiB up are stored raw, outside the JSON
 
 
-def encode_index(index: Index, documents: str, arrays: Arrays) -> Any:
-    """``index`` as the JSON and arrays of a cache entry, with the digest of the documents
-    it was made from (``search.documents_digest``)."""
+def encode_index(index: Index, documents: list[str], arrays: Arrays) -> Any:
+    """``index`` as the JSON and arrays of a cache entry, with the digests of the documents
+    it was made from (``search.sessions.documents_digests``)."""
     from array import array
 
     from ..search.analysis import Glossary
@@ -215,8 +215,8 @@ def encode_index(index: Index, documents: str, arrays: Arrays) -> Any:
     return {"documents": documents, "index": tagged(index.__getstate__())}
 
 
-def decode_index(data: Any, arrays: Stored) -> tuple[str, Index]:
-    """The search index of a cache entry, and the digest of the documents it was made from
+def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
+    """The search index of a cache entry, and the digests of the documents it was made from
     (ValueError, TypeError… when it is not one)."""
     from ..search.analysis import Glossary
     from ..search.index import Index
@@ -250,4 +250,7 @@ def decode_index(data: Any, arrays: Stored) -> tuple[str, Index]:
         raise ValueError("not the state of an index")
     index = Index.__new__(Index)
     index.__setstate__(state)
-    return _str(data["documents"]), index
+    documents = data["documents"]
+    if type(documents) is not list:
+        raise TypeError("digests were expected")
+    return list(map(_str, documents)), index

@@ -19,7 +19,7 @@ from operator import or_
 from typing import NamedTuple
 
 from .analysis import STOP_WORDS, query_words, stem
-from .docmeaning import nearness
+from .docmeaning import entry_number, nearest_words, nearness
 from .expansion import MAX_QUERY_WORDS
 from .index import Index
 from .layout import EXACT, PREFIX, ROOT, STEM, TYPO
@@ -48,15 +48,20 @@ MIN_MEANING = 0.15  # below, a document does not cover a query word by meaning
 COVERAGE = 0.6  # share of a longer query's words a result must cover
 # A document's vector of meaning (``docmeaning``) is near a query word from this many
 # spreads above chance; the evidence grows linearly to full weight at _VECTOR_SURE.
-VECTOR_FROM = 2.5
+VECTOR_FROM = 2.8
 _VECTOR_SURE = 4.5
 VECTOR_WEIGHT = 1.0
-# A document that stands out for the query word (one of the LOW_TOP nearest, ``standing``
-# at least LOW_STAND) counts from VECTOR_LOW spreads: the static vectors of many words the
-# programme treats are only weakly near anything, but clearly nearer one session.
+# ... provided the document holds a word this near the query word (cosine of the shipped
+# vectors), the reason shown to the reader (see _has_reason).
+REASON_FROM = 0.25
+# The document that stands out for the query word (the LOW_TOP nearest, ``standing`` at
+# least LOW_STAND) counts from VECTOR_LOW spreads, provided it holds LOW_REASONS words near
+# the query word: the static vectors of many words the programme treats are only weakly
+# near anything, but clearly nearer one session.
+LOW_REASONS = 2
 VECTOR_LOW = 1.75
 LOW_STAND = 0.5
-LOW_TOP = 2
+LOW_TOP = 1
 # Words near a query word count in full where the document's vector is this near the word
 # (spreads above chance), not at all below AGREE_FROM.
 AGREE_FROM = 1.5
@@ -143,14 +148,18 @@ def _word_evidence(
             weight = _KIND_WEIGHT.get(flagged & 7, 0.3)
             if weight > literal.get(tid, 0.0):
                 literal[tid], kinds[tid] = weight, flagged & 7
+    # A word that names documents (in a title or a theme) finds the documents using it, not
+    # those near it in meaning: « jeunes » is not about the session on the elderly, whose
+    # vector antonyms bring near it (as a query of one word, see ``SearchIndex.query``).
+    meant_parts = [] if _names(index, literal, kinds, allowed) else parts
     near: dict[int, float] = {}
-    for part in parts:
+    for part in meant_parts:
         for tid, weight in near_words(index, part).items():
             if tid not in literal:
                 near[tid] = max(near.get(tid, 0.0), weight)
     # Documents whose vector of meaning is near the word (``docmeaning``), in spreads.
     spread: dict[int, float] = {}
-    for part in parts:
+    for part in meant_parts:
         for doc, spreads in nearness(index, part, within).items():
             if spreads > spread.get(doc, -9.0):
                 spread[doc] = spreads
@@ -158,7 +167,12 @@ def _word_evidence(
     leaders = sorted(spread, key=lambda d: -spread[d])[:LOW_TOP]
     # Where a document's vector counts from (spreads above chance).
     bar = {doc: VECTOR_LOW for doc in leaders if standing(doc) >= LOW_STAND}
-    vectored = {doc: value for doc, value in spread.items() if value > bar.get(doc, VECTOR_FROM)}
+    vectored = {
+        doc: value
+        for doc, value in spread.items()
+        if value > bar.get(doc, VECTOR_FROM)
+        and _has_reason(index, parts, doc, LOW_REASONS if doc in bar else 1)
+    }
     if (near or vectored) and all(kind <= TYPO for kind in kinds.values()):
         # « aînés » is not « afin » mistyped when words near it in meaning are there.
         literal, kinds = {}, {}
@@ -211,6 +225,29 @@ def _word_evidence(
         if value >= MIN_MEANING and value > found.scores.get(doc, 0.0):
             found.scores[doc] = value
     return found
+
+
+def _names(index: Index, literal: dict[int, float], kinds: dict[int, int], allowed: int) -> bool:
+    """Whether a programme word matching a query word as such (same word or stem) stands in
+    a document's title, subtitle or themes (among the ``allowed`` fields)."""
+    for tid in literal:
+        if kinds[tid] >= STEM:
+            for info in index.infos_of(tid):
+                if (info | info >> 7) & allowed & (_HEADLINE | _THEMES):
+                    return True
+    return False
+
+
+def _has_reason(index: Index, parts: list[str], doc: int, count: int) -> bool:
+    """Whether document ``doc`` holds ``count`` words near in meaning one of ``parts``
+    (REASON_FROM): what the reader is shown as the reason of a match by the document's
+    vector. A vector near the query word without such words is the average of unrelated
+    words drifting there (« dinosaures » and the session on misinformation), not a topic."""
+    for part in parts:
+        number = entry_number(part)
+        if number is not None and nearest_words(index, number, part, doc, count) >= REASON_FROM:
+            return True
+    return False
 
 
 def _standing(spread: dict[int, float]) -> Callable[[int], float]:

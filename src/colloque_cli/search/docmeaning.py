@@ -142,10 +142,16 @@ def nearness(index: Index, word: str, within: Collection[int] | None = None) -> 
     ``chance_level``); empty when the word or the vectors are unknown."""
     if not index.meaning.scales:
         return {}
-    number = table().number.get(stem(word))
-    if number is None or number >= vectors().count:
+    number = entry_number(word)
+    if number is None:
         return {}
     return entry_nearness(index, number, within)
+
+
+def entry_number(word: str) -> int | None:
+    """The entry of the folded word ``word`` in the shipped vectors (None: none)."""
+    number = table().number.get(stem(word))
+    return None if number is None or number >= vectors().count else number
 
 
 def entry_nearness(
@@ -190,6 +196,29 @@ def words_near(index: Index, number: int, word: str, doc: int, count: int = 3) -
     (shipped entry ``number``), nearest first: a reader's reason for a match by the
     document's vector. Words that only look like it (« mobiliser », « mobilité ») are not
     reasons: vectors of words seen alone confuse spelling with meaning."""
+    scored = _word_cosines(index, number, word, doc)
+    ranked = sorted(scored, key=lambda t: -scored[t])
+    near = [t for t in ranked[:count] if scored[t] >= NEAR_WORD]
+    # At least the nearest word, when the document is near as a whole but no single word is.
+    return near or [t for t in ranked[:1] if scored[t] > 0]
+
+
+def nearest_words(index: Index, number: int, word: str, doc: int, count: int) -> float:
+    """The cosine with the query word ``word`` (shipped entry ``number``) of the
+    ``count``-th word of document ``doc`` nearest it in meaning, forms of one word counting
+    once (0 when it has fewer)."""
+    by_entry: dict[int, float] = {}
+    for tid, cosine in _word_cosines(index, number, word, doc).items():
+        entry = entry_of(index, tid)
+        if entry is not None:
+            by_entry[entry] = cosine
+    cosines = sorted(by_entry.values(), reverse=True)
+    return cosines[count - 1] if len(cosines) >= count else 0.0
+
+
+def _word_cosines(index: Index, number: int, word: str, doc: int) -> dict[int, float]:
+    """The cosine of each word of document ``doc`` with the query word ``word`` (0 for the
+    word's own forms, look-alikes and words without a vector)."""
     static = vectors()
     query = static.row(number).tolist()
     length = static.lengths[number]
@@ -207,10 +236,7 @@ def words_near(index: Index, number: int, word: str, doc: int, count: int = 3) -
             continue
         dot = sum(map(mul, query, static.row(other)))
         scored[tid] = dot / (length * static.lengths[other])
-    ranked = sorted(scored, key=lambda t: -scored[t])
-    near = [t for t in ranked[:count] if scored[t] >= NEAR_WORD]
-    # At least the nearest word, when the document is near as a whole but no single word is.
-    return near or [t for t in ranked[:1] if scored[t] > 0]
+    return scored
 
 
 def complement(

@@ -24,6 +24,7 @@ from ..infra.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from .docmeaning import Meaning
+    from .indexing import Resume
 from .analysis import Glossary, query_words, stem
 from .candidates import evaluate
 from .expansion import (
@@ -64,7 +65,9 @@ class Index:
         body: int | None = None,
         headline: Sequence[int] = (0,),
         glossary: Mapping[str, str] | None = None,
+        resume: Resume | None = None,
     ) -> None:
+        """``resume`` takes up the first documents from an index made before (``resume``)."""
         if len(weights) > MAX_FIELDS:
             raise ValueError(f"at most {MAX_FIELDS} fields")
         if body is not None and list(weights).count(weights[body]) > 1:
@@ -76,7 +79,7 @@ class Index:
         self.size = len(documents)
         from .indexing import build
 
-        built = build(documents, len(self.weights), body, self.glossary)
+        built = build(documents, len(self.weights), body, self.glossary, resume)
         vocabulary = built.vocabulary
         # What is kept (and cached) is a few large strings and arrays, quick to load:
         # words joined by newlines, postings end to end, word groups by stem and by root.
@@ -87,6 +90,7 @@ class Index:
         self._sorted_words = "\n".join(vocabulary[i] for i in order)
         self._starts, self._all_docs, self._all_infos = built.starts, built.docs, built.infos
         self._texts = built.texts
+        self._tails = (array("I", built.tails.keys()), array("I", built.tails.values()))
         self._stem_groups = group_ids(built.stems)
         self._root_groups = group_ids(snowball_roots(vocabulary))
         from .docmeaning import document_vectors
@@ -109,6 +113,7 @@ class Index:
         "_all_docs",
         "_all_infos",
         "_texts",
+        "_tails",
         "_stem_groups",
         "_root_groups",
         "_meaning",
@@ -123,6 +128,21 @@ class Index:
         self.__dict__.update(state)
         self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
         self._scores: dict[tuple[int, float, int], int] = {}
+
+    def resume(self, documents: int) -> Resume:
+        """What a build of documents whose first ``documents`` are this index's first ones
+        takes up from it."""
+        from .indexing import Resume
+
+        segments, counts = self._tails
+        tails = dict(zip(segments, counts, strict=True))
+        stems = [""] * len(self.vocabulary)  # by word id, from the words grouped by stem
+        _, starts, order = self._stem_groups
+        for group, stem_text in enumerate(self._stems):
+            for tid in order[starts[group] : starts[group + 1]]:
+                stems[tid] = stem_text
+        flat, offsets, texts = self._flat, self._offsets, self._texts
+        return Resume(documents, self.vocabulary, stems, flat, offsets, texts, tails)
 
     # --- tables made at first use (not stored) -----------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from typing import Any, NamedTuple, TypeVar
 
 from .analysis import ChunkWords, Glossary, stem
@@ -41,6 +41,24 @@ class Built(NamedTuple):
     # the body (16 bits while they suffice). A query measures a short field once per
     # distinct text, found by its number.
     texts: array[int]
+    # The number of synonyms ending each (document, field) that has some, by its number
+    # (what a later build takes up: ``Resume``).
+    tails: dict[int, int]
+
+
+class Resume(NamedTuple):
+    """What a build takes up from an index made before: its first ``documents`` documents
+    are the first ones of the new build, unchanged. Their word ids (hence the words they
+    hold, which came first), their texts' numbers and synonyms are kept, not worked out
+    again: the build goes on from there as it would have, and makes the same index."""
+
+    documents: int
+    vocabulary: Sequence[str]  # the index's, by word id
+    stems: Sequence[str]  # their light stems
+    flat: Sequence[int]  # as ``Built`` has them (arrays, or views of a cache entry)
+    offsets: Sequence[int]
+    texts: Sequence[int]
+    tails: Mapping[int, int]
 
 
 def build(
@@ -48,15 +66,17 @@ def build(
     fields: int,
     body: int | None,
     glossary: Glossary,
+    resume: Resume | None = None,
 ) -> Built:
-    """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated."""
-    whole = _read(documents, fields, body, glossary)
+    """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated.
+    ``resume`` takes up the first documents from an index made before."""
+    whole = _read(documents, fields, body, glossary, resume)
     flat, offsets, texts, tails = whole.flat, whole.offsets, whole.texts, whole.tails
     vocabulary, stems = whole.words.list, whole.words.stems
     del whole  # its memory goes to the postings' work
     postings = _postings if len(flat) >= NUMPY_FROM else _postings_plain
     starts, all_docs, infos = postings(flat, offsets, tails, fields, body, len(vocabulary))
-    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts)
+    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts, tails)
 
 
 class _Part:
@@ -78,13 +98,17 @@ def _read(
     fields: int,
     body: int | None,
     glossary: Glossary,
+    resume: Resume | None = None,
 ) -> _Part:
-    """The word ids of the fields of ``documents``."""
+    """The word ids of the fields of ``documents`` (the first ones taken up from ``resume``)."""
     part = _Part(glossary, fields)
+    rows = iter(documents)
+    if resume is not None and resume.documents:
+        _take_up(part, list(islice(rows, resume.documents)), fields, body, resume)
     words, short, tails = part.words, part.short, part.tails
     flat, offsets, texts = part.flat, part.offsets, part.texts
     append_offset, append_text = offsets.append, texts.append
-    for fields_texts in documents:
+    for fields_texts in rows:
         for field in range(fields):
             text = fields_texts[field]
             number = 0
@@ -115,7 +139,61 @@ def _read(
                 texts = part.texts = array("I", texts)
                 append_text = texts.append
                 append_text(number)
+    if resume is not None:  # 32 bits taken up that 16 now suffice for, as when built anew
+        if part.flat.typecode == "I" and len(words.list) <= 1 << 16:
+            part.flat = array("H", part.flat)
+        if part.texts.typecode == "I" and max(part.texts, default=0) < 1 << 16:
+            part.texts = array("H", part.texts)
     return part
+
+
+def _take_up(
+    part: _Part,
+    documents: list[Sequence[str | None]],
+    fields: int,
+    body: int | None,
+    resume: Resume,
+) -> None:
+    """Fill ``part`` as reading ``documents`` would, from ``resume`` (made from them)."""
+    segments = len(documents) * fields
+    part.flat = _copied(resume.flat, resume.offsets[segments])
+    part.offsets = _copied(resume.offsets, segments + 1)
+    part.texts = _copied(resume.texts, segments)
+    part.tails = {at: count for at, count in resume.tails.items() if at < segments}
+    # Word ids are given in the order words first appear: those of these documents are
+    # the first ones, up to the highest there.
+    if len(part.flat) >= NUMPY_FROM:
+        import numpy as np
+
+        used = int(np.frombuffer(part.flat, dtype=_NUMPY_TYPES[part.flat.typecode]).max()) + 1
+    else:
+        used = max(part.flat, default=-1) + 1
+    words = resume.vocabulary[:used]
+    part.words._stems.update(zip(words, resume.stems[:used], strict=True))  # not worked out again
+    part.words._add(words)
+    # Each distinct short text, as first met: its number, word ids and synonyms.
+    for field, column in enumerate(zip(*documents, strict=True)):
+        if field == body:
+            continue
+        first = dict(zip(reversed(column), reversed(range(len(column))), strict=True))
+        known = part.short[field]
+        for text, doc in first.items():
+            if text:
+                at = doc * fields + field
+                ids = part.flat[part.offsets[at] : part.offsets[at + 1]].tolist()
+                split = len(ids) - part.tails.get(at, 0)
+                known[text] = _ShortText(part.texts[at], ids[:split], ids[split:])
+
+
+_NUMPY_TYPES = {"H": "uint16", "I": "uint32"}
+
+
+def _copied(values: Sequence[int], count: int) -> array[int]:
+    """The first ``count`` of ``values`` (an array or a view of one), as an array."""
+    view = memoryview(values)  # type: ignore[arg-type]
+    copied = array(view.format)
+    copied.frombytes(view[:count].cast("B"))
+    return copied
 
 
 class _ShortText:

@@ -1,7 +1,7 @@
 """Words near in meaning, from a table shipped with the package (no model at run time).
 
 The table (``concepts.bin``, built by ``tools/build_concepts.py`` from the
-multilingual-e5-small sentence model) lists, for each of ~16 000 common French and English
+multilingual-e5-small sentence model) lists, for each of ~40 800 common French and English
 words (as the search's light stems of folded words), its nearest words by meaning with a
 similarity. Layout: a JSON header line
 (``{"version", "count", "k", "words"}``, the byte length of the word block), the words

@@ -30,6 +30,7 @@ from .ranking import Evidence
 
 if TYPE_CHECKING:
     from .broad import BroadMatch
+    from .indexing import Resume
 
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 1.2
@@ -82,30 +83,52 @@ class _FieldTexts(Sequence[tuple[str | None, ...]]):
         return session_fields(self._sessions[index])
 
 
-def documents_digest(programme: Programme) -> str:
-    """A digest of what the search index of ``programme`` is made from: the searched texts
-    of every session in order (``session_fields``), and the glossary. Two programmes with
-    the same digest have the same index: changing a time, an id or a comment leaves it."""
+def documents_digests(programme: Programme) -> list[str]:
+    """Digests of what the search index of ``programme`` is made from: the glossary, then
+    the searched texts of every session in order (``session_fields``), ``DIGESTED``
+    sessions at a time; each digest covers all that comes before it, the last one all.
+    Programmes with the same last digest have the same index (a time, an id or a comment
+    changed); the documents under the digests they share are the same (``unchanged``)."""
     import hashlib
     import json
 
     hasher = hashlib.sha256(json.dumps(list(programme.glossary.items())).encode())
+    digests = [hasher.hexdigest()]
     rows = map(session_fields, programme.sessions)
-    while texts := list(chain.from_iterable(islice(rows, PROGRESS_CHUNK))):
+    while texts := list(chain.from_iterable(islice(rows, DIGESTED))):
         # Which texts are there (None and "" alike: neither has a word), their lengths, and
         # the texts end to end: no two lists of texts give the same bytes.
         there = list(filter(None, texts))
         hasher.update(bytes(map(bool, texts)))
         hasher.update(array("q", map(len, there)))
         hasher.update("".join(there).encode("utf-8", "surrogatepass"))
-    return hasher.hexdigest()
+        digests.append(hasher.hexdigest())
+    return digests
+
+
+DIGESTED = 1_000  # sessions under each of ``documents_digests`` after the first
+
+
+def unchanged(before: Sequence[str], now: Sequence[str]) -> int:
+    """How many sessions, from the first, are the same in two programmes (as far as the
+    index goes) with these ``documents_digests``: the sessions under the digests they share
+    (none when the glossary changed)."""
+    shared = 0
+    for old, new in zip(before, now, strict=False):
+        if old != new:
+            break
+        shared += 1
+    return max(0, shared - 1) * DIGESTED
 
 
 class SearchIndex:
     """Built once per programme; ``search`` answers a query, ``suggest`` proposes another."""
 
-    def __init__(self, programme: Programme, index: Index | None = None) -> None:
-        """Index ``programme``; ``index`` is one built earlier for it (from the cache)."""
+    def __init__(
+        self, programme: Programme, index: Index | None = None, *, resume: Resume | None = None
+    ) -> None:
+        """Index ``programme``; ``index`` is one built earlier for it (from the cache);
+        ``resume`` takes up its first sessions from an index made before (``Index.resume``)."""
         self.programme = programme
         self.sessions: Sequence[Session] = programme.sessions  # made as read: see SessionTable
         if index is None or index.size != len(self.sessions):
@@ -116,6 +139,7 @@ class SearchIndex:
                     body=BODY,
                     headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
                     glossary=programme.glossary,
+                    resume=resume,
                 )
         self.index = index
 
