@@ -103,14 +103,14 @@ def search_index(ctx: typer.Context) -> SearchIndex:
         from ..infra.progress import stage
 
         # The first sessions an edit left as they were are taken up from the index made
-        # before it (see ``Index.resume``).
-        resume = None
+        # before it (see ``Index.resume``), and what its build learnt of chunks.
+        resume = learned = None
         if previous is not None and digests is not None:
-            before, index = previous
+            before, index, learned = previous
             resume = index.resume(min(unchanged(before, digests), index.size))
         count = len(loaded.sessions)
         with stage(f"Indexation de {plural(count, 'session')}…", total=count):
-            return SearchIndex(loaded, resume=resume).index
+            return SearchIndex(loaded, resume=resume, learned=learned).index
 
     if cache is None:
         return SearchIndex(loaded, build())

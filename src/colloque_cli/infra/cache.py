@@ -27,13 +27,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .. import __version__
 from ..programme.model import Programme
 from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
-from .cachecodec import decode_index, decode_programme, encode_index, encode_programme
+from .cachecodec import (
+    decode_index,
+    decode_previous,
+    decode_programme,
+    encode_index,
+    encode_programme,
+)
 from .cachefile import MAGIC, Arrays, Stored, pack, unpack
 from .frozen import Frozen, store
 from .gcpause import paused_gc
 
 if TYPE_CHECKING:
     from ..search.index import Index
+    from ..search.indexing import Learned
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -258,22 +265,25 @@ class ProgrammeCache:
         index made for this file before its last change if that change left what the index
         is made from as it was (the digests ``documents()`` makes are the same: a time, an
         id, a comment changed), or what ``build`` makes of the digests and of that index
-        made before (with the digests it was made from), if there is one."""
+        made before (with the digests it was made from and what its build learnt), if there
+        is one."""
         found = self.get("index", decode_index)
         if found is not None:
             return found[1]
         digests = documents()
-        previous = self.get("index", decode_index, any_content=True)
+        previous = self.get("index", decode_previous, any_content=True)
         if previous is not None and previous[0] == digests:
-            index = previous[1]
+            index, learned = previous[1], previous[2]
         else:
             index = build(digests, previous)
-        self.put("index", lambda arrays: encode_index(index, digests, arrays))
+            learned = index.learned
+        self.put("index", lambda arrays: encode_index(index, digests, arrays, learned))
         return index
 
 
-# An index read back from the cache, and the digests of the documents it was made from.
-Previous = tuple[list[str], "Index"]
+# An index read back from the cache, the digests of the documents it was made from, and
+# what its build learnt of chunks.
+Previous = tuple[list[str], "Index", "Learned | None"]
 
 
 def enabled() -> bool:

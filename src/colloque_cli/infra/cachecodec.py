@@ -17,6 +17,7 @@ from .cachefile import Arrays, Stored
 
 if TYPE_CHECKING:
     from ..search.index import Index
+    from ..search.indexing import Learned
 
 T = TypeVar("T")
 
@@ -188,9 +189,12 @@ def _count(number: Any, items: list[Any]) -> int:
 _LONG_TEXT = 1 << 12  # texts from 4 KiB up are stored raw, outside the JSON
 
 
-def encode_index(index: Index, documents: list[str], arrays: Arrays) -> Any:
+def encode_index(
+    index: Index, documents: list[str], arrays: Arrays, learned: Learned | None = None
+) -> Any:
     """``index`` as the JSON and arrays of a cache entry, with the digests of the documents
-    it was made from (``search.sessions.documents_digests``)."""
+    it was made from (``search.sessions.documents_digests``) and what its build learnt of
+    chunks (``search.indexing.Learned``), when known."""
     from array import array
 
     from ..search.analysis import Glossary
@@ -212,7 +216,8 @@ def encode_index(index: Index, documents: list[str], arrays: Arrays) -> Any:
             return {"g": [tagged(value.expansions), tagged(value.by_first_stem)]}
         raise TypeError(f"{type(value).__name__} is not stored in the cache")
 
-    return {"documents": documents, "index": tagged(index.__getstate__())}
+    taught = None if learned is None else [arrays.text(text) for text in learned]
+    return {"documents": documents, "index": tagged(index.__getstate__()), "learned": taught}
 
 
 def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
@@ -243,7 +248,7 @@ def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
                 return glossary
         raise ValueError("not a value of an index")
 
-    if type(data) is not dict or list(data) != ["documents", "index"]:
+    if type(data) is not dict or list(data) != ["documents", "index", "learned"]:
         raise ValueError("not an index entry")
     state = value(data["index"])
     if type(state) is not dict or list(state) != list(Index._STATE):
@@ -254,3 +259,16 @@ def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
     if type(documents) is not list:
         raise TypeError("digests were expected")
     return list(map(_str, documents)), index
+
+
+def decode_previous(data: Any, arrays: Stored) -> tuple[list[str], Index, Learned | None]:
+    """``decode_index``, and what the build of the index learnt of chunks, if stored."""
+    from ..search.indexing import Learned
+
+    documents, index = decode_index(data, arrays)
+    taught = data["learned"]
+    if taught is None:
+        return documents, index, None
+    if type(taught) is not list or len(taught) != len(Learned._fields):
+        raise ValueError("not what a build learnt")
+    return documents, index, Learned(*map(arrays.text, taught))

@@ -24,7 +24,7 @@ from ..infra.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from .docmeaning import Meaning
-    from .indexing import Resume
+    from .indexing import Learned, Resume
 from .analysis import Glossary, query_words, stem
 from .candidates import evaluate
 from .expansion import (
@@ -66,8 +66,10 @@ class Index:
         headline: Sequence[int] = (0,),
         glossary: Mapping[str, str] | None = None,
         resume: Resume | None = None,
+        learned: Learned | None = None,
     ) -> None:
-        """``resume`` takes up the first documents from an index made before (``resume``)."""
+        """``resume`` takes up the first documents from an index made before (``resume``);
+        ``learned`` is what the build of an index learnt of chunks (``learned``)."""
         if len(weights) > MAX_FIELDS:
             raise ValueError(f"at most {MAX_FIELDS} fields")
         if body is not None and list(weights).count(weights[body]) > 1:
@@ -79,7 +81,9 @@ class Index:
         self.size = len(documents)
         from .indexing import build
 
-        built = build(documents, len(self.weights), body, self.glossary, resume)
+        built = build(documents, len(self.weights), body, self.glossary, resume, learned)
+        # Told to a later build (kept in the cache beside the index, not in its state).
+        self.learned: Learned | None = built.learned
         vocabulary = built.vocabulary
         # What is kept (and cached) is a few large strings and arrays, quick to load:
         # words joined by newlines, postings end to end, word groups by stem and by root.
@@ -126,6 +130,7 @@ class Index:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("learned", None)
         self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
         self._scores: dict[tuple[int, float, int], int] = {}
 
