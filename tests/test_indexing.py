@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.programme.model import Session
 from colloque_cli.search import indexing
-from colloque_cli.search.analysis import Glossary, _chunk_words, stem
+from colloque_cli.search.analysis import ChunkWords, Glossary, _chunk_words, stem
 from colloque_cli.search.hits import BODY, FIELDS, WEIGHTS, session_fields
 from colloque_cli.search.index import Index
 from colloque_cli.search.indexing import Built, Resume, build
@@ -77,6 +77,7 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
         array("H", [info for pairs in by_word for _, info in pairs]),
         array("H" if max(texts_of, default=0) < 1 << 16 else "I", texts_of),
         tails,
+        indexing.Learned("", "", "", ""),  # not compared: see test_what_a_build_learnt…
     )
 
 
@@ -112,9 +113,18 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
             patch.setattr(indexing, "NUMPY_FROM", numpy_from)
             patch.setattr(indexing, "SORTED_AT_ONCE", at_once)
             built = build(documents, fields, body, glossary)
-        for name, value in expected._asdict().items():
+        assert_built(built, expected, numpy_from, at_once)
+    # Told what an earlier build (of these documents and others) learnt of their chunks.
+    others = [(*row[:fields], *[None] * (fields - len(row))) for row in HANDMADE]
+    learned = build([*documents, *others], fields, body, glossary).learned
+    assert_built(build(documents, fields, body, glossary, learned=learned), expected, "learned")
+
+
+def assert_built(built: Built, expected: Built, *how: object) -> None:
+    for name, value in expected._asdict().items():
+        if name != "learned":
             got = getattr(built, name)
-            assert got == value, (name, numpy_from, at_once)
+            assert got == value, (name, *how)
             assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
 
 
@@ -132,11 +142,9 @@ def assert_resumed_same(
         resume = Resume(
             documents, old.vocabulary, old.stems, old.flat, old.offsets, old.texts, old.tails
         )
-        built = build(after, fields, body, glossary, resume)
-        for name, value in expected._asdict().items():
-            got = getattr(built, name)
-            assert got == value, (name, documents)
-            assert getattr(got, "typecode", None) == getattr(value, "typecode", None), name
+        assert_built(build(after, fields, body, glossary, resume), expected, documents)
+        learned = old.learned  # what the earlier build learnt, told as well
+        assert_built(build(after, fields, body, glossary, resume, learned), expected, documents)
 
 
 def test_an_index_gives_back_what_its_build_made_for_a_later_build() -> None:
@@ -146,9 +154,41 @@ def test_an_index_gives_back_what_its_build_made_for_a_later_build() -> None:
     )
     index = SearchIndex(programme).index
     assert built.tails  # synonyms in short fields and bodies
-    assert index.resume(7) == Resume(
-        7, built.vocabulary, built.stems, built.flat, built.offsets, built.texts, built.tails
+    segments = 7 * len(FIELDS)  # what the first 7 documents' fields hold, copied
+    resume = index.resume(7)
+    assert resume == Resume(
+        7,
+        built.vocabulary,
+        built.stems,
+        built.flat[: built.offsets[segments]],
+        built.offsets[: segments + 1],
+        built.texts[:segments],
+        {at: count for at, count in built.tails.items() if at < segments},
     )
+    assert 0 < len(resume.tails) < len(built.tails)
+
+
+def test_what_a_build_learnt_is_what_reading_chunks_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.generate import generate
+
+    programme = parse_programme(generate(300), "generated.yaml")
+    documents = [*session_texts(programme.sessions), *((*row, *[None] * 4) for row in HANDMADE)]
+    learned = build(documents, len(FIELDS), BODY, GLOSSARY).learned
+    chunks = learned.chunks.split("\n")
+    met = {chunk for texts in documents for text in texts if text for chunk in text.split()}
+    assert set(chunks) == met and len(chunks) == len(met)
+    fresh = ChunkWords()
+    assert learned.words.split("\n") == [" ".join(fresh[chunk]) for chunk in chunks]
+    compound = [chunk for chunk in chunks if fresh.compounds.get(chunk)]
+    assert compound and learned.compound_chunks.split("\n") == compound
+    assert learned.compounds.split("\n") == [" ".join(fresh.compounds[c]) for c in compound]
+    # told to a build, nothing is worked out again
+    words = indexing._Vocabulary(GLOSSARY)
+    words.learn(learned)
+    assert dict(words.chunks) == dict(fresh) and words.chunks.compounds == fresh.compounds
 
 
 def _edited(documents: Documents, at: int, field: int, text: str | None) -> Documents:

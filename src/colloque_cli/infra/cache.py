@@ -27,13 +27,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .. import __version__
 from ..programme.model import Programme
 from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
-from .cachecodec import decode_index, decode_programme, encode_index, encode_programme
+from .cachecodec import (
+    decode_index,
+    decode_previous,
+    decode_programme,
+    encode_index,
+    encode_programme,
+)
 from .cachefile import MAGIC, Arrays, Stored, pack, unpack
 from .frozen import Frozen, store
 from .gcpause import paused_gc
 
 if TYPE_CHECKING:
     from ..search.index import Index
+    from ..search.indexing import Learned, Resume
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -251,29 +258,34 @@ class ProgrammeCache:
 
     def index(
         self,
-        build: Callable[[list[str], Previous | None], Index],
+        build: Callable[[Resume | None, Learned | None], Index],
         documents: Callable[[], list[str]],
+        unchanged: Callable[[list[str], list[str]], int],
     ) -> Index:
         """The programme's search index from its entry; else, stored for next time, the
         index made for this file before its last change if that change left what the index
         is made from as it was (the digests ``documents()`` makes are the same: a time, an
-        id, a comment changed), or what ``build`` makes of the digests and of that index
-        made before (with the digests it was made from), if there is one."""
+        id, a comment changed), or what ``build`` makes, told what that index made before
+        gives of the first documents ``unchanged`` (its digests, these) finds the same, and
+        what its build learnt of chunks."""
         found = self.get("index", decode_index)
         if found is not None:
             return found[1]
         digests = documents()
-        previous = self.get("index", decode_index, any_content=True)
+        previous = self.get("index", decode_previous, any_content=True)
         if previous is not None and previous[0] == digests:
-            index = previous[1]
+            index, learned = previous[1], previous[2]
         else:
-            index = build(digests, previous)
-        self.put("index", lambda arrays: encode_index(index, digests, arrays))
+            resume = learned = None
+            if previous is not None:
+                before, old, learned = previous
+                resume = old.resume(min(unchanged(before, digests), old.size))
+                del old  # copied what the build takes up: the entry it was read from goes
+            del previous
+            index = build(resume, learned)
+            learned = index.learned
+        self.put("index", lambda arrays: encode_index(index, digests, arrays, learned))
         return index
-
-
-# An index read back from the cache, and the digests of the documents it was made from.
-Previous = tuple[list[str], "Index"]
 
 
 def enabled() -> bool:

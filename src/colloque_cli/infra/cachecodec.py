@@ -17,6 +17,7 @@ from .cachefile import Arrays, Stored
 
 if TYPE_CHECKING:
     from ..search.index import Index
+    from ..search.indexing import Learned
 
 T = TypeVar("T")
 
@@ -188,9 +189,12 @@ def _count(number: Any, items: list[Any]) -> int:
 _LONG_TEXT = 1 << 12  # texts from 4 KiB up are stored raw, outside the JSON
 
 
-def encode_index(index: Index, documents: list[str], arrays: Arrays) -> Any:
+def encode_index(
+    index: Index, documents: list[str], arrays: Arrays, learned: Learned | None = None
+) -> Any:
     """``index`` as the JSON and arrays of a cache entry, with the digests of the documents
-    it was made from (``search.sessions.documents_digests``)."""
+    it was made from (``search.sessions.documents_digests``) and what its build learnt of
+    chunks (``search.indexing.Learned``), when known."""
     from array import array
 
     from ..search.analysis import Glossary
@@ -212,40 +216,18 @@ def encode_index(index: Index, documents: list[str], arrays: Arrays) -> Any:
             return {"g": [tagged(value.expansions), tagged(value.by_first_stem)]}
         raise TypeError(f"{type(value).__name__} is not stored in the cache")
 
-    return {"documents": documents, "index": tagged(index.__getstate__())}
+    taught = None if learned is None else [arrays.text(text) for text in learned]
+    return {"documents": documents, "index": tagged(index.__getstate__()), "learned": taught}
 
 
 def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
     """The search index of a cache entry, and the digests of the documents it was made from
     (ValueError, TypeError… when it is not one)."""
-    from ..search.analysis import Glossary
     from ..search.index import Index
 
-    def value(tagged: Any) -> Any:
-        if tagged is None or type(tagged) in (bool, int, str):
-            return tagged
-        if type(tagged) is list:
-            return [value(item) for item in tagged]
-        if type(tagged) is dict and len(tagged) == 1:
-            ((tag, content),) = tagged.items()
-            if tag == "a":
-                return arrays.array(content)
-            if tag == "s":
-                return arrays.text(content)
-            if tag == "t" and type(content) is list:
-                return tuple(value(item) for item in content)
-            if tag == "d" and type(content) is dict:
-                return {key: value(item) for key, item in content.items()}
-            if tag == "g" and type(content) is list:
-                expansions, by_first_stem = map(value, content)
-                glossary = Glossary({})
-                glossary.expansions, glossary.by_first_stem = expansions, by_first_stem
-                return glossary
-        raise ValueError("not a value of an index")
-
-    if type(data) is not dict or list(data) != ["documents", "index"]:
+    if type(data) is not dict or list(data) != ["documents", "index", "learned"]:
         raise ValueError("not an index entry")
-    state = value(data["index"])
+    state = _value(data["index"], arrays)
     if type(state) is not dict or list(state) != list(Index._STATE):
         raise ValueError("not the state of an index")
     index = Index.__new__(Index)
@@ -254,3 +236,44 @@ def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
     if type(documents) is not list:
         raise TypeError("digests were expected")
     return list(map(_str, documents)), index
+
+
+def _value(tagged: Any, arrays: Stored) -> Any:
+    """A value of an index's state, read back (a module function, not a closure: a
+    recursive closure would keep the entry's arrays, and its mapping, in a reference cycle
+    that only the paused garbage collector could free)."""
+    if tagged is None or type(tagged) in (bool, int, str):
+        return tagged
+    if type(tagged) is list:
+        return [_value(item, arrays) for item in tagged]
+    if type(tagged) is dict and len(tagged) == 1:
+        ((tag, content),) = tagged.items()
+        if tag == "a":
+            return arrays.array(content)
+        if tag == "s":
+            return arrays.text(content)
+        if tag == "t" and type(content) is list:
+            return tuple(_value(item, arrays) for item in content)
+        if tag == "d" and type(content) is dict:
+            return {key: _value(item, arrays) for key, item in content.items()}
+        if tag == "g" and type(content) is list:
+            from ..search.analysis import Glossary
+
+            expansions, by_first_stem = (_value(item, arrays) for item in content)
+            glossary = Glossary({})
+            glossary.expansions, glossary.by_first_stem = expansions, by_first_stem
+            return glossary
+    raise ValueError("not a value of an index")
+
+
+def decode_previous(data: Any, arrays: Stored) -> tuple[list[str], Index, Learned | None]:
+    """``decode_index``, and what the build of the index learnt of chunks, if stored."""
+    from ..search.indexing import Learned
+
+    documents, index = decode_index(data, arrays)
+    taught = data["learned"]
+    if taught is None:
+        return documents, index, None
+    if type(taught) is not list or len(taught) != len(Learned._fields):
+        raise ValueError("not what a build learnt")
+    return documents, index, Learned(*map(arrays.text, taught))

@@ -24,7 +24,7 @@ from ..infra.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from .docmeaning import Meaning
-    from .indexing import Resume
+    from .indexing import Learned, Resume
 from .analysis import Glossary, query_words, stem
 from .candidates import evaluate
 from .expansion import (
@@ -66,8 +66,10 @@ class Index:
         headline: Sequence[int] = (0,),
         glossary: Mapping[str, str] | None = None,
         resume: Resume | None = None,
+        learned: Learned | None = None,
     ) -> None:
-        """``resume`` takes up the first documents from an index made before (``resume``)."""
+        """``resume`` takes up the first documents from an index made before (``resume``);
+        ``learned`` is what the build of an index learnt of chunks (``learned``)."""
         if len(weights) > MAX_FIELDS:
             raise ValueError(f"at most {MAX_FIELDS} fields")
         if body is not None and list(weights).count(weights[body]) > 1:
@@ -79,7 +81,9 @@ class Index:
         self.size = len(documents)
         from .indexing import build
 
-        built = build(documents, len(self.weights), body, self.glossary, resume)
+        built = build(documents, len(self.weights), body, self.glossary, resume, learned)
+        # Told to a later build (kept in the cache beside the index, not in its state).
+        self.learned: Learned | None = built.learned
         vocabulary = built.vocabulary
         # What is kept (and cached) is a few large strings and arrays, quick to load:
         # words joined by newlines, postings end to end, word groups by stem and by root.
@@ -126,23 +130,33 @@ class Index:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("learned", None)
         self._best = [self._best_weight(mask) for mask in range(1 << MAX_FIELDS)]
         self._scores: dict[tuple[int, float, int], int] = {}
 
     def resume(self, documents: int) -> Resume:
         """What a build of documents whose first ``documents`` are this index's first ones
-        takes up from it."""
-        from .indexing import Resume
+        takes up from it: copies, so that this index (and the cache entry it is read from,
+        some 20 MB at 50 000 sessions) can be let go before the build."""
+        from .indexing import Resume, copied
 
-        segments, counts = self._tails
-        tails = dict(zip(segments, counts, strict=True))
+        segments = documents * len(self.weights)
+        at, counts = self._tails
+        tails = {seg: count for seg, count in zip(at, counts, strict=True) if seg < segments}
         stems = [""] * len(self.vocabulary)  # by word id, from the words grouped by stem
         _, starts, order = self._stem_groups
         for group, stem_text in enumerate(self._stems):
             for tid in order[starts[group] : starts[group + 1]]:
                 stems[tid] = stem_text
-        flat, offsets, texts = self._flat, self._offsets, self._texts
-        return Resume(documents, self.vocabulary, stems, flat, offsets, texts, tails)
+        return Resume(
+            documents,
+            list(self.vocabulary),
+            stems,
+            copied(self._flat, self._offsets[segments]),
+            copied(self._offsets, segments + 1),
+            copied(self._texts, segments),
+            tails,
+        )
 
     # --- tables made at first use (not stored) -----------------------------------------------
 

@@ -44,6 +44,19 @@ class Built(NamedTuple):
     # The number of synonyms ending each (document, field) that has some, by its number
     # (what a later build takes up: ``Resume``).
     tails: dict[int, int]
+    learned: Learned  # what reading the texts learnt of their chunks, for a later build
+
+
+class Learned(NamedTuple):
+    """What reading texts learnt of the chunks (between white space) it met, to be told to
+    a later build: the chunks, one a line; their meaningful words, apart by spaces, one
+    line a chunk; and likewise the chunks with compounds and the compounds' joined forms.
+    (Neither a chunk nor a word holds white space.)"""
+
+    chunks: str
+    words: str
+    compound_chunks: str
+    compounds: str
 
 
 class Resume(NamedTuple):
@@ -67,16 +80,19 @@ def build(
     body: int | None,
     glossary: Glossary,
     resume: Resume | None = None,
+    learned: Learned | None = None,
 ) -> Built:
     """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated.
-    ``resume`` takes up the first documents from an index made before."""
-    whole = _read(documents, fields, body, glossary, resume)
+    ``resume`` takes up the first documents from an index made before (and the stems of its
+    words); ``learned`` is what an earlier build learnt of chunks (``Built.learned``)."""
+    whole = _read(documents, fields, body, glossary, resume, learned)
     flat, offsets, texts, tails = whole.flat, whole.offsets, whole.texts, whole.tails
     vocabulary, stems = whole.words.list, whole.words.stems
+    taught = whole.words.learned()
     del whole  # its memory goes to the postings' work
     postings = _postings if len(flat) >= NUMPY_FROM else _postings_plain
     starts, all_docs, infos = postings(flat, offsets, tails, fields, body, len(vocabulary))
-    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts, tails)
+    return Built(vocabulary, stems, flat, offsets, starts, all_docs, infos, texts, tails, taught)
 
 
 class _Part:
@@ -99,9 +115,16 @@ def _read(
     body: int | None,
     glossary: Glossary,
     resume: Resume | None = None,
+    learned: Learned | None = None,
 ) -> _Part:
     """The word ids of the fields of ``documents`` (the first ones taken up from ``resume``)."""
     part = _Part(glossary, fields)
+    # What words and chunks analyse into does not depend on the programme: told by an
+    # earlier build, it is not worked out again.
+    if learned is not None:
+        part.words.learn(learned)
+    if resume is not None:
+        part.words._stems.update(zip(resume.vocabulary, resume.stems, strict=True))
     rows = iter(documents)
     if resume is not None and resume.documents:
         _take_up(part, list(islice(rows, resume.documents)), fields, body, resume)
@@ -156,9 +179,9 @@ def _take_up(
 ) -> None:
     """Fill ``part`` as reading ``documents`` would, from ``resume`` (made from them)."""
     segments = len(documents) * fields
-    part.flat = _copied(resume.flat, resume.offsets[segments])
-    part.offsets = _copied(resume.offsets, segments + 1)
-    part.texts = _copied(resume.texts, segments)
+    part.flat = copied(resume.flat, resume.offsets[segments])
+    part.offsets = copied(resume.offsets, segments + 1)
+    part.texts = copied(resume.texts, segments)
     part.tails = {at: count for at, count in resume.tails.items() if at < segments}
     # Word ids are given in the order words first appear: those of these documents are
     # the first ones, up to the highest there.
@@ -168,9 +191,7 @@ def _take_up(
         used = int(np.frombuffer(part.flat, dtype=_NUMPY_TYPES[part.flat.typecode]).max()) + 1
     else:
         used = max(part.flat, default=-1) + 1
-    words = resume.vocabulary[:used]
-    part.words._stems.update(zip(words, resume.stems[:used], strict=True))  # not worked out again
-    part.words._add(words)
+    part.words._add(resume.vocabulary[:used])
     # Each distinct short text, as first met: its number, word ids and synonyms.
     for field, column in enumerate(zip(*documents, strict=True)):
         if field == body:
@@ -188,7 +209,7 @@ def _take_up(
 _NUMPY_TYPES = {"H": "uint16", "I": "uint32"}
 
 
-def _copied(values: Sequence[int], count: int) -> array[int]:
+def copied(values: Sequence[int], count: int) -> array[int]:
     """The first ``count`` of ``values`` (an array or a view of one), as an array."""
     view = memoryview(values)  # type: ignore[arg-type]
     copied = array(view.format)
@@ -411,6 +432,30 @@ class _Vocabulary:
             for expansion, _ in expansions
             if len(expansion) > 1
         }
+
+    def learned(self) -> Learned:
+        """What was learnt of the chunks met (``Learned``)."""
+        met = list(self.chunk_ids)
+        compounds = self.chunks.compounds
+        with_compounds = [chunk for chunk in met if chunk in compounds]
+        return Learned(
+            "\n".join(met),
+            "\n".join(map(" ".join, map(self.chunks.__getitem__, met))),
+            "\n".join(with_compounds),
+            "\n".join(map(" ".join, map(compounds.__getitem__, with_compounds))),
+        )
+
+    def learn(self, learned: Learned) -> None:
+        """Take what an earlier build learnt of chunks as known (``ChunkWords``' memos)."""
+
+        def table(keys: str, values: str) -> dict[str, tuple[str, ...]]:
+            if not keys:  # no chunk (a chunk is never empty)
+                return {}
+            found = map(tuple, map(str.split, values.split("\n")))
+            return dict(zip(keys.split("\n"), found, strict=True))
+
+        self.chunks.update(table(learned.chunks, learned.words))
+        self.chunks.compounds.update(table(learned.compound_chunks, learned.compounds))
 
     def tokens(self, text: str) -> tuple[list[int], list[int]]:
         """The word ids of ``text``: its meaningful words in order, then the joined forms of

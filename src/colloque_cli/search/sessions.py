@@ -30,7 +30,7 @@ from .ranking import Evidence
 
 if TYPE_CHECKING:
     from .broad import BroadMatch
-    from .indexing import Resume
+    from .indexing import Learned, Resume
 
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 1.2
@@ -125,10 +125,16 @@ class SearchIndex:
     """Built once per programme; ``search`` answers a query, ``suggest`` proposes another."""
 
     def __init__(
-        self, programme: Programme, index: Index | None = None, *, resume: Resume | None = None
+        self,
+        programme: Programme,
+        index: Index | None = None,
+        *,
+        resume: Resume | None = None,
+        learned: Learned | None = None,
     ) -> None:
         """Index ``programme``; ``index`` is one built earlier for it (from the cache);
-        ``resume`` takes up its first sessions from an index made before (``Index.resume``)."""
+        ``resume`` takes up its first sessions from an index made before (``Index.resume``),
+        ``learned`` what its build learnt of chunks (``Index.learned``)."""
         self.programme = programme
         self.sessions: Sequence[Session] = programme.sessions  # made as read: see SessionTable
         if index is None or index.size != len(self.sessions):
@@ -140,6 +146,7 @@ class SearchIndex:
                     headline=(FIELDS.index("title"), FIELDS.index("subtitle")),
                     glossary=programme.glossary,
                     resume=resume,
+                    learned=learned,
                 )
         self.index = index
 
