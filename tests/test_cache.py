@@ -358,6 +358,32 @@ def test_first_search_after_an_edit_takes_up_the_sessions_before_it(
     assert "La mobilité selon Zorglub" in after.stdout
 
 
+def test_the_index_made_before_an_edit_is_let_go_before_the_build(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, generated_text: str
+) -> None:
+    """What a build takes up from the previous index is copied: that index's entry (some
+    20 MB mapped at 50 000 sessions) is no longer mapped while the new one is built."""
+    from colloque_cli.search import indexing
+
+    path = tmp_path / "grand.yaml"
+    path.write_text(generated_text, encoding="utf-8")
+    query = ["--programme", str(path), "search", "mobilité"]
+    assert run(*query).exit_code == 0
+    first = generated_text.index('title: "', generated_text.index("\nsessions:")) + len('title: "')
+    path.write_text(generated_text[:first] + "Zorglub, " + generated_text[first:], "utf-8")
+    mapped: list[list[str]] = []
+    read = indexing._read
+
+    def watched(*args: object, **kwargs: object) -> object:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8").splitlines()
+        mapped.append([line for line in maps if line.endswith(".index")])
+        return read(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexing, "_read", watched)
+    assert run(*query).exit_code == 0
+    assert mapped == [[]]
+
+
 def key_from_bytes(path: Path) -> cache_module.Key:
     """The key as open_programme makes it from the bytes it parses."""
     stat = path.stat()
@@ -445,7 +471,8 @@ def test_an_index_and_programme_read_back_raw_answer_exactly_as_built(
     built, cache = open_programme(path)
     assert cache is not None
     fresh = SearchIndex(built)
-    assert cache.index(lambda *_: fresh.index, lambda: ["digest"]) is fresh.index  # stored
+    stored = cache.index(lambda *_: fresh.index, lambda: ["digest"], lambda *_: 0)
+    assert stored is fresh.index  # and stored
 
     read, cache = open_programme(path)
     assert isinstance(read.sessions, SessionTable)

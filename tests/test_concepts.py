@@ -212,6 +212,26 @@ def test_no_vectors_are_made_for_a_large_programme(monkeypatch: pytest.MonkeyPat
     assert [hit.session.id for hit in large.search("environnement")] == ["transition-sociale"]
 
 
+def test_evaluation_script_counts_answers_to_random_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Common words the programme does not match literally, drawn the same each time: what
+    # search finds for them it finds by meaning alone (a finer measure of silence than the
+    # few off-topic cases written by hand).
+    from benchmarks.search_eval import main, random_answers, random_words
+
+    words = random_words(INDEX, 60)
+    assert len(set(words)) == 60
+    assert random_words(INDEX, 60) == words
+    assert [w for w in words if INDEX.index.expand(w)] == []
+    loud = random_answers(INDEX, words)
+    assert loud == [w for w in words if ids(w)]
+    assert main([str(TUNING), "--random-words", "60"]) == 0
+    printed = capsys.readouterr().out
+    assert f"  hasard     {len(loud) / 60:.3f}  (sur 60 mots tirés au hasard" in printed
+    assert f"  - trouvent quelque chose : {', '.join(loud[:10])}" in printed
+
+
 def test_unrelated_words_stay_as_silent_in_a_large_programme(tmp_path: Path) -> None:
     # The nearest of 943 sessions is nearer any word by chance than the nearest of 28:
     # nearness is counted above that chance level, so that common words unrelated to

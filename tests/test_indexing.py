@@ -154,9 +154,18 @@ def test_an_index_gives_back_what_its_build_made_for_a_later_build() -> None:
     )
     index = SearchIndex(programme).index
     assert built.tails  # synonyms in short fields and bodies
-    assert index.resume(7) == Resume(
-        7, built.vocabulary, built.stems, built.flat, built.offsets, built.texts, built.tails
+    segments = 7 * len(FIELDS)  # what the first 7 documents' fields hold, copied
+    resume = index.resume(7)
+    assert resume == Resume(
+        7,
+        built.vocabulary,
+        built.stems,
+        built.flat[: built.offsets[segments]],
+        built.offsets[: segments + 1],
+        built.texts[:segments],
+        {at: count for at, count in built.tails.items() if at < segments},
     )
+    assert 0 < len(resume.tails) < len(built.tails)
 
 
 def test_what_a_build_learnt_is_what_reading_chunks_finds(

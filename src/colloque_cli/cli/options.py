@@ -11,11 +11,11 @@ from ..text import plural
 from .output import Format
 
 if TYPE_CHECKING:
-    from ..infra.cache import Previous
     from ..programme.model import Programme
     from ..programme.remote import Copy
     from ..search import SearchIndex
     from ..search.index import Index
+    from ..search.indexing import Learned, Resume
 
 
 def programme(ctx: typer.Context) -> Programme:
@@ -99,22 +99,19 @@ def search_index(ctx: typer.Context) -> SearchIndex:
     loaded = programme(ctx)
     cache = ctx.find_root().obj.get("cache")
 
-    def build(digests: list[str] | None = None, previous: Previous | None = None) -> Index:
+    def build(resume: Resume | None = None, learned: Learned | None = None) -> Index:
         from ..infra.progress import stage
 
-        # The first sessions an edit left as they were are taken up from the index made
-        # before it (see ``Index.resume``), and what its build learnt of chunks.
-        resume = learned = None
-        if previous is not None and digests is not None:
-            before, index, learned = previous
-            resume = index.resume(min(unchanged(before, digests), index.size))
         count = len(loaded.sessions)
         with stage(f"Indexation de {plural(count, 'session')}…", total=count):
             return SearchIndex(loaded, resume=resume, learned=learned).index
 
     if cache is None:
         return SearchIndex(loaded, build())
-    return SearchIndex(loaded, cache.index(build, lambda: documents_digests(loaded)))
+    # An edit that left the first sessions as they were: they are taken up from the index
+    # made before it (``Index.resume``), with what its build learnt of chunks.
+    index = cache.index(build, lambda: documents_digests(loaded), unchanged)
+    return SearchIndex(loaded, index)
 
 
 def _complete(

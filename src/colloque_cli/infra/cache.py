@@ -40,7 +40,7 @@ from .gcpause import paused_gc
 
 if TYPE_CHECKING:
     from ..search.index import Index
-    from ..search.indexing import Learned
+    from ..search.indexing import Learned, Resume
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b
@@ -258,15 +258,16 @@ class ProgrammeCache:
 
     def index(
         self,
-        build: Callable[[list[str], Previous | None], Index],
+        build: Callable[[Resume | None, Learned | None], Index],
         documents: Callable[[], list[str]],
+        unchanged: Callable[[list[str], list[str]], int],
     ) -> Index:
         """The programme's search index from its entry; else, stored for next time, the
         index made for this file before its last change if that change left what the index
         is made from as it was (the digests ``documents()`` makes are the same: a time, an
-        id, a comment changed), or what ``build`` makes of the digests and of that index
-        made before (with the digests it was made from and what its build learnt), if there
-        is one."""
+        id, a comment changed), or what ``build`` makes, told what that index made before
+        gives of the first documents ``unchanged`` (its digests, these) finds the same, and
+        what its build learnt of chunks."""
         found = self.get("index", decode_index)
         if found is not None:
             return found[1]
@@ -275,15 +276,16 @@ class ProgrammeCache:
         if previous is not None and previous[0] == digests:
             index, learned = previous[1], previous[2]
         else:
-            index = build(digests, previous)
+            resume = learned = None
+            if previous is not None:
+                before, old, learned = previous
+                resume = old.resume(min(unchanged(before, digests), old.size))
+                del old  # copied what the build takes up: the entry it was read from goes
+            del previous
+            index = build(resume, learned)
             learned = index.learned
         self.put("index", lambda arrays: encode_index(index, digests, arrays, learned))
         return index
-
-
-# An index read back from the cache, the digests of the documents it was made from, and
-# what its build learnt of chunks.
-Previous = tuple[list[str], "Index", "Learned | None"]
 
 
 def enabled() -> bool:

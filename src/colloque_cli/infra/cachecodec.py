@@ -223,34 +223,11 @@ def encode_index(
 def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
     """The search index of a cache entry, and the digests of the documents it was made from
     (ValueError, TypeError… when it is not one)."""
-    from ..search.analysis import Glossary
     from ..search.index import Index
-
-    def value(tagged: Any) -> Any:
-        if tagged is None or type(tagged) in (bool, int, str):
-            return tagged
-        if type(tagged) is list:
-            return [value(item) for item in tagged]
-        if type(tagged) is dict and len(tagged) == 1:
-            ((tag, content),) = tagged.items()
-            if tag == "a":
-                return arrays.array(content)
-            if tag == "s":
-                return arrays.text(content)
-            if tag == "t" and type(content) is list:
-                return tuple(value(item) for item in content)
-            if tag == "d" and type(content) is dict:
-                return {key: value(item) for key, item in content.items()}
-            if tag == "g" and type(content) is list:
-                expansions, by_first_stem = map(value, content)
-                glossary = Glossary({})
-                glossary.expansions, glossary.by_first_stem = expansions, by_first_stem
-                return glossary
-        raise ValueError("not a value of an index")
 
     if type(data) is not dict or list(data) != ["documents", "index", "learned"]:
         raise ValueError("not an index entry")
-    state = value(data["index"])
+    state = _value(data["index"], arrays)
     if type(state) is not dict or list(state) != list(Index._STATE):
         raise ValueError("not the state of an index")
     index = Index.__new__(Index)
@@ -259,6 +236,34 @@ def decode_index(data: Any, arrays: Stored) -> tuple[list[str], Index]:
     if type(documents) is not list:
         raise TypeError("digests were expected")
     return list(map(_str, documents)), index
+
+
+def _value(tagged: Any, arrays: Stored) -> Any:
+    """A value of an index's state, read back (a module function, not a closure: a
+    recursive closure would keep the entry's arrays, and its mapping, in a reference cycle
+    that only the paused garbage collector could free)."""
+    if tagged is None or type(tagged) in (bool, int, str):
+        return tagged
+    if type(tagged) is list:
+        return [_value(item, arrays) for item in tagged]
+    if type(tagged) is dict and len(tagged) == 1:
+        ((tag, content),) = tagged.items()
+        if tag == "a":
+            return arrays.array(content)
+        if tag == "s":
+            return arrays.text(content)
+        if tag == "t" and type(content) is list:
+            return tuple(_value(item, arrays) for item in content)
+        if tag == "d" and type(content) is dict:
+            return {key: _value(item, arrays) for key, item in content.items()}
+        if tag == "g" and type(content) is list:
+            from ..search.analysis import Glossary
+
+            expansions, by_first_stem = (_value(item, arrays) for item in content)
+            glossary = Glossary({})
+            glossary.expansions, glossary.by_first_stem = expansions, by_first_stem
+            return glossary
+    raise ValueError("not a value of an index")
 
 
 def decode_previous(data: Any, arrays: Stored) -> tuple[list[str], Index, Learned | None]:

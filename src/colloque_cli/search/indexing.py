@@ -179,9 +179,9 @@ def _take_up(
 ) -> None:
     """Fill ``part`` as reading ``documents`` would, from ``resume`` (made from them)."""
     segments = len(documents) * fields
-    part.flat = _copied(resume.flat, resume.offsets[segments])
-    part.offsets = _copied(resume.offsets, segments + 1)
-    part.texts = _copied(resume.texts, segments)
+    part.flat = copied(resume.flat, resume.offsets[segments])
+    part.offsets = copied(resume.offsets, segments + 1)
+    part.texts = copied(resume.texts, segments)
     part.tails = {at: count for at, count in resume.tails.items() if at < segments}
     # Word ids are given in the order words first appear: those of these documents are
     # the first ones, up to the highest there.
@@ -209,7 +209,7 @@ def _take_up(
 _NUMPY_TYPES = {"H": "uint16", "I": "uint32"}
 
 
-def _copied(values: Sequence[int], count: int) -> array[int]:
+def copied(values: Sequence[int], count: int) -> array[int]:
     """The first ``count`` of ``values`` (an array or a view of one), as an array."""
     view = memoryview(values)  # type: ignore[arg-type]
     copied = array(view.format)
