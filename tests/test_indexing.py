@@ -23,6 +23,7 @@ from colloque_cli.search.index import Index
 from colloque_cli.search.indexing import Built, Resume, build
 from colloque_cli.search.layout import COUNT_AT, SYNONYMS_AT
 from colloque_cli.search.sessions import SearchIndex
+from colloque_cli.search.vocabulary import Learned, Vocabulary
 from colloque_cli.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +78,7 @@ def reference(documents: Documents, fields: int, body: int | None, glossary: Glo
         array("H", [info for pairs in by_word for _, info in pairs]),
         array("H" if max(texts_of, default=0) < 1 << 16 else "I", texts_of),
         tails,
-        indexing.Learned("", "", "", ""),  # not compared: see test_what_a_build_learnt…
+        Learned("", "", "", ""),  # not compared: see test_what_a_build_learnt…
     )
 
 
@@ -186,7 +187,7 @@ def test_what_a_build_learnt_is_what_reading_chunks_finds(
     assert compound and learned.compound_chunks.split("\n") == compound
     assert learned.compounds.split("\n") == [" ".join(fresh.compounds[c]) for c in compound]
     # told to a build, nothing is worked out again
-    words = indexing._Vocabulary(GLOSSARY)
+    words = Vocabulary(GLOSSARY)
     words.learn(learned)
     assert dict(words.chunks) == dict(fresh) and words.chunks.compounds == fresh.compounds
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from ..programme.remote import Copy
     from ..search import SearchIndex
     from ..search.index import Index
-    from ..search.indexing import Learned, Resume
+    from ..search.indexing import Resume
+    from ..search.vocabulary import Learned
 
 
 def programme(ctx: typer.Context) -> Programme:

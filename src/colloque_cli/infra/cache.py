@@ -40,7 +40,8 @@ from .gcpause import paused_gc
 
 if TYPE_CHECKING:
     from ..search.index import Index
-    from ..search.indexing import Learned, Resume
+    from ..search.indexing import Resume
+    from ..search.vocabulary import Learned
 
 try:  # BLAKE2 straight from its C module: hashlib would also load OpenSSL (~5 ms per run)
     from _blake2 import blake2b

@@ -17,7 +17,7 @@ from .cachefile import Arrays, Stored
 
 if TYPE_CHECKING:
     from ..search.index import Index
-    from ..search.indexing import Learned
+    from ..search.vocabulary import Learned
 
 T = TypeVar("T")
 
@@ -268,7 +268,7 @@ def _value(tagged: Any, arrays: Stored) -> Any:
 
 def decode_previous(data: Any, arrays: Stored) -> tuple[list[str], Index, Learned | None]:
     """``decode_index``, and what the build of the index learnt of chunks, if stored."""
-    from ..search.indexing import Learned
+    from ..search.vocabulary import Learned
 
     documents, index = decode_index(data, arrays)
     taught = data["learned"]

@@ -24,7 +24,8 @@ from ..infra.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from .docmeaning import Meaning
-    from .indexing import Learned, Resume
+    from .indexing import Resume
+    from .vocabulary import Learned
 from .analysis import Glossary, query_words, stem
 from .candidates import evaluate
 from .expansion import (

@@ -4,7 +4,7 @@ A large programme holds millions of words (50 000 descriptions: 2.5 million), an
 is slow per item but fast per call. Texts are cut into chunks between white space, each
 chunk's word ids worked out once (a dict lookup per chunk, mapped over a whole text); new
 words get their ids as they are met, in the order in which they first appear (see
-``_Vocabulary``). The word ids of all the fields, end to end, then give the postings in a
+``vocabulary``). The word ids of all the fields, end to end, then give the postings in a
 few whole-array operations (numpy, imported on this path only, for a large programme).
 Python-level loops run per document field and per new word, never per use of a word.
 """
@@ -13,17 +13,16 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import accumulate, chain, compress, count, islice, repeat
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate, chain, islice
+from typing import Any, NamedTuple
 
-from .analysis import ChunkWords, Glossary, stem
+from .analysis import Glossary
 from .layout import COUNT_AT, SYNONYMS_AT
+from .vocabulary import Learned, Vocabulary
 
-_T = TypeVar("_T", str, int)
 # From this many uses of words, postings are sorted out with numpy (see ``_postings``).
 NUMPY_FROM = 150_000
-_COMPOUND = -1  # last of a chunk's word ids: the chunk also has joined compound forms
 
 
 class Built(NamedTuple):
@@ -45,18 +44,6 @@ class Built(NamedTuple):
     # (what a later build takes up: ``Resume``).
     tails: dict[int, int]
     learned: Learned  # what reading the texts learnt of their chunks, for a later build
-
-
-class Learned(NamedTuple):
-    """What reading texts learnt of the chunks (between white space) it met, to be told to
-    a later build: the chunks, one a line; their meaningful words, apart by spaces, one
-    line a chunk; and likewise the chunks with compounds and the compounds' joined forms.
-    (Neither a chunk nor a word holds white space.)"""
-
-    chunks: str
-    words: str
-    compound_chunks: str
-    compounds: str
 
 
 class Resume(NamedTuple):
@@ -99,7 +86,7 @@ class _Part:
     """The word ids of a run of documents' fields, as ``Built`` holds them."""
 
     def __init__(self, glossary: Glossary, fields: int) -> None:
-        self.words = _Vocabulary(glossary)
+        self.words = Vocabulary(glossary)
         self.flat = array("H")  # "I" once a word id needs it
         self.offsets = array("I", [0])
         self.texts = array("H")  # "I" once a field's distinct texts outnumber 16 bits
@@ -124,7 +111,7 @@ def _read(
     if learned is not None:
         part.words.learn(learned)
     if resume is not None:
-        part.words._stems.update(zip(resume.vocabulary, resume.stems, strict=True))
+        part.words.know_stems(resume.vocabulary, resume.stems)
     rows = iter(documents)
     if resume is not None and resume.documents:
         _take_up(part, list(islice(rows, resume.documents)), fields, body, resume)
@@ -191,7 +178,7 @@ def _take_up(
         used = int(np.frombuffer(part.flat, dtype=_NUMPY_TYPES[part.flat.typecode]).max()) + 1
     else:
         used = max(part.flat, default=-1) + 1
-    part.words._add(resume.vocabulary[:used])
+    part.words.add(resume.vocabulary[:used])
     # Each distinct short text, as first met: its number, word ids and synonyms.
     for field, column in enumerate(zip(*documents, strict=True)):
         if field == body:
@@ -369,174 +356,3 @@ def _postings_plain(
         array("I", chain.from_iterable(by_word)),
         array("H", chain.from_iterable(map(dict.values, by_word))),
     )
-
-
-class _ChunkIds(dict[str, tuple[int, ...]]):
-    """Word ids of each chunk of text between white space; a chunk's new words get their
-    ids (from ``add``) as it is first met. The ids of a chunk with compounds end with
-    ``_COMPOUND``: their joined forms come after all the words of a text (``compounds``)."""
-
-    def __init__(
-        self, chunks: ChunkWords, ids: dict[str, int], add: Callable[[list[str]], None]
-    ) -> None:
-        super().__init__()
-        self.chunks = chunks
-        self.ids = ids
-        self.add = add
-
-    def __missing__(self, chunk: str) -> tuple[int, ...]:
-        words = self.chunks[chunk]
-        if not self.ids.keys() >= set(words):
-            self.add(_new(words, self.ids))
-        found = tuple(map(self.ids.__getitem__, words))
-        if chunk in self.chunks.compounds:
-            found += (_COMPOUND,)
-        self[chunk] = found
-        return found
-
-
-def _new(words: Iterable[str], known: Mapping[str, int]) -> list[str]:
-    """The distinct ``words`` not ``known`` yet, in the order they first come."""
-    return [word for word in dict.fromkeys(words) if word not in known]
-
-
-class _Vocabulary:
-    """Word ids as they are given, and the word ids of texts.
-
-    A text's new words take their ids in the order they first appear in it (its words,
-    its compounds, then its synonyms): the same index in every process, whatever the
-    string hashing.
-    """
-
-    def __init__(self, glossary: Glossary) -> None:
-        self.glossary = glossary
-        self.ids: dict[str, int] = {}
-        self.list: list[str] = []  # words by id
-        self.stems: list[str] = []  # their light stems
-        self.chunks = ChunkWords()
-        self.chunk_ids = _ChunkIds(self.chunks, self.ids, self._add)
-        # What each word that may start a glossary match stands for: its expansion (an
-        # acronym), and the expansions it may begin, with their acronym.
-        self.rules: dict[str, _Rule] = {}
-        self._checked: dict[str, bool] = {}
-        self._stems: dict[str, str] = {}
-        # The same by word id; the ids of those that need no other word to make a match
-        # (acronyms, one-word expansions); of the words that may come second in an
-        # expansion. A text holding none of the last two has no synonym.
-        self.triggers: dict[int, _Rule] = {}
-        self.alone: set[int] = set()
-        self.seconds: set[int] = set()
-        self._second_stems = {
-            expansion[1]
-            for expansions in glossary.by_first_stem.values()
-            for expansion, _ in expansions
-            if len(expansion) > 1
-        }
-
-    def learned(self) -> Learned:
-        """What was learnt of the chunks met (``Learned``)."""
-        met = list(self.chunk_ids)
-        compounds = self.chunks.compounds
-        with_compounds = [chunk for chunk in met if chunk in compounds]
-        return Learned(
-            "\n".join(met),
-            "\n".join(map(" ".join, map(self.chunks.__getitem__, met))),
-            "\n".join(with_compounds),
-            "\n".join(map(" ".join, map(compounds.__getitem__, with_compounds))),
-        )
-
-    def learn(self, learned: Learned) -> None:
-        """Take what an earlier build learnt of chunks as known (``ChunkWords``' memos)."""
-
-        def table(keys: str, values: str) -> dict[str, tuple[str, ...]]:
-            if not keys:  # no chunk (a chunk is never empty)
-                return {}
-            found = map(tuple, map(str.split, values.split("\n")))
-            return dict(zip(keys.split("\n"), found, strict=True))
-
-        self.chunks.update(table(learned.chunks, learned.words))
-        self.chunks.compounds.update(table(learned.compound_chunks, learned.compounds))
-
-    def tokens(self, text: str) -> tuple[list[int], list[int]]:
-        """The word ids of ``text``: its meaningful words in order, then the joined forms of
-        its compounds; and apart, its glossary synonyms."""
-        return self._tokens(text.split())
-
-    def _tokens(self, chunks: list[str]) -> tuple[list[int], list[int]]:
-        # New words get their ids as their chunks are met (``_ChunkIds``), compounds after
-        # the text's words, synonyms last: in the order they first appear in the text.
-        literal = list(chain.from_iterable(map(self.chunk_ids.__getitem__, chunks)))
-        compounds: list[int] = []
-        if _COMPOUND in literal:
-            literal = list(filter(_COMPOUND.__ne__, literal))
-            joined = self._compounds(chunks)
-            self._add(_new(joined, self.ids))
-            compounds = list(map(self.ids.__getitem__, joined))
-        synonyms: list[int] = []
-        if not self.triggers.keys().isdisjoint(literal) and not (
-            self.alone.isdisjoint(literal) and self.seconds.isdisjoint(literal)
-        ):
-            synonym_words = _synonyms(literal, self.triggers, self.stems.__getitem__)
-            self._add(_new(synonym_words, self.ids))
-            synonyms = list(map(self.ids.__getitem__, synonym_words))
-        literal.extend(compounds)
-        return literal, synonyms
-
-    def _compounds(self, chunks: list[str]) -> list[str]:
-        return list(chain.from_iterable(map(self.chunks.compounds.get, chunks, repeat(()))))
-
-    def _add(self, new: Iterable[str]) -> None:
-        for word in new:
-            tid = self.ids[word] = len(self.list)
-            self.list.append(word)
-            word_stem = self._stem(word)  # kept: the glossary check needs it too
-            self.stems.append(word_stem)
-            if self.glossary:
-                if self._check(word):
-                    rule = self.triggers[tid] = self.rules[word]
-                    meaning, expansions = rule
-                    if meaning or any(len(expansion) == 1 for expansion, _ in expansions):
-                        self.alone.add(tid)
-                if word_stem in self._second_stems:
-                    self.seconds.add(tid)
-
-    def _stem(self, word: str) -> str:
-        found = self._stems.get(word)
-        if found is None:
-            found = self._stems[word] = stem(word)
-        return found
-
-    def _check(self, word: str) -> bool:
-        """Whether ``word`` may start a glossary match (then its ``rules`` are known)."""
-        checked = self._checked.get(word)
-        if checked is None:
-            glossary = self.glossary
-            checked = self._checked[word] = (
-                word in glossary.expansions or self._stem(word) in glossary.by_first_stem
-            )
-            if checked:
-                expansions = glossary.by_first_stem.get(self._stem(word), ())
-                self.rules[word] = (
-                    glossary.expansions.get(word, ()),
-                    # An acronym is not its own synonym.
-                    [(expansion, acronym) for expansion, acronym in expansions if acronym != word],
-                )
-        return checked
-
-
-_Rule = tuple[tuple[str, ...], list[tuple[tuple[str, ...], str]]]
-
-
-def _synonyms(
-    found: Sequence[_T], rules: Mapping[_T, _Rule], stem_of: Callable[[_T], str]
-) -> list[str]:
-    """Glossary synonyms of a text's meaningful words (as strings or as ids): each
-    acronym's expansion, and the acronym of each expansion written out."""
-    synonyms: list[str] = []
-    for index in compress(count(), map(rules.__contains__, found)):
-        meaning, expansions = rules[found[index]]
-        synonyms.extend(meaning)
-        for expansion, acronym in expansions:
-            if tuple(map(stem_of, found[index : index + len(expansion)])) == expansion:
-                synonyms.append(acronym)
-    return synonyms

@@ -30,7 +30,8 @@ from .ranking import Evidence
 
 if TYPE_CHECKING:
     from .broad import BroadMatch
-    from .indexing import Learned, Resume
+    from .indexing import Resume
+    from .vocabulary import Learned
 
 # How much a session's theme matching a query adds to its score in the broad search.
 THEME_WEIGHT = 1.2
