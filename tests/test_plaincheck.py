@@ -156,6 +156,8 @@ def test_what_pydantic_would_judge_otherwise_is_left_to_it() -> None:
     ]:
         assert plaincheck.checked({**base, "sessions": [session]}) is None, session
     assert plaincheck.checked({**base, "glossary": {" été": "x"}}) is None  # keys could merge
+    assert plaincheck.checked({**base, "sessions": ""}) is None  # not a list (nor empty)
+    assert plaincheck.checked({**base, "sessions": [["a"]]}) is None
 
 
 def test_a_first_read_of_a_plain_file_does_not_import_pydantic(tmp_path: Path) -> None:

@@ -129,6 +129,35 @@ def test_scalars_read_as_libyaml_reads_them_as_values_keys_and_items(scalar: str
         check(form.encode())
 
 
+ESCAPES = [
+    "\\0", "\\a", "\\b", "\\t", "\\\t", "\\n", "\\v", "\\f", "\\r", "\\e", "\\ ", '\\"', "\\/",
+    "\\\\", "\\N", "\\_", "\\L", "\\P", "\\x41", "\\xe9", "\\x00", "\\x7f", "\\u00e9",
+    "\\u0085", "\\uFFFE", "\\U0001F48C", "\\U0010FFFF", "\\ud800", "\\udc00", "\\U0000D800",
+    "\\U00110000", "\\x", "\\q", "\\u12", "\\\n  x",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_escapes_read_as_libyaml_reads_them(escape: str) -> None:
+    for form in (f'k: "a{escape}b"\n', f'k: [x, "{escape}"]\n', f"k: 'a{escape}b'\n"):
+        check(form.encode())
+    check(f"k: a{escape}b\n".encode())  # no escape in plain text: a backslash
+
+
+def test_imported_programmes_with_escapes_are_read_by_rapidyaml(tmp_path: Path) -> None:
+    # what `colloque import` writes (emoji and quotes escaped) takes the quick path
+    from typer.testing import CliRunner
+
+    from colloque_cli.cli.app import app
+
+    for sample in ("fosdem-2025-sample.xml", "36c3-sample.json"):  # « * » lists in texts
+        out = tmp_path / f"{sample}.yaml"
+        source = ROOT / "tests" / "fixtures" / "real" / sample
+        result = CliRunner().invoke(app, ["import", str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert check(out.read_bytes()) is not None, sample
+
+
 def test_what_rapidyaml_reads_otherwise_gives_way_to_libyaml() -> None:
     for text in [
         "k: ~\n",  # rapidyaml: "~"
@@ -138,9 +167,13 @@ def test_what_rapidyaml_reads_otherwise_gives_way_to_libyaml() -> None:
         "k: .NaN\n",  # rapidyaml: ".nan"
         "1: v\n",  # rapidyaml: the key "1"
         ": v\n",  # rapidyaml: the key ""
-        'k: "\\N\\_"\n',  # rapidyaml: spaces
         "k: !!str 12\n",  # rapidyaml: 12
         "a: &x 1\nb: *x\n",  # rapidyaml: "*x"
+        "a: 1\nb: *x\n",  # an alias without anchor: libyaml refuses it
+        "a: [1, *x]\n",
+        "*x : 1\n",
+        "a: & 1\n",  # an anchor without name: rapidyaml reads 1
+        "a:\n  - * x\n",
         "k: x\nk: y\n",  # a key twice
         "k:\n  a: 1\n  a: 2\n",
         "sessions:\n  - a\nsessions:\n  - b\n",  # a section twice

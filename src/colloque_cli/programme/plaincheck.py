@@ -72,8 +72,6 @@ def checked(data: dict[str, Any]) -> Any | None:
 def checked_sessions(sessions: list[Any]) -> list[Any] | None:
     """Sessions as rows (``SessionRow``), or None to leave them to pydantic."""
     try:
-        for session in sessions:
-            _known(session, _KNOWN[SESSION_FIELDS])
         return [_session(session) for session in sessions]
     except (_Unsure, ValueError):
         return None
@@ -105,7 +103,7 @@ def _programme(data: dict[str, Any]) -> Any:
         themes,
         dict(glossary),
         [_slot(slot) for slot in _items(data, "slots", _KNOWN[SLOT_FIELDS], required=True)],
-        [_session(one) for one in _items(data, "sessions", _KNOWN[SESSION_FIELDS], required=True)],
+        [_session(one) for one in _list(_required(data, "sessions"))],
     )
 
 
@@ -143,20 +141,27 @@ def _slot(slot: dict[str, Any]) -> Any:
     )
 
 
-def _session(session: dict[str, Any]) -> Any:
+_SESSION_KEYS = _KNOWN[SESSION_FIELDS]
+
+
+def _session(session: Any) -> Any:
+    # the most frequent item: written out, with as few calls as can be
+    if type(session) is not dict or not session.keys() <= _SESSION_KEYS:
+        raise _Unsure  # not a mapping, or an unknown key
     get = session.get
     room = get("room")
+    subtitle = get("subtitle")
     themes = get("themes", [])
     speakers = get("speakers", [])
     overlap = get("allow_overlap", False)
     if type(themes) is not list or type(speakers) is not list or type(overlap) is not bool:
         raise _Unsure  # pydantic takes « 1 » or « "yes" » for a boolean
     return SessionRow(
-        _id(_required(session, "id")),
-        _id(_required(session, "slot")),
+        _id(get("id")),  # missing: None, refused by ``_id``
+        _id(get("slot")),
         None if room is None else _id(room),
-        _text(_required(session, "title")),
-        _optional(session, "subtitle"),
+        _text(get("title")),
+        None if subtitle is None else _stripped(subtitle),
         _text(get("type", "atelier")),
         [_id(theme) for theme in themes],
         _stripped(get("description", "")),
@@ -186,6 +191,12 @@ def _required(item: dict[str, Any], key: str) -> Any:
         return item[key]
     except KeyError:
         raise _Unsure from None
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise _Unsure
+    return value
 
 
 def _str(value: Any) -> str:
