@@ -111,7 +111,7 @@ def search_index(ctx: typer.Context) -> SearchIndex:
         return SearchIndex(loaded, build())
     # An edit that left the first sessions as they were: they are taken up from the index
     # made before it (``Index.resume``), with what its build learnt of chunks.
-    index = cache.index(build, lambda: documents_digests(loaded), unchanged)
+    index = cache.index(build, lambda: documents_digests(loaded, cache.written), unchanged)
     return SearchIndex(loaded, index)
 
 

@@ -25,6 +25,7 @@ from stat import S_IMODE, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
+from ..programme.columns import SessionTable
 from ..programme.model import Programme
 from ..programme.source import MAX_BYTES, read_bytes, resolve_programme_path
 from .cachecodec import (
@@ -201,6 +202,8 @@ class ProgrammeCache:
         self.folder = folder
         self.key = key
         self._fingerprint = running_fingerprint()
+        # The columns of the sessions last stored (``put_programme``), until ``index``.
+        self.written: SessionTable | None = None
 
     def _header(self, kind: str) -> bytes:
         """What an entry must match, on one line: its fields apart by tabs (in the path, a
@@ -255,7 +258,14 @@ class ProgrammeCache:
         return self.get("programme", decode_programme)
 
     def put_programme(self, programme: Programme) -> None:
-        self.put("programme", lambda arrays: encode_programme(programme, arrays))
+        """Store ``programme``; its sessions' columns are kept (``written``) until the index
+        is looked for: its digests are hashed from them (``search.sessions``)."""
+
+        def encode(arrays: Arrays) -> Any:
+            self.written = SessionTable.of(programme.sessions)
+            return encode_programme(programme, arrays, self.written)
+
+        self.put("programme", encode)
 
     def index(
         self,
@@ -273,6 +283,7 @@ class ProgrammeCache:
         if found is not None:
             return found[1]
         digests = documents()
+        self.written = None  # the columns hashed: let go before the build
         previous = self.get("index", decode_previous, any_content=True)
         if previous is not None and previous[0] == digests:
             index, learned = previous[1], previous[2]

@@ -56,9 +56,12 @@ class _Pool:
         return found
 
 
-def encode_programme(programme: Programme, arrays: Arrays) -> dict[str, Any]:
-    """``programme`` as the JSON and arrays of a cache entry."""
-    table = SessionTable.of(programme.sessions)
+def encode_programme(
+    programme: Programme, arrays: Arrays, table: SessionTable | None = None
+) -> dict[str, Any]:
+    """``programme`` as the JSON and arrays of a cache entry (``table``: its sessions'
+    columns, when already made)."""
+    table = SessionTable.of(programme.sessions) if table is None else table
     texts, values = table.columns()
     slots, rooms, themes = _Pool(programme.slots), _Pool(programme.rooms), _Pool(programme.themes)
     distinct = {

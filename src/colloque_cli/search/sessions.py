@@ -7,16 +7,18 @@ from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cached_property
 from itertools import chain, islice, repeat
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from ..infra import progress
 from ..infra.gcpause import paused_gc
-from ..programme.model import Programme, Session
+from ..programme.columns import SessionTable
+from ..programme.model import Programme, Room, Session
 from .analysis import STOP_WORDS, Analyser, stem, words
 from .expansion import typos_between
 from .hits import (
     BODY,
     FIELDS,
+    THEME_SEPARATOR,
     WEIGHTS,
     Hit,
     HitContext,
@@ -84,27 +86,102 @@ class _FieldTexts(Sequence[tuple[str | None, ...]]):
         return session_fields(self._sessions[index])
 
 
-def documents_digests(programme: Programme) -> list[str]:
+def documents_digests(programme: Programme, table: SessionTable | None = None) -> list[str]:
     """Digests of what the search index of ``programme`` is made from: the glossary, then
     the searched texts of every session in order (``session_fields``), ``DIGESTED``
     sessions at a time; each digest covers all that comes before it, the last one all.
     Programmes with the same last digest have the same index (a time, an id or a comment
-    changed); the documents under the digests they share are the same (``unchanged``)."""
+    changed); the documents under the digests they share are the same (``unchanged``).
+
+    Hashed from the sessions' columns (``table``, the one the cache entry was written from,
+    else the programme's own when it is one): their texts are UTF-8 already, and repeated
+    values (rooms, speakers…) are hashed once, as numbers per session."""
     import hashlib
     import json
 
+    if table is None or len(table) != len(programme.sessions):
+        table = SessionTable.of(programme.sessions)
     hasher = hashlib.sha256(json.dumps(list(programme.glossary.items())).encode())
     digests = [hasher.hexdigest()]
-    rows = map(session_fields, programme.sessions)
-    while texts := list(chain.from_iterable(islice(rows, DIGESTED))):
-        # Which texts are there (None and "" alike: neither has a word), their lengths, and
-        # the texts end to end: no two lists of texts give the same bytes.
-        there = list(filter(None, texts))
-        hasher.update(bytes(map(bool, texts)))
-        hasher.update(array("q", map(len, there)))
-        hasher.update("".join(there).encode("utf-8", "surrogatepass"))
+    columns = [_DigestedColumn(table, field) for field in SEARCHED_COLUMNS]
+    for start in range(0, len(table), DIGESTED):
+        end = min(start + DIGESTED, len(table))
+        for column in columns:
+            column.update(hasher, start, end)
         digests.append(hasher.hexdigest())
     return digests
+
+
+def _room_name(room: Room | None) -> str | None:
+    return None if room is None else room.name
+
+
+# Where each of ``session_fields``' texts is in a ``SessionTable``, in ``FIELDS`` order: a
+# text column (None), or a value column and the text of one of its values.
+SEARCHED_COLUMNS: tuple[tuple[str, Callable[[Any], str | None] | None], ...] = (
+    ("title", None),
+    ("subtitle", None),
+    ("themes", lambda themes: THEME_SEPARATOR.join(theme.label for theme in themes) or None),
+    ("type", lambda value: value),
+    ("speakers", lambda speakers: ", ".join(speakers) or None),
+    ("room", _room_name),
+    ("description", None),
+)
+
+
+def searched_texts(table: SessionTable, field: int, index: int) -> str | None:
+    """The text ``session_fields`` gives at ``field`` for the session ``index`` of
+    ``table``, read from the columns ``documents_digests`` hashes."""
+    name, text = SEARCHED_COLUMNS[field]
+    texts, values = table.columns()
+    if text is None:
+        blob, offsets, nones = texts[name]
+        if len(nones) and nones[index]:
+            return None
+        return str(blob[offsets[index] : offsets[index + 1]], "utf-8", "surrogatepass")
+    distinct, codes = values[name]
+    return text(distinct[codes[index]])
+
+
+class _DigestedColumn:
+    """One searched field of a ``SessionTable``, hashed a run of sessions at a time: for a
+    text column its UTF-8 bytes and where each text ends (None and "" alike: no bytes); for
+    a value column the number per session of its text (numbered as first met, so that two
+    values of the same text, two rooms of one name, are one) and the texts first met."""
+
+    def __init__(self, table: SessionTable, field: tuple[str, Callable[[Any], str | None] | None]):
+        name, text = field
+        texts, values = table.columns()
+        self.text = text is None
+        if text is None:
+            blob, offsets, _ = texts[name]
+            self.blob = memoryview(blob).cast("B")
+            self.ends = array("q", offsets)
+            return
+        distinct, codes = values[name]
+        numbers: dict[str, int] = {}
+        renumber = [numbers.setdefault(text(value) or "", len(numbers)) for value in distinct]
+        self.codes = array("q", map(renumber.__getitem__, codes))
+        self.names = list(numbers)
+        self.seen = 0  # texts hashed so far: every number below was met before
+
+    def update(self, hasher: Any, start: int, end: int) -> None:
+        if self.text:
+            ends = self.ends[start : end + 1]
+            pieces = [ends, self.blob[ends[0] : ends[-1]]]
+        else:
+            codes = self.codes[start:end]
+            met = max(self.seen, max(codes) + 1)
+            names = self.names[self.seen : met]
+            self.seen = met
+            pieces = [
+                codes,
+                array("q", map(len, names)),
+                "".join(names).encode("utf-8", "surrogatepass"),
+            ]
+        for piece in pieces:  # each with its size: no two runs give the same bytes
+            hasher.update(len(piece).to_bytes(8, "little"))
+            hasher.update(piece)
 
 
 DIGESTED = 1_000  # sessions under each of ``documents_digests`` after the first
