@@ -4,6 +4,7 @@ index reads (``session_fields``) or the glossary does, whatever field it is."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from colloque_cli.programme.columns import SessionTable
 from colloque_cli.programme.model import Programme, Room, Session, Theme, new_session
 from colloque_cli.search.hits import FIELDS, session_fields
 from colloque_cli.search.sessions import SEARCHED_COLUMNS, documents_digests, searched_texts
-from conftest import PROGRAMME
+from conftest import PROGRAMME, Run
 
 NOT_SEARCHED = ("id", "slot")  # the fields of a session no search reads
 
@@ -109,3 +110,71 @@ def test_the_glossary_changes_every_digest(programme: Programme) -> None:
     )
     after = documents_digests(other)
     assert all(a != b for a, b in zip(before, after, strict=True))
+
+
+def test_the_columns_written_are_kept_only_for_a_search(tmp_path: Path) -> None:
+    path = tmp_path / "programme.yaml"
+    path.write_bytes(PROGRAMME.read_bytes())
+    loaded, cache = open_programme(path)
+    assert cache is not None and cache.written is None  # no index looked for: let go
+    path.write_bytes(PROGRAMME.read_bytes() + b"\n# un commentaire\n")
+    loaded, cache = open_programme(path, keep_columns=True)
+    assert cache is not None and cache.written is not None
+    assert cache.written == loaded.sessions and loaded.sessions is not cache.written
+
+
+@pytest.mark.parametrize(
+    ("args", "made"),
+    [
+        (("search", "sécurité"), 1),  # the columns of the entry, hashed
+        (("agenda", "suggest", "sécurité"), 1),
+        (("list",), 1),  # those of the entry, not kept
+    ],
+)
+def test_a_first_search_after_an_edit_hashes_the_columns_written(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], made: int
+) -> None:
+    """After an edit, a search makes the sessions' columns once (for the cache entry, and
+    its digests), not twice."""
+    path = tmp_path / "programme.yaml"
+    text = PROGRAMME.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    assert run("--programme", str(path), "search", "sécurité").exit_code == 0
+    path.write_text(text.replace("leurs polices municipales", "leurs polices de Zanzibar"))
+    made_tables: list[int] = []
+    of = SessionTable.of.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[SessionTable], sessions: Sequence[Session]) -> SessionTable:
+        made_tables.append(not isinstance(sessions, SessionTable))
+        return of(cls, sessions)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(SessionTable, "of", classmethod(counted))
+    assert run("--programme", str(path), *args).exit_code == 0
+    assert sum(made_tables) == made
+
+
+def test_an_index_is_reused_after_an_edit_whatever_command_read_it_first(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Digests made from a parsed programme's columns and from those read back from the
+    cache (views of its entry) are the same: an edit of a comment, then `list`, then a
+    search, reuses the index."""
+    import colloque_cli.search.index as index_module
+
+    path = tmp_path / "programme.yaml"
+    text = PROGRAMME.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    query = ("--programme", str(path), "search", "sécurité")
+    assert run(*query).exit_code == 0
+    path.write_text(text + "\n# un commentaire\n", encoding="utf-8")
+    assert run("--programme", str(path), "list").exit_code == 0
+    built: list[int] = []
+    build = index_module.Index.__init__
+
+    def counted(*args: object, **kwargs: object) -> None:
+        built.append(1)
+        build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module.Index, "__init__", counted)
+    assert run(*query).stdout == run("--no-cache", *query).stdout
+    assert built == [1]  # --no-cache's alone

@@ -358,7 +358,7 @@ def suggest(
     from .options import search_index
 
     wanted = _interests(interests)
-    p = programme(ctx)
+    p = programme(ctx, searched=True)
     store = _store(p)
     found = plan_from(p, search_index(ctx), wanted, store.load())
     if fmt is Format.table:

@@ -142,7 +142,7 @@ def search(
         raise InvalidValueError(
             f"Recherche trop longue ({len(text)} caractères ; {MAX_QUERY} au plus)."
         )
-    p = programme(ctx)
+    p = programme(ctx, searched=True)
     chosen = selection(p, day=day, room=room, theme=theme)
     within = {s.id for s in chosen.apply(p.sessions)} if chosen != type(chosen)() else None
     index = search_index(ctx)

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     from ..search.vocabulary import Learned
 
 
-def programme(ctx: typer.Context) -> Programme:
-    """The programme chosen by the global options (loaded once per invocation, cached)."""
+def programme(ctx: typer.Context, *, searched: bool = False) -> Programme:
+    """The programme chosen by the global options (loaded once per invocation, cached).
+    ``searched``: the command looks for the search index (``search_index``), whose digests
+    are hashed from the columns the cache entry is written from, if it is written: they are
+    kept until then (some 16 MB at 50 000 sessions, that other commands do not hold)."""
     from ..infra.cache import open_programme
 
     root = ctx.find_root()
@@ -30,7 +33,7 @@ def programme(ctx: typer.Context) -> Programme:
         use_cache = not root.obj.get("no_cache", False)
         chosen = local_programme(root.obj.get("programme"), offline=ctx.resilient_parsing)
         root.obj["loaded"], root.obj["cache"] = open_programme(
-            chosen, use_cache=use_cache, notice=_debug_notice
+            chosen, use_cache=use_cache, notice=_debug_notice, keep_columns=searched
         )
     loaded: Programme = root.obj["loaded"]
     return loaded
@@ -97,7 +100,7 @@ def search_index(ctx: typer.Context) -> SearchIndex:
     from ..search import SearchIndex
     from ..search.sessions import documents_digests, unchanged
 
-    loaded = programme(ctx)
+    loaded = programme(ctx, searched=True)
     cache = ctx.find_root().obj.get("cache")
 
     def build(resume: Resume | None = None, learned: Learned | None = None) -> Index:

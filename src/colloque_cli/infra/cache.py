@@ -257,13 +257,15 @@ class ProgrammeCache:
     def programme(self) -> Programme | None:
         return self.get("programme", decode_programme)
 
-    def put_programme(self, programme: Programme) -> None:
-        """Store ``programme``; its sessions' columns are kept (``written``) until the index
-        is looked for: its digests are hashed from them (``search.sessions``)."""
+    def put_programme(self, programme: Programme, *, keep_columns: bool = False) -> None:
+        """Store ``programme``; with ``keep_columns``, its sessions' columns are kept
+        (``written``) until the index is looked for: its digests are hashed from them."""
 
         def encode(arrays: Arrays) -> Any:
-            self.written = SessionTable.of(programme.sessions)
-            return encode_programme(programme, arrays, self.written)
+            table = SessionTable.of(programme.sessions)
+            if keep_columns:
+                self.written = table
+            return encode_programme(programme, arrays, table)
 
         self.put("programme", encode)
 
@@ -325,10 +327,12 @@ def open_programme(
     *,
     use_cache: bool = True,
     notice: Callable[[str], None] | None = None,
+    keep_columns: bool = False,
 ) -> tuple[Programme, ProgrammeCache | None]:
     """Load a programme, from the cache when it is still valid; also return the cache.
 
-    ``notice`` hears (once) why the cache could not be used, if it could not.
+    ``notice`` hears (once) why the cache could not be used, if it could not;
+    ``keep_columns``: the search index will be looked for (``ProgrammeCache.put_programme``).
     """
     resolved = resolve_programme_path(path)
     source = str(resolved)
@@ -361,7 +365,7 @@ def open_programme(
         programme = parse_programme(raw, source)  # decoded there: see its docstring
         del raw  # the file's bytes (as big as the file) are not kept while the entry is written
         if cache is not None:
-            cache.put_programme(programme)
+            cache.put_programme(programme, keep_columns=keep_columns)
     return programme, cache
 
 

@@ -156,12 +156,13 @@ class _DigestedColumn:
         if text is None:
             blob, offsets, _ = texts[name]
             self.blob = memoryview(blob).cast("B")
-            self.ends = array("q", offsets)
+            self.ends = offsets  # 32 bits, whether an array or a view of the entry
             return
         distinct, codes = values[name]
         numbers: dict[str, int] = {}
         renumber = [numbers.setdefault(text(value) or "", len(numbers)) for value in distinct]
-        self.codes = array("q", map(renumber.__getitem__, codes))
+        same = len(numbers) == len(distinct)  # as numbered already (no two of a text)
+        self.codes = array("I", codes if same else map(renumber.__getitem__, codes))
         self.names = list(numbers)
         self.seen = 0  # texts hashed so far: every number below was met before
 
