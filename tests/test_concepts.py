@@ -23,7 +23,8 @@ HERE = Path(__file__).parent
 TUNING = HERE / "concept_cases.yaml"
 HELD_OUT = HERE / "concept_cases_heldout.yaml"
 FRESH = HERE / "concept_cases_fresh.yaml"
-LEAD = HERE / "concept_cases_lead.yaml"  # blind: never seen by any tuning
+LEAD = HERE / "concept_cases_lead.yaml"  # blind until it was committed
+LEAD2 = HERE / "concept_cases_lead2.yaml"  # blind: never seen by any tuning
 INDEX = SearchIndex(load_programme())
 
 
@@ -42,12 +43,15 @@ FLOORS = {
     HELD_OUT: {"success@3": 0.65, "precision": 0.90, "silence": 0.83},
     FRESH: {"success@3": 0.50, "precision": 0.84, "silence": 0.90},
     LEAD: {"success@3": 0.53, "precision": 0.83, "silence": 0.75},
+    LEAD2: {"success@3": 0.55, "precision": 0.80, "silence": 1.00},
 }
-OFF_TOPIC = {TUNING: 6, HELD_OUT: 6, FRESH: 6, LEAD: 4}
+OFF_TOPIC = {TUNING: 6, HELD_OUT: 6, FRESH: 6, LEAD: 4, LEAD2: 9}
 
 
 @pytest.mark.parametrize(
-    "cases", [TUNING, HELD_OUT, FRESH, LEAD], ids=["réglage", "témoin", "témoin-2", "témoin-3"]
+    "cases",
+    [TUNING, HELD_OUT, FRESH, LEAD, LEAD2],
+    ids=["réglage", "témoin", "témoin-2", "témoin-3", "témoin-4"],
 )
 def test_concept_evaluation_stays_above_its_floors(cases: Path) -> None:
     loaded = load_cases(cases)
