@@ -124,3 +124,18 @@ def run(run_raw: Run) -> Run:
         return result
 
     return invoke
+
+
+def count_index_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one at every search index built from now on."""
+    import colloque_cli.search.index as index_module
+
+    built: list[int] = []
+    build = index_module.Index.__init__
+
+    def counted(*args: object, **kwargs: object) -> None:
+        built.append(1)
+        build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module.Index, "__init__", counted)
+    return built

@@ -11,7 +11,7 @@ import colloque_cli.infra.cache as cache_module
 from colloque_cli.infra import cachecodec
 from colloque_cli.infra.cache import open_programme
 from colloque_cli.programme.columns import SessionTable
-from conftest import PROGRAMME, Run
+from conftest import PROGRAMME, Run, count_index_builds
 
 TITLE = "Sécurité et cohésion sociale"
 
@@ -190,21 +190,6 @@ def test_search_index_is_cached_too(
     assert second.stdout == first.stdout
 
 
-def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """A list that grows by one at every index built."""
-    import colloque_cli.search.index as index_module
-
-    built: list[int] = []
-    build = index_module.Index.__init__
-
-    def counted(*args: object, **kwargs: object) -> None:
-        built.append(1)
-        build(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_module.Index, "__init__", counted)
-    return built
-
-
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -225,7 +210,7 @@ def test_an_edit_that_leaves_the_searched_texts_keeps_the_index(
     assert text.count(old) == 1
     programme_file.write_text(text.replace(old, new), encoding="utf-8")
     expected = run("--no-cache", *query)
-    built = _counting_builds(monkeypatch)
+    built = count_index_builds(monkeypatch)
     after = run(*query)
     assert built == []
     assert (after.exit_code, after.stdout, after.stderr) == (0, expected.stdout, expected.stderr)
@@ -258,7 +243,7 @@ def test_an_edit_of_a_searched_text_builds_the_index_again(
     programme_file.write_text(text.replace(old, new), encoding="utf-8")
     expected = run("--no-cache", *query)
     assert expected.exit_code == 0
-    built = _counting_builds(monkeypatch)
+    built = count_index_builds(monkeypatch)
     after = run(*query)
     assert built == [1]
     assert (after.exit_code, after.stdout) == (0, expected.stdout)

@@ -14,7 +14,7 @@ from colloque_cli.programme.columns import SessionTable
 from colloque_cli.programme.model import Programme, Room, Session, Theme, new_session
 from colloque_cli.search.hits import FIELDS, session_fields
 from colloque_cli.search.sessions import SEARCHED_COLUMNS, documents_digests, searched_texts
-from conftest import PROGRAMME, Run
+from conftest import PROGRAMME, Run, count_index_builds
 
 NOT_SEARCHED = ("id", "slot")  # the fields of a session no search reads
 
@@ -159,8 +159,6 @@ def test_an_index_is_reused_after_an_edit_whatever_command_read_it_first(
     """Digests made from a parsed programme's columns and from those read back from the
     cache (views of its entry) are the same: an edit of a comment, then `list`, then a
     search, reuses the index."""
-    import colloque_cli.search.index as index_module
-
     path = tmp_path / "programme.yaml"
     text = PROGRAMME.read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
@@ -168,13 +166,6 @@ def test_an_index_is_reused_after_an_edit_whatever_command_read_it_first(
     assert run(*query).exit_code == 0
     path.write_text(text + "\n# un commentaire\n", encoding="utf-8")
     assert run("--programme", str(path), "list").exit_code == 0
-    built: list[int] = []
-    build = index_module.Index.__init__
-
-    def counted(*args: object, **kwargs: object) -> None:
-        built.append(1)
-        build(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index_module.Index, "__init__", counted)
+    built = count_index_builds(monkeypatch)
     assert run(*query).stdout == run("--no-cache", *query).stdout
     assert built == [1]  # --no-cache's alone
