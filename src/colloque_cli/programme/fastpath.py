@@ -120,16 +120,18 @@ def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False
     pydantic copies the strings it validates: validating the sessions a chunk at a time and
     dropping each chunk's dicts at once keeps one copy of most of the text alive, not two.
     Only the fast path uses it: errors are reported by validating the whole file as usual.
-    ``light`` keeps each validated session as a ``SessionRow`` (a named tuple of the same
-    fields, a tenth of a model's size) for callers that only build domain objects from them.
+    ``light`` keeps each validated session as a ``plaincheck.SessionRow`` (a named tuple of
+    the same fields, a tenth of a model's size, as the plain check gives) for callers that
+    only build domain objects from them.
     """
+    from .plaincheck import SessionRow  # the schema's fields, in order (tested)
+
     sessions = data.get("sessions")
     if not isinstance(sessions, list) or len(sessions) <= CHUNK:
         return model.model_validate(data)
     data["sessions"] = []
     head = model.model_validate(data)
     adapter = _sessions_adapter()
-    row = _session_row()
     validated: list[Any] = []
     count = len(sessions)
     with progress.stage(f"Validation de {plural(count, 'session')}…", total=count):
@@ -138,20 +140,11 @@ def _validate_in_chunks(model: Any, data: dict[Any, Any], *, light: bool = False
             sessions[start : start + CHUNK] = [None] * len(chunk)  # the chunk holds the last refs
             models = adapter.validate_python(chunk)
             if light:
-                validated.extend(row(**m.__dict__) for m in models)
+                validated.extend(SessionRow(**m.__dict__) for m in models)
             else:
                 validated.extend(models)
             progress.advance(start + len(chunk))
     return head.model_copy(update={"sessions": validated})
-
-
-@functools.cache
-def _session_row() -> Any:
-    from collections import namedtuple
-
-    from .schema import SessionFile
-
-    return namedtuple("SessionRow", list(SessionFile.model_fields))  # noqa: PYI024
 
 
 @functools.cache
