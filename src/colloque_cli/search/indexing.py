@@ -75,7 +75,7 @@ def build(
     whole = _read(documents, fields, body, glossary, resume, learned)
     flat, offsets, texts, tails = whole.flat, whole.offsets, whole.texts, whole.tails
     vocabulary, stems = whole.words.list, whole.words.stems
-    taught = whole.words.learned()
+    taught = whole.learned()
     del whole  # its memory goes to the postings' work
     postings = _postings if len(flat) >= NUMPY_FROM else _postings_plain
     starts, all_docs, infos = postings(flat, offsets, tails, fields, body, len(vocabulary))
@@ -86,6 +86,7 @@ class _Part:
     """The word ids of a run of documents' fields, as ``Built`` holds them."""
 
     def __init__(self, glossary: Glossary, fields: int) -> None:
+        self.fields = fields
         self.words = Vocabulary(glossary)
         self.flat = array("H")  # "I" once a word id needs it
         self.offsets = array("I", [0])
@@ -94,10 +95,16 @@ class _Part:
         self.short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
         # The number of synonyms ending each (document, field) that has some, by its number.
         self.tails: dict[int, int] = {}
+        # What a child that read the last documents learnt of chunks not met here (``halves``).
+        self.adopted: Learned | None = None
+
+    def learned(self) -> Learned:
+        """What reading the texts learnt of their chunks (``Built.learned``)."""
+        return self.words.learned(more=self.adopted)
 
 
 def _read(
-    documents: Iterable[Sequence[str | None]],
+    documents: Sequence[Sequence[str | None]],
     fields: int,
     body: int | None,
     glossary: Glossary,
@@ -113,8 +120,34 @@ def _read(
     if resume is not None:
         part.words.know_stems(resume.vocabulary, resume.stems)
     rows = iter(documents)
+    taken = 0
     if resume is not None and resume.documents:
-        _take_up(part, list(islice(rows, resume.documents)), fields, body, resume)
+        taken = resume.documents
+        _take_up(part, list(islice(rows, taken)), fields, body, resume)
+    if len(documents) - taken >= FORK_FROM:
+        from .halves import read_in_two  # a large programme only: two cores
+
+        read_in_two(part, rows, documents, taken, tokenise, fields=fields, body=body)
+    else:
+        tokenise(part, rows, fields, body)
+    if resume is not None:  # 32 bits taken up that 16 now suffice for, as when built anew
+        if part.flat.typecode == "I" and len(part.words.list) <= 1 << 16:
+            part.flat = array("H", part.flat)
+        if part.texts.typecode == "I" and max(part.texts, default=0) < 1 << 16:
+            part.texts = array("H", part.texts)
+    return part
+
+
+# From this many documents to read, half of them are read by a forked child (``halves``):
+# below, forking (a few milliseconds) and merging would cost more than they save.
+FORK_FROM = 4_000
+
+
+def tokenise(
+    part: _Part, rows: Iterable[Sequence[str | None]], fields: int, body: int | None
+) -> None:
+    """Append to ``part`` the word ids of the fields of ``rows`` (the documents that follow
+    those it holds)."""
     words, short, tails = part.words, part.short, part.tails
     flat, offsets, texts = part.flat, part.offsets, part.texts
     append_offset, append_text = offsets.append, texts.append
@@ -149,12 +182,6 @@ def _read(
                 texts = part.texts = array("I", texts)
                 append_text = texts.append
                 append_text(number)
-    if resume is not None:  # 32 bits taken up that 16 now suffice for, as when built anew
-        if part.flat.typecode == "I" and len(words.list) <= 1 << 16:
-            part.flat = array("H", part.flat)
-        if part.texts.typecode == "I" and max(part.texts, default=0) < 1 << 16:
-            part.texts = array("H", part.texts)
-    return part
 
 
 def _take_up(
