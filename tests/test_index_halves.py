@@ -214,3 +214,64 @@ def test_the_bundled_programme_never_loads_the_halves(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path, check=False
     )
     assert done.stderr.splitlines()[-1] == "0 []", done.stderr
+
+
+def _search(run: Run, path: Path, *options: str, query: str = "mobilité") -> tuple[int, str, str]:
+    done = run(*options, "--programme", str(path), "search", query, "--format", "json")
+    return done.exit_code, done.stdout, done.stderr
+
+
+def test_a_child_reading_ahead_is_ended_when_the_index_is_kept(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    # A search reads the programme, then starts a child reading its last sessions while it
+    # writes the cache entry and looks for an earlier index: here, an edit that changes no
+    # searched text keeps the index, and the child is ended at once.
+    monkeypatch.setattr(indexing, "FORK_FROM", 100)
+    path = _generated(tmp_path, monkeypatch, 400)
+    first = _search(run, path)
+    assert first[0] == 0 and len(children) == 1
+    builds: list[int] = []
+    monkeypatch.setattr(halves, "read_with", lambda *args: builds.append(1))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("# Programme fictif", "# Un programme fictif", 1), "utf-8")
+    assert _search(run, path) == first
+    assert len(children) == 2 and builds == []
+    assert_reaped(children)
+
+
+def test_a_child_reading_ahead_what_an_earlier_index_gives_is_ended(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    # An edit of the last sessions: the build takes up the first ones from the earlier
+    # index, beyond where the child started; it is ended, and the rest read as usual.
+    monkeypatch.setattr(indexing, "FORK_FROM", 100)
+    path = _generated(tmp_path, monkeypatch, 2400)
+    assert _search(run, path)[0] == 0
+    forked_before = len(children)
+    text = path.read_text(encoding="utf-8")
+    last = text.rindex("    title: ")
+    path.write_text(f"{text[:last]}    title: Zygomorphes\n{text[last:].split(chr(10), 1)[1]}")
+    edited = _search(run, path, query="zygomorphes")
+    # the child reading ahead, then one reading the last of what the build reads
+    assert len(children) == forked_before + 2
+    assert edited == _search(run, path, "--no-cache", query="zygomorphes")
+    assert '"Zygomorphes"' in edited[1]
+    assert_reaped(children)
+
+
+def test_ctrl_c_before_the_build_ends_the_child_reading_ahead(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    from colloque_cli.infra.cache import ProgrammeCache
+
+    monkeypatch.setattr(indexing, "FORK_FROM", 100)
+    path = _generated(tmp_path, monkeypatch, 400)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ProgrammeCache, "put_programme", interrupted)
+    assert _search(run, path) == (130, "", "")
+    assert len(children) == 1
+    assert_reaped(children)

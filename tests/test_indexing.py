@@ -101,9 +101,10 @@ def _analyse(text: str, glossary: Glossary) -> tuple[list[str], list[str], list[
     return words, compounds, synonyms
 
 
-# How ``assert_same`` reads documents in two halves: this process's share, and whether the
-# build is told what an earlier one learnt (each a fork: a few of them).
-IN_TWO = ((0.0, False), (0.5, True), (1.0, False))
+# How ``assert_same`` reads documents in two halves: this process's share, whether the
+# child starts before the build (``read_ahead``: it knows nothing of what the build is told),
+# and whether the build is told what an earlier one learnt (each a fork: a few of them).
+IN_TWO = ((0.0, False, False), (0.5, False, True), (1.0, False, False), (0.4, True, True))
 
 
 def assert_same(
@@ -111,7 +112,7 @@ def assert_same(
     fields: int,
     body: int | None,
     glossary: Glossary,
-    in_two_ways: Sequence[tuple[float, bool]] = IN_TWO,
+    in_two_ways: Sequence[tuple[float, bool, bool]] = IN_TWO,
 ) -> None:
     expected = reference(documents, fields, body, glossary)
     # Postings are sorted out use by use for a small programme, with numpy for a large one:
@@ -133,12 +134,11 @@ def assert_same(
     # Read in two halves, the second by a forked child (cut anywhere), then merged: the same
     # index, and the same chunks learnt, as one reading.
     alone = built.learned  # the last way's (read alike whatever the way)
-    for share, told in in_two_ways:
-        built = in_two(
-            documents, fields, body, glossary, share=share, learned=learned if told else None
-        )
-        assert_built(built, expected, "in two", share, told)
-        assert built.learned == alone, ("in two", share, told)
+    for share, ahead, told in in_two_ways:
+        told_learned = learned if told else None
+        built = in_two(documents, fields, body, glossary, share, ahead, learned=told_learned)
+        assert_built(built, expected, "in two", share, ahead, told)
+        assert built.learned == alone, ("in two", share, ahead, told)
 
 
 def in_two(
@@ -146,18 +146,26 @@ def in_two(
     fields: int,
     body: int | None,
     glossary: Glossary,
-    *,
     share: float = 0.5,
+    ahead: bool = False,
+    *,
     resume: Resume | None = None,
     learned: Learned | None = None,
 ) -> Built:
-    """``build``, half of it (``share``: this process's) read by a forked child, whatever the
-    number of documents; fails if the child fails (the build would still be right)."""
+    """``build``, part of it (all but ``share``) read by a forked child whatever the number
+    of documents; with ``ahead``, a child started before the build (``read_ahead``). Fails
+    if the child fails (the build would still be right)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(indexing, "FORK_FROM", 0)
-        patch.setattr(halves, "SHARE", share)
+        patch.setattr(indexing, "SHARE", share)
+        patch.setattr(indexing, "SHARE_AHEAD", share)
         patch.setattr(halves, "read_anyway", _child_failed)
-        return build(documents, fields, body, glossary, resume, learned)
+        child = indexing.read_ahead(documents, fields, body, glossary) if ahead else None
+        try:
+            return build(documents, fields, body, glossary, resume, learned, child)
+        finally:
+            if child is not None:
+                child.close()
 
 
 def _child_failed(*args: object) -> None:
@@ -179,6 +187,7 @@ def assert_resumed_same(
     body: int | None,
     glossary: Glossary,
     share: float = 0.5,
+    ahead: bool = False,
 ) -> None:
     """A build of ``after`` that takes up its first documents from the index of ``before``
     (any number of those the two share from the first on) is the build of ``after``."""
@@ -197,10 +206,10 @@ def assert_resumed_same(
         assert_built(alone, expected, documents)
         if documents in (shared // 2, shared):  # the rest read in two halves (a fork each)
             built = in_two(
-                after, fields, body, glossary, share=share, resume=resume, learned=learned
+                after, fields, body, glossary, share, ahead, resume=resume, learned=learned
             )
-            assert_built(built, expected, documents, "in two", share)
-            assert built.learned == alone.learned, (documents, "in two", share)
+            assert_built(built, expected, documents, "in two", share, ahead)
+            assert built.learned == alone.learned, (documents, "in two", share, ahead)
 
 
 def test_an_index_gives_back_what_its_build_made_for_a_later_build() -> None:
@@ -389,11 +398,16 @@ SHARES = st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0])
     st.sampled_from([2, 0, None]),
     SHARES,
     st.booleans(),
+    st.booleans(),
 )
 def test_any_documents_are_indexed_as_the_reference_does(
-    documents: list[tuple[str | None, ...]], body: int | None, share: float, told: bool
+    documents: list[tuple[str | None, ...]],
+    body: int | None,
+    share: float,
+    ahead: bool,
+    told: bool,
 ) -> None:
-    assert_same(documents, 3, body, GLOSSARY, [(share, told)])
+    assert_same(documents, 3, body, GLOSSARY, [(share, ahead, told)])
 
 
 def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None:
@@ -419,6 +433,7 @@ def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None
     st.integers(0, 8),
     st.sampled_from([2, 0, None]),
     SHARES,
+    st.booleans(),
 )
 def test_any_edit_taking_up_an_index_builds_as_from_scratch(
     before: list[tuple[str | None, ...]],
@@ -426,5 +441,6 @@ def test_any_edit_taking_up_an_index_builds_as_from_scratch(
     kept: int,
     body: int | None,
     share: float,
+    ahead: bool,
 ) -> None:
-    assert_resumed_same(before, before[:kept] + tail, 3, body, GLOSSARY, share)
+    assert_resumed_same(before, before[:kept] + tail, 3, body, GLOSSARY, share, ahead)

@@ -25,7 +25,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..infra import progress
-from ..infra.forked import Chunks, fork
+from ..infra.forked import Chunks, Forked, fork
 from .vocabulary import Learned, new_words
 
 if TYPE_CHECKING:
@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 Rows = Iterator[Sequence[str | None]]
 Tokenise = Callable[["_Part", Rows, int, "int | None"], None]
 
-# The share of the documents left that this process reads; the child reads the rest (and
-# then writes them out, while this process merges them: a little less for the child).
-SHARE = 0.5
 _HEADER = 8  # bytes: the length of the JSON document that comes first
 
 
@@ -49,49 +46,85 @@ class _Start:
         self.short = [len(known) for known in part.short]
 
 
-def read_in_two(
+class Child:
+    """A child reading the documents of a build from ``split`` on (of ``count``), as the
+    parent sees it. A context manager: on exit, a child still there is killed and reaped
+    (see ``Forked``)."""
+
+    def __init__(
+        self, forked: Forked, start: _Start, split: int, count: int, fields: int, body: int | None
+    ) -> None:
+        self.forked = forked
+        self.start = start
+        self.split = split
+        self.count = count
+        self.layout = (fields, body)
+
+    def fits(self, count: int, first: int, fields: int, body: int | None) -> bool:
+        """Whether a build of ``count`` documents reading from ``first`` on can take what
+        this child reads."""
+        return (count, fields, body) == (self.count, *self.layout) and first <= self.split
+
+    def close(self) -> None:
+        """Kill and reap the child if it is still there (its work is not needed)."""
+        self.forked.__exit__(None, None, None)
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def start(
     part: _Part,
-    rows: Rows,
     documents: Sequence[Sequence[str | None]],
-    first: int,
+    split: int,
     tokenise: Tokenise,
-    *,
     fields: int,
     body: int | None,
-) -> None:
-    """Fill ``part`` with the word ids of ``documents`` from ``first`` on (``rows`` iterates
-    them), as ``tokenise`` over them all would, half of them in a child process."""
-    split = first + round((len(documents) - first) * SHARE)
-    start = _Start(part)
+) -> Child | None:
+    """A child reading ``documents[split:]`` into ``part`` as it is now (then sending what
+    it read); None when no child could be forked."""
+    state = _Start(part)
 
     def child() -> Chunks:
         progress.set_reporter(None)  # the terminal is the parent's
-        part.flat, part.offsets, part.texts, part.tails = (
-            array("H"),
-            array("I", [0]),
-            array("H"),
-            {},
-        )
+        part.flat, part.offsets, part.texts = array("H"), array("I", [0]), array("H")
+        part.tails = {}
         tokenise(part, iter(documents[split:]), fields, body)
-        return _encoded(part, start)
+        return _encoded(part, state)
 
     forked = fork(child)
     if forked is None:
-        read_anyway(tokenise, part, rows, fields, body)
-        return
-    with forked:  # the child is reaped whatever happens here (Ctrl-C, an error)
-        tokenise(part, islice(rows, split - first), fields, body)
-        answer = forked.result()
+        return None
+    return Child(forked, state, split, len(documents), fields, body)
+
+
+def read_with(
+    child: Child,
+    part: _Part,
+    rows: Rows,
+    first: int,
+    tokenise: Tokenise,
+    fields: int,
+    body: int | None,
+) -> None:
+    """Fill ``part`` with the word ids of the documents from ``first`` on (``rows``
+    iterates them), as ``tokenise`` over them all would: here up to where ``child``
+    reads, then what it read, merged."""
+    with child:  # the child is reaped whatever happens here (Ctrl-C, an error)
+        tokenise(part, islice(rows, child.split - first), fields, body)
+        answer = child.forked.result()
     if answer is None:
         read_anyway(tokenise, part, rows, fields, body)
         return
-    _merge(part, start, answer)
-    progress.advance(len(documents))
+    _merge(part, child.start, answer)
+    progress.advance(child.count)
 
 
 def read_anyway(tokenise: Tokenise, part: _Part, rows: Rows, fields: int, body: int | None) -> None:
-    """Read the documents left here: no child could be forked, or it failed (the index is
-    the same, made later)."""
+    """Read the documents left here: the child failed (the index is the same, made later)."""
     tokenise(part, rows, fields, body)
 
 
