@@ -244,7 +244,8 @@ def test_a_child_reading_ahead_what_an_earlier_index_gives_is_ended(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
 ) -> None:
     # An edit of the last sessions: the build takes up the first ones from the earlier
-    # index, beyond where the child started; it is ended, and the rest read as usual.
+    # index, which the child (started from nothing) did not; it is ended, and the rest
+    # read as usual (by a child that knows what was taken up).
     monkeypatch.setattr(indexing, "FORK_FROM", 100)
     path = _generated(tmp_path, monkeypatch, 2400)
     assert _search(run, path)[0] == 0

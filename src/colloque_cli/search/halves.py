@@ -41,6 +41,7 @@ class _Start:
     """What a part held when the child was forked: what the child meets beyond is new."""
 
     def __init__(self, part: _Part) -> None:
+        self.held = (len(part.offsets) - 1) // part.fields  # documents
         self.words = len(part.words.list)
         self.chunks = len(part.words.chunk_ids)
         self.short = [len(known) for known in part.short]
@@ -62,8 +63,9 @@ class Child:
 
     def fits(self, count: int, first: int, fields: int, body: int | None) -> bool:
         """Whether a build of ``count`` documents reading from ``first`` on can take what
-        this child reads."""
-        return (count, fields, body) == (self.count, *self.layout) and first <= self.split
+        this child reads. (A child that starts from a part holding documents already, e.g.
+        a build's first ones taken up from an earlier index, fits from there on only.)"""
+        return (count, fields, body) == (self.count, *self.layout) and first == self.start.held
 
     def close(self) -> None:
         """Kill and reap the child if it is still there (its work is not needed)."""

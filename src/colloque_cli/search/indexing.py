@@ -164,8 +164,9 @@ def read_ahead(
     glossary: Glossary,
 ) -> Child | None:
     """A child that starts reading the last documents of a build to come (``build``'s
-    ``ahead``) from now, for a large programme; else None. (It knows nothing of an earlier
-    build: what it reads is merged all the same.)"""
+    ``ahead``) from now, for a large programme; else None. It starts from nothing: a build
+    that takes up its first documents from an earlier index ends it (and forks its own),
+    since a reading from there would not meet the same texts first (nor learn the same)."""
     if len(documents) < FORK_FROM:
         return None
     from .halves import start
