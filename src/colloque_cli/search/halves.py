@@ -117,6 +117,8 @@ def read_with(
     reads, then what it read, merged."""
     with child:  # the child is reaped whatever happens here (Ctrl-C, an error)
         tokenise(part, islice(rows, child.split - first), fields, body)
+        import numpy  # noqa: F401 - for the merge and the postings, while the child ends
+
         answer = child.forked.result()
     if answer is None:
         read_anyway(tokenise, part, rows, fields, body)
