@@ -173,6 +173,41 @@ def entry_nearness(
     return found
 
 
+def phrase_nearness(
+    index: Index, words: list[str], within: Collection[int] | None = None
+) -> dict[int, float]:
+    """How far above chance each document's vector is near the phrase ``words`` as a whole
+    (in spreads, beyond ``chance_level``): the mean of its words' unit vectors, rarer words
+    of the language weighing more (entries are in order of frequency). Empty when fewer
+    than two of the words have a vector, or without vectors."""
+    if not index.meaning.scales:
+        return {}
+    static = vectors()
+    dims = static.dimensions
+    total = [0.0] * dims
+    known = 0
+    for word in words:
+        number = entry_number(word)
+        if number is None:
+            continue
+        known += 1
+        weight = log(number + 20) / static.lengths[number]
+        total = [t + weight * x for t, x in zip(total, static.row(number).tolist(), strict=True)]
+    length = sqrt(sum(map(mul, total, total)))
+    if known < 2 or not length:
+        return {}
+    query = [t / length for t in total]
+    rows, scales, _ = index.meaning
+    chance = chance_level(index.size)
+    found: dict[int, float] = {}
+    for doc in range(index.size) if within is None else within:
+        scale = scales[doc]
+        if scale:
+            dot = sum(map(mul, query, rows[doc * dims : doc * dims + dims]))
+            found[doc] = dot * scale / _FIXED - chance
+    return found
+
+
 def chance_level(size: int) -> float:
     """How many spreads above chance the nearest of ``size`` documents is to an unrelated
     word, beyond what it is among the bundled programme's 28: the more documents, the
@@ -203,17 +238,17 @@ def words_near(index: Index, number: int, word: str, doc: int, count: int = 3) -
     return near or [t for t in ranked[:1] if scored[t] > 0]
 
 
-def nearest_words(index: Index, number: int, word: str, doc: int, count: int) -> float:
-    """The cosine with the query word ``word`` (shipped entry ``number``) of the
-    ``count``-th word of document ``doc`` nearest it in meaning, forms of one word counting
-    once (0 when it has fewer)."""
+def nearest_cosines(index: Index, number: int, word: str, doc: int, count: int) -> list[float]:
+    """The cosines with the query word ``word`` (shipped entry ``number``) of the ``count``
+    words of document ``doc`` nearest it in meaning, nearest first, forms of one word
+    counting once (0 for those it lacks)."""
     by_entry: dict[int, float] = {}
     for tid, cosine in _word_cosines(index, number, word, doc).items():
         entry = entry_of(index, tid)
         if entry is not None:
             by_entry[entry] = cosine
-    cosines = sorted(by_entry.values(), reverse=True)
-    return cosines[count - 1] if len(cosines) >= count else 0.0
+    cosines = sorted(by_entry.values(), reverse=True)[:count]
+    return cosines + [0.0] * (count - len(cosines))
 
 
 def _word_cosines(index: Index, number: int, word: str, doc: int) -> dict[int, float]:
