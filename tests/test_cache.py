@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -517,3 +518,78 @@ def test_opening_programmes_again_and_again_leaves_no_folder_open(programme_file
     del programme, cache
     gc.collect()
     assert open_descriptors() == before
+
+
+# --- the hash of an unchanged file is remembered -------------------------------------------
+
+
+def seen_records(home: Path) -> list[Path]:
+    return sorted((home / "cache" / "programmes").glob("*.seen"))
+
+
+def forbid_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_hashing(size: int) -> None:
+        raise AssertionError("the file was hashed")
+
+    monkeypatch.setattr(cache_module, "_content_hasher", no_hashing)
+
+
+def test_an_unchanged_file_is_not_read_again_to_be_recognised(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", -(10**12))  # as if edited long ago
+    first, _ = open_programme(programme_file)
+    assert len(seen_records(isolated_env)) == 1
+    forbid_hashing(monkeypatch)
+    second, _ = open_programme(programme_file)
+    assert second == first
+
+
+def test_a_file_rewritten_to_the_same_size_and_time_is_hashed_again(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", -(10**12))
+    open_programme(programme_file)
+    before = programme_file.stat()
+    time.sleep(0.05)  # past any tick of the file system's clock: the status change time moves
+    text = programme_file.read_text(encoding="utf-8")
+    programme_file.write_text(text.replace(TITLE, TITLE.upper()), encoding="utf-8")
+    os.utime(programme_file, ns=(before.st_atime_ns, before.st_mtime_ns))  # a copy keeping times
+    after = programme_file.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    assert after.st_ctime_ns != before.st_ctime_ns
+    programme, _ = open_programme(programme_file)
+    assert TITLE.upper() in [session.title for session in programme.sessions]
+
+
+def test_the_hash_of_a_file_changed_a_moment_ago_is_not_remembered(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It could change again within the same clock tick, its status unchanged.
+    open_programme(programme_file)
+    assert seen_records(isolated_env) == []
+    hashed: list[int] = []
+    real = cache_module._content_hasher
+    monkeypatch.setattr(
+        cache_module, "_content_hasher", lambda size: hashed.append(size) or real(size)
+    )
+    open_programme(programme_file)
+    assert hashed == [programme_file.stat().st_size]
+
+
+@pytest.mark.parametrize("record", [b"", b"garbage", b"1\t2\t3\t4\t5\tmd5:abc\n", b"\xff\xfe\n"])
+def test_a_damaged_record_of_a_hash_is_ignored(
+    programme_file: Path, isolated_env: Path, monkeypatch: pytest.MonkeyPatch, record: bytes
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", -(10**12))
+    first, _ = open_programme(programme_file)
+    [seen] = seen_records(isolated_env)
+    seen.write_bytes(record)
+    seen.chmod(0o600)
+    second, _ = open_programme(programme_file)
+    assert second == first
+    assert seen.read_bytes() != record  # written again, right

@@ -88,6 +88,8 @@ def _fingerprints(home: Path) -> dict[str, str]:
     """The code fingerprint written in each entry's header."""
     found = {}
     for entry in (home / "cache" / "programmes").iterdir():
+        if entry.suffix == ".seen":  # a file's hash, remembered: no code shapes it
+            continue
         blob = entry.read_bytes()
         start = len(cachefile.MAGIC)
         header = blob[start : blob.index(b"\n", start)].decode().split("\t")

@@ -407,17 +407,85 @@ def _fosdem_source() -> Path:
     return path
 
 
-def test_suggest_on_an_imported_fosdem_schedule(tmp_path: Path, run: Run) -> None:
-    out = tmp_path / "fosdem.yaml"
+@pytest.fixture(scope="module")
+def fosdem(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("fosdem") / "fosdem.yaml"
     imported = CliRunner().invoke(app, ["import", str(_fosdem_source()), "-o", str(out)])
     assert imported.exit_code == 0, imported.stderr
-    result = run("--programme", str(out), "agenda", "suggest", "rust", "security", "-f", "json")
+    return out
+
+
+def test_suggest_on_an_imported_fosdem_schedule(fosdem: Path, run: Run) -> None:
+    result = run("--programme", str(fosdem), "agenda", "suggest", "rust", "security", "-f", "json")
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     proposed = [r for r in rows if r["id"]]
     assert proposed
     assert all(set(r["interests"]) <= {"rust", "security"} for r in proposed)
     assert any("rust" in r["title"].lower() for r in proposed)
+
+
+def _span(row: dict[str, str], date: str | None = None) -> tuple[str, str]:
+    day = date or row["date"]
+    return f"{day} {row['start']}", f"{day} {row['end']}"
+
+
+def _overlapping(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def test_suggest_plans_a_path_without_overlaps_when_slots_overlap(fosdem: Path, run: Run) -> None:
+    # FOSDEM has a slot per distinct start and end (551): a proposal per slot would overlap,
+    # and a line per slot would mostly say « rien ».
+    asked = ("--programme", str(fosdem), "agenda", "suggest", "rust", "security")
+    rows = json.loads(run(*asked, "-f", "json").stdout)
+    assert len(rows) >= 20 and {r["status"] for r in rows} == {"proposé"}
+    spans = [_span(r) for r in rows]
+    assert spans == sorted(spans)
+    for n, span in enumerate(spans):
+        assert not any(_overlapping(span, other) for other in spans[n + 1 :]), rows[n]["title"]
+    sessions = {s.id: s for s in load_programme(fosdem).sessions}
+    assert sum(1 for r in rows if r["runner_up"]) > len(rows) // 2
+    for row in rows:
+        if row["runner_up"]:  # the best left aside at that time
+            other = sessions[row["runner_up"]["id"]].slot
+            when = (other.start.strftime("%H:%M"), other.end.strftime("%H:%M"))
+            assert _overlapping(_span(row), _span({"start": when[0], "end": when[1]}, row["date"]))
+    table = run(*asked)
+    assert "rien pour vous" not in table.stdout
+    assert "Les créneaux de ce programme se chevauchent" in table.stderr
+    applied = run(*asked, "--apply")
+    assert applied.exit_code == 0, applied.stderr
+    assert "Conflit" not in applied.stderr
+    assert f"{len(rows)} sessions ajoutées" in applied.stderr
+
+
+def test_suggest_plans_around_a_session_already_chosen(fosdem: Path, run: Run) -> None:
+    asked = ("--programme", str(fosdem), "agenda", "suggest", "rust", "security", "-f", "json")
+    first = json.loads(run(*asked).stdout)[0]
+    sessions = {s.id: s for s in load_programme(fosdem).sessions}
+    # Choose another session that overlaps the first proposal, without matching the interests.
+    mine = next(
+        s
+        for s in sessions.values()
+        if s.slot.date.isoformat() == first["date"]
+        and s.id != first["id"]
+        and _overlapping(
+            _span(first),
+            _span(
+                {"start": s.slot.start.strftime("%H:%M"), "end": s.slot.end.strftime("%H:%M")},
+                first["date"],
+            ),
+        )
+        and "rust" not in s.title.lower()
+    )
+    assert run("--programme", str(fosdem), "agenda", "add", mine.id).exit_code == 0
+    rows = json.loads(run(*asked).stdout)
+    chosen = [r for r in rows if r["status"] == "choisi"]
+    assert [r["id"] for r in chosen] == [mine.id]
+    spans = [_span(r) for r in rows]
+    for n, span in enumerate(spans):
+        assert not any(_overlapping(span, other) for other in spans[n + 1 :]), rows[n]["title"]
 
 
 def test_an_unreadable_interests_file_is_reported_and_kept(run: Run, isolated_env: Path) -> None:

@@ -9,10 +9,13 @@ can be remembered in a small file of the user's data folder, for ``suggest`` and
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .agenda.plan import resolve
 from .agenda.records import SLOT_FIELDS, slot_record
@@ -22,6 +25,9 @@ from .infra.paths import data_dir, private_dir
 from .infra.storage import atomic_write
 from .programme.model import Programme, Session, Slot
 from .search import SearchIndex
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 FORMAT = "colloque-interests"
 VERSION = 1
@@ -77,30 +83,102 @@ def matching(index: SearchIndex, interests: Sequence[str]) -> dict[str, _Tally]:
 def suggest(
     programme: Programme, index: SearchIndex, interests: Sequence[str], agenda: Agenda
 ) -> list[SlotSuggestion]:
-    """For each slot of ``programme`` in time order, what to attend for ``interests``."""
+    """What to attend for ``interests``, in time order: a plan with no two proposals at the
+    same time, around what the attendee already chose.
+
+    Best first: the sessions that match the most interests, then the best scores, are taken
+    in turn when they overlap nothing taken or chosen; a runner-up is the best session left
+    that overlaps a proposal. When the programme's slots never overlap one another (the
+    bundled one: every session of a slot shares its times), this is the best session of each
+    slot, and every slot gets its line, « rien » included. When they do (FOSDEM: a slot per
+    distinct start and end, 551 of them), only the proposals and the choices are listed: a
+    line per slot would mostly say « rien », and proposals per slot would overlap.
+    """
     tally = matching(index, interests)
     chosen, _ = resolve(programme, agenda)
-    by_slot: dict[str, list[Session]] = {}
-    for session in programme.sessions:
-        by_slot.setdefault(session.slot.id, []).append(session)
-    suggestions = []
-    for slot in programme.slots:
-        mine = tuple(s for s in chosen if s.slot.id == slot.id)
-        if mine:
-            suggestions.append(SlotSuggestion(slot, mine, None, None))
-            continue
-        ranked = sorted(
-            (
-                Proposal(s, tally[s.id].score, tally[s.id].interests, tally[s.id].near)
-                for s in by_slot.get(slot.id, ())
-                if s.id in tally
-            ),
-            key=lambda p: (-len(p.interests), -p.score),
+    tz = programme.tz
+    taken = _Timeline(tz)
+    for session in chosen:
+        taken.add(session)
+    ranked = sorted(
+        (
+            (position, Proposal(s, tally[s.id].score, tally[s.id].interests, tally[s.id].near))
+            for position, s in enumerate(programme.sessions)
+            if s.id in tally
+        ),
+        key=lambda item: (-len(item[1].interests), -item[1].score, item[0]),
+    )
+    candidates = [proposal for _, proposal in ranked if not taken.overlapping(proposal.session)]
+    planned = _Timeline(tz)
+    picks: dict[str, Proposal] = {}
+    runners_up: dict[str, Proposal] = {}
+    for proposal in candidates:
+        clashes = planned.overlapping(proposal.session)
+        if not clashes:
+            planned.add(proposal.session)
+            picks[proposal.session.id] = proposal
+        for other in clashes:
+            runners_up.setdefault(other.id, proposal)
+    by_slot: dict[str, list[SlotSuggestion]] = {}
+    for session in chosen:
+        by_slot.setdefault(session.slot.id, []).append(
+            SlotSuggestion(session.slot, (session,), None, None)
         )
-        best = ranked[0] if ranked else None
-        runner_up = ranked[1] if len(ranked) > 1 else None
-        suggestions.append(SlotSuggestion(slot, (), best, runner_up))
-    return suggestions
+    for proposal in picks.values():
+        session = proposal.session
+        line = SlotSuggestion(session.slot, (), proposal, runners_up.get(session.id))
+        by_slot.setdefault(session.slot.id, []).append(line)
+    every_slot = slots_apart(programme)
+    lines: list[SlotSuggestion] = []
+    for slot in programme.slots:
+        found = by_slot.get(slot.id, [])
+        if found and found[0].chosen:  # the slot as the attendee left it, in one line
+            found = [SlotSuggestion(slot, tuple(s for f in found for s in f.chosen), None, None)]
+        lines += found or ([SlotSuggestion(slot, (), None, None)] if every_slot else [])
+    return lines
+
+
+def slots_apart(programme: Programme) -> bool:
+    """Whether no two slots of ``programme`` share any time."""
+    tz = programme.tz
+    spans = sorted((s.starts_at(tz), s.ends_at(tz)) for s in programme.slots)
+    return all(start >= end for (_, end), (start, _) in pairwise(spans))
+
+
+class _Timeline:
+    """Sessions held by start, with the longest one's length: which of them a session
+    overlaps is found by bisection (a plan for 50 000 sessions stays quick)."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.starts: list[datetime] = []
+        self.spans: list[tuple[datetime, datetime, Session]] = []
+        self.longest = timedelta(0)
+
+    def add(self, session: Session) -> None:
+        start, end = session.slot.starts_at(self.tz), session.slot.ends_at(self.tz)
+        at = bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.spans.insert(at, (start, end, session))
+        self.longest = max(self.longest, end - start)
+
+    def overlapping(self, session: Session) -> list[Session]:
+        """The sessions held that share time with ``session`` (touching ends do not)."""
+        start, end = session.slot.starts_at(self.tz), session.slot.ends_at(self.tz)
+        found = []
+        for other_start, other_end, other in self.spans[
+            bisect_left(self.starts, start - self.longest) :
+        ]:
+            if other_start > end:
+                break
+            if _overlap(start, end, other_start, other_end):
+                found.append(other)
+        return found
+
+
+def _overlap(start: datetime, end: datetime, other_start: datetime, other_end: datetime) -> bool:
+    """As ``agenda.plan.overlaps``: shared time, touching ends do not count."""
+    return start < other_end and other_start < end
 
 
 SUGGESTION_FIELDS = (

@@ -362,9 +362,15 @@ def suggest(
     store = _store(p)
     found = plan_from(p, search_index(ctx), wanted, store.load())
     if fmt is Format.table:
+        from ..suggest import slots_apart
         from .render_agenda import suggestions_table
 
         output.show(suggestions_table(found, wanted))
+        if not slots_apart(p):
+            output.info(
+                "Les créneaux de ce programme se chevauchent : voici un parcours sans "
+                "chevauchement ; les moments où rien ne vous correspond ne sont pas listés."
+            )
     else:
         from ..suggest import SUGGESTION_FIELDS, suggestion_records
 

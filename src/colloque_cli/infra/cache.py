@@ -4,7 +4,8 @@ Reading and validating YAML is the slow part of every command; a programme that 
 changed is read back from the cache instead. An entry is data only (``cachefile``: JSON and
 raw arrays of numbers, which ``cachecodec`` decodes into the model's own classes): whatever
 it holds, forged or damaged, reading it runs no code. It is used only if everything
-matches: the file (path, size, mtime and a hash of its content), this program (version, and
+matches: the file (path, size, mtime and a hash of its content, taken back without reading
+the file while its status is unchanged: ``file_key``), this program (version, and
 a fingerprint of every source file of the package), and its checksums; and it is read only
 from a folder that belongs to the user and that nobody else can write to (``paths``).
 Anything else (stale, truncated, corrupt, written by another version, or lying in a folder
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import os
+import time
 from collections.abc import Callable
 from functools import cache
 from operator import attrgetter
@@ -339,7 +341,7 @@ def open_programme(
     cache = None
     folder = open_folder(notice) if use_cache and enabled() else None
     if folder is not None:
-        key = file_key(resolved)  # hashed as read: a cache hit never holds the file's bytes
+        key = file_key(resolved, folder)  # hashed as read: a hit never holds the bytes
         if key is not None:
             cache = ProgrammeCache(folder, key)
             programme = cache.programme()
@@ -369,12 +371,16 @@ def open_programme(
     return programme, cache
 
 
-def file_key(path: Path) -> Key | None:
+def file_key(path: Path, folder: CacheFolder | None = None) -> Key | None:
     """The key of a regular file, its content hashed a piece at a time as it is read.
 
     Equal to the key ``open_programme`` makes from the file's bytes. None for anything but a
     regular file of at most ``MAX_BYTES`` that stays the same size while it is read (and
     for any error): the caller then reads the file as usual, and reports what is wrong.
+
+    With ``folder``, the hash is remembered there (``_remember``) and taken back instead of
+    reading the file when its status says it cannot have changed since (``_remembered``):
+    hashing 6 MB cost 4 to 7 ms of every warm command at 10 000 sessions.
     """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO never blocks
@@ -385,6 +391,10 @@ def file_key(path: Path) -> Key | None:
             info = os.fstat(fd)
             if not S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                 return None
+            record = Key(str(path.absolute()), info.st_size, info.st_mtime_ns, "").name
+            if folder is not None and (digest := _remembered(folder, record, info)):
+                return Key(str(path.absolute()), info.st_size, info.st_mtime_ns, digest)
+            started = time.time_ns()
             name, hasher = _content_hasher(info.st_size)
             buffer = memoryview(bytearray(1 << 20))
             total = 0
@@ -393,13 +403,50 @@ def file_key(path: Path) -> Key | None:
                 total += count
                 if total > info.st_size:
                     return None
+            unchanged = _status(os.fstat(fd)) == _status(info)
     except OSError:
         return None
     if total != info.st_size:
         return None
+    digest = f"{name}:{hasher.hexdigest()}"
+    if folder is not None and unchanged and started - info.st_ctime_ns > RACY_NS:
+        _remember(folder, record, info, digest)
     return Key(
         path=str(path.absolute()),
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
-        digest=f"{name}:{hasher.hexdigest()}",
+        digest=digest,
     )
+
+
+# A file whose status changed less than this long before its content was hashed could be
+# changed again within the same tick of the file system's clock, leaving its status as it
+# was: its hash is not remembered (git's « racily clean » entries). Generous: clock ticks
+# are milliseconds; a file edited a moment ago is simply hashed until it is 2 s old.
+RACY_NS = 2_000_000_000
+
+
+def _status(info: os.stat_result) -> str:
+    """What changes whenever a file's content does: any write sets the status change time
+    (ctime), which no program can set back, and replacing the file changes its inode."""
+    fields = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return "\t".join(map(str, fields))
+
+
+def _remembered(folder: CacheFolder, record: str, info: os.stat_result) -> str | None:
+    """The hash remembered for a file of this status, if any (None on any doubt)."""
+    try:
+        with folder.map(f"{record}.seen") as blob:
+            status, _, digest = bytes(blob).decode("ascii").rstrip("\n").rpartition("\t")
+    except (OSError, ValueError):  # absent, not ours, empty, damaged
+        return None
+    if status != _status(info) or not digest.startswith(("sha256:", "blake2b:")):
+        return None
+    return digest
+
+
+def _remember(folder: CacheFolder, record: str, info: os.stat_result, digest: str) -> None:
+    """Write down the hash of a file of this status; any failure is silently skipped."""
+    line = f"{_status(info)}\t{digest}\n".encode("ascii")
+    with contextlib.suppress(OSError):
+        folder.replace(f"{record}.seen", [line])
