@@ -238,12 +238,19 @@ def words_near(index: Index, number: int, word: str, doc: int, count: int = 3) -
     return near or [t for t in ranked[:1] if scored[t] > 0]
 
 
-def nearest_cosines(index: Index, number: int, word: str, doc: int, count: int) -> list[float]:
+def nearest_cosines(
+    index: Index,
+    number: int,
+    word: str,
+    doc: int,
+    count: int,
+    known: dict[int, float] | None = None,
+) -> list[float]:
     """The cosines with the query word ``word`` (shipped entry ``number``) of the ``count``
     words of document ``doc`` nearest it in meaning, nearest first, forms of one word
-    counting once (0 for those it lacks)."""
+    counting once (0 for those it lacks). ``known``: see ``_word_cosines``."""
     by_entry: dict[int, float] = {}
-    for tid, cosine in _word_cosines(index, number, word, doc).items():
+    for tid, cosine in _word_cosines(index, number, word, doc, known).items():
         entry = entry_of(index, tid)
         if entry is not None:
             by_entry[entry] = cosine
@@ -251,9 +258,13 @@ def nearest_cosines(index: Index, number: int, word: str, doc: int, count: int) 
     return cosines + [0.0] * (count - len(cosines))
 
 
-def _word_cosines(index: Index, number: int, word: str, doc: int) -> dict[int, float]:
+def _word_cosines(
+    index: Index, number: int, word: str, doc: int, known: dict[int, float] | None = None
+) -> dict[int, float]:
     """The cosine of each word of document ``doc`` with the query word ``word`` (0 for the
-    word's own forms, look-alikes and words without a vector)."""
+    word's own forms, look-alikes and words without a vector). ``known``: the cosines of
+    programme words already worked out for this query word (completed here), so that a word
+    several documents use is compared once."""
     static = vectors()
     query = static.row(number).tolist()
     length = static.lengths[number]
@@ -261,16 +272,21 @@ def _word_cosines(index: Index, number: int, word: str, doc: int) -> dict[int, f
     if index.body is not None:
         fields |= 1 << index.body
     scored: dict[int, float] = {}
+    known = {} if known is None else known
     vocabulary = index.vocabulary
     for tid in index.document_words(doc, fields):
         if tid in scored:
             continue
-        other = entry_of(index, tid)
-        if other is None or other == number or _look_alike(word, vocabulary[tid]):
-            scored[tid] = 0.0
-            continue
-        dot = sum(map(mul, query, static.row(other)))
-        scored[tid] = dot / (length * static.lengths[other])
+        cosine = known.get(tid)
+        if cosine is None:
+            other = entry_of(index, tid)
+            if other is None or other == number or _look_alike(word, vocabulary[tid]):
+                cosine = 0.0
+            else:
+                dot = sum(map(mul, query, static.row(other)))
+                cosine = dot / (length * static.lengths[other])
+            known[tid] = cosine
+        scored[tid] = cosine
     return scored
 
 
