@@ -173,6 +173,41 @@ def entry_nearness(
     return found
 
 
+def phrase_nearness(
+    index: Index, words: list[str], within: Collection[int] | None = None
+) -> dict[int, float]:
+    """How far above chance each document's vector is near the phrase ``words`` as a whole
+    (in spreads, beyond ``chance_level``): the mean of its words' unit vectors, rarer words
+    of the language weighing more (entries are in order of frequency). Empty when fewer
+    than two of the words have a vector, or without vectors."""
+    if not index.meaning.scales:
+        return {}
+    static = vectors()
+    dims = static.dimensions
+    total = [0.0] * dims
+    known = 0
+    for word in words:
+        number = entry_number(word)
+        if number is None:
+            continue
+        known += 1
+        weight = log(number + 20) / static.lengths[number]
+        total = [t + weight * x for t, x in zip(total, static.row(number).tolist(), strict=True)]
+    length = sqrt(sum(map(mul, total, total)))
+    if known < 2 or not length:
+        return {}
+    query = [t / length for t in total]
+    rows, scales, _ = index.meaning
+    chance = chance_level(index.size)
+    found: dict[int, float] = {}
+    for doc in range(index.size) if within is None else within:
+        scale = scales[doc]
+        if scale:
+            dot = sum(map(mul, query, rows[doc * dims : doc * dims + dims]))
+            found[doc] = dot * scale / _FIXED - chance
+    return found
+
+
 def chance_level(size: int) -> float:
     """How many spreads above chance the nearest of ``size`` documents is to an unrelated
     word, beyond what it is among the bundled programme's 28: the more documents, the
@@ -203,22 +238,33 @@ def words_near(index: Index, number: int, word: str, doc: int, count: int = 3) -
     return near or [t for t in ranked[:1] if scored[t] > 0]
 
 
-def nearest_words(index: Index, number: int, word: str, doc: int, count: int) -> float:
-    """The cosine with the query word ``word`` (shipped entry ``number``) of the
-    ``count``-th word of document ``doc`` nearest it in meaning, forms of one word counting
-    once (0 when it has fewer)."""
+def nearest_cosines(
+    index: Index,
+    number: int,
+    word: str,
+    doc: int,
+    count: int,
+    known: dict[int, float] | None = None,
+) -> list[float]:
+    """The cosines with the query word ``word`` (shipped entry ``number``) of the ``count``
+    words of document ``doc`` nearest it in meaning, nearest first, forms of one word
+    counting once (0 for those it lacks). ``known``: see ``_word_cosines``."""
     by_entry: dict[int, float] = {}
-    for tid, cosine in _word_cosines(index, number, word, doc).items():
+    for tid, cosine in _word_cosines(index, number, word, doc, known).items():
         entry = entry_of(index, tid)
         if entry is not None:
             by_entry[entry] = cosine
-    cosines = sorted(by_entry.values(), reverse=True)
-    return cosines[count - 1] if len(cosines) >= count else 0.0
+    cosines = sorted(by_entry.values(), reverse=True)[:count]
+    return cosines + [0.0] * (count - len(cosines))
 
 
-def _word_cosines(index: Index, number: int, word: str, doc: int) -> dict[int, float]:
+def _word_cosines(
+    index: Index, number: int, word: str, doc: int, known: dict[int, float] | None = None
+) -> dict[int, float]:
     """The cosine of each word of document ``doc`` with the query word ``word`` (0 for the
-    word's own forms, look-alikes and words without a vector)."""
+    word's own forms, look-alikes and words without a vector). ``known``: the cosines of
+    programme words already worked out for this query word (completed here), so that a word
+    several documents use is compared once."""
     static = vectors()
     query = static.row(number).tolist()
     length = static.lengths[number]
@@ -226,16 +272,21 @@ def _word_cosines(index: Index, number: int, word: str, doc: int) -> dict[int, f
     if index.body is not None:
         fields |= 1 << index.body
     scored: dict[int, float] = {}
+    known = {} if known is None else known
     vocabulary = index.vocabulary
     for tid in index.document_words(doc, fields):
         if tid in scored:
             continue
-        other = entry_of(index, tid)
-        if other is None or other == number or _look_alike(word, vocabulary[tid]):
-            scored[tid] = 0.0
-            continue
-        dot = sum(map(mul, query, static.row(other)))
-        scored[tid] = dot / (length * static.lengths[other])
+        cosine = known.get(tid)
+        if cosine is None:
+            other = entry_of(index, tid)
+            if other is None or other == number or _look_alike(word, vocabulary[tid]):
+                cosine = 0.0
+            else:
+                dot = sum(map(mul, query, static.row(other)))
+                cosine = dot / (length * static.lengths[other])
+            known[tid] = cosine
+        scored[tid] = cosine
     return scored
 
 
