@@ -76,15 +76,15 @@ def test_the_last_sessions_are_read_and_checked_by_a_child(children: list[int]) 
     raw = TEXT.encode()
     found = rapidread.regular_data_checked(raw, plaincheck.checked_sessions)
     assert found is not None and len(children) == 1
-    data, tail = found
+    data, mine, theirs = found
     whole = rapidread.regular_data(raw)
     assert whole is not None
     assert 0 < len(data["sessions"]) < len(whole["sessions"])
     assert whole["sessions"][: len(data["sessions"])] == data["sessions"]
     rows = plaincheck.checked_sessions(whole["sessions"])
     assert rows is not None
-    expected = [list(row) for row in rows[len(data["sessions"]) :]]
-    assert tail == expected
+    assert mine == rows[: len(mine)] and len(mine) == len(data["sessions"])
+    assert theirs == [list(row) for row in rows[len(mine) :]]
     assert {k: v for k, v in data.items() if k != "sessions"} == {
         k: v for k, v in whole.items() if k != "sessions"
     }
@@ -104,22 +104,32 @@ def test_a_small_file_is_read_in_one_go(children: list[int]) -> None:
     assert children == []
 
 
-def _fails(sessions: list[Any]) -> list[Any] | None:
-    raise RuntimeError("the child fails")
-
-
 def test_a_child_that_fails_leaves_its_sessions_to_read_here(children: list[int]) -> None:
-    found = rapidread.regular_data_checked(TEXT.encode(), _fails)
-    assert found is not None and len(children) == 1
-    data, tail = found
-    assert tail == [] and data == rapidread.regular_data(TEXT.encode())
+    calls: list[int] = []
+
+    def fails_there(sessions: list[Any]) -> list[Any] | None:
+        calls.append(1)
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return plaincheck.checked_sessions(sessions)
+
+    parent = os.getpid()
+    found = rapidread.regular_data_checked(TEXT.encode(), fails_there)
+    assert found is not None and len(children) == 1 and calls == [1]  # here, once
+    assert found == (rapidread.regular_data(TEXT.encode()), [], [])
 
 
-def test_a_child_unsure_of_its_sessions_leaves_them_to_read_here(children: list[int]) -> None:
-    found = rapidread.regular_data_checked(TEXT.encode(), lambda sessions: None)
+@pytest.mark.parametrize("here", [True, False])
+def test_sessions_the_check_is_unsure_of_are_all_read_here(children: list[int], here: bool) -> None:
+    # unsure of this process's part (the child is ended) or of the child's
+    parent = os.getpid()
+
+    def unsure(sessions: list[Any]) -> list[Any] | None:
+        return None if (os.getpid() == parent) == here else []
+
+    found = rapidread.regular_data_checked(TEXT.encode(), unsure)
     assert found is not None and len(children) == 1
-    data, tail = found
-    assert tail == [] and data == rapidread.regular_data(TEXT.encode())
+    assert found == (rapidread.regular_data(TEXT.encode()), [], [])
 
 
 def _last_session_with(text: str, line: str) -> str:
@@ -143,6 +153,12 @@ def _first_session_with(text: str, line: str) -> str:
         # what the plain check leaves to pydantic (which takes it)
         (_last_session_with, "    allow_overlap: 1\n"),
         (_first_session_with, "    allow_overlap: 1\n"),
+        # the rest of the file is what the plain check is unsure of
+        (lambda text, line: text.replace("  city: Rouen\n", line, 1), "  city: 12\n"),
+        (
+            lambda text, line: text.replace("rooms:\n", line, 1),
+            "rooms:\n  - id: ' vide '\n    name: Vide\n",
+        ),
         # what is wrong, said as a single reading says it
         (_last_session_with, "    inconnu: 1\n"),
         (_first_session_with, "    slot: nulle-part\n"),
@@ -156,7 +172,7 @@ def test_whatever_either_half_meets_the_programme_is_a_single_readings(
     got = outcome(text)
     assert len(children) == 1
     assert got == in_one(text)
-    if "inconnu" in line or "nulle" in line or "''" in line:
+    if "inconnu" in line or "nulle" in line or "''" in line or "12" in line:
         assert isinstance(got, str) and "p.yaml:" in got
     else:
         assert isinstance(got, Programme)

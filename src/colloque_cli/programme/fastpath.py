@@ -36,15 +36,15 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     error, returns None and is left to ``loader._check_fully``, which reports it as it
     always has.
     """
-    data, by_rapidyaml, tail = _regular_data(text, light=light)
+    data, by_rapidyaml, rows = _regular_data(text, light=light)
     if data is None:
         return None
     # Read by rapidyaml, the data holds only JSON's types and no lone surrogate (which
     # pydantic refuses, and libyaml can read from an escape): checked without pydantic (and
     # its import) when that check is sure, for the callers that only build domain objects.
-    # (For a large file, the last sessions come checked already, as ``tail``.)
-    validated = _plainly_checked(data, tail) if light and by_rapidyaml else None
-    if validated is None and tail:
+    # (For a large file, the sessions come checked already, as ``rows``.)
+    validated = _plainly_checked(data, rows) if light and by_rapidyaml else None
+    if validated is None and rows:
         return None  # the data lacks the last sessions: the full check reads the whole file
     if validated is None:
         from pydantic import ValidationError
@@ -70,22 +70,25 @@ def _regular_data(
 ) -> tuple[dict[Any, Any] | None, bool, list[Any]]:
     """The file's data, read by rapidyaml when it reads it as libyaml does, else from libyaml's
     events (None for anything irregular, left to the full check); whether rapidyaml read it;
-    and for ``light`` callers, the rows of the last sessions (as lists), when a child
-    process read and checked them (``rapidread.regular_data_checked``): they are not in
-    the data then."""
+    and for ``light`` callers, the rows of its sessions when they were checked as they were
+    read, in two processes (``rapidread.regular_data_checked``): the data then holds only
+    the first sessions."""
     if isinstance(text, bytes):
         from .rapidread import regular_data, regular_data_checked
 
+        rows: list[Any] = []
         if light:
             from . import plaincheck
 
             found = regular_data_checked(text, plaincheck.checked_sessions)
-            data, tail = (None, []) if found is None else found
+            data = None if found is None else found[0]
+            if found is not None and found[2]:
+                rows = [*found[1], *map(plaincheck.SessionRow._make, found[2])]
         else:
-            data, tail = regular_data(text), []
+            data = regular_data(text)
         if data is not None:
             progress.advance(len(text), len(text), progress.MEGABYTES)
-            return data, True, tail
+            return data, True, rows
     loader = ProgrammeLoader(text)
     try:
         return data_from_events(loader, len(text)), False, []
@@ -101,10 +104,10 @@ CHUNK = 2_000
 PROGRESS_ITEMS = 1_000
 
 
-def _plainly_checked(data: dict[Any, Any], tail: list[Any]) -> Any | None:
+def _plainly_checked(data: dict[Any, Any], rows: list[Any]) -> Any | None:
     """``plaincheck``'s rows of the file, its sessions a chunk at a time (as
-    ``_validate_in_chunks`` tells its progress), then ``tail`` (the rows of the last
-    sessions, checked already, as lists), or None to leave the file to pydantic."""
+    ``_validate_in_chunks`` tells its progress) unless their ``rows`` are given (checked as
+    they were read), or None to leave the file to pydantic."""
     from . import plaincheck
 
     sessions = data.get("sessions")
@@ -113,22 +116,19 @@ def _plainly_checked(data: dict[Any, Any], tail: list[Any]) -> Any | None:
     head = plaincheck.checked({**data, "sessions": []})
     if head is None:
         return None
+    if rows:
+        return head._replace(sessions=rows)
     count = len(sessions)
-    if count <= CHUNK and not tail:
-        rows = plaincheck.checked_sessions(sessions)
-        return None if rows is None else head._replace(sessions=rows)
-    rows = []
-    total = count + len(tail)
-    with progress.stage(f"Validation de {plural(total, 'session')}…", total=total):
+    if count <= CHUNK:
+        checked = plaincheck.checked_sessions(sessions)
+        return None if checked is None else head._replace(sessions=checked)
+    with progress.stage(f"Validation de {plural(count, 'session')}…", total=count):
         for start in range(0, count, CHUNK):
             part = plaincheck.checked_sessions(sessions[start : start + CHUNK])
             if part is None:
                 return None
             rows.extend(part)
             progress.advance(start + len(part))
-        if tail:
-            rows.extend(map(plaincheck.SessionRow._make, tail))
-            progress.advance(total)
     return head._replace(sessions=rows)
 
 

@@ -102,16 +102,19 @@ def regular_data(raw: bytes) -> dict[Any, Any] | None:
 Check = Callable[[list[Any]], list[Any] | None]
 
 
-def regular_data_checked(raw: bytes, check: Check) -> tuple[dict[Any, Any], list[Any]] | None:
-    """``regular_data``, but for a large file the last sessions are read, and checked by
-    ``check`` (their rows, or None when unsure), by a forked child on the machine's other
-    core meanwhile: the data without them, and their rows (as lists, from JSON). When the
-    child fails or ``check`` is unsure of them, they are read here (and their rows left to
-    the caller: none are given)."""
+def regular_data_checked(
+    raw: bytes, check: Check
+) -> tuple[dict[Any, Any], list[Any], list[Any]] | None:
+    """``regular_data``, and for a large file the rows of its sessions checked by ``check``
+    (their rows, or None when unsure) as they are read: the last sessions by a forked child
+    on the machine's other core meanwhile. Then the data holds the first sessions only, and
+    come their rows, then the last ones' (as lists, from JSON). When the child fails or
+    ``check`` is unsure of either part, the sessions are all read here, in the data, and no
+    row is given (as for a small file: the caller checks them)."""
     return _regular(raw, check)
 
 
-def _regular(raw: bytes, check: Check | None) -> tuple[dict[Any, Any], list[Any]] | None:
+def _regular(raw: bytes, check: Check | None) -> tuple[dict[Any, Any], list[Any], list[Any]] | None:
     if raw.startswith((_UTF8_BOM, b"---", b"...", b"%")) or any(b in raw for b in _REFUSED):
         return None
     if any(search_lines_with(raw, _PROPERTY, c, b"\n") for c in (b"!", b"&")):
@@ -137,7 +140,7 @@ def _regular(raw: bytes, check: Check | None) -> tuple[dict[Any, Any], list[Any]
     del head
     if data is None:
         return None
-    rows: list[Any] = []
+    rows: tuple[list[Any], list[Any]] = ([], [])
     for name, _header, start, end, marker in blocks:
         if name in data:
             return None  # the section twice: libyaml's full check locates it
@@ -148,21 +151,22 @@ def _regular(raw: bytes, check: Check | None) -> tuple[dict[Any, Any], list[Any]
             answer = _read_in_two(ryml, view, pieces, mine, items, check)
             if answer is None:
                 return None
-            pieces = pieces[mine:] if answer is _LEFT else []
-            if answer is not _LEFT:
-                rows = answer
+            if answer is _LEFT:
+                pieces = pieces[mine:]
+            else:
+                pieces, rows = [], answer
         for a, b in pieces:
             if not _read_into(items, ryml, view, a, b, end):
                 return None
         data[name] = items
-    return data, rows
+    return data, *rows
 
 
 # From this many pieces of sessions (about 4 MB), the last ones are read by a child;
-# this process reads its ``SHARE`` of them (then loads the child's rows).
+# this process reads and checks its ``SHARE`` of them (then loads the child's rows).
 SPLIT_FROM = 16
-SHARE = 0.6
-_LEFT: list[Any] = []  # the child's pieces are left to read here
+SHARE = 0.55
+_LEFT: tuple[list[Any], list[Any]] = ([], [])  # the child's pieces are left to read here
 
 
 def _read_into(items: list[Any], ryml: Any, view: memoryview, a: int, b: int, end: int) -> bool:
@@ -184,10 +188,11 @@ def _read_in_two(
     mine: int,
     items: list[Any],
     check: Check,
-) -> list[Any] | None:
-    """Read ``pieces[:mine]`` into ``items`` here while a child reads and checks the rest:
-    their rows; ``_LEFT`` when they are to be read here (no child, it failed, or ``check``
-    was unsure of them); None when the data may differ from libyaml's."""
+) -> tuple[list[Any], list[Any]] | None:
+    """Read ``pieces[:mine]`` into ``items`` here, and check them, while a child reads and
+    checks the rest: the rows of both; ``_LEFT`` when the rest is to be read here (no
+    child, it failed, or ``check`` was unsure of either part); None when the data may
+    differ from libyaml's."""
     from ..infra.forked import fork
 
     end = pieces[-1][1]
@@ -212,13 +217,16 @@ def _read_in_two(
         for a, b in pieces[:mine]:
             if not _read_into(items, ryml, view, a, b, end):
                 return None
+        rows = check(items)
+        if rows is None:
+            return _LEFT  # and the child is ended
         answer = forked.result()
     if answer is None or answer == b"U":
         return _LEFT
     if answer == b"D":
         return None
-    rows: list[Any] = json.loads(answer[1:])
-    return rows
+    theirs: list[Any] = json.loads(answer[1:])
+    return rows, theirs
 
 
 Block = tuple[str, int, int, int, bytes]  # name, header's start, items' start and end, marker

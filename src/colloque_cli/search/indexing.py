@@ -154,7 +154,7 @@ FORK_FROM = 4_000
 SHARE = 0.5
 # The share read here when the child starts before the build (``read_ahead``), which
 # then has other work to do first (writing the programme's cache entry, say).
-SHARE_AHEAD = 0.4
+SHARE_AHEAD = 0.42
 
 
 def read_ahead(
