@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from colloque_cli.programme.loader import load_programme, parse_programme
 from colloque_cli.programme.model import Session
-from colloque_cli.search import indexing
+from colloque_cli.search import halves, indexing
 from colloque_cli.search.analysis import ChunkWords, Glossary, _chunk_words, stem
 from colloque_cli.search.hits import BODY, FIELDS, WEIGHTS, session_fields
 from colloque_cli.search.index import Index
@@ -101,7 +101,19 @@ def _analyse(text: str, glossary: Glossary) -> tuple[list[str], list[str], list[
     return words, compounds, synonyms
 
 
-def assert_same(documents: Documents, fields: int, body: int | None, glossary: Glossary) -> None:
+# How ``assert_same`` reads documents in two halves: this process's share, whether the
+# child starts before the build (``read_ahead``: it knows nothing of what the build is told),
+# and whether the build is told what an earlier one learnt (each a fork: a few of them).
+IN_TWO = ((0.0, False, False), (0.5, False, True), (1.0, False, False), (0.4, True, True))
+
+
+def assert_same(
+    documents: Documents,
+    fields: int,
+    body: int | None,
+    glossary: Glossary,
+    in_two_ways: Sequence[tuple[float, bool, bool]] = IN_TWO,
+) -> None:
     expected = reference(documents, fields, body, glossary)
     # Postings are sorted out use by use for a small programme, with numpy for a large one:
     # both ways, whatever the size, and with numpy a few uses at a time (runs of documents).
@@ -119,6 +131,45 @@ def assert_same(documents: Documents, fields: int, body: int | None, glossary: G
     others = [(*row[:fields], *[None] * (fields - len(row))) for row in HANDMADE]
     learned = build([*documents, *others], fields, body, glossary).learned
     assert_built(build(documents, fields, body, glossary, learned=learned), expected, "learned")
+    # Read in two halves, the second by a forked child (cut anywhere), then merged: the same
+    # index, and the same chunks learnt, as one reading.
+    alone = built.learned  # the last way's (read alike whatever the way)
+    for share, ahead, told in in_two_ways:
+        told_learned = learned if told else None
+        built = in_two(documents, fields, body, glossary, share, ahead, learned=told_learned)
+        assert_built(built, expected, "in two", share, ahead, told)
+        assert built.learned == alone, ("in two", share, ahead, told)
+
+
+def in_two(
+    documents: Documents,
+    fields: int,
+    body: int | None,
+    glossary: Glossary,
+    share: float = 0.5,
+    ahead: bool = False,
+    *,
+    resume: Resume | None = None,
+    learned: Learned | None = None,
+) -> Built:
+    """``build``, part of it (all but ``share``) read by a forked child whatever the number
+    of documents; with ``ahead``, a child started before the build (``read_ahead``). Fails
+    if the child fails (the build would still be right)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(indexing, "FORK_FROM", 0)
+        patch.setattr(indexing, "SHARE", share)
+        patch.setattr(indexing, "SHARE_AHEAD", share)
+        patch.setattr(halves, "read_anyway", _child_failed)
+        child = indexing.read_ahead(documents, fields, body, glossary) if ahead else None
+        try:
+            return build(documents, fields, body, glossary, resume, learned, child)
+        finally:
+            if child is not None:
+                child.close()
+
+
+def _child_failed(*args: object) -> None:
+    raise AssertionError("the child failed: the parent read its half")
 
 
 def assert_built(built: Built, expected: Built, *how: object) -> None:
@@ -130,7 +181,13 @@ def assert_built(built: Built, expected: Built, *how: object) -> None:
 
 
 def assert_resumed_same(
-    before: Documents, after: Documents, fields: int, body: int | None, glossary: Glossary
+    before: Documents,
+    after: Documents,
+    fields: int,
+    body: int | None,
+    glossary: Glossary,
+    share: float = 0.5,
+    ahead: bool = False,
 ) -> None:
     """A build of ``after`` that takes up its first documents from the index of ``before``
     (any number of those the two share from the first on) is the build of ``after``."""
@@ -145,7 +202,14 @@ def assert_resumed_same(
         )
         assert_built(build(after, fields, body, glossary, resume), expected, documents)
         learned = old.learned  # what the earlier build learnt, told as well
-        assert_built(build(after, fields, body, glossary, resume, learned), expected, documents)
+        alone = build(after, fields, body, glossary, resume, learned)
+        assert_built(alone, expected, documents)
+        if documents in (shared // 2, shared):  # the rest read in two halves (a fork each)
+            built = in_two(
+                after, fields, body, glossary, share, ahead, resume=resume, learned=learned
+            )
+            assert_built(built, expected, documents, "in two", share, ahead)
+            assert built.learned == alone.learned, (documents, "in two", share, ahead)
 
 
 def test_an_index_gives_back_what_its_build_made_for_a_later_build() -> None:
@@ -325,12 +389,25 @@ TOKENS = [
 TEXTS = st.one_of(st.none(), st.lists(st.sampled_from(TOKENS), max_size=12).map(" ".join))
 
 
+SHARES = st.sampled_from([0.0, 0.3, 0.5, 0.7, 1.0])
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(TEXTS, TEXTS, TEXTS), max_size=8), st.sampled_from([2, 0, None]))
+@given(
+    st.lists(st.tuples(TEXTS, TEXTS, TEXTS), max_size=8),
+    st.sampled_from([2, 0, None]),
+    SHARES,
+    st.booleans(),
+    st.booleans(),
+)
 def test_any_documents_are_indexed_as_the_reference_does(
-    documents: list[tuple[str | None, ...]], body: int | None
+    documents: list[tuple[str | None, ...]],
+    body: int | None,
+    share: float,
+    ahead: bool,
+    told: bool,
 ) -> None:
-    assert_same(documents, 3, body, GLOSSARY)
+    assert_same(documents, 3, body, GLOSSARY, [(share, ahead, told)])
 
 
 def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None:
@@ -355,11 +432,15 @@ def test_search_index_indexes_its_sessions_texts_made_as_they_are_read() -> None
     st.lists(st.tuples(TEXTS, TEXTS, TEXTS), max_size=4),
     st.integers(0, 8),
     st.sampled_from([2, 0, None]),
+    SHARES,
+    st.booleans(),
 )
 def test_any_edit_taking_up_an_index_builds_as_from_scratch(
     before: list[tuple[str | None, ...]],
     tail: list[tuple[str | None, ...]],
     kept: int,
     body: int | None,
+    share: float,
+    ahead: bool,
 ) -> None:
-    assert_resumed_same(before, before[:kept] + tail, 3, body, GLOSSARY)
+    assert_resumed_same(before, before[:kept] + tail, 3, body, GLOSSARY, share, ahead)

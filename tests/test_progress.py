@@ -125,7 +125,7 @@ def test_long_work_is_counted_a_chunk_at_a_time() -> None:
 
     from colloque_cli.infra import progress
     from colloque_cli.programme.loader import parse_programme
-    from colloque_cli.search import SearchIndex
+    from colloque_cli.search import SearchIndex, indexing
 
     text = generate(4_500).encode()
     told: list[tuple[str, int, int | None, str]] = []
@@ -138,7 +138,14 @@ def test_long_work_is_counted_a_chunk_at_a_time() -> None:
     try:
         with progress.stage("Lecture de g.yaml…"):
             programme = parse_programme(text, "g.yaml")
-        with progress.stage("Indexation de 4500 sessions…", total=4_500):
+        with pytest.MonkeyPatch.context() as patch:  # read here, all of it
+            patch.setattr(indexing, "FORK_FROM", 1 << 62)
+            with progress.stage("Indexation de 4500 sessions…", total=4_500):
+                SearchIndex(programme)
+        # Half of it read by a child, which says nothing: counted up to where this process
+        # reads, then whole when the child's half is merged.
+        assert indexing.FORK_FROM <= 4_500
+        with progress.stage("Indexation en deux de 4500 sessions…", total=4_500):
             SearchIndex(programme)
     finally:
         progress.set_reporter(None)
@@ -147,8 +154,10 @@ def test_long_work_is_counted_a_chunk_at_a_time() -> None:
     assert len(reading) >= 5 and reading == sorted(reading) and reading[-1] == len(text)
     validating = [(done, total) for label, done, total, _ in told if label.startswith("Valid")]
     assert validating == [(0, 4_500), (2_000, 4_500), (4_000, 4_500), (4_500, 4_500)]
-    counted = [done for label, done, _, _ in told if label.startswith("Indexation")]
+    counted = [done for label, done, _, _ in told if label.startswith("Indexation de")]
     assert counted == [0, 0, 1_000, 2_000, 3_000, 4_000, 4_500]
+    counted = [done for label, done, _, _ in told if label.startswith("Indexation en deux")]
+    assert counted == [0, 0, 1_000, 2_000, 4_500]
 
 
 def test_a_narrow_terminal_loses_the_bar_then_the_label_never_a_count(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,10 +34,31 @@ def programme(ctx: typer.Context, *, searched: bool = False) -> Programme:
         use_cache = not root.obj.get("no_cache", False)
         chosen = local_programme(root.obj.get("programme"), offline=ctx.resilient_parsing)
         root.obj["loaded"], root.obj["cache"] = open_programme(
-            chosen, use_cache=use_cache, notice=_debug_notice, keep_columns=searched
+            chosen,
+            use_cache=use_cache,
+            notice=_debug_notice,
+            keep_columns=searched,
+            parsed=_read_ahead(ctx) if searched else None,
         )
     loaded: Programme = root.obj["loaded"]
     return loaded
+
+
+def _read_ahead(ctx: typer.Context) -> Callable[[Programme], None]:
+    """What starts, once a programme is read from its file, a child process reading its
+    last sessions for the search index (a large programme only): it works on the other core
+    while this one writes the cache entry and looks for an earlier index. It ends with the
+    command at the latest (``search_index`` ends it as soon as it is not needed)."""
+
+    def start(loaded: Programme) -> None:
+        from ..search.sessions import read_ahead
+
+        child = read_ahead(loaded)
+        if child is not None:
+            root = ctx.find_root()
+            root.obj["ahead"] = root.with_resource(child)
+
+    return start
 
 
 def local_programme(chosen: str | None, *, offline: bool = False) -> str | None:
@@ -102,19 +124,22 @@ def search_index(ctx: typer.Context) -> SearchIndex:
 
     loaded = programme(ctx, searched=True)
     cache = ctx.find_root().obj.get("cache")
+    ahead = ctx.find_root().obj.pop("ahead", None)  # a child reading the last sessions
 
     def build(resume: Resume | None = None, learned: Learned | None = None) -> Index:
         from ..infra.progress import stage
 
         count = len(loaded.sessions)
         with stage(f"Indexation de {plural(count, 'session')}…", total=count):
-            return SearchIndex(loaded, resume=resume, learned=learned).index
+            return SearchIndex(loaded, resume=resume, learned=learned, ahead=ahead).index
 
     if cache is None:
         return SearchIndex(loaded, build())
     # An edit that left the first sessions as they were: they are taken up from the index
     # made before it (``Index.resume``), with what its build learnt of chunks.
     index = cache.index(build, lambda: documents_digests(loaded, cache.written), unchanged)
+    if ahead is not None:  # not needed when the index was kept (ended at once)
+        ahead.close()
     return SearchIndex(loaded, index)
 
 

@@ -36,13 +36,16 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     error, returns None and is left to ``loader._check_fully``, which reports it as it
     always has.
     """
-    data, by_rapidyaml = _regular_data(text)
+    data, by_rapidyaml, tail = _regular_data(text, light=light)
     if data is None:
         return None
     # Read by rapidyaml, the data holds only JSON's types and no lone surrogate (which
     # pydantic refuses, and libyaml can read from an escape): checked without pydantic (and
     # its import) when that check is sure, for the callers that only build domain objects.
-    validated = _plainly_checked(data) if light and by_rapidyaml else None
+    # (For a large file, the last sessions come checked already, as ``tail``.)
+    validated = _plainly_checked(data, tail) if light and by_rapidyaml else None
+    if validated is None and tail:
+        return None  # the data lacks the last sessions: the full check reads the whole file
     if validated is None:
         from pydantic import ValidationError
 
@@ -62,23 +65,33 @@ def check_regular(text: str | bytes, source: str, *, light: bool = False) -> Any
     return validated
 
 
-def _regular_data(text: str | bytes) -> tuple[dict[Any, Any] | None, bool]:
+def _regular_data(
+    text: str | bytes, *, light: bool = False
+) -> tuple[dict[Any, Any] | None, bool, list[Any]]:
     """The file's data, read by rapidyaml when it reads it as libyaml does, else from libyaml's
-    events (None for anything irregular, left to the full check); and whether rapidyaml
-    read it."""
+    events (None for anything irregular, left to the full check); whether rapidyaml read it;
+    and for ``light`` callers, the rows of the last sessions (as lists), when a child
+    process read and checked them (``rapidread.regular_data_checked``): they are not in
+    the data then."""
     if isinstance(text, bytes):
-        from .rapidread import regular_data
+        from .rapidread import regular_data, regular_data_checked
 
-        data = regular_data(text)
+        if light:
+            from . import plaincheck
+
+            found = regular_data_checked(text, plaincheck.checked_sessions)
+            data, tail = (None, []) if found is None else found
+        else:
+            data, tail = regular_data(text), []
         if data is not None:
             progress.advance(len(text), len(text), progress.MEGABYTES)
-            return data, True
+            return data, True, tail
     loader = ProgrammeLoader(text)
     try:
-        return data_from_events(loader, len(text)), False
+        return data_from_events(loader, len(text)), False, []
     except (_Irregular, yaml.YAMLError):  # the full check will say it properly, located
         # (anything else is a bug of the fast path: it shows, instead of passing for slowness)
-        return None, False
+        return None, False, []
     finally:
         loader.dispose()
         del loader  # and the parser's copy of the text with it
@@ -88,9 +101,10 @@ CHUNK = 2_000
 PROGRESS_ITEMS = 1_000
 
 
-def _plainly_checked(data: dict[Any, Any]) -> Any | None:
+def _plainly_checked(data: dict[Any, Any], tail: list[Any]) -> Any | None:
     """``plaincheck``'s rows of the file, its sessions a chunk at a time (as
-    ``_validate_in_chunks`` tells its progress), or None to leave the file to pydantic."""
+    ``_validate_in_chunks`` tells its progress), then ``tail`` (the rows of the last
+    sessions, checked already, as lists), or None to leave the file to pydantic."""
     from . import plaincheck
 
     sessions = data.get("sessions")
@@ -100,17 +114,21 @@ def _plainly_checked(data: dict[Any, Any]) -> Any | None:
     if head is None:
         return None
     count = len(sessions)
-    if count <= CHUNK:
+    if count <= CHUNK and not tail:
         rows = plaincheck.checked_sessions(sessions)
         return None if rows is None else head._replace(sessions=rows)
     rows = []
-    with progress.stage(f"Validation de {plural(count, 'session')}…", total=count):
+    total = count + len(tail)
+    with progress.stage(f"Validation de {plural(total, 'session')}…", total=total):
         for start in range(0, count, CHUNK):
             part = plaincheck.checked_sessions(sessions[start : start + CHUNK])
             if part is None:
                 return None
             rows.extend(part)
             progress.advance(start + len(part))
+        if tail:
+            rows.extend(map(plaincheck.SessionRow._make, tail))
+            progress.advance(total)
     return head._replace(sessions=rows)
 
 

@@ -36,7 +36,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..infra import progress
@@ -95,6 +95,23 @@ class _Differs(Exception):
 
 def regular_data(raw: bytes) -> dict[Any, Any] | None:
     """The file's top-level mapping as libyaml would give it, or None when unsure (see above)."""
+    found = _regular(raw, None)
+    return None if found is None else found[0]
+
+
+Check = Callable[[list[Any]], list[Any] | None]
+
+
+def regular_data_checked(raw: bytes, check: Check) -> tuple[dict[Any, Any], list[Any]] | None:
+    """``regular_data``, but for a large file the last sessions are read, and checked by
+    ``check`` (their rows, or None when unsure), by a forked child on the machine's other
+    core meanwhile: the data without them, and their rows (as lists, from JSON). When the
+    child fails or ``check`` is unsure of them, they are read here (and their rows left to
+    the caller: none are given)."""
+    return _regular(raw, check)
+
+
+def _regular(raw: bytes, check: Check | None) -> tuple[dict[Any, Any], list[Any]] | None:
     if raw.startswith((_UTF8_BOM, b"---", b"...", b"%")) or any(b in raw for b in _REFUSED):
         return None
     if any(search_lines_with(raw, _PROPERTY, c, b"\n") for c in (b"!", b"&")):
@@ -120,19 +137,88 @@ def regular_data(raw: bytes) -> dict[Any, Any] | None:
     del head
     if data is None:
         return None
+    rows: list[Any] = []
     for name, _header, start, end, marker in blocks:
         if name in data:
             return None  # the section twice: libyaml's full check locates it
+        pieces = _pieces(raw, start, end, marker)
         items: list[Any] = []
-        for a, b in _pieces(raw, start, end, marker):
+        if check is not None and name == "sessions" and len(pieces) >= SPLIT_FROM:
+            mine = round(len(pieces) * SHARE)
+            answer = _read_in_two(ryml, view, pieces, mine, items, check)
+            if answer is None:
+                return None
+            pieces = pieces[mine:] if answer is _LEFT else []
+            if answer is not _LEFT:
+                rows = answer
+        for a, b in pieces:
+            if not _read_into(items, ryml, view, a, b, end):
+                return None
+        data[name] = items
+    return data, rows
+
+
+# From this many pieces of sessions (about 4 MB), the last ones are read by a child;
+# this process reads its ``SHARE`` of them (then loads the child's rows).
+SPLIT_FROM = 16
+SHARE = 0.6
+_LEFT: list[Any] = []  # the child's pieces are left to read here
+
+
+def _read_into(items: list[Any], ryml: Any, view: memoryview, a: int, b: int, end: int) -> bool:
+    """Append the items of the piece from ``a`` to ``b`` (of a block ending at ``end``);
+    False when its data may differ from libyaml's."""
+    part = _read(ryml, view[a:b], "[")
+    if part is None:
+        return False
+    items.extend(part)
+    if b < end:  # as much as ``_PIECE`` read (the caller tells the end)
+        progress.advance(b, len(view), progress.MEGABYTES)
+    return True
+
+
+def _read_in_two(
+    ryml: Any,
+    view: memoryview,
+    pieces: list[tuple[int, int]],
+    mine: int,
+    items: list[Any],
+    check: Check,
+) -> list[Any] | None:
+    """Read ``pieces[:mine]`` into ``items`` here while a child reads and checks the rest:
+    their rows; ``_LEFT`` when they are to be read here (no child, it failed, or ``check``
+    was unsure of them); None when the data may differ from libyaml's."""
+    from ..infra.forked import fork
+
+    end = pieces[-1][1]
+
+    def child() -> list[bytes]:
+        progress.set_reporter(None)  # the terminal is the parent's
+        theirs: list[Any] = []
+        for a, b in pieces[mine:]:
             part = _read(ryml, view[a:b], "[")
             if part is None:
+                return [b"D"]  # may differ: the whole file goes to libyaml
+            theirs.extend(part)
+        checked = check(theirs)
+        if checked is None:
+            return [b"U"]  # unsure: read (and checked) by the parent as usual
+        return [b"R", json.dumps(checked).encode()]
+
+    forked = fork(child)
+    if forked is None:
+        return _LEFT
+    with forked:  # the child is reaped whatever happens here
+        for a, b in pieces[:mine]:
+            if not _read_into(items, ryml, view, a, b, end):
                 return None
-            items.extend(part)
-            if b < end:  # as much as ``_PIECE`` read (the caller tells the end)
-                progress.advance(b, len(raw), progress.MEGABYTES)
-        data[name] = items
-    return data
+        answer = forked.result()
+    if answer is None or answer == b"U":
+        return _LEFT
+    if answer == b"D":
+        return None
+    rows: list[Any] = json.loads(answer[1:])
+    return rows
 
 
 Block = tuple[str, int, int, int, bytes]  # name, header's start, items' start and end, marker

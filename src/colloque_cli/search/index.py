@@ -24,6 +24,7 @@ from ..infra.gcpause import paused_gc
 
 if TYPE_CHECKING:
     from .docmeaning import Meaning
+    from .halves import Child
     from .indexing import Resume
     from .vocabulary import Learned
 from .analysis import Glossary, query_words, stem
@@ -68,9 +69,11 @@ class Index:
         glossary: Mapping[str, str] | None = None,
         resume: Resume | None = None,
         learned: Learned | None = None,
+        ahead: Child | None = None,
     ) -> None:
         """``resume`` takes up the first documents from an index made before (``resume``);
-        ``learned`` is what the build of an index learnt of chunks (``learned``)."""
+        ``learned`` is what the build of an index learnt of chunks (``learned``); ``ahead``
+        a child reading the last documents already (``indexing.read_ahead``)."""
         if len(weights) > MAX_FIELDS:
             raise ValueError(f"at most {MAX_FIELDS} fields")
         if body is not None and list(weights).count(weights[body]) > 1:
@@ -82,7 +85,7 @@ class Index:
         self.size = len(documents)
         from .indexing import build
 
-        built = build(documents, len(self.weights), body, self.glossary, resume, learned)
+        built = build(documents, len(self.weights), body, self.glossary, resume, learned, ahead)
         # Told to a later build (kept in the cache beside the index, not in its state).
         self.learned: Learned | None = built.learned
         vocabulary = built.vocabulary

@@ -15,11 +15,14 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import accumulate, chain, islice
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .analysis import Glossary
 from .layout import COUNT_AT, SYNONYMS_AT
 from .vocabulary import Learned, Vocabulary
+
+if TYPE_CHECKING:
+    from .halves import Child
 
 # From this many uses of words, postings are sorted out with numpy (see ``_postings``).
 NUMPY_FROM = 150_000
@@ -68,14 +71,17 @@ def build(
     glossary: Glossary,
     resume: Resume | None = None,
     learned: Learned | None = None,
+    ahead: Child | None = None,
 ) -> Built:
     """Index the ``fields`` texts of each document; ``body`` is the long one, seldom repeated.
     ``resume`` takes up the first documents from an index made before (and the stems of its
-    words); ``learned`` is what an earlier build learnt of chunks (``Built.learned``)."""
-    whole = _read(documents, fields, body, glossary, resume, learned)
+    words); ``learned`` is what an earlier build learnt of chunks (``Built.learned``);
+    ``ahead`` a child reading the last documents already (``read_ahead``), taken if it fits
+    (else ended)."""
+    whole = _read(documents, fields, body, glossary, resume, learned, ahead)
     flat, offsets, texts, tails = whole.flat, whole.offsets, whole.texts, whole.tails
     vocabulary, stems = whole.words.list, whole.words.stems
-    taught = whole.words.learned()
+    taught = whole.learned()
     del whole  # its memory goes to the postings' work
     postings = _postings if len(flat) >= NUMPY_FROM else _postings_plain
     starts, all_docs, infos = postings(flat, offsets, tails, fields, body, len(vocabulary))
@@ -85,7 +91,9 @@ def build(
 class _Part:
     """The word ids of a run of documents' fields, as ``Built`` holds them."""
 
-    def __init__(self, glossary: Glossary, fields: int) -> None:
+    def __init__(self, glossary: Glossary, fields: int, body: int | None) -> None:
+        self.fields = fields
+        self.body = body
         self.words = Vocabulary(glossary)
         self.flat = array("H")  # "I" once a word id needs it
         self.offsets = array("I", [0])
@@ -94,18 +102,25 @@ class _Part:
         self.short: list[dict[str, _ShortText]] = [{} for _ in range(fields)]
         # The number of synonyms ending each (document, field) that has some, by its number.
         self.tails: dict[int, int] = {}
+        # What a child that read the last documents learnt of chunks not met here (``halves``).
+        self.adopted: Learned | None = None
+
+    def learned(self) -> Learned:
+        """What reading the texts learnt of their chunks (``Built.learned``)."""
+        return self.words.learned(more=self.adopted)
 
 
 def _read(
-    documents: Iterable[Sequence[str | None]],
+    documents: Sequence[Sequence[str | None]],
     fields: int,
     body: int | None,
     glossary: Glossary,
     resume: Resume | None = None,
     learned: Learned | None = None,
+    ahead: Child | None = None,
 ) -> _Part:
     """The word ids of the fields of ``documents`` (the first ones taken up from ``resume``)."""
-    part = _Part(glossary, fields)
+    part = _Part(glossary, fields, body)
     # What words and chunks analyse into does not depend on the programme: told by an
     # earlier build, it is not worked out again.
     if learned is not None:
@@ -113,8 +128,75 @@ def _read(
     if resume is not None:
         part.words.know_stems(resume.vocabulary, resume.stems)
     rows = iter(documents)
+    taken = 0
     if resume is not None and resume.documents:
-        _take_up(part, list(islice(rows, resume.documents)), fields, body, resume)
+        taken = resume.documents
+        _take_up(part, list(islice(rows, taken)), fields, body, resume)
+    child = _child(part, documents, taken, ahead)
+    if child is None:
+        tokenise(part, rows, fields, body)
+    else:
+        from .halves import read_with
+
+        read_with(child, part, rows, taken, tokenise, fields, body)
+    if resume is not None:  # 32 bits taken up that 16 now suffice for, as when built anew
+        if part.flat.typecode == "I" and len(part.words.list) <= 1 << 16:
+            part.flat = array("H", part.flat)
+        if part.texts.typecode == "I" and max(part.texts, default=0) < 1 << 16:
+            part.texts = array("H", part.texts)
+    return part
+
+
+# From this many documents to read, some of them are read by a forked child (``halves``):
+# below, forking (a few milliseconds) and merging would cost more than they save. The
+# share read here: the child then sends what it read, and this process merges it.
+FORK_FROM = 4_000
+SHARE = 0.5
+# The share read here when the child starts before the build (``read_ahead``), which
+# then has other work to do first (writing the programme's cache entry, say).
+SHARE_AHEAD = 0.4
+
+
+def read_ahead(
+    documents: Sequence[Sequence[str | None]],
+    fields: int,
+    body: int | None,
+    glossary: Glossary,
+) -> Child | None:
+    """A child that starts reading the last documents of a build to come (``build``'s
+    ``ahead``) from now, for a large programme; else None. It starts from nothing: a build
+    that takes up its first documents from an earlier index ends it (and forks its own),
+    since a reading from there would not meet the same texts first (nor learn the same)."""
+    if len(documents) < FORK_FROM:
+        return None
+    from .halves import start
+
+    split = round(len(documents) * SHARE_AHEAD)
+    return start(_Part(glossary, fields, body), documents, split, tokenise, fields, body)
+
+
+def _child(
+    part: _Part, documents: Sequence[Sequence[str | None]], first: int, ahead: Child | None
+) -> Child | None:
+    """The child that reads the last of ``documents`` (``ahead``, if it fits), or None."""
+    if ahead is not None:
+        if ahead.fits(len(documents), first, part.fields, part.body):
+            return ahead
+        ahead.close()  # it reads documents this build takes up from an earlier index
+    left = len(documents) - first
+    if left < FORK_FROM:
+        return None
+    from .halves import start
+
+    split = first + round(left * SHARE)
+    return start(part, documents, split, tokenise, part.fields, part.body)
+
+
+def tokenise(
+    part: _Part, rows: Iterable[Sequence[str | None]], fields: int, body: int | None
+) -> None:
+    """Append to ``part`` the word ids of the fields of ``rows`` (the documents that follow
+    those it holds)."""
     words, short, tails = part.words, part.short, part.tails
     flat, offsets, texts = part.flat, part.offsets, part.texts
     append_offset, append_text = offsets.append, texts.append
@@ -149,12 +231,6 @@ def _read(
                 texts = part.texts = array("I", texts)
                 append_text = texts.append
                 append_text(number)
-    if resume is not None:  # 32 bits taken up that 16 now suffice for, as when built anew
-        if part.flat.typecode == "I" and len(words.list) <= 1 << 16:
-            part.flat = array("H", part.flat)
-        if part.texts.typecode == "I" and max(part.texts, default=0) < 1 << 16:
-            part.texts = array("H", part.texts)
-    return part
 
 
 def _take_up(

@@ -13,7 +13,7 @@ from ..infra import progress
 from ..infra.gcpause import paused_gc
 from ..programme.columns import SessionTable
 from ..programme.model import Programme, Room, Session
-from .analysis import STOP_WORDS, Analyser, stem, words
+from .analysis import STOP_WORDS, Analyser, Glossary, stem, words
 from .expansion import typos_between
 from .hits import (
     BODY,
@@ -32,6 +32,7 @@ from .ranking import Evidence
 
 if TYPE_CHECKING:
     from .broad import BroadMatch
+    from .halves import Child
     from .indexing import Resume
     from .vocabulary import Learned
 
@@ -84,6 +85,17 @@ class _FieldTexts(Sequence[tuple[str | None, ...]]):
         if isinstance(index, slice):
             return list(map(session_fields, self._sessions[index]))
         return session_fields(self._sessions[index])
+
+
+def read_ahead(programme: Programme) -> Child | None:
+    """For a large programme, a child process that starts reading its last sessions for
+    the search index now, while this one does other work (writes its cache entry, looks
+    for an earlier index), for ``SearchIndex(..., ahead=)``; None for a small one."""
+    from .indexing import read_ahead
+
+    return read_ahead(
+        _FieldTexts(programme.sessions), len(WEIGHTS), BODY, Glossary(programme.glossary)
+    )
 
 
 def documents_digests(programme: Programme, table: SessionTable | None = None) -> list[str]:
@@ -210,10 +222,12 @@ class SearchIndex:
         *,
         resume: Resume | None = None,
         learned: Learned | None = None,
+        ahead: Child | None = None,
     ) -> None:
         """Index ``programme``; ``index`` is one built earlier for it (from the cache);
         ``resume`` takes up its first sessions from an index made before (``Index.resume``),
-        ``learned`` what its build learnt of chunks (``Index.learned``)."""
+        ``learned`` what its build learnt of chunks (``Index.learned``); ``ahead`` a child
+        reading its last sessions already (``read_ahead``)."""
         self.programme = programme
         self.sessions: Sequence[Session] = programme.sessions  # made as read: see SessionTable
         if index is None or index.size != len(self.sessions):
@@ -226,6 +240,7 @@ class SearchIndex:
                     glossary=programme.glossary,
                     resume=resume,
                     learned=learned,
+                    ahead=ahead,
                 )
         self.index = index
 

@@ -10,7 +10,7 @@ glossary: a build tells the next one (``Learned``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from typing import NamedTuple, TypeVar
 
 from .analysis import ChunkWords, Glossary, stem
@@ -93,16 +93,27 @@ class Vocabulary:
             if len(expansion) > 1
         }
 
-    def learned(self) -> Learned:
-        """What was learnt of the chunks met (``Learned``)."""
-        met = list(self.chunk_ids)
+    def learned(self, *, since: int = 0, more: Learned | None = None) -> Learned:
+        """What was learnt of the chunks met (``Learned``), from the ``since``-th on; then
+        what ``more`` says of chunks not met here (what a child process that read the
+        texts after these learnt: the whole is what reading them all here would learn)."""
+        met = list(islice(self.chunk_ids, since, None))
+        words = list(map(" ".join, map(self.chunks.__getitem__, met)))
         compounds = self.chunks.compounds
         with_compounds = [chunk for chunk in met if chunk in compounds]
+        joined = list(map(" ".join, map(compounds.__getitem__, with_compounds)))
+        if more is not None and more.chunks:  # a chunk is never empty
+            others = more.chunks.split("\n")
+            new = [chunk not in self.chunk_ids for chunk in others]
+            met += compress(others, new)
+            words += compress(more.words.split("\n"), new)
+            if more.compound_chunks:
+                others = more.compound_chunks.split("\n")
+                new = [chunk not in self.chunk_ids for chunk in others]
+                with_compounds += compress(others, new)
+                joined += compress(more.compounds.split("\n"), new)
         return Learned(
-            "\n".join(met),
-            "\n".join(map(" ".join, map(self.chunks.__getitem__, met))),
-            "\n".join(with_compounds),
-            "\n".join(map(" ".join, map(compounds.__getitem__, with_compounds))),
+            "\n".join(met), "\n".join(words), "\n".join(with_compounds), "\n".join(joined)
         )
 
     def know_stems(self, words: Iterable[str], stems: Iterable[str]) -> None:

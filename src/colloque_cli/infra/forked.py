@@ -1,0 +1,111 @@
+"""Work done meanwhile in a forked child process, its result read back as bytes.
+
+A cold build of a large programme's search index is CPU work that splits in two; the
+machine's second core does half of it in a child made by ``os.fork`` (POSIX), which finds
+every object of the parent already in place (no pickling, no start-up). The child says what
+it made as bytes through a pipe, and ends with ``os._exit``: it never returns into the
+parent's code (no ``finally`` of the parent's, no ``atexit``, no flushing of the parent's
+buffered output twice), never writes to the terminal, and ignores Ctrl-C, which the parent
+hears and answers by killing it.
+
+Whatever happens, the child is reaped: ``Forked`` is a context manager whose exit kills and
+waits for a child still there (the parent interrupted, or failing, half-way). A child that
+fails gives no result (``result`` is None): the caller then does the work itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+Chunks = Sequence[bytes | memoryview]
+_LENGTH = 8  # bytes of the header: the length of what follows
+
+
+class Forked:
+    """A child at work, as the parent sees it: its pid and the pipe it answers through."""
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid: int | None = pid
+        self.reader: int | None = reader
+
+    def result(self) -> bytes | None:
+        """What the child made (waiting for it), or None when it failed."""
+        assert self.reader is not None, "a result is read once"
+        with open(self.reader, "rb", closefd=True) as pipe:
+            self.reader = None
+            data = pipe.read()
+        code = self._reap()
+        if code != 0 or len(data) < _LENGTH:
+            return None
+        size = int.from_bytes(data[:_LENGTH], "little")
+        return data[_LENGTH:] if len(data) == _LENGTH + size else None
+
+    def _reap(self) -> int | None:
+        """Wait for the child; its exit status (None: killed by a signal)."""
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return None
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else None
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        """Leave no child behind: one still at work is killed, then reaped."""
+        if self.reader is not None:
+            os.close(self.reader)
+            self.reader = None
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+
+
+def fork(work: Callable[[], Chunks]) -> Forked | None:
+    """Run ``work`` in a forked child; None when this system cannot fork (the caller then
+    does the work itself). Use the result as a context manager (see ``Forked``)."""
+    if not hasattr(os, "fork"):
+        return None
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:  # too many processes, no memory for the page tables
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the child
+        _child(work, reader, writer)  # never returns
+    os.close(writer)
+    return Forked(pid, reader)
+
+
+def _child(work: Callable[[], Chunks], reader: int, writer: int) -> None:
+    code = 1
+    try:
+        # Ctrl-C reaches the whole process group: the parent hears it and kills the child.
+        with contextlib.suppress(ValueError):  # only the main thread may set it
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        gc.disable()  # the child's objects all go at its end: a collection would walk them
+        os.close(reader)
+        chunks = work()
+        size = sum(memoryview(chunk).nbytes for chunk in chunks)
+        with open(writer, "wb", closefd=False) as pipe:
+            pipe.write(size.to_bytes(_LENGTH, "little"))
+            for chunk in chunks:
+                pipe.write(chunk)
+        code = 0
+    except BaseException:  # the parent does the work itself: nothing to say
+        pass
+    finally:
+        os._exit(code)
