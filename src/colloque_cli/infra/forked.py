@@ -38,12 +38,12 @@ class Forked:
         assert self.reader is not None, "a result is read once"
         with open(self.reader, "rb", closefd=True) as pipe:
             self.reader = None
-            data = pipe.read()
+            header = pipe.read(_LENGTH)
+            data = pipe.read()  # not sliced off a whole: no copy of what may be megabytes
         code = self._reap()
-        if code != 0 or len(data) < _LENGTH:
+        if code != 0 or len(header) < _LENGTH:
             return None
-        size = int.from_bytes(data[:_LENGTH], "little")
-        return data[_LENGTH:] if len(data) == _LENGTH + size else None
+        return data if len(data) == int.from_bytes(header, "little") else None
 
     def _reap(self) -> int | None:
         """Wait for the child; its exit status (None: killed by a signal)."""
