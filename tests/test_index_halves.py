@@ -25,6 +25,7 @@ from test_indexing import GLOSSARY, HANDMADE, assert_built
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = HANDMADE * 700  # 4 200 documents: forked by default
+SPARE_CORE = forked.spare_core  # the rule (conftest says yes, whatever the load)
 
 
 @pytest.fixture
@@ -276,3 +277,24 @@ def test_ctrl_c_before_the_build_ends_the_child_reading_ahead(
     assert _search(run, path) == (130, "", "")
     assert len(children) == 1
     assert_reaped(children)
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"),
+    [({0, 1}, 0.9, True), ({0, 1}, 1.95, True), ({0, 1}, 2.0, False), ({0}, 0.0, False)],
+)
+def test_a_child_is_forked_only_when_a_core_is_free(
+    monkeypatch: pytest.MonkeyPatch,
+    children: list[int],
+    cores: set[int],
+    load: float,
+    spare: bool,
+) -> None:
+    # Every core busy (the load average of the last minute, this process included, as high
+    # as the cores it may run on), or a single core: the build reads everything itself.
+    monkeypatch.setattr(forked, "spare_core", SPARE_CORE)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert forked.spare_core() is spare
+    assert_built(build(DOCUMENTS, 3, 1, GLOSSARY), sequential())
+    assert len(children) == (1 if spare else 0)
