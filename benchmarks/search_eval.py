@@ -14,6 +14,9 @@ something (``random_answers``): the few off-topic cases written by hand tell a s
 0.9 from 0.8 by one query; this tells a rule that makes the meaning layer louder on words
 it should not know. It has no target: a few of the words are on topic (« xénophobie »).
 
+With ``--random-english N``, the same for N common English words (the shipped table's
+English entries): English is read through the same table, and must not answer more.
+
 Prints the figures and the cases that miss. Exit status 1 below the targets.
 """
 
@@ -155,16 +158,26 @@ def _concept(report: Report, case: Case, found: list[str]) -> None:
 # in the language): common words, past the grammatical ones.
 RANDOM_RANKS = (2000, 20000)
 RANDOM_SEED = 16
+# The table lists the French entries first, then the English words French lacks
+# (tools/build_concepts.py): its first English entry is number ENGLISH_FROM (« however »,
+# counted with wordfreq 3.1.1 when the table was built). English words are drawn past the
+# most common ENGLISH_SKIP of them (grammatical words, « already », « took »).
+ENGLISH_FROM = 32694
+ENGLISH_SKIP = 500
 
 
-def random_words(index: SearchIndex, count: int, seed: int = RANDOM_SEED) -> list[str]:
-    """``count`` common words (ranks ``RANDOM_RANKS`` of the shipped table of meanings) that
-    the programme does not match literally, not even as a spelling guess, drawn at random
-    (the same ones for the same programme and seed): whatever ``search`` finds for them it
-    finds by meaning alone, and it should mostly find nothing."""
+def random_words(
+    index: SearchIndex, count: int, seed: int = RANDOM_SEED, *, english: bool = False
+) -> list[str]:
+    """``count`` common words (ranks ``RANDOM_RANKS`` of the shipped table of meanings, or
+    its ``english`` entries) that the programme does not match literally, not even as a
+    spelling guess, drawn at random (the same ones for the same programme and seed): whatever
+    ``search`` finds for them it finds by meaning alone, and it should mostly find nothing."""
     from colloque_cli.search.meaning import table
 
     low, high = RANDOM_RANKS
+    if english:
+        low, high = ENGLISH_FROM + ENGLISH_SKIP, len(table().words)
     pool = [
         word
         for word in table().words[low:high]
@@ -185,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("cases", nargs="?", type=Path, default=DEFAULT_CASES)
     parser.add_argument("--programme", type=Path, default=None)
     parser.add_argument("--random-words", type=int, default=0, metavar="N")
+    parser.add_argument("--random-english", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
     programme: Programme = load_programme(args.programme)
     cases = load_cases(args.cases)
@@ -203,11 +217,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {metric:<10} {value:.3f}  (objectif {target:.2f}, {count} cas)  {mark}")
     for miss in report.misses:
         print(f"  - {miss}")
-    if args.random_words > 0:
-        drawn = random_words(index, args.random_words)
+    for count, english, label in (
+        (args.random_words, False, "hasard    "),
+        (args.random_english, True, "hasard en "),
+    ):
+        if count <= 0:
+            continue
+        drawn = random_words(index, count, english=english)
         loud = random_answers(index, drawn)
         share = len(loud) / len(drawn) if drawn else 0.0
-        print(f"  hasard     {share:.3f}  (sur {len(drawn)} mots tirés au hasard, moins est mieux)")
+        drawn_words = f"{len(drawn)} mots anglais" if english else f"{len(drawn)} mots"
+        print(f"  {label} {share:.3f}  (sur {drawn_words} tirés au hasard, moins est mieux)")
         if loud:
             shown = ", ".join(loud[:10]) + (", …" if len(loud) > 10 else "")
             print(f"  - trouvent quelque chose : {shown}")

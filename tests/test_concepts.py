@@ -242,6 +242,27 @@ def test_evaluation_script_counts_answers_to_random_words(
     assert f"  - trouvent quelque chose : {', '.join(loud[:10])}" in printed
 
 
+def test_evaluation_script_counts_answers_to_random_english_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # English is read through the same table as French: a rule that lets English words
+    # answer more (translating them through their nearest French entries did) shows here.
+    from benchmarks.search_eval import ENGLISH_FROM, main, random_answers, random_words
+
+    words = random_words(INDEX, 60, english=True)
+    assert len(set(words)) == 60
+    assert random_words(INDEX, 60, english=True) == words
+    assert set(words).isdisjoint(random_words(INDEX, 400))
+    assert min(table().number[w] for w in words) >= ENGLISH_FROM
+    assert [w for w in words if INDEX.index.expand(w)] == []
+    loud = random_answers(INDEX, words)
+    assert len(loud) <= 0.2 * len(words)
+    assert main([str(TUNING), "--random-english", "60"]) == 0
+    printed = capsys.readouterr().out
+    assert f"  hasard en  {len(loud) / 60:.3f}  (sur 60 mots anglais tirés au hasard" in printed
+    assert "  hasard     " not in printed
+
+
 def test_unrelated_words_stay_as_silent_in_a_large_programme(tmp_path: Path) -> None:
     # The nearest of 943 sessions is nearer any word by chance than the nearest of 28:
     # nearness is counted above that chance level, so that common words unrelated to
@@ -259,6 +280,8 @@ def test_unrelated_words_stay_as_silent_in_a_large_programme(tmp_path: Path) -> 
     assert fosdem.index.meaning.scales  # the vectors are made: meaning is at work
     words = random_words(fosdem, 60)
     assert len(random_answers(fosdem, words)) <= 0.3 * len(words)
+    english = random_words(fosdem, 60, english=True)
+    assert len(random_answers(fosdem, english)) <= 0.35 * len(english)
 
 
 def test_the_shipped_vectors_match_the_table() -> None:
