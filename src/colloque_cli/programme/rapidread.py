@@ -211,12 +211,12 @@ def _read_in_two(
         return [json.dumps(checked).encode()]  # a JSON list: neither « D » nor « U »
 
     forked = fork(child)
-    if forked is None:
-        return _LEFT
-    with forked:  # the child is reaped whatever happens here
+    with forked or contextlib.nullcontext():  # a child is reaped whatever happens here
         for a, b in pieces[:mine]:
             if not _read_into(items, ryml, view, a, b, end):
                 return None
+        if forked is None:  # no child: the rest is read here
+            return _LEFT
         rows = check(items)
         if rows is None:
             return _LEFT  # and the child is ended
