@@ -55,12 +55,9 @@ def _read_ahead(ctx: typer.Context) -> Callable[[Programme, ProgrammeCache | Non
     not needed)."""
 
     def start(loaded: Programme, cache: ProgrammeCache | None) -> None:
-        from ..search.sessions import first_digests, read_ahead
+        from ..search.sessions import read_ahead
 
-        before = None if cache is None else cache.previous_digests()
-        if before is not None and before[:2] == first_digests(loaded):
-            return
-        child = read_ahead(loaded)
+        child = read_ahead(loaded, None if cache is None else cache.previous_digests)
         if child is not None:
             root = ctx.find_root()
             root.obj["ahead"] = root.with_resource(child)

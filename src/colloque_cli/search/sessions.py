@@ -87,12 +87,22 @@ class _FieldTexts(Sequence[tuple[str | None, ...]]):
         return session_fields(self._sessions[index])
 
 
-def read_ahead(programme: Programme) -> Child | None:
+def read_ahead(
+    programme: Programme, previous: Callable[[], list[str] | None] | None = None
+) -> Child | None:
     """For a large programme, a child process that starts reading its last sessions for
     the search index now, while this one does other work (writes its cache entry, looks
-    for an earlier index), for ``SearchIndex(..., ahead=)``; None for a small one."""
-    from .indexing import read_ahead
+    for an earlier index), for ``SearchIndex(..., ahead=)``; None for a small one, or when
+    the digests of the index made before the file's last change (``previous``) show that
+    the build will take up its first sessions from it (``unchanged``), or keep it whole:
+    the child, which starts from nothing, would read for nothing."""
+    from .indexing import FORK_FROM, read_ahead
 
+    if len(programme.sessions) < FORK_FROM:
+        return None
+    before = None if previous is None else previous()
+    if before is not None and before[:2] == first_digests(programme):
+        return None
     return read_ahead(
         _FieldTexts(programme.sessions), len(WEIGHTS), BODY, Glossary(programme.glossary)
     )
