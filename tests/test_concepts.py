@@ -133,9 +133,10 @@ def test_a_word_naming_sessions_is_not_taken_for_its_neighbours_in_meaning() -> 
 
 def test_a_word_the_programme_lacks_but_the_table_knows_is_found_by_meaning() -> None:
     hits = INDEX.search("ruralite")
+    # (The session on a just transition « à l'échelle du territoire » trails this one by
+    # its vector: it is no longer a result on its « territoire » and « locales » alone.)
     assert [(h.session.id, h.kind, h.near) for h in hits] == [
         ("education-artistique", "meaning", ("rural", "territoires")),
-        ("transition-juste", "meaning", ("territoire", "locales")),
     ]
 
 
