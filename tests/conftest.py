@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from colloque_cli.cli import app
+from colloque_cli.infra import forked
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = ROOT / "data" / "programme.yaml"
@@ -40,6 +41,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
+    # Large work is split with a forked child when a core is free: always, in the tests,
+    # whatever else runs on the machine (test_index_halves.py tests the rule itself).
+    monkeypatch.setattr(forked, "spare_core", lambda: True)
     return home
 
 

@@ -25,6 +25,7 @@ from test_indexing import GLOSSARY, HANDMADE, assert_built
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = HANDMADE * 700  # 4 200 documents: forked by default
+SPARE_CORE = forked.spare_core  # the rule (conftest says yes, whatever the load)
 
 
 @pytest.fixture
@@ -221,46 +222,6 @@ def _search(run: Run, path: Path, *options: str, query: str = "mobilité") -> tu
     return done.exit_code, done.stdout, done.stderr
 
 
-def test_a_child_reading_ahead_is_ended_when_the_index_is_kept(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
-) -> None:
-    # A search reads the programme, then starts a child reading its last sessions while it
-    # writes the cache entry and looks for an earlier index: here, an edit that changes no
-    # searched text keeps the index, and the child is ended at once.
-    monkeypatch.setattr(indexing, "FORK_FROM", 100)
-    path = _generated(tmp_path, monkeypatch, 400)
-    first = _search(run, path)
-    assert first[0] == 0 and len(children) == 1
-    builds: list[int] = []
-    monkeypatch.setattr(halves, "read_with", lambda *args: builds.append(1))
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("# Programme fictif", "# Un programme fictif", 1), "utf-8")
-    assert _search(run, path) == first
-    assert len(children) == 2 and builds == []
-    assert_reaped(children)
-
-
-def test_a_child_reading_ahead_what_an_earlier_index_gives_is_ended(
-    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
-) -> None:
-    # An edit of the last sessions: the build takes up the first ones from the earlier
-    # index, which the child (started from nothing) did not; it is ended, and the rest
-    # read as usual (by a child that knows what was taken up).
-    monkeypatch.setattr(indexing, "FORK_FROM", 100)
-    path = _generated(tmp_path, monkeypatch, 2400)
-    assert _search(run, path)[0] == 0
-    forked_before = len(children)
-    text = path.read_text(encoding="utf-8")
-    last = text.rindex("    title: ")
-    path.write_text(f"{text[:last]}    title: Zygomorphes\n{text[last:].split(chr(10), 1)[1]}")
-    edited = _search(run, path, query="zygomorphes")
-    # the child reading ahead, then one reading the last of what the build reads
-    assert len(children) == forked_before + 2
-    assert edited == _search(run, path, "--no-cache", query="zygomorphes")
-    assert '"Zygomorphes"' in edited[1]
-    assert_reaped(children)
-
-
 def test_ctrl_c_before_the_build_ends_the_child_reading_ahead(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
 ) -> None:
@@ -275,4 +236,64 @@ def test_ctrl_c_before_the_build_ends_the_child_reading_ahead(
     monkeypatch.setattr(ProgrammeCache, "put_programme", interrupted)
     assert _search(run, path) == (130, "", "")
     assert len(children) == 1
+    assert_reaped(children)
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"),
+    [({0, 1}, 0.9, True), ({0, 1}, 1.95, True), ({0, 1}, 2.0, False), ({0}, 0.0, False)],
+)
+def test_a_child_is_forked_only_when_a_core_is_free(
+    monkeypatch: pytest.MonkeyPatch,
+    children: list[int],
+    cores: set[int],
+    load: float,
+    spare: bool,
+) -> None:
+    # Every core busy (the load average of the last minute, this process included, as high
+    # as the cores it may run on), or a single core: the build reads everything itself.
+    monkeypatch.setattr(forked, "spare_core", SPARE_CORE)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert forked.spare_core() is spare
+    assert_built(build(DOCUMENTS, 3, 1, GLOSSARY), sequential())
+    assert len(children) == (1 if spare else 0)
+
+
+def test_the_first_digests_are_those_of_the_whole_programme(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from colloque_cli.programme.loader import load_programme
+    from colloque_cli.search.sessions import DIGESTED, documents_digests, first_digests
+
+    programme = load_programme(_generated(tmp_path, monkeypatch, 2 * DIGESTED + 10))
+    assert first_digests(programme) == documents_digests(programme)[:2]
+
+
+def test_no_child_reads_ahead_when_an_earlier_index_gives_the_first_sessions(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[int]
+) -> None:
+    # What the build would take up from the index made before the edit is known before the
+    # cache entry is written: no child reads ahead for nothing.
+    monkeypatch.setattr(indexing, "FORK_FROM", 100)
+    path = _generated(tmp_path, monkeypatch, 2400)
+    first = _search(run, path)
+    assert first[0] == 0 and len(children) == 1  # read ahead: no earlier index
+    text = path.read_text(encoding="utf-8")
+    comment = text.replace("# Programme fictif", "# Un programme fictif", 1)
+    path.write_text(comment, "utf-8")
+    assert _search(run, path) == first  # the index kept: no child at all
+    assert len(children) == 1
+    last = text.rindex("    title: ")
+    path.write_text(f"{text[:last]}    title: Zygomorphes\n{text[last:].split(chr(10), 1)[1]}")
+    edited = _search(run, path, query="zygomorphes")
+    assert len(children) == 2  # the build's own, for the sessions after those taken up
+    assert '"Zygomorphes"' in edited[1]
+    # An edit of the first session: a build from scratch, read ahead.
+    first_title = text.index("    title: ")
+    path.write_text(
+        f"{text[:first_title]}    title: Zygomorphes\n{text[first_title:].split(chr(10), 1)[1]}"
+    )
+    assert '"Zygomorphes"' in _search(run, path, query="zygomorphes")[1]
+    assert len(children) == 3
     assert_reaped(children)

@@ -184,3 +184,25 @@ def test_an_irregular_half_read_here_ends_the_child(
     text = _first_session_with(TEXT, "    subtitle: Null\n")
     assert rapidread.regular_data_checked(text.encode(), plaincheck.checked_sessions) is None
     assert len(children) == 1  # reaped (the fixture checks)
+
+
+@pytest.mark.parametrize("why", ["no fork", "no spare core", "fork refused"])
+def test_without_a_child_the_whole_file_is_read_here(
+    children: list[int], monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    if why == "no fork":
+        monkeypatch.delattr(os, "fork")
+    elif why == "no spare core":
+        monkeypatch.setattr(forked, "spare_core", lambda: False)
+    else:
+
+        def refused() -> int:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+
+        monkeypatch.setattr(os, "fork", refused)
+    raw = TEXT.encode()
+    whole = rapidread.regular_data(raw)
+    assert rapidread.regular_data_checked(raw, plaincheck.checked_sessions) == (whole, [], [])
+    programme = parse_programme(raw, "p.yaml")
+    assert children == []
+    assert programme == in_one(TEXT) and len(programme.sessions) == 300

@@ -12,6 +12,7 @@ from ..text import plural
 from .output import Format
 
 if TYPE_CHECKING:
+    from ..infra.cache import ProgrammeCache
     from ..programme.model import Programme
     from ..programme.remote import Copy
     from ..search import SearchIndex
@@ -44,15 +45,21 @@ def programme(ctx: typer.Context, *, searched: bool = False) -> Programme:
     return loaded
 
 
-def _read_ahead(ctx: typer.Context) -> Callable[[Programme], None]:
+def _read_ahead(ctx: typer.Context) -> Callable[[Programme, ProgrammeCache | None], None]:
     """What starts, once a programme is read from its file, a child process reading its
     last sessions for the search index (a large programme only): it works on the other core
-    while this one writes the cache entry and looks for an earlier index. It ends with the
-    command at the latest (``search_index`` ends it as soon as it is not needed)."""
+    while this one writes the cache entry and looks for an earlier index. Not when the index
+    made before the file's last change has the same first sessions: the build takes them up
+    from it (or keeps it whole), and forks its own child if enough is left to read. The
+    child ends with the command at the latest (``search_index`` ends it as soon as it is
+    not needed)."""
 
-    def start(loaded: Programme) -> None:
-        from ..search.sessions import read_ahead
+    def start(loaded: Programme, cache: ProgrammeCache | None) -> None:
+        from ..search.sessions import first_digests, read_ahead
 
+        before = None if cache is None else cache.previous_digests()
+        if before is not None and before[:2] == first_digests(loaded):
+            return
         child = read_ahead(loaded)
         if child is not None:
             root = ctx.find_root()

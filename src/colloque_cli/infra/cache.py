@@ -271,6 +271,12 @@ class ProgrammeCache:
 
         self.put("programme", encode)
 
+    def previous_digests(self) -> list[str] | None:
+        """The digests (see ``index``) of the index made for this file before its last
+        change, if one was."""
+        previous = self.get("index", decode_previous, any_content=True)
+        return None if previous is None else previous[0]
+
     def index(
         self,
         build: Callable[[Resume | None, Learned | None], Index],
@@ -330,14 +336,14 @@ def open_programme(
     use_cache: bool = True,
     notice: Callable[[str], None] | None = None,
     keep_columns: bool = False,
-    parsed: Callable[[Programme], None] | None = None,
+    parsed: Callable[[Programme, ProgrammeCache | None], None] | None = None,
 ) -> tuple[Programme, ProgrammeCache | None]:
     """Load a programme, from the cache when it is still valid; also return the cache.
 
     ``notice`` hears (once) why the cache could not be used, if it could not;
     ``keep_columns``: the search index will be looked for (``ProgrammeCache.put_programme``);
     ``parsed`` is told the programme when it was read from the file, before its entry is
-    written (to start work that needs it meanwhile).
+    written (to start work that needs it meanwhile), and the cache.
     """
     resolved = resolve_programme_path(path)
     source = str(resolved)
@@ -370,7 +376,7 @@ def open_programme(
         programme = parse_programme(raw, source)  # decoded there: see its docstring
         del raw  # the file's bytes (as big as the file) are not kept while the entry is written
         if parsed is not None:
-            parsed(programme)
+            parsed(programme, cache)
         if cache is not None:
             cache.put_programme(programme, keep_columns=keep_columns)
     return programme, cache

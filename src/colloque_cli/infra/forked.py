@@ -38,12 +38,12 @@ class Forked:
         assert self.reader is not None, "a result is read once"
         with open(self.reader, "rb", closefd=True) as pipe:
             self.reader = None
-            data = pipe.read()
+            header = pipe.read(_LENGTH)
+            data = pipe.read()  # not sliced off a whole: no copy of what may be megabytes
         code = self._reap()
-        if code != 0 or len(data) < _LENGTH:
+        if code != 0 or len(header) < _LENGTH:
             return None
-        size = int.from_bytes(data[:_LENGTH], "little")
-        return data[_LENGTH:] if len(data) == _LENGTH + size else None
+        return data if len(data) == int.from_bytes(header, "little") else None
 
     def _reap(self) -> int | None:
         """Wait for the child; its exit status (None: killed by a signal)."""
@@ -72,10 +72,27 @@ class Forked:
             self._reap()
 
 
+def spare_core() -> bool:
+    """Whether a core is free for a child: this process may run on two or more, which the
+    processes ready to run (the load average over the last minute, this one included) do
+    not all keep busy. When every core is busy already, a child would only take turns with
+    this process (and with whatever else runs) for work it would do as fast alone."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # unknown: as if idle
+        load = 0.0
+    return cores >= 2 and load < cores
+
+
 def fork(work: Callable[[], Chunks]) -> Forked | None:
-    """Run ``work`` in a forked child; None when this system cannot fork (the caller then
-    does the work itself). Use the result as a context manager (see ``Forked``)."""
-    if not hasattr(os, "fork"):
+    """Run ``work`` in a forked child; None when this system cannot fork or no core is free
+    for it (``spare_core``): the caller then does the work itself. Use the result as a
+    context manager (see ``Forked``)."""
+    if not hasattr(os, "fork") or not spare_core():
         return None
     reader, writer = os.pipe()
     try:

@@ -208,15 +208,15 @@ def _read_in_two(
         checked = check(theirs)
         if checked is None:
             return [b"U"]  # unsure: read (and checked) by the parent as usual
-        return [b"R", json.dumps(checked).encode()]
+        return [json.dumps(checked).encode()]  # a JSON list: neither « D » nor « U »
 
     forked = fork(child)
-    if forked is None:
-        return _LEFT
-    with forked:  # the child is reaped whatever happens here
+    with forked or contextlib.nullcontext():  # a child is reaped whatever happens here
         for a, b in pieces[:mine]:
             if not _read_into(items, ryml, view, a, b, end):
                 return None
+        if forked is None:  # no child: the rest is read here
+            return _LEFT
         rows = check(items)
         if rows is None:
             return _LEFT  # and the child is ended
@@ -225,7 +225,9 @@ def _read_in_two(
         return _LEFT
     if answer == b"D":
         return None
-    theirs: list[Any] = json.loads(answer[1:])
+    text = answer.decode("ascii")  # as ``json.dumps`` wrote it
+    del answer  # not held while its data is made: some megabytes less at the peak
+    theirs: list[Any] = json.loads(text)
     return rows, theirs
 
 

@@ -98,7 +98,17 @@ def read_ahead(programme: Programme) -> Child | None:
     )
 
 
-def documents_digests(programme: Programme, table: SessionTable | None = None) -> list[str]:
+def first_digests(programme: Programme) -> list[str]:
+    """``documents_digests``' first two (the glossary, the first ``DIGESTED`` sessions),
+    hashed from these sessions alone: what tells whether an index made before an edit
+    gives a build its first sessions (``unchanged``)."""
+    first = SessionTable.of(programme.sessions[:DIGESTED])
+    return documents_digests(programme, first, count=len(first))
+
+
+def documents_digests(
+    programme: Programme, table: SessionTable | None = None, *, count: int | None = None
+) -> list[str]:
     """Digests of what the search index of ``programme`` is made from: the glossary, then
     the searched texts of every session in order (``session_fields``), ``DIGESTED``
     sessions at a time; each digest covers all that comes before it, the last one all.
@@ -111,8 +121,11 @@ def documents_digests(programme: Programme, table: SessionTable | None = None) -
     import hashlib
     import json
 
-    if table is None or len(table) != len(programme.sessions):
-        table = SessionTable.of(programme.sessions)
+    if count is None:  # all of them (``count``: the first ones only, those of ``table``)
+        count = len(programme.sessions)
+    if table is None or len(table) != count:
+        sessions = programme.sessions
+        table = SessionTable.of(sessions if count == len(sessions) else sessions[:count])
     hasher = hashlib.sha256(json.dumps(list(programme.glossary.items())).encode())
     digests = [hasher.hexdigest()]
     columns = [_DigestedColumn(table, field) for field in SEARCHED_COLUMNS]
