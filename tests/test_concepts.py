@@ -39,9 +39,9 @@ def ids(query: str) -> list[str]:
 # rounded down. Issue 16's targets (CONCEPT_TARGETS: success@3 0.65, precision 0.75, silence
 # 0.90) are printed by `python -m benchmarks.search_eval`; they are not all met (see README).
 FLOORS = {
-    TUNING: {"success@3": 0.80, "precision": 0.89, "silence": 0.90},
-    HELD_OUT: {"success@3": 0.65, "precision": 0.86, "silence": 0.83},
-    FRESH: {"success@3": 0.62, "precision": 0.88, "silence": 0.90},
+    TUNING: {"success@3": 0.80, "precision": 0.91, "silence": 0.90},
+    HELD_OUT: {"success@3": 0.65, "precision": 0.89, "silence": 0.83},
+    FRESH: {"success@3": 0.62, "precision": 0.91, "silence": 0.90},
     LEAD: {"success@3": 0.50, "precision": 0.80, "silence": 0.75},
     LEAD2: {"success@3": 0.55, "precision": 0.77, "silence": 1.00},
 }
@@ -103,6 +103,15 @@ def test_a_session_near_by_its_vector_needs_its_words_near_the_query_too() -> No
     assert ids("bitcoin") == []
 
 
+def test_a_session_trailing_the_nearest_one_needs_more_words_near_the_query() -> None:
+    # The session on ageing is near « nutrition » by its vector and holds words weakly near
+    # it, but it trails the session on food by 1.5 spreads: not enough to be a result.
+    assert ids("nutrition") == ["alimentation", "une-seule-sante"]
+    assert ids("séisme") == ["risques-crises"]
+    # The nearest session itself is weighed as before: « musique » finds the arts.
+    assert ids("musique") == ["education-artistique"]
+
+
 def test_a_phrasing_is_answered_by_the_session_its_whole_vector_is_about() -> None:
     # Neither word alone finds the session on ageing (« care » is read as « car »): the
     # phrase's vector is clearly nearest it.
@@ -124,9 +133,10 @@ def test_a_word_naming_sessions_is_not_taken_for_its_neighbours_in_meaning() -> 
 
 def test_a_word_the_programme_lacks_but_the_table_knows_is_found_by_meaning() -> None:
     hits = INDEX.search("ruralite")
+    # (The session on a just transition « à l'échelle du territoire » trails this one by
+    # its vector: it is no longer a result on its « territoire » and « locales » alone.)
     assert [(h.session.id, h.kind, h.near) for h in hits] == [
         ("education-artistique", "meaning", ("rural", "territoires")),
-        ("transition-juste", "meaning", ("territoire", "locales")),
     ]
 
 
