@@ -357,6 +357,32 @@ def test_off_topic_search_stays_silent(run: Run) -> None:
     assert "Aucun résultat pour « bitcoin »." in result.stderr
 
 
+def test_clues_say_which_words_of_the_query_they_cover(run: Run) -> None:
+    # No session is about both « emploi » and « jeunes »: the « pistes » say what each has.
+    result = run("search", "emploi des jeunes")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    at = lines.index("Pistes proches (trop peu sûres pour être des résultats) :")
+    assert lines[at + 1 : at + 3] == [
+        "  enfants-jeunes : L'implication des enfants et des jeunes dans la vie locale à "
+        "travers la politique éducative",
+        "    correspond en partie : jeunes, jeunesse",
+    ]
+    assert "    proche par le sens de : métiers, travail" in lines
+
+
+def test_a_result_covering_part_of_the_query_says_so(run: Run) -> None:
+    result = run("search", "prix de l'énergie")
+    assert result.exit_code == 0, result.stderr
+    assert "correspond en partie\u202f: énergies, énergie" in result.stdout
+    assert [hit.partial for hit in INDEX.search("prix de l'énergie")] == [("énergies", "énergie")]
+    # A session covering the whole query does not say it.
+    assert [hit.partial for hit in INDEX.search("lutter contre l'isolement des personnes âgées")][
+        :1
+    ] == [()]
+
+
 def test_search_names_the_themes_it_touches(run: Run) -> None:
     result = run("search", "écologie")
     assert result.exit_code == 0, result.stderr

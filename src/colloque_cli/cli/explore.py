@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import InvalidValueError, NotFoundError
-from ..text import plural, shown
+from ..text import NBSP, plural, shown
 from . import output
 from .app import app
 from .options import (
@@ -23,6 +23,7 @@ from .output import Format
 
 if TYPE_CHECKING:
     from ..programme.model import Programme, Session
+    from ..search.hits import Hit
 
 
 def _records(p: Programme, sessions: list[Session]) -> list[dict[str, Any]]:
@@ -155,7 +156,9 @@ def search(
         if results.clues:
             # Weak matches are not results, but they may be what the user is after.
             message += "\nPistes proches (trop peu sûres pour être des résultats) :"
-            message += "".join(f"\n  {h.session.id} : {h.session.title}" for h in results.clues)
+            message += "".join(
+                f"\n  {h.session.id} : {h.session.title}{_why(h)}" for h in results.clues
+            )
         raise NotFoundError(message)
     page = results.hits
     if fmt is Format.table:
@@ -178,6 +181,15 @@ def search(
         record["matched"] = list(hit.matched)
         record["near"] = list(hit.near)
     output.write_records(records, fmt)
+
+
+def _why(clue: Hit) -> str:
+    """What a « piste » was found by: the words of the query it has, or words near them."""
+    if clue.partial:
+        return f"\n    correspond en partie{NBSP}: {', '.join(clue.partial)}"
+    if clue.near:
+        return f"\n    proche par le sens de{NBSP}: {', '.join(clue.near)}"
+    return ""
 
 
 def _themes_hint(p: Programme, text: str, *, meaning: bool) -> None:

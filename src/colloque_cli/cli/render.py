@@ -325,6 +325,9 @@ def hit_cell(hit: Hit) -> Text:
             "dim italic",
         )
     )
+    if hit.partial:
+        cell.append("\n")
+        cell.append_text(t(f"correspond en partie{NBSP}: " + ", ".join(hit.partial), "dim italic"))
     if hit.near:
         cell.append("\n")
         cell.append_text(t("proche par le sens de : " + ", ".join(hit.near), "dim italic"))

@@ -106,6 +106,7 @@ class BroadMatch(NamedTuple):
 class BroadResults(NamedTuple):
     matches: list[BroadMatch]  # above the cut-off, best first
     clues: list[BroadMatch]  # below it but not nothing: « pistes proches »
+    words: int = 0  # the query's meaningful words (a match covers ``covered`` of them)
 
 
 def _field_factor(info: int, allowed: int, body: int) -> float:
@@ -475,4 +476,4 @@ def broad_search(
             matches.append(match)
         elif strength >= CLUE_CUT:
             clues.append(match)
-    return BroadResults(matches, clues)
+    return BroadResults(matches, clues, len(words))

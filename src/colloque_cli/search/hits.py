@@ -43,11 +43,14 @@ class Hit:
     thousands of sessions, of which a page is shown.
     """
 
-    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "near", "score")
+    __slots__ = ("_context", "_details", "_doc", "kind", "matched", "near", "partial", "score")
 
     # Programme words the hit rests on by meaning alone (« proche par le sens de »); empty
     # when it matches a word of the query itself.
     near: tuple[str, ...]
+    # The programme words it matches when it covers only part of the query (« correspond en
+    # partie »): « jeunes » of « emploi des jeunes »; empty when it covers the whole query.
+    partial: tuple[str, ...]
 
     def __init__(self, doc: int, shown: Shown, context: HitContext) -> None:
         # The session is looked up when read: making thousands of hits touches none of them.
@@ -58,6 +61,7 @@ class Hit:
         self._context = context
         self._details: _Details | None = None
         self.near = ()
+        self.partial = ()
 
     @property
     def session(self) -> Session:

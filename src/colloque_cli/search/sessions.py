@@ -439,6 +439,9 @@ class SearchIndex:
                 hit = Hit(match.doc, (ceiling, _FIELD_NAMES[fields], kind), context)
                 if not match.literal:
                     hit.near = tuple(dict.fromkeys(surface(t) for t in near))
+                elif match.covered < found.words:
+                    # Words of the session, not of the query: what it was found by.
+                    hit.partial = tuple(dict.fromkeys(map(surface, sorted(match.literal))))[:3]
                 made.append(hit)
             return made
 
