@@ -241,7 +241,7 @@ def test_ctrl_c_before_the_build_ends_the_child_reading_ahead(
 
 @pytest.mark.parametrize(
     ("cores", "load", "spare"),
-    [({0, 1}, 0.9, True), ({0, 1}, 1.95, True), ({0, 1}, 2.0, False), ({0}, 0.0, False)],
+    [({0, 1}, 1, True), ({0, 1}, 1.95, True), ({0, 1}, 2, False), ({0}, 1, False)],
 )
 def test_a_child_is_forked_only_when_a_core_is_free(
     monkeypatch: pytest.MonkeyPatch,
@@ -250,11 +250,11 @@ def test_a_child_is_forked_only_when_a_core_is_free(
     load: float,
     spare: bool,
 ) -> None:
-    # Every core busy (the load average of the last minute, this process included, as high
-    # as the cores it may run on), or a single core: the build reads everything itself.
+    # Every core busy (as many processes ready to run, this one included, as the cores it
+    # may run on), or a single core: the build reads everything itself.
     monkeypatch.setattr(forked, "spare_core", SPARE_CORE)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: cores)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    monkeypatch.setattr(forked, "runnable", lambda: load)
     assert forked.spare_core() is spare
     assert_built(build(DOCUMENTS, 3, 1, GLOSSARY), sequential())
     assert len(children) == (1 if spare else 0)
@@ -297,3 +297,8 @@ def test_no_child_reads_ahead_when_an_earlier_index_gives_the_first_sessions(
     assert '"Zygomorphes"' in _search(run, path, query="zygomorphes")[1]
     assert len(children) == 3
     assert_reaped(children)
+
+
+def test_processes_ready_to_run_are_counted_now() -> None:
+    # this process is running: counted (on Linux, the kernel's count of the moment)
+    assert forked.runnable() >= 1

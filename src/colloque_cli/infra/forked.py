@@ -75,18 +75,28 @@ class Forked:
 
 def spare_core() -> bool:
     """Whether a core is free for a child: this process may run on two or more, which the
-    processes ready to run (the load average over the last minute, this one included) do
-    not all keep busy. When every core is busy already, a child would only take turns with
-    this process (and with whatever else runs) for work it would do as fast alone."""
+    processes ready to run now (this one included) do not all keep busy. When every core is
+    busy already, a child would only take turns with this process (and with whatever else
+    runs) for work it would do as fast alone."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
         cores = os.cpu_count() or 1
+    return cores >= 2 and runnable() < cores
+
+
+def runnable() -> float:
+    """How many processes are ready to run now, this one included (Linux: the kernel's
+    count; elsewhere the load average of the last minute, which lags a minute behind)."""
     try:
-        load = os.getloadavg()[0]
+        with open("/proc/loadavg", "rb") as file:
+            return int(file.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
     except (AttributeError, OSError):  # unknown: as if idle
-        load = 0.0
-    return cores >= 2 and load < cores
+        return 0.0
 
 
 def fork(work: Callable[[], Chunks]) -> Forked | None:
