@@ -19,6 +19,7 @@ import contextlib
 import gc
 import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
@@ -113,6 +114,7 @@ def _child(work: Callable[[], Chunks], reader: int, writer: int) -> None:
         # Ctrl-C reaches the whole process group: the parent hears it and kills the child.
         with contextlib.suppress(ValueError):  # only the main thread may set it
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _silenced()
         gc.disable()  # the child's objects all go at its end: a collection would walk them
         os.close(reader)
         chunks = work()
@@ -126,3 +128,16 @@ def _child(work: Callable[[], Chunks], reader: int, writer: int) -> None:
         pass
     finally:
         os._exit(code)
+
+
+def _silenced() -> None:
+    """The child's output goes nowhere, through streams of its own: the parent's, copied
+    by the fork, may hold output not yet written (which the child would write a second
+    time), and their locks may have been held by another thread of the parent (rich draws
+    its progress line from one) when it forked: a flush would wait for ever."""
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # open until os._exit
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")
