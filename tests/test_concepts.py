@@ -348,6 +348,11 @@ def test_search_json_carries_the_words_near_in_meaning(run: Run) -> None:
     assert rows[0]["near"]
     literal = json.loads(run("search", "mobilité", "--format", "json").stdout)
     assert all(row["near"] == [] for row in literal)
+    assert all(row["partial"] == [] for row in literal + rows)
+    partial = json.loads(run("search", "prix de l'énergie", "--format", "json").stdout)
+    assert [(row["id"], row["partial"]) for row in partial] == [
+        ("energies", ["énergies", "énergie"])
+    ]
 
 
 def test_off_topic_search_stays_silent(run: Run) -> None:

@@ -180,6 +180,7 @@ def search(
         record["score"] = hit.score
         record["matched"] = list(hit.matched)
         record["near"] = list(hit.near)
+        record["partial"] = list(hit.partial)
     output.write_records(records, fmt)
 
 
