@@ -3,8 +3,9 @@ forked child (``infra.forked``), on the machine's other core; then merged into t
 single process would have made, byte for byte.
 
 The child starts from this process's state when it forks (the words, short texts and chunks
-known so far) and reads the last documents as the build would; what it meets anew gets its
-own ids and numbers, from where the state stopped. Merged, in the order a single reading
+known so far: nothing, for a child forked ahead of the build, ``indexing.read_ahead``) and
+reads the last documents as the build would; what it meets anew gets its own ids and
+numbers, from where the state stopped. Merged, in the order a single reading
 would meet them: the child's new words that this process met too take this process's ids,
 the others the next ids, in the order the child met them (a word's id is the order of its
 first appearance); the child's word ids are then renumbered in one array operation (numpy,
@@ -12,8 +13,8 @@ which the build imports anyway for a large programme). Likewise the numbers of s
 and the chunks learnt. The child answers through a pipe, as raw arrays and one JSON document
 (a few megabytes at 50 000 sessions), never as pickled objects.
 
-When the child fails, or the system cannot fork, this process reads the rest itself: the
-same index, only later.
+When the child fails, or no child can be forked (no core free, see ``infra.forked``), this
+process reads the rest itself: the same index, only later.
 """
 
 from __future__ import annotations
