@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -143,3 +144,25 @@ def count_index_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(index_module.Index, "__init__", counted)
     return built
+
+
+def count_forks(monkeypatch: pytest.MonkeyPatch, module: object) -> list[int]:
+    """A list of the pids of the children that ``module`` forks from now on (its ``fork``,
+    ``infra.forked``'s), to check that each is reaped (``assert_reaped``)."""
+    pids: list[int] = []
+    fork = forked.fork
+
+    def counted(work: Callable[[], forked.Chunks]) -> forked.Forked | None:
+        child = fork(work)
+        if child is not None and child.pid is not None:
+            pids.append(child.pid)
+        return child
+
+    monkeypatch.setattr(module, "fork", counted)
+    return pids
+
+
+def assert_reaped(pids: list[int]) -> None:
+    for pid in pids:
+        with pytest.raises(ChildProcessError):  # neither running nor a zombie: reaped
+            os.waitpid(pid, os.WNOHANG)

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ import pytest
 from colloque_cli.infra import forked
 from colloque_cli.search import halves, indexing
 from colloque_cli.search.indexing import Built, Resume, build
-from conftest import Run
+from conftest import Run, assert_reaped, count_forks
 from test_indexing import GLOSSARY, HANDMADE, assert_built
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,23 +30,7 @@ SPARE_CORE = forked.spare_core  # the rule (conftest says yes, whatever the load
 @pytest.fixture
 def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The pids of the children forked from now on (to check that each was reaped)."""
-    pids: list[int] = []
-    fork = forked.fork
-
-    def counted(work: Callable[[], forked.Chunks]) -> forked.Forked | None:
-        child = fork(work)
-        if child is not None and child.pid is not None:
-            pids.append(child.pid)
-        return child
-
-    monkeypatch.setattr(halves, "fork", counted)
-    return pids
-
-
-def assert_reaped(pids: list[int]) -> None:
-    for pid in pids:
-        with pytest.raises(ChildProcessError):  # neither running nor a zombie: reaped
-            os.waitpid(pid, os.WNOHANG)
+    return count_forks(monkeypatch, halves)
 
 
 def sequential() -> Built:

@@ -9,7 +9,6 @@ test_rapidread.py and test_plaincheck.py: this is about the split.)"""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,17 +20,10 @@ from colloque_cli.infra import forked
 from colloque_cli.programme import plaincheck, rapidread
 from colloque_cli.programme.loader import parse_programme
 from colloque_cli.programme.model import Programme
+from conftest import assert_reaped, count_forks
+from test_rapidread import generated
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def generated(count: int) -> str:
-    sys.path.insert(0, str(ROOT))
-    try:
-        from benchmarks import generate
-    finally:
-        sys.path.remove(str(ROOT))
-    return generate.generate(count)
 
 
 TEXT = generated(300)
@@ -42,20 +34,9 @@ def children(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Pieces of a quarter of a kilobyte: a 300-session file is read in two (about 140
     pieces); the pids of the children forked, each checked reaped at the end."""
     monkeypatch.setattr(rapidread, "_PIECE", 1 << 10)
-    pids: list[int] = []
-    fork = forked.fork
-
-    def counted(work: Callable[[], forked.Chunks]) -> forked.Forked | None:
-        child = fork(work)
-        if child is not None and child.pid is not None:
-            pids.append(child.pid)
-        return child
-
-    monkeypatch.setattr(forked, "fork", counted)
+    pids = count_forks(monkeypatch, forked)
     yield pids
-    for pid in pids:
-        with pytest.raises(ChildProcessError):  # neither running nor a zombie: reaped
-            os.waitpid(pid, os.WNOHANG)
+    assert_reaped(pids)
 
 
 def in_one(text: str) -> Programme | str:
