@@ -336,7 +336,7 @@ def test_the_query_path_imports_no_numpy_and_no_model() -> None:
 def test_search_says_when_a_result_rests_on_meaning(run: Run) -> None:
     result = run("search", "seniors")
     assert result.exit_code == 0, result.stderr
-    assert "proche par le sens de : " in result.stdout
+    assert "proche par le sens de\u202f: " in result.stdout
     assert "vieillissement" in result.stdout
 
 
@@ -391,7 +391,7 @@ def test_a_result_covering_part_of_the_query_says_so(run: Run) -> None:
 def test_search_names_the_themes_it_touches(run: Run) -> None:
     result = run("search", "écologie")
     assert result.exit_code == 0, result.stderr
-    assert "Thèmes touchés : Transition écologique (--theme transition-ecologique)" in (
+    assert "Thèmes touchés\u202f: Transition écologique (--theme transition-ecologique)" in (
         result.stdout
     )
 
@@ -431,7 +431,7 @@ def test_suggest_leaves_chosen_slots_alone_and_apply_adds_the_rest(run: Run) -> 
     mine = next(r for r in rows if r["id"] == "securite")
     assert mine["status"] == "choisi"
     table = run("agenda", "suggest", "mobilité", "jeunesse")
-    assert "déjà choisi : Sécurité et cohésion sociale" in table.stdout
+    assert "déjà choisi\u202f: Sécurité et cohésion sociale" in table.stdout
     applied = run("agenda", "suggest", "mobilité", "jeunesse", "--apply")
     assert applied.exit_code == 0, applied.stderr
     proposed = [r["id"] for r in rows if r["status"] == "proposé"]
@@ -459,7 +459,7 @@ def test_remembered_interests_serve_suggest_and_next(run: Run) -> None:
     assert any(r["id"] == "mobilite" for r in rows)
     upcoming = run("next", "--at", "2025-03-04 17:00")
     assert upcoming.exit_code == 0, upcoming.stderr
-    assert "Dans votre domaine (mobilité) : La mobilité au cœur" in upcoming.stdout
+    assert "Dans votre domaine (mobilité)\u202f: La mobilité au cœur" in upcoming.stdout
     assert run("agenda", "interests", "--clear").exit_code == 0
     assert run("agenda", "interests").stdout == ""
 

@@ -92,3 +92,15 @@ def test_a_big_programme_is_counted_in_groups_of_three(run_raw: Run, tmp_path: P
     result = run_raw("--programme", str(big), "validate", str(big))
     assert result.exit_code == 0, result.stderr
     assert f"12{NB}000 sessions" in result.stdout
+
+
+def test_labels_inside_tables_are_typeset(run_raw: Run) -> None:
+    # Table cells are not messages: their labels carry their own no-break spaces.
+    suggested = run_raw("agenda", "suggest", "mobilité", "jeunesse", "climat").stdout
+    assert f"Suggestions pour{NB}: mobilité" in suggested
+    assert f"pour{NB}: jeunesse" in suggested
+    assert f"sinon{NB}: " in suggested
+    assert not re.search(r"\b(pour|sinon|choisi|de) :", suggested)
+    found = run_raw("search", "seniors").stdout
+    assert f"proche par le sens de{NB}: " in found
+    assert "proche par le sens de :" not in found

@@ -202,7 +202,7 @@ def _themes_hint(p: Programme, text: str, *, meaning: bool) -> None:
     touched = themes_touched(p, text, meaning=meaning)
     if touched:
         names = " · ".join(f"{t.label} (--theme {t.id})" for t in touched)
-        output.show(Text(f"Thèmes touchés : {names}", style="dim"))
+        output.show(Text(f"Thèmes touchés{NBSP}: {names}", style="dim"))
 
 
 @app.command(short_help="Une session en entier.")

@@ -330,7 +330,7 @@ def hit_cell(hit: Hit) -> Text:
         cell.append_text(t(f"correspond en partie{NBSP}: " + ", ".join(hit.partial), "dim italic"))
     if hit.near:
         cell.append("\n")
-        cell.append_text(t("proche par le sens de : " + ", ".join(hit.near), "dim italic"))
+        cell.append_text(t(f"proche par le sens de{NBSP}: " + ", ".join(hit.near), "dim italic"))
     if hit.snippet:
         cell.append("\n")
         if hit.snippet_field and hit.snippet_field != "description":

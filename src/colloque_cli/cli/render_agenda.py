@@ -161,16 +161,16 @@ NOTHING = "rien pour vous dans ce créneau"
 
 
 def _reason(proposal: Proposal) -> str:
-    reason = "pour : " + ", ".join(proposal.interests)
+    reason = f"pour{NBSP}: " + ", ".join(proposal.interests)
     if proposal.near:
-        reason += " (proche par le sens de : " + ", ".join(proposal.near[:3]) + ")"
+        reason += f" (proche par le sens de{NBSP}: " + ", ".join(proposal.near[:3]) + ")"
     return reason
 
 
 def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -> Table:
     """One row per slot: the proposal and its reason, a runner-up, or why there is none."""
     table = Table(
-        title=Text.assemble(("Suggestions", "bold"), " pour : ", t(", ".join(interests))),
+        title=Text.assemble(("Suggestions", "bold"), f" pour{NBSP}: ", t(", ".join(interests))),
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -180,7 +180,7 @@ def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -
         slot = line.slot
         when = Text(f"{short_date(slot.date)}\n{slot.hours}")
         if line.chosen:
-            cell = Text("déjà choisi : ", style="green")
+            cell = Text(f"déjà choisi{NBSP}: ", style="green")
             cell.append_text(t(", ".join(s.title for s in line.chosen), "dim"))
         elif line.best is None:
             cell = Text(NOTHING, style="dim italic")
@@ -191,6 +191,8 @@ def suggestions_table(suggestions: list[SlotSuggestion], interests: list[str]) -
             cell.append_text(t("\n" + _reason(best), "italic"))
             if line.runner_up:
                 other = line.runner_up
-                cell.append_text(t(f"\nsinon : {other.session.title} ({other.session.id})", "dim"))
+                cell.append_text(
+                    t(f"\nsinon{NBSP}: {other.session.title} ({other.session.id})", "dim")
+                )
         table.add_row(when, cell, end_section=True)
     return table

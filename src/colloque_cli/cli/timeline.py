@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..text import typeset
+from ..text import NBSP, typeset
 from . import output
 from .app import app
 from .options import FormatOption, programme
@@ -178,7 +178,7 @@ def next_slot(
             output.show(
                 Text.assemble(
                     ("Dans votre domaine", "bold green"),
-                    f" ({', '.join(interests)}) : ",
+                    f" ({', '.join(interests)}){NBSP}: ",
                     (session.title, "bold"),
                     f" ({session.id})",
                 )
