@@ -188,8 +188,20 @@ def test_what_rapidyaml_reads_otherwise_gives_way_to_libyaml() -> None:
         "}: v\n",
         "? k\n:0\n",  # libyaml: an error; rapidyaml: {"k": 0}
         "a: 1\n? k\n:0\n",
+        "colloque:\n >1:\n",  # libyaml: a wrong block scalar header; rapidyaml: ""
+        "k: |x\n  a\n",
+        "k: >1-2\n  a\n",
+        "k: >#c\n  a\n",
     ]:
         assert check(text.encode()) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["k: >\n  a\n", "k: |-\n  a\n", "k: >2+ # c\n   a\n", "k: |1\n  a\n", "k: a > b | c\n"],
+)
+def test_block_scalars_and_signs_within_text_stay_on_the_fast_path(text: str) -> None:
+    assert check(text.encode()) is not None
 
 
 @pytest.mark.parametrize(

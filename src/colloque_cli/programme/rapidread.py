@@ -53,6 +53,13 @@ _ITEM = re.compile(rb"( *)- ")
 # (An alias needs no such search: rapidyaml leaves it unresolved, written "*name", and a
 # JSON string that starts with « * » sends the file back, see below.)
 _PROPERTY = re.compile(rb"(?:^[ ]*(?:[-?:][ ]+)*|[:\[{,][ ]*)[!&]", re.MULTILINE)
+# A block scalar's header (« > », « |- », « >2 », then a comment at most) where a node may
+# start: anything else after « > » or « | » there (« >1: » as a key) is an error to libyaml,
+# which rapidyaml reads past (it gave an empty text). Such a file goes to libyaml.
+_BAD_BLOCK_HEADER = re.compile(
+    rb"(?:^[ ]*(?:[-?:][ ]+)*|[:\[{,][ ]*)[>|](?!(?:[1-9][+-]?|[+-][1-9]?)?(?:[ ]+#[^\n]*)?[ ]*$)",
+    re.MULTILINE,
+)
 _REFUSED = (b"\t", b"\r")  # tabs, line ends
 # What a line may start with that matters here, found in one pass: another document or a
 # directive, or a section of the file (where a section read in pieces ends).
@@ -118,6 +125,8 @@ def _regular(raw: bytes, check: Check | None) -> tuple[dict[Any, Any], list[Any]
     if raw.startswith((_UTF8_BOM, b"---", b"...", b"%")) or any(b in raw for b in _REFUSED):
         return None
     if any(search_lines_with(raw, _PROPERTY, c, b"\n") for c in (b"!", b"&")):
+        return None
+    if any(search_lines_with(raw, _BAD_BLOCK_HEADER, c, b"\n") for c in (b">", b"|")):
         return None
     try:
         import ryml  # type: ignore[import-untyped,import-not-found,unused-ignore]
