@@ -17,7 +17,7 @@ one vector per query word and makes one dot product per document.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from math import log, sqrt
 from operator import mul
 from typing import TYPE_CHECKING, NamedTuple
@@ -158,19 +158,8 @@ def entry_nearness(
     index: Index, number: int, within: Collection[int] | None = None
 ) -> dict[int, float]:
     """``nearness`` of the shipped entry ``number``."""
-    rows, scales, _ = index.meaning
     static = vectors()
-    query = static.row(number).tolist()
-    unit = static.lengths[number] * _FIXED
-    dims = static.dimensions
-    chance = chance_level(index.size)
-    found: dict[int, float] = {}
-    for doc in range(index.size) if within is None else within:
-        scale = scales[doc]
-        if scale:
-            dot = sum(map(mul, query, rows[doc * dims : doc * dims + dims]))
-            found[doc] = dot * scale / unit - chance
-    return found
+    return _above_chance(index, static.row(number).tolist(), static.lengths[number], within)
 
 
 def phrase_nearness(
@@ -196,15 +185,24 @@ def phrase_nearness(
     length = sqrt(sum(map(mul, total, total)))
     if known < 2 or not length:
         return {}
-    query = [t / length for t in total]
+    return _above_chance(index, [t / length for t in total], 1.0, within)
+
+
+def _above_chance(
+    index: Index, query: Sequence[float], length: float, within: Collection[int] | None
+) -> dict[int, float]:
+    """How far above chance each document's vector is near ``query`` (of that ``length``),
+    in spreads beyond ``chance_level``; documents without a vector are left out."""
     rows, scales, _ = index.meaning
+    dims = vectors().dimensions
+    unit = length * _FIXED
     chance = chance_level(index.size)
     found: dict[int, float] = {}
     for doc in range(index.size) if within is None else within:
         scale = scales[doc]
         if scale:
             dot = sum(map(mul, query, rows[doc * dims : doc * dims + dims]))
-            found[doc] = dot * scale / _FIXED - chance
+            found[doc] = dot * scale / unit - chance
     return found
 
 
