@@ -382,7 +382,10 @@ def key_from_bytes(path: Path) -> cache_module.Key:
 
 
 @pytest.mark.parametrize("copies", [1, 60])  # 30 KB (BLAKE2b) and 1.8 MB (SHA-256)
-def test_key_hashed_while_reading_equals_the_key_of_the_bytes(tmp_path: Path, copies: int) -> None:
+def test_key_hashed_while_reading_equals_the_key_of_the_bytes(
+    tmp_path: Path, copies: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LARGE", 1 << 20)  # both hashes, without writing 10 MB
     path = tmp_path / "programme.yaml"
     text = PROGRAMME.read_text(encoding="utf-8")
     path.write_text(text + ("#" + "x" * 29_999 + "\n") * (copies - 1), encoding="utf-8")
