@@ -351,3 +351,21 @@ def test_every_command_has_french_help(run: Run, command: str) -> None:
     assert result.stdout.startswith(f"Utilisation\u202f: colloque {command}")
     assert "Afficher cette aide et quitter." in result.stdout
     assert "Show this message" not in result.stdout
+
+
+def test_an_ambiguous_name_lists_its_best_candidates_and_counts_the_rest(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A theme's id can name 60 000 sessions of a large programme: the table lists the best
+    # matches only (as here, two of the eleven sessions of « solidarites-inclusion »), JSON all.
+    from colloque_cli.cli import render
+
+    monkeypatch.setattr(render, "CANDIDATES_SHOWN", 2)
+    table = run("show", "solidarites-inclusion")
+    listed = json.loads(run("show", "solidarites-inclusion", "--format", "json").stdout)
+    assert table.exit_code == 1
+    assert len(listed) > 2
+    assert table.stderr.startswith(f"{len(listed)} sessions correspondent")
+    shown = [r["id"] for r in listed if r["id"] in table.stdout]
+    assert shown == [r["id"] for r in listed[:2]]
+    assert f"… et {len(listed) - 2} autres sessions" in table.stdout

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .errors import InvalidValueError, NotFoundError
-from .text import shown
+from .text import plural, shown
 
 if TYPE_CHECKING:
     from .programme.model import Programme, Session
@@ -19,7 +19,8 @@ class AmbiguousSession(NotFoundError):
     def __init__(self, text: str, sessions: list[Session]) -> None:
         self.sessions = sessions
         super().__init__(
-            f"{len(sessions)} sessions correspondent à « {shown(text)} » : précisez l'identifiant."
+            f"{plural(len(sessions), 'session')} correspondent à « {shown(text)} » : "
+            "précisez l'identifiant."
         )
 
 
@@ -49,7 +50,8 @@ def find_session(
     candidates = [h for h in hits if h.kind != "typo"] or hits
     if len(candidates) > 1:
         # « Sécurité et cohésion sociale » names one session even if others share words.
-        whole = [h for h in candidates if normalise(h.session.title) == normalise(text)]
+        named = normalise(text)
+        whole = [h for h in candidates if normalise(h.session.title) == named]
         candidates = whole if len(whole) == 1 else candidates
     if not candidates:
         raise NotFoundError(

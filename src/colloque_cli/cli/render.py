@@ -385,10 +385,18 @@ def session_panel(programme: Programme, session: Session) -> Panel:
     return Panel(Group(*parts), box=box.ROUNDED)
 
 
+# The most candidates an ambiguous name lists (the best matches first): a fragment such as
+# a theme's id can match 60 000 sessions of a large programme, and drawing them all took 30 s.
+CANDIDATES_SHOWN = 20
+
+
 def candidates_table(sessions: Sequence[Session], width: int) -> Table:
     """Sessions to choose from: id, when, title; on a narrow screen the title goes under
-    the id."""
-    table = Table(box=box.SIMPLE_HEAD)
+    the id. At most ``CANDIDATES_SHOWN``, the others counted in a caption."""
+    left = len(sessions) - CANDIDATES_SHOWN
+    caption = f"… et {plural(left, 'autre session')}" if left > 0 else None
+    sessions = sessions[:CANDIDATES_SHOWN]
+    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
     whens = [f"{short_date(s.slot.date)} {hhmm(s.slot.start)}" for s in sessions]
     ids = fitted_width([s.id for s in sessions], width)
     when = fitted_width(whens, width)
