@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from colloque_cli.programme.loader import load_programme, parse_programme
-from colloque_cli.programme.model import Session
+from colloque_cli.programme.model import Programme, Session
 from colloque_cli.search import halves, indexing
 from colloque_cli.search.analysis import ChunkWords, Glossary, _chunk_words, stem
 from colloque_cli.search.hits import BODY, FIELDS, WEIGHTS, session_fields
@@ -278,15 +278,17 @@ def test_a_build_taking_up_an_earlier_index_is_the_build_from_scratch(body: int 
         assert_resumed_same(HANDMADE, after, 3, body, GLOSSARY)
 
 
-def test_a_generated_programme_edited_takes_up_its_earlier_index(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.syspath_prepend(str(ROOT))
+@pytest.fixture(scope="module")
+def generated() -> Programme:
+    """A programme of 1 000 sessions from benchmarks/generate.py, parsed once for the module."""
     from benchmarks.generate import generate
 
-    programme = parse_programme(generate(1000), "generated.yaml")
-    texts = session_texts(programme.sessions)
-    glossary = Glossary(programme.glossary)
+    return parse_programme(generate(1000), "generated.yaml")
+
+
+def test_a_generated_programme_edited_takes_up_its_earlier_index(generated: Programme) -> None:
+    texts = session_texts(generated.sessions)
+    glossary = Glossary(generated.glossary)
     last = len(texts) - 1
     for after in (
         _edited(texts, last, BODY, "Une description neuve, la mobilité des QPV"),
@@ -318,15 +320,9 @@ def test_the_bundled_programme_is_indexed_as_the_reference_does() -> None:
     assert_same(session_texts(programme.sessions), len(FIELDS), BODY, Glossary(programme.glossary))
 
 
-def test_a_generated_programme_is_indexed_as_the_reference_does(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.syspath_prepend(str(ROOT))
-    from benchmarks.generate import generate
-
-    programme = parse_programme(generate(1000), "generated.yaml")
-    texts = session_texts(programme.sessions)
-    assert_same(texts, len(FIELDS), BODY, Glossary(programme.glossary))
+def test_a_generated_programme_is_indexed_as_the_reference_does(generated: Programme) -> None:
+    texts = session_texts(generated.sessions)
+    assert_same(texts, len(FIELDS), BODY, Glossary(generated.glossary))
 
 
 GLOSSARY = Glossary(
