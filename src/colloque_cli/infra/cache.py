@@ -79,6 +79,9 @@ class Key(Frozen):
     def name(self) -> str:
         return blake2b(self.path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
+    def with_digest(self, digest: str) -> Key:
+        return Key(self.path, self.size, self.mtime_ns, digest)
+
 
 def code_fingerprint(package: Path = PACKAGE) -> str:
     """What the entries depend on in this program: its version, and every source file and
@@ -403,9 +406,9 @@ def file_key(path: Path, folder: CacheFolder | None = None) -> Key | None:
             info = os.fstat(fd)
             if not S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                 return None
-            record = Key(str(path.absolute()), info.st_size, info.st_mtime_ns, "").name
-            if folder is not None and (digest := _remembered(folder, record, info)):
-                return Key(str(path.absolute()), info.st_size, info.st_mtime_ns, digest)
+            key = Key(str(path.absolute()), info.st_size, info.st_mtime_ns, "")
+            if folder is not None and (digest := _remembered(folder, key.name, info)):
+                return key.with_digest(digest)
             started = time.time_ns()
             name, hasher = _content_hasher(info.st_size)
             buffer = memoryview(bytearray(1 << 20))
@@ -422,19 +425,15 @@ def file_key(path: Path, folder: CacheFolder | None = None) -> Key | None:
         return None
     digest = f"{name}:{hasher.hexdigest()}"
     if folder is not None and unchanged and started - info.st_ctime_ns > RACY_NS:
-        _remember(folder, record, info, digest)
-    return Key(
-        path=str(path.absolute()),
-        size=info.st_size,
-        mtime_ns=info.st_mtime_ns,
-        digest=digest,
-    )
+        _remember(folder, key.name, info, digest)
+    return key.with_digest(digest)
 
 
 # A file whose status changed less than this long before its content was hashed could be
 # changed again within the same tick of the file system's clock, leaving its status as it
-# was: its hash is not remembered (git's « racily clean » entries). Generous: clock ticks
-# are milliseconds; a file edited a moment ago is simply hashed until it is 2 s old.
+# was: its hash is not remembered (git's « racily clean » entries). 2 s: the coarsest
+# clocks of common file systems tick by the second (ext3, HFS+) or two (FAT's times); a
+# file edited a moment ago is simply hashed until it is 2 s old.
 RACY_NS = 2_000_000_000
 
 
