@@ -58,6 +58,7 @@ class SlotSuggestion:
 
 @dataclass(slots=True)
 class _Tally:
+    session: Session
     score: int = 0
     interests: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
@@ -70,7 +71,10 @@ def matching(index: SearchIndex, interests: Sequence[str]) -> dict[str, _Tally]:
         hits = index.search(interest)
         top = max((hit.score for hit in hits), default=1)
         for hit in hits:
-            found = tally.setdefault(hit.session.id, _Tally())
+            session = hit.session
+            found = tally.get(session.id)
+            if found is None:
+                found = tally[session.id] = _Tally(session)
             # Scores are relative to the interest's best session; a session that names the
             # interest beats one only near it in meaning.
             score = 100 * hit.score // top
@@ -100,15 +104,12 @@ def suggest(
     taken = _Timeline(tz)
     for session in chosen:
         taken.add(session)
+    # Only the sessions found are looked at (in programme order when they tie).
     ranked = sorted(
-        (
-            (position, Proposal(s, tally[s.id].score, tally[s.id].interests, tally[s.id].near))
-            for position, s in enumerate(programme.sessions)
-            if s.id in tally
-        ),
-        key=lambda item: (-len(item[1].interests), -item[1].score, item[0]),
+        (Proposal(t.session, t.score, t.interests, t.near) for t in tally.values()),
+        key=lambda p: (-len(p.interests), -p.score, programme.position(p.session.id)),
     )
-    candidates = [proposal for _, proposal in ranked if not taken.overlapping(proposal.session)]
+    candidates = [proposal for proposal in ranked if not taken.overlapping(proposal.session)]
     planned = _Timeline(tz)
     picks: dict[str, Proposal] = {}
     runners_up: dict[str, Proposal] = {}
@@ -119,22 +120,23 @@ def suggest(
             picks[proposal.session.id] = proposal
         for other in clashes:
             runners_up.setdefault(other.id, proposal)
-    by_slot: dict[str, list[SlotSuggestion]] = {}
+    mine: dict[str, list[Session]] = {}
     for session in chosen:
-        by_slot.setdefault(session.slot.id, []).append(
-            SlotSuggestion(session.slot, (session,), None, None)
-        )
+        mine.setdefault(session.slot.id, []).append(session)
+    proposed: dict[str, list[SlotSuggestion]] = {}
     for proposal in picks.values():
         session = proposal.session
         line = SlotSuggestion(session.slot, (), proposal, runners_up.get(session.id))
-        by_slot.setdefault(session.slot.id, []).append(line)
+        proposed.setdefault(session.slot.id, []).append(line)
     every_slot = slots_apart(programme)
     lines: list[SlotSuggestion] = []
     for slot in programme.slots:
-        found = by_slot.get(slot.id, [])
-        if found and found[0].chosen:  # the slot as the attendee left it, in one line
-            found = [SlotSuggestion(slot, tuple(s for f in found for s in f.chosen), None, None)]
-        lines += found or ([SlotSuggestion(slot, (), None, None)] if every_slot else [])
+        if slot.id in mine:  # the slot as the attendee left it, in one line
+            lines.append(SlotSuggestion(slot, tuple(mine[slot.id]), None, None))
+        elif slot.id in proposed:
+            lines += proposed[slot.id]
+        elif every_slot:
+            lines.append(SlotSuggestion(slot, (), None, None))
     return lines
 
 
