@@ -202,3 +202,46 @@ def test_ctrl_c_between_fsync_and_rename_leaves_no_temporary_file(tmp_path: Path
     assert stderr.strip() == ""
     assert [p.name for p in tmp_path.iterdir()] == ["schema.json"]
     assert out.read_text(encoding="utf-8") == "ancien\n"
+
+
+def _interrupt_wrapped_by_python() -> None:
+    """What Python raises when Ctrl-C lands while a class is made (in an import): a
+    RuntimeError, the interrupt as its cause (seen at 50 ms in test_ctrl_c_at_any_moment)."""
+    try:
+        raise KeyboardInterrupt
+    except KeyboardInterrupt as interrupt:
+        message = "Error calling __set_name__ on 'cached_property' instance 'hostmask'"
+        raise RuntimeError(message) from interrupt
+
+
+def test_ctrl_c_wrapped_during_the_first_imports_ends_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import colloque_cli.cli as cli_package
+    from colloque_cli import __main__ as entry
+
+    monkeypatch.setattr(cli_package, "app", _interrupt_wrapped_by_python)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)  # keep pytest's own Ctrl-C
+    with pytest.raises(SystemExit) as ended:
+        entry.main()
+    assert ended.value.code == 130
+    assert capsys.readouterr() == ("", "")
+
+
+def test_ctrl_c_wrapped_during_a_command_ends_quietly(capsys: pytest.CaptureFixture[str]) -> None:
+    from colloque_cli.cli.app import run_guarded
+
+    assert run_guarded(_interrupt_wrapped_by_python) == 130
+    assert capsys.readouterr().err == ""
+
+
+def test_a_runtime_error_of_its_own_is_still_an_internal_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from colloque_cli.cli.app import run_guarded
+
+    def failing() -> None:
+        raise RuntimeError("not an interrupt")
+
+    assert run_guarded(failing) == 1
+    assert "Erreur interne inattendue (RuntimeError)" in capsys.readouterr().err

@@ -12,8 +12,26 @@ def main() -> None:
         from .cli import app
 
         app()
-    except KeyboardInterrupt:
-        interrupted()
+    except SystemExit:  # the command's own end, whatever it ended on
+        raise
+    except BaseException as error:
+        if interrupt_within(error):
+            interrupted()
+        raise
+
+
+def interrupt_within(error: BaseException) -> bool:
+    """Whether ``error`` is a Ctrl-C, or comes of one: Python wraps an interrupt that lands
+    while a class is being made (an import) in a RuntimeError (« Error calling __set_name__
+    … »), the interrupt as its cause; an error raised while one unwinds has it as context."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def interrupted() -> None:

@@ -242,6 +242,10 @@ def run_guarded(call: Any) -> int:
         output.error(f"Erreur d'entrée-sortie : {os_reason(error)}")
         return 1
     except Exception as error:
+        from ..__main__ import interrupt_within
+
+        if interrupt_within(error):  # Ctrl-C during an import, wrapped by Python
+            return 130
         if debugging():
             raise
         output.error(
