@@ -315,6 +315,23 @@ def test_a_word_matching_nothing_at_all_keeps_the_query_silent() -> None:
     assert ids("bitcoin") == []
 
 
+def test_one_unknown_word_does_not_silence_a_longer_phrasing(run: Run) -> None:
+    # « va » is too short for the table and absent from the programme; « chatgpt » too
+    # recent for it: the rest of the phrasing still says what it is about.
+    query = "laisser les habitants décider où va l'argent de la commune"
+    assert ids(query)[:1] == ["budget-participatif"]
+    result = run("search", query)
+    assert result.exit_code == 0, result.stderr
+    assert "budget-participatif" in result.stdout
+    assert ids("les budgets participatifs selon chatgpt")[:1] == ["budget-participatif"]
+
+
+def test_unknown_words_silence_a_short_query_or_a_phrasing_left_with_one_word() -> None:
+    assert ids("budgets xyzzy") == []
+    assert ids("budgets xyzzy plugh") == []
+    assert ids("xyzzy plugh fnord") == []
+
+
 def test_meaning_is_not_used_where_every_word_matches() -> None:
     hits = INDEX.search("mobilité")
     assert hits and all(hit.kind != "meaning" and not hit.near for hit in hits)
