@@ -315,6 +315,22 @@ def test_a_word_matching_nothing_at_all_keeps_the_query_silent() -> None:
     assert ids("bitcoin") == []
 
 
+def test_one_unknown_word_does_not_silence_a_longer_phrasing(run: Run) -> None:
+    # « chatgpt » is too recent for the table, « va » too short for it, and the programme
+    # uses neither: the rest of the phrasing still says what it is about.
+    assert ids("les budgets participatifs selon chatgpt")[:1] == ["budget-participatif"]
+    result = run("search", "laisser les habitants décider où va l'argent de la commune")
+    assert result.exit_code == 1
+    assert "Pistes proches (trop peu sûres pour être des résultats) :" in result.stderr
+    assert "  budget-participatif : Impliquer les citoyens" in result.stderr
+
+
+def test_unknown_words_silence_a_short_query_or_a_phrasing_left_with_one_word() -> None:
+    assert ids("budgets xyzzy") == []
+    assert ids("budgets xyzzy plugh") == []
+    assert ids("xyzzy plugh fnord") == []
+
+
 def test_meaning_is_not_used_where_every_word_matches() -> None:
     hits = INDEX.search("mobilité")
     assert hits and all(hit.kind != "meaning" and not hit.near for hit in hits)

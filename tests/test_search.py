@@ -171,6 +171,18 @@ def test_scores_never_rise_down_the_list() -> None:
         assert all(0 < score <= 100 for score in scores)
 
 
+def test_a_word_of_the_language_is_not_taken_for_a_programme_word_mistyped() -> None:
+    # « argent » is one typo from « agents », « crime » from « crise »: both are words in
+    # their own right, so neither finds the sessions using those (strict engine or not).
+    for query in ("argent", "crime"):
+        assert [h.session.id for h in INDEX.search(query, broad=False)] == [], query
+    assert "agents-territoriaux" not in ids("argent")
+    assert "risques-crises" not in ids("crime")
+    # A word no dictionary holds is still read as a typo.
+    assert ids("budjet") == ["budget-participatif"]
+    assert ids("discriminasions")[:1] == ["discriminations"]
+
+
 def test_exact_before_stem_before_typo_at_equal_field() -> None:
     assert INDEX.search("citoyenne")[0].session.id == "energies"  # « participation citoyenne »
     assert [h.kind for h in INDEX.search("budgets participatifs")] == ["exact"]

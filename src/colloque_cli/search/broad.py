@@ -408,11 +408,18 @@ def broad_search(
     allowed = 0x7F if fields is None else fields & 0x7F
     allowed |= allowed << 7
     evidence = []
+    known: list[str] = []
     for word in words:
         found = _word_evidence(index, word, within, allowed)
-        if found is None:
-            return BroadResults([], [])  # a word the programme knows nothing of
-        evidence.append(found)
+        if found is not None:
+            evidence.append(found)
+            known.append(word)
+    # A word neither the programme nor the table of meanings knows (made up, or too recent
+    # or too short for the table: « chatgpt », « va ») silences a query of one or two words;
+    # in a longer phrasing the other words still say what it is about, when two are known.
+    if len(known) < len(words) and len(known) < 2:
+        return BroadResults([], [])
+    words = known
     scores: dict[int, float] = {}
     covered: dict[int, int] = {}
     # The rarest query word (in the language) each document uses literally: a document
