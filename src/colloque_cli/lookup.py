@@ -11,6 +11,7 @@ from .text import plural, shown
 if TYPE_CHECKING:
     from .programme.model import Programme, Session
     from .search import SearchIndex
+    from .search.hits import Hit
 
 
 class AmbiguousSession(NotFoundError):
@@ -39,7 +40,7 @@ def find_session(
     wanted = fold(text).strip()
     if not wanted:
         raise InvalidValueError("Identifiant vide : indiquez l'identifiant ou un bout du titre.")
-    by_id = p.session(text.strip()) or next((s for s in p.sessions if fold(s.id) == wanted), None)
+    by_id = p.session(text.strip()) or _by_folded_id(p, wanted)
     if by_id:
         return by_id
     index = make_index() if make_index else SearchIndex(p)
@@ -50,9 +51,7 @@ def find_session(
     candidates = [h for h in hits if h.kind != "typo"] or hits
     if len(candidates) > 1:
         # « Sécurité et cohésion sociale » names one session even if others share words.
-        named = normalise(text)
-        whole = [h for h in candidates if normalise(h.session.title) == named]
-        candidates = whole if len(whole) == 1 else candidates
+        candidates = _titled(candidates, normalise(text))
     if not candidates:
         raise NotFoundError(
             f"Aucune session « {shown(text)} ». "
@@ -61,6 +60,41 @@ def find_session(
     if len(candidates) == 1:
         return candidates[0].session
     raise AmbiguousSession(text, [h.session for h in candidates])
+
+
+def _by_folded_id(p: Programme, wanted: str) -> Session | None:
+    """The first session whose folded id is ``wanted``: its ids are read, not its sessions
+    (a programme read from the cache makes none but the one found)."""
+    from .text import fold
+
+    for position, session_id in enumerate(p.session_ids()):
+        # fold() of ASCII text is its lower case: the usual id is folded at no cost
+        if (session_id.lower() if session_id.isascii() else fold(session_id)) == wanted:
+            return p.sessions[position]
+    return None
+
+
+def _titled(candidates: list[Hit], named: str) -> list[Hit]:
+    """The one candidate whose whole title is ``named`` (normalised), else all of them.
+
+    A theme's id may name tens of thousands of sessions: a title shared by several is
+    normalised once, and each word once, and the search stops at a second whole title.
+    """
+    from .search import normalise
+
+    words: dict[str, tuple[str, ...]] = {}
+    titles: dict[str, bool] = {}
+    whole: list[Hit] = []
+    for hit in candidates:
+        title = hit.session.title
+        same = titles.get(title)
+        if same is None:
+            same = titles[title] = normalise(title, words) == named
+        if same:
+            whole.append(hit)
+            if len(whole) > 1:
+                return candidates
+    return whole or candidates
 
 
 def names_title(fragment: str, title: str) -> bool:

@@ -10,7 +10,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import pairwise, starmap
 from operator import attrgetter
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from .model import Session, new_session
 
@@ -78,7 +78,7 @@ class SessionTable(Sequence[Session]):
     iterating makes every session, once.
     """
 
-    __slots__ = ("_made", "_positions", "_size", "_texts", "_values")
+    __slots__ = ("_ids", "_made", "_positions", "_size", "_texts", "_values")
 
     def __init__(self, texts: dict[str, TextColumn], values: dict[str, ValueColumn]) -> None:
         self._texts = texts
@@ -86,6 +86,7 @@ class SessionTable(Sequence[Session]):
         self._size = len(texts["id"][1]) - 1
         self._made: list[Session | None] = [None] * self._size
         self._positions: dict[str, int] | None = None
+        self._ids: list[str] | None = None
 
     @classmethod
     def of(cls, sessions: Sequence[Session]) -> SessionTable:
@@ -199,6 +200,11 @@ class SessionTable(Sequence[Session]):
     def position(self, session_id: str) -> int | None:
         """Where the session ``session_id`` is (its ids are decoded at the first call)."""
         if self._positions is None:
-            ids = self._all_texts("id")
-            self._positions = {session_id: i for i, session_id in enumerate(ids)}  # type: ignore[misc]
+            self._positions = {session_id: i for i, session_id in enumerate(self.ids())}
         return self._positions.get(session_id)
+
+    def ids(self) -> list[str]:
+        """Every session's id, in order (decoded at the first call; no session is made)."""
+        if self._ids is None:
+            self._ids = cast("list[str]", self._all_texts("id"))  # an id is never None
+        return self._ids

@@ -308,6 +308,14 @@ class Programme(Frozen):
             return found
         return self._positions.get(session_id)
 
+    def session_ids(self) -> Sequence[str]:
+        """Every session's id, in ``sessions`` order (no session is made from the cache)."""
+        table_ids = getattr(self.sessions, "ids", None)  # a SessionTable's: see columns
+        if table_ids is not None:
+            ids: Sequence[str] = table_ids()
+            return ids
+        return [session.id for session in self.sessions]
+
     @cached_property
     def _positions(self) -> dict[str, int]:
         return {session.id: i for i, session in enumerate(self.sessions)}

@@ -126,14 +126,16 @@ def words(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> list[Wor
     return found
 
 
-def content_words(text: str) -> list[str]:
-    """The meaningful folded words of ``text``, in order (stop words left out)."""
-    return [w.text for w in words(text) if w.text not in STOP_WORDS]
+def content_words(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The meaningful folded words of ``text``, in order (stop words left out); ``memo``
+    as for ``words``."""
+    return [w.text for w in words(text, memo) if w.text not in STOP_WORDS]
 
 
-def normalise(text: str) -> str:
-    """The searchable form of ``text``: folded meaningful words separated by one space."""
-    return " ".join(content_words(text))
+def normalise(text: str, memo: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The searchable form of ``text``: folded meaningful words separated by one space
+    (``memo``: the words already folded, kept from one text to the next)."""
+    return " ".join(content_words(text, memo))
 
 
 class Glossary:
