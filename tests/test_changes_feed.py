@@ -385,8 +385,8 @@ def test_help_says_what_feed_does(run: Run) -> None:
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
     assert "--feed FICHIER" in text
-    assert "Flux Atom à tenir à jour dans ce fichier (implique -f atom)" in text
-    assert "(les 100 plus récentes)" in text
+    assert "Flux Atom à tenir à jour (implique -f atom)" in text
+    assert "les 100 plus récentes gardées" in text
 
 
 def test_an_entry_whose_text_changed_is_replaced_not_repeated(

@@ -74,9 +74,8 @@ def changes(
         Path | None,
         typer.Option(
             "--feed",
-            help="Flux Atom à tenir à jour dans ce fichier (implique -f atom) : relu s'il "
-            "existe, les nouvelles entrées mises en tête, les précédentes gardées (les 100 "
-            "plus récentes), puis réécrit sans risque. Rien sur la sortie standard.",
+            help="Flux Atom à tenir à jour (implique -f atom) : relu, les nouvelles "
+            "entrées en tête, les 100 plus récentes gardées, réécrit sans risque.",
             metavar="FICHIER",
             show_default=False,
         ),
