@@ -229,16 +229,31 @@ def _message(message: str, style: str) -> None:
     console.print(text, style=style, soft_wrap=True)
 
 
+# What an indented line (an item of a list in a message) adds to its own indentation for
+# the lines it wraps onto: they stay under it, past the items' details (« pistes proches »:
+# a session at 2, what it covers at 4, a title's next line at 6).
+HANGING = 4
+
+
 def wrap(text: str, width: int) -> str:
     """``text`` wrapped at spaces to ``width``: never inside a word, an id (« a-b ») or a
-    path, nor at a no-break space (« mot : »)."""
+    path, nor at a no-break space (« mot : »). The lines an indented line wraps onto are
+    indented further (HANGING)."""
     import textwrap
 
-    # textwrap breaks at ASCII whitespace only: U+00A0 and U+202F hold, as they should.
-    return "\n".join(
-        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) or line
-        for line in text.split("\n")
-    )
+    def fill(line: str) -> str:
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        hanging = indent + " " * HANGING if indent else ""
+        # textwrap breaks at ASCII whitespace only: U+00A0 and U+202F hold, as they should.
+        return textwrap.fill(
+            line,
+            width,
+            subsequent_indent=hanging,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
+    return "\n".join(fill(line) or line for line in text.split("\n"))
 
 
 def error(message: str) -> None:
