@@ -598,4 +598,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from colloque_cli.infra.closedpipe import quiet_when_unread
+
+    raise SystemExit(quiet_when_unread(main))

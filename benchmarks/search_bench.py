@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from datetime import date
 from datetime import time as clock
@@ -150,4 +149,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from colloque_cli.infra.closedpipe import quiet_when_unread
+
+    raise SystemExit(quiet_when_unread(main))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,4 +234,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from colloque_cli.infra.closedpipe import quiet_when_unread
+
+    raise SystemExit(quiet_when_unread(main))

@@ -236,7 +236,9 @@ def run_guarded(call: Any) -> int:
         if debugging():
             raise
         if error.errno == errno.ENOSPC:
-            _silence_stdout()
+            from ..infra.closedpipe import silence_stdout
+
+            silence_stdout()
             output.error("Écriture impossible : plus de place sur le périphérique de sortie.")
             return 1
         output.error(f"Erreur d'entrée-sortie : {os_reason(error)}")
@@ -273,17 +275,10 @@ def _global_hint(error: Any) -> str:
 
 def _closed_pipe() -> int:
     """The end of a command whose reader closed the pipe: quiet, and no error."""
-    _silence_stdout()
+    from ..infra.closedpipe import silence_stdout
+
+    silence_stdout()
     return 0
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, point stdout at /dev/null so the final flush stays quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 app = typer.Typer(
