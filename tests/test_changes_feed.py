@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROGRAMME, Run
+from conftest import PROGRAMME, SHARED, Run
 from faults import colloque as command
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -417,3 +417,24 @@ def test_an_entry_whose_text_changed_is_replaced_not_repeated(
     assert entries(feed) == [(entry_id, title, "2025-03-05T18:40:00Z")]
     content = ET.fromstring(feed.read_bytes()).find(f"{ATOM}entry/{ATOM}content").text
     assert content.startswith("mercredi 5 mars 2025, 09:00–10:30")
+
+
+def test_a_version_with_over_100_changes_says_what_the_feed_leaves_out(
+    run: Run, monkeypatch, tmp_path: Path
+) -> None:
+    first = SHARED / "real-world" / "fosdem-2025.xml"
+    assert first.is_file(), f"{first} is needed by this test"
+    tree = ET.parse(first)
+    for number, event in enumerate(tree.getroot().findall(".//event")[:110]):
+        event.find("title").text = f"Titre revu {number}"
+    second = tmp_path / "fosdem-2025-v2.xml"
+    tree.write(second, encoding="utf-8", xml_declaration=True)
+    feed = tmp_path / "changements.xml"
+    result = publish(run, monkeypatch, first, second, feed, 1741100000)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.splitlines() == [
+        f"Flux créé{NB}: {feed} (100 entrées).",
+        "10 changements de cette version manquent au flux, qui garde 100 entrées au plus"
+        f"{NB}: annoncez-les aussi autrement (-f markdown).",
+    ]
+    assert len(entries(feed)) == 100

@@ -55,8 +55,9 @@ class Update:
     """A feed after a new comparison: the feed, and what the comparison added to it."""
 
     feed: Feed
-    added: int  # entries not in the previous feed (or changed since)
+    added: int  # entries not in the previous feed (or changed since), kept
     dropped: int  # previous entries left out, past MAX_ENTRIES
+    left_out: int  # this comparison's own entries past MAX_ENTRIES (over 100 changes at once)
     created: bool  # there was no previous feed
 
 
@@ -116,10 +117,12 @@ def merged(fresh: Feed, previous: Feed | None) -> Update:
         updated=max((entry.updated for entry in entries), default=fresh.updated),
         entries=tuple(entries),
     )
+    added = min(len(new), MAX_ENTRIES)
     return Update(
         feed,
-        added=min(len(new), MAX_ENTRIES),
-        dropped=len(new) + len(kept) - len(entries),
+        added=added,
+        dropped=len(kept) - (len(entries) - added),
+        left_out=len(new) - added,
         created=previous is None,
     )
 

@@ -135,15 +135,25 @@ def _update_feed(result: Comparison, feed: Path, link: str | None) -> None:
     total = len(update.feed.entries)
     if update.created:
         output.info(f"Flux créé : {feed} ({plural(total, 'entrée')}).")
-        return
-    counts = [
-        plural(update.added, "nouvelle entrée", "nouvelles entrées", none="aucune nouvelle entrée"),
-        f"{number(total)} en tout",
-    ]
-    if update.dropped:
-        counts.append(plural(update.dropped, "ancienne retirée", "anciennes retirées"))
-    state = "mis à jour" if written else "déjà à jour"
-    output.info(f"Flux {state} : {feed} ({', '.join(counts)}).")
+    else:
+        counts = [
+            plural(
+                update.added, "nouvelle entrée", "nouvelles entrées", none="aucune nouvelle entrée"
+            ),
+            f"{number(total)} en tout",
+        ]
+        if update.dropped:
+            counts.append(plural(update.dropped, "ancienne retirée", "anciennes retirées"))
+        state = "mis à jour" if written else "déjà à jour"
+        output.info(f"Flux {state} : {feed} ({', '.join(counts)}).")
+    if update.left_out:
+        from ..changes.atom import MAX_ENTRIES
+
+        output.warn(
+            f"{plural(update.left_out, 'changement')} de cette version "
+            f"{'manque' if update.left_out == 1 else 'manquent'} au flux, qui garde "
+            f"{MAX_ENTRIES} entrées au plus : annoncez-les aussi autrement (-f markdown)."
+        )
 
 
 def _write(result: Comparison, fmt: ChangesFormat, link: str | None) -> None:
