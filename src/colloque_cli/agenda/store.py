@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from typing import Any
 
 from ..errors import StorageError, os_reason
 from ..infra.paths import data_dir, private_dir
-from ..infra.storage import atomic_write
+from ..infra.storage import NotRegular, TooBig, atomic_write, read_regular
 from ..programme.model import Programme, Session, hhmm
 
 FORMAT = "colloque-agenda"
@@ -44,40 +43,6 @@ VERSION = 2
 LOCK_TIMEOUT = 30.0
 # A few hundred bytes a pick: far more than anyone picks, far less than a runaway read.
 MAX_BYTES = 16 * 2**20
-
-
-class _NotRegular(Exception):
-    pass
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
-
-    Opened without blocking (a FIFO would wait for a writer forever) and checked on the open
-    descriptor, so the file cannot be swapped between the check and the read; ``/dev/zero``
-    or a growing file is never read past the limit.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
-    try:
-        status = os.fstat(fd)
-    except BaseException:
-        os.close(fd)
-        raise
-    if not stat.S_ISREG(status.st_mode):
-        os.close(fd)
-        raise _NotRegular
-    with os.fdopen(fd, "rb") as handle:
-        if status.st_size > limit:
-            raise _TooBig
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise _TooBig
-    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,15 +214,15 @@ class AgendaStore:
         if not private_dir(self.path.parent, self._root, create=False):
             return Agenda()
         try:
-            raw = _read_regular(self.path, MAX_BYTES)
+            raw = read_regular(self.path, MAX_BYTES)
         except FileNotFoundError:
             return Agenda()
-        except _NotRegular:
+        except NotRegular:
             raise StorageError(
                 f"Votre agenda « {self.path} » n'est pas un fichier ordinaire (un périphérique, "
                 "un tube ou un dossier) : il n'est pas lu. Mettez-le de côté ou supprimez-le."
             ) from None
-        except _TooBig:
+        except TooBig:
             raise StorageError(
                 f"Votre agenda « {self.path} » est trop volumineux (plus de "
                 f"{MAX_BYTES // 2**20} Mo) : il n'est pas lu. Il n'a pas été modifié."

@@ -1,14 +1,18 @@
-"""A comparison as people read it: French phrases, records (JSON), Markdown and Atom."""
+"""A comparison as people read it: French phrases, records (JSON), Markdown and Atom
+(the feed's format and history: ``atom.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from ..programme.model import Programme, hhmm, long_date
 from ..text import inert, plural
 from .compare import COLLOQUE_LABELS, Change, Comparison, FieldChange
+
+if TYPE_CHECKING:
+    from .atom import Feed
 
 NB = "\u202f"  # narrow no-break space: before « : ; ? ! » and inside « »
 
@@ -164,49 +168,57 @@ def revision(programme: Programme) -> datetime:
     return revision_time(programme)
 
 
-def to_atom(comparison: Comparison, *, link: str | None = None) -> str:
+def feed_id(programme: Programme) -> str:
+    """The id of the feed of ``programme``'s changes (it follows the colloque's identity)."""
+    return _uuid(programme.identity, "changes")
+
+
+def atom_feed(comparison: Comparison, *, link: str | None = None) -> Feed:
     """A feed of the changes, one entry per session (ids stable for the same change).
 
     ``updated`` is the new programme's revision time (its file's modification time, or
     ``$SOURCE_DATE_EPOCH``): publishing the same comparison twice gives the same feed.
     """
-    from xml.etree.ElementTree import Element, SubElement, tostring
-
-    from ..text import xml_escape_unsafe
+    from .atom import Entry, Feed, stamp
 
     new = comparison.new
-    updated = _stamp(revision(new))
-    feed = Element("feed", xmlns="http://www.w3.org/2005/Atom")
-    feed.set("xml:lang", "fr")
-    SubElement(feed, "id").text = _uuid(new.identity, "changes")
-    SubElement(feed, "title").text = f"Modifications du programme{NB}: {inert(new.colloque.title)}"
-    SubElement(feed, "subtitle").text = sentence(summary(comparison))
-    SubElement(feed, "updated").text = updated
-    SubElement(SubElement(feed, "author"), "name").text = inert(new.colloque.title)
-    SubElement(feed, "generator").text = "colloque"
-    if link:
-        SubElement(feed, "link", rel="self", href=link)
+    updated = stamp(revision(new))
+    entries = []
     if comparison.colloque:
-        entry = SubElement(feed, "entry")
         lines = colloque_lines(comparison)
-        SubElement(entry, "id").text = _uuid(new.identity, "colloque", *lines)
-        SubElement(entry, "title").text = "Le colloque a changé"
-        SubElement(entry, "updated").text = updated
-        SubElement(entry, "content", type="text").text = "\n".join(lines)
+        entries.append(
+            Entry(
+                id=_uuid(new.identity, "colloque", *lines),
+                title="Le colloque a changé",
+                updated=updated,
+                content="\n".join(lines),
+            )
+        )
     for change in comparison.changes:
         session = change.session
-        lines = details(change)
-        entry = SubElement(feed, "entry")
         key = [change.kind, session.id, *(f"{f.name}={f.old}>{f.new}" for f in change.fields)]
-        SubElement(entry, "id").text = _uuid(new.identity, *key)
-        SubElement(entry, "title").text = f"{headline(change)}{NB}: {inert(session.title)}"
-        SubElement(entry, "updated").text = updated
         where = f"{long_date(session.slot.date)}, {session.slot.hours}, {session.room_name}"
-        body = "\n".join([inert(where), *lines])
-        SubElement(entry, "content", type="text").text = body
-    xml = tostring(feed, encoding="unicode")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + xml_escape_unsafe(xml) + "\n"
+        entries.append(
+            Entry(
+                id=_uuid(new.identity, *key),
+                title=f"{headline(change)}{NB}: {inert(session.title)}",
+                updated=updated,
+                content="\n".join([inert(where), *details(change)]),
+            )
+        )
+    return Feed(
+        id=feed_id(new),
+        title=f"Modifications du programme{NB}: {inert(new.colloque.title)}",
+        subtitle=sentence(summary(comparison)),
+        updated=updated,
+        author=inert(new.colloque.title),
+        link=link,
+        entries=tuple(entries),
+    )
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+def to_atom(comparison: Comparison, *, link: str | None = None) -> str:
+    """The feed of one comparison, as an XML document (``atom.updated_feed`` keeps history)."""
+    from .atom import render
+
+    return render(atom_feed(comparison, link=link))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..text import plural
+from ..text import number, plural
 from . import output
 from .app import app
 
@@ -70,10 +70,22 @@ def changes(
             metavar="URL",
         ),
     ] = None,
+    feed: Annotated[
+        Path | None,
+        typer.Option(
+            "--feed",
+            help="Flux Atom à tenir à jour (implique -f atom) : relu, les nouvelles "
+            "entrées en tête, les 100 plus récentes gardées, réécrit sans risque.",
+            metavar="FICHIER",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Comparer deux versions d'un programme : sessions nouvelles, annulées, déplacées…"""
     from ..changes import compare, load_version
 
+    if feed is not None:
+        _check_feed_options(ctx, fmt, feed)
     before, after = load_version(old), load_version(new)
     result = compare(
         before.programme, after.programme, old_guids=before.guids, new_guids=after.guids
@@ -83,9 +95,55 @@ def changes(
 
         picks = agenda_store(after.programme).load()
         result = result.only(p.id for p in picks.picks)
+    if feed is not None:
+        _update_feed(result, feed, link)
+        return
     _write(result, fmt, link)
     if not result:
         output.info("Aucun changement.")
+
+
+def _check_feed_options(ctx: typer.Context, fmt: ChangesFormat, feed: Path) -> None:
+    """``--feed`` writes an Atom feed into a file it reads first: no other format, no « - »."""
+    from typer._click.core import ParameterSource
+
+    chosen = ctx.get_parameter_source("fmt") is not ParameterSource.DEFAULT
+    if chosen and fmt is not ChangesFormat.atom:
+        raise typer.BadParameter(
+            f"« {fmt.value} » ne va pas avec --feed, qui écrit toujours un flux Atom "
+            "(retirez l'une des deux options)",
+            param_hint="'--format' / '-f'",
+        )
+    if str(feed) == "-":
+        raise typer.BadParameter(
+            "« - » (la sortie standard) ne convient pas : le flux est relu puis réécrit "
+            "dans un fichier ; pour l'écrire sur la sortie standard, utilisez -f atom",
+            param_hint="'--feed'",
+        )
+
+
+def _update_feed(result: Comparison, feed: Path, link: str | None) -> None:
+    """The feed in ``feed`` with this comparison's entries first; what was done, on stderr."""
+    if not result:
+        output.info(f"Aucun changement : le flux {feed} n'est pas modifié.")
+        return
+    from ..changes import publish
+    from ..changes.atom import updated_feed
+
+    ids = {publish.feed_id(result.old), publish.feed_id(result.new)}
+    update, written = updated_feed(feed, publish.atom_feed(result, link=link), ids=ids)
+    total = len(update.feed.entries)
+    if update.created:
+        output.info(f"Flux créé : {feed} ({plural(total, 'entrée')}).")
+        return
+    counts = [
+        plural(update.added, "nouvelle entrée", "nouvelles entrées", none="aucune nouvelle entrée"),
+        f"{number(total)} en tout",
+    ]
+    if update.dropped:
+        counts.append(plural(update.dropped, "ancienne retirée", "anciennes retirées"))
+    state = "mis à jour" if written else "déjà à jour"
+    output.info(f"Flux {state} : {feed} ({', '.join(counts)}).")
 
 
 def _write(result: Comparison, fmt: ChangesFormat, link: str | None) -> None:

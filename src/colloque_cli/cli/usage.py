@@ -83,7 +83,12 @@ def translate(message: str) -> str:
     for pattern, french in _PATTERNS:
         found = re.fullmatch(pattern, message.strip(), flags=re.DOTALL)
         if found:
-            parts = {k: (v or "").replace("'", "") for k, v in found.groupdict().items()}
+            # the parser quotes option names and choices ('--day', 'table'); « b » is the
+            # value or the message itself, where an apostrophe is a letter (« l'une »)
+            parts = {
+                k: (v or "") if k == "b" else (v or "").replace("'", "")
+                for k, v in found.groupdict().items()
+            }
             if "c" in parts:
                 parts["c"] = french_range(parts["c"])
             text = french.format(**parts)

@@ -1,4 +1,4 @@
-"""Safe writes of user files: never a half-written file, never a silently lost one."""
+"""Safe reads and writes of user files: never a half-written file, never a runaway read."""
 
 from __future__ import annotations
 
@@ -8,6 +8,40 @@ import tempfile
 from pathlib import Path
 
 from ..errors import StorageError, os_reason
+
+
+class NotRegular(Exception):
+    """Not a regular file: a device, a pipe or a folder."""
+
+
+class TooBig(Exception):
+    """Larger than the limit the reader set."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked on the open
+    descriptor, so the file cannot be swapped between the check and the read; ``/dev/zero``
+    or a growing file is never read past the limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        status = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(status.st_mode):
+        os.close(fd)
+        raise NotRegular
+    with os.fdopen(fd, "rb") as handle:
+        if status.st_size > limit:
+            raise TooBig
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooBig
+    return data
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
