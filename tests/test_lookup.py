@@ -98,13 +98,18 @@ def found_names(p: Programme, index: SearchIndex, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def generated() -> Programme:
-    """1 000 generated sessions, one with an accented id, one with capitals (ASCII)."""
+    """1 000 generated sessions, one with an accented id, one with capitals (ASCII), two
+    titles with a dotted acronym, one of them whole in the other."""
+    import re
+
     from benchmarks.generate import generate
 
     text = generate(1000)
     for old, new in (("les-associations-face-1", "Écoles-1"), ("les-metiers-des-2", "Metiers-2")):
         assert f"  - id: {old}\n" in text
         text = text.replace(f"  - id: {old}\n", f"  - id: {new}\n", 1)
+    dotted = iter(['"Le C.N.R.S. et les territoires"', '"Le C.N.R.S. et les territoires ruraux"'])
+    text = re.sub(r"(?m)^    title: .*$", lambda m: f"    title: {next(dotted)}", text, count=2)
     return parse_programme(text, "generated.yaml")
 
 
@@ -128,6 +133,7 @@ def test_names_on_a_generated_programme_designate_what_the_plain_reference_does(
         "metiers-2",
         "mobilté",  # a typo
         "zzzqqq",
+        "le CNRS et les territoires",  # one whole title, though two have its words
     ]
     assert shared and alone
     table = Programme(

@@ -78,10 +78,14 @@ def _titled(candidates: list[Hit], named: str) -> list[Hit]:
     """The one candidate whose whole title is ``named`` (normalised), else all of them.
 
     A theme's id may name tens of thousands of sessions: a title shared by several is
-    normalised once, and each word once, and the search stops at a second whole title.
+    looked at once, and the search stops at a second whole title. A title is normalised
+    only when its folded text holds every word of ``named`` (dots left out): each word that
+    ``normalise`` finds is part of its folded text, dots apart, so no whole title is missed.
     """
     from .search import normalise
+    from .text import fold
 
+    needed = named.split()
     words: dict[str, tuple[str, ...]] = {}
     titles: dict[str, bool] = {}
     whole: list[Hit] = []
@@ -89,7 +93,9 @@ def _titled(candidates: list[Hit], named: str) -> list[Hit]:
         title = hit.session.title
         same = titles.get(title)
         if same is None:
-            same = titles[title] = normalise(title, words) == named
+            folded = fold(title).replace(".", "")
+            same = all(word in folded for word in needed) and normalise(title, words) == named
+            titles[title] = same
         if same:
             whole.append(hit)
             if len(whole) > 1:
