@@ -382,6 +382,23 @@ def test_off_topic_search_stays_silent(run: Run) -> None:
     assert "Aucun résultat pour « bitcoin »." in result.stderr
 
 
+def test_a_word_just_short_of_a_result_gets_its_nearest_sessions_as_clues(run: Run) -> None:
+    # « musée » is not enough for a result, but the sessions on the arts are the nearest
+    # thing to it: « pistes », on stderr, exit 1. An off-topic word gets none.
+    result = run("search", "musée")
+    assert (result.exit_code, result.stdout) == (1, "")
+    lines = result.stderr.splitlines()
+    at = lines.index("Pistes proches (trop peu sûres pour être des résultats) :")
+    assert [line.split(":")[0].strip() for line in lines[at + 1 :: 2]] == [
+        "arts-recits",
+        "education-artistique",
+    ]
+    assert lines[at + 2] == "    proche par le sens de : arts"
+    assert ids("musée") == []
+    for word in ("bitcoin", "horoscope", "tarot"):
+        assert "Pistes" not in run("search", word).stderr, word
+
+
 def test_clues_say_which_words_of_the_query_they_cover(run: Run) -> None:
     # No session is about both « emploi » and « jeunes »: the « pistes » say what each has.
     result = run("search", "emploi des jeunes")
