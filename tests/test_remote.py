@@ -277,6 +277,32 @@ def test_import_reads_a_url(run: Run, server: Server) -> None:
     assert len(yaml.safe_load(result.stdout)["sessions"]) == len(programme.sessions)
 
 
+def test_changes_compares_the_published_version_with_a_file(
+    run: Run, server: Server, tmp_path: Path
+) -> None:
+    # An organiser checks their edited file against what is online, before publishing it.
+    server.routes["/p.yaml"] = Route(V1)
+    edited = tmp_path / "programme.yaml"
+    edited.write_bytes(version_2())
+    result = run("changes", server.url("/p.yaml"), str(edited))
+    assert result.exit_code == 0, result.output
+    assert f"salle{NB}: Salle 1 → Salle Plénière" in result.stdout
+    assert f"Annulée{NB}: «{NB}La lutte contre le non-recours" in result.stdout
+    # and the other way round, as markdown
+    server.routes["/p2.yaml"] = Route(version_2())
+    back = run("changes", str(PROGRAMME), server.url("/p2.yaml"), "-f", "markdown")
+    assert back.exit_code == 0, back.output
+    assert "non-recours" in back.stdout
+
+
+def test_changes_names_an_address_it_cannot_read(run: Run, server: Server) -> None:
+    server.routes["/absent.yaml"] = Route(b"absent", status=404)
+    url = server.url("/absent.yaml")
+    result = run("changes", url, str(PROGRAMME))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"{url} : aucun programme à cette adresse (HTTP 404)")
+
+
 # --- failures -------------------------------------------------------------------------------
 
 

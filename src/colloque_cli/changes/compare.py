@@ -147,12 +147,17 @@ class Version:
     warnings: tuple[str, ...] = ()
 
 
-def load_version(path: Path) -> Version:
-    """A programme in any form colloque reads: YAML, frab XML/JSON or pretalx JSON."""
-    from ..programme.source import read_bytes
+def load_version(given: Path | str) -> Version:
+    """A programme in any form colloque reads (YAML, frab XML/JSON or pretalx JSON), from a
+    file or a web address (``https://…``, downloaded with the checks of ``import``)."""
+    from ..programme.source import is_url, read_bytes
 
-    raw = read_bytes(path)
-    return parse_version(raw, str(path))
+    if isinstance(given, str) and is_url(given):
+        from ..programme.download import download
+
+        return parse_version(download(given), given.strip())
+    path = Path(given)
+    return parse_version(read_bytes(path), str(path))
 
 
 def parse_version(raw: bytes, source: str) -> Version:

@@ -26,17 +26,18 @@ class ChangesFormat(StrEnum):
 
 
 OldArgument = Annotated[
-    Path,
+    str,
     typer.Argument(
-        help="L'ancienne version : YAML, frab XML/JSON ou pretalx.",
+        help="L'ancienne version : fichier YAML, frab XML/JSON ou pretalx, ou son adresse "
+        "https:// (la version publiée en ligne).",
         metavar="ANCIEN",
         show_default=False,
     ),
 ]
 NewArgument = Annotated[
-    Path,
+    str,
     typer.Argument(
-        help="La nouvelle version, dans l'un de ces formats.",
+        help="La nouvelle version, dans l'un de ces formats, fichier ou adresse.",
         metavar="NOUVEAU",
         show_default=False,
     ),
