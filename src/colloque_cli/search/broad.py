@@ -77,11 +77,11 @@ VECTOR_SURE = 1.0
 VECTOR_BIAS_SLOPE = 0.5
 VECTOR_WEIGHT = 1.0
 # A session whose evidence falls short of the bar by less than this is offered as a « piste »
-# (on stderr, never a result) when a search finds nothing else: on the seven case files, 14
-# of the 41 on-topic single words that were silent without any piste get a right one
-# (« incendie », the session on risks and crises), 1 a wrong one, none of the 14 off-topic
-# words any; 9 % of the common words drawn at random that had nothing get one (1.5: 17
-# right, 3 wrong, 1 off-topic, 16 % of random words).
+# (on stderr, never a result) when a search of one word finds nothing else: on the seven
+# case files, 14 of the 41 on-topic single words that were silent without any piste get a
+# right one (« musée »: the sessions on the arts and on arts education), 1 a wrong one, none
+# of the 14 off-topic words any; 9 % of the common words drawn at random that had nothing
+# get one (1.5: 17 right, 3 wrong, 1 off-topic, 16 % of random words).
 PISTE_MARGIN = 1.0
 # Words near a query word count in full where the document's vector is this near the word
 # (spreads above chance), not at all below AGREE_FROM.
@@ -193,7 +193,8 @@ def _word_evidence(
     faint: dict[int, float] = {}
     vectored = _vector_evidence(index, parts, spread, faint)
     if (near or vectored) and all(kind <= TYPO for kind in kinds.values()):
-        # « aînés » is not « afin » mistyped when words near it in meaning are there.
+        # A compound joined (« grandsparents ») is no word of the language, and may be
+        # read as a typo; it is not one when its parts have words near them in meaning.
         literal, kinds = {}, {}
     if not literal and not near and not vectored and not any(map(_known, parts)):
         return None
@@ -330,17 +331,6 @@ def _standing(spread: dict[int, float]) -> Callable[[int], float]:
 def _agreement(spreads: float) -> float:
     """How much a document's vector agrees with a query word, 0..1."""
     return max(0.0, min(1.0, (spreads - AGREE_FROM) / (AGREE_FULL - AGREE_FROM)))
-
-
-def meant_otherwise(index: Index, query: str) -> bool:
-    """Whether a word of ``query`` that the programme lacks (matched by spelling guesses
-    only) has words near it in meaning there: « aînés » means « âgées », not « afin »."""
-    for typed in query_words(query)[:MAX_QUERY_WORDS]:
-        for part in typed.parts:
-            kinds = index.expand(part).values()
-            if all(kind & 7 <= TYPO for kind in kinds) and near_words(index, part):
-                return True
-    return False
 
 
 def _rarity(documents: int, size: int) -> float:

@@ -27,7 +27,7 @@ from .hits import (
     session_fields,
 )
 from .index import Index
-from .layout import KINDS, TYPO
+from .layout import KINDS
 from .ranking import Evidence
 
 if TYPE_CHECKING:
@@ -302,14 +302,12 @@ class SearchIndex:
         if fields is not None:
             mask = sum(1 << FIELDS.index(f) for f in set(fields) if f in FIELDS)
         ranking = self.index.rank(query, within=docs, fields=mask, limit=limit)
-        if broad and all(e.kind <= TYPO for e in ranking.evidence):
-            # Nothing has every word; or only spelling guesses do, and meaning may do better.
-            from .broad import meant_otherwise
-
-            if not ranking.docs or meant_otherwise(self.index, query):
-                wider = self._broad(query, docs, mask, limit)
-                if wider is not None:
-                    return wider
+        if broad and not ranking.docs:
+            # Nothing has every word. (Spelling guesses stand: a word of the language is
+            # never taken for one, see ``expansion``, so meaning has nothing to correct.)
+            wider = self._broad(query, docs, mask, limit)
+            if wider is not None:
+                return wider
         context = HitContext(self.sessions, Analyser(self.index.glossary), ranking.words)
         # Hits that match alike share what they show: worked out once; the loop making one
         # Hit per session runs in C.
