@@ -374,3 +374,27 @@ def test_the_core_gives_the_picked_sessions_and_their_records(run: Run, programm
     assert all(tuple(record) == AGENDA_FIELDS for record in records)
     assert [(r["status"], r["id"]) for r in records if r["id"]] == [("choisi", "securite")]
     assert len(records) == len(programme.slots)
+
+
+@pytest.mark.parametrize(("start", "conflict"), [("15:30", False), ("15:29", True)])
+def test_a_session_starting_as_another_ends_is_no_conflict(
+    run: Run, tmp_path: Path, start: str, conflict: bool
+) -> None:
+    # The one rule of a conflict (agenda.plan.spans_overlap), for the agenda as for the plans
+    # of « agenda suggest »: touching ends share no time. « mobilite » moves to a slot of its
+    # own, starting as « citoyens-acteurs » (14:00–15:30) ends, or a minute before.
+    import yaml
+
+    data = yaml.safe_load(PROGRAMME.read_text(encoding="utf-8"))
+    data["slots"].append({"id": "mar-x", "date": "2025-03-04", "start": start, "end": "17:00"})
+    for session in data["sessions"]:
+        if session["id"] == "mobilite":
+            session["slot"], session["room"] = "mar-x", None
+    path = tmp_path / "programme.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert run("--programme", str(path), "agenda", "add", "citoyens-acteurs").exit_code == 0
+    added = run("--programme", str(path), "agenda", "add", "mobilite")
+    assert added.exit_code == 0, added.stderr
+    assert ("Conflit d'horaire" in added.stderr) is conflict
+    rows = json.loads(run("--programme", str(path), "agenda", "list", "-f", "json").stdout)
+    assert any(row.get("conflicts_with") for row in rows) is conflict

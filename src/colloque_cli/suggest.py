@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .agenda.plan import resolve
+from .agenda.plan import resolve, spans_overlap
 from .agenda.records import SLOT_FIELDS, slot_record
 from .agenda.store import Agenda
 from .errors import StorageError, os_reason
@@ -173,14 +173,9 @@ class _Timeline:
         ]:
             if other_start > end:
                 break
-            if _overlap(start, end, other_start, other_end):
+            if spans_overlap(start, end, other_start, other_end):
                 found.append(other)
         return found
-
-
-def _overlap(start: datetime, end: datetime, other_start: datetime, other_end: datetime) -> bool:
-    """As ``agenda.plan.overlaps``: shared time, touching ends do not count."""
-    return start < other_end and other_start < end
 
 
 SUGGESTION_FIELDS = (

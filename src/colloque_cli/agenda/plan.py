@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from ..programme.model import Programme, Session, Slot
 from .store import Agenda, AgendaStore, Pick, Seen
@@ -13,7 +13,17 @@ from .store import Agenda, AgendaStore, Pick, Seen
 def overlaps(a: Session, b: Session, programme: Programme) -> bool:
     """Whether two sessions share some time (touching end and start do not)."""
     tz = programme.tz
-    return a.slot.starts_at(tz) < b.slot.ends_at(tz) and b.slot.starts_at(tz) < a.slot.ends_at(tz)
+    return spans_overlap(
+        a.slot.starts_at(tz), a.slot.ends_at(tz), b.slot.starts_at(tz), b.slot.ends_at(tz)
+    )
+
+
+def spans_overlap(
+    start: datetime, end: datetime, other_start: datetime, other_end: datetime
+) -> bool:
+    """Whether two spans of time share some of it: the one rule of a conflict (a session
+    ending when the other starts is no conflict), for the agenda and the plans alike."""
+    return start < other_end and other_start < end
 
 
 def resolve(programme: Programme, agenda: Agenda) -> tuple[list[Session], list[Pick]]:

@@ -140,12 +140,14 @@ def review(programme: Programme, agenda: Agenda) -> list[PickChange]:
 
 def _overlapped(a: Seen, b: Seen | None) -> bool:
     """Whether two picks overlapped as they were seen (unknown: assume they did)."""
+    from .plan import spans_overlap
+
     if b is None:
         return True
     first, second = _span(a), _span(b)
     if first is None or second is None:
         return True
-    return first[0] < second[1] and second[0] < first[1]
+    return spans_overlap(*first, *second)
 
 
 def fingerprint(changes: Sequence[PickChange]) -> str | None:
