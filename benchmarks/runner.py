@@ -334,7 +334,8 @@ def prepare_files(config: Config) -> dict[int, generate.Generated]:
 
 
 def builtin_copy(config: Config) -> Path:
-    """A copy of the shipped programme for the in-process probe, which changes its file."""
+    """A copy of the shipped programme for the in-process probe: a plain file beside the
+    generated ones, whatever form the package is installed in."""
     source = resources.files("colloque_cli") / "data" / "programme.yaml"
     target = config.data / f"programme-{BUILTIN}-copy.yaml"
     target.write_bytes(source.read_bytes())

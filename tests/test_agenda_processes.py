@@ -15,7 +15,7 @@ import pytest
 
 from colloque_cli.agenda.store import agenda_path
 from colloque_cli.programme.loader import load_programme
-from conftest import PROGRAMME
+from conftest import PROGRAMME, Run
 from faults import colloque as command
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock are POSIX")
@@ -148,3 +148,24 @@ def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_agenda(
     assert _tmp_files(path) == []
     final = [p["id"] for p in json.loads(path.read_text(encoding="utf-8"))["picks"]]
     assert final == [*ids, "sante-mentale"]
+
+
+def test_an_agenda_locked_too_long_is_a_clear_error_and_left_untouched(
+    isolated_env: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colloque_cli.agenda import store
+    from colloque_cli.infra.locking import exclusive
+
+    assert run("agenda", "add", "jop-sport").exit_code == 0
+    agenda = agenda_path(load_programme(PROGRAMME))
+    before = agenda.read_bytes()
+    lock = agenda.with_name(f"{agenda.name}.lock")
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", 0.2)
+    with exclusive(lock, timeout=60):  # another command, holding it
+        result = run("agenda", "add", "fake-news")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.strip() == (
+        "Votre agenda est occupé par une autre commande colloque depuis plus de 0 s. "
+        f"Réessayez dans un instant (verrou : « {lock} »)."
+    )
+    assert agenda.read_bytes() == before

@@ -96,10 +96,42 @@ def test_benchmark_runs_on_a_tiny_size(tmp_path: Path) -> None:
     assert raw["probes"]["40"]["sessions"] == 40
     assert len(raw["probes"]["40"]["query_ms"]) == 20
     # Cold runs change a searched text: the first session's speakers, in place.
-    for name in ("programme-40.yaml", "programme-28-copy.yaml"):
+    for name in ("programme-40.yaml",):
         text = (data / name).read_text(encoding="utf-8")
         edited = parse_programme(text.encode()).sessions[0]  # first in the file and in time
         assert re.fullmatch(r"bench \d{10}", edited.speakers[0]), name
         listed = text.split("\nsessions:\n")[1]
         first = listed[listed.index("  - id: ") :]
         assert first.startswith(f"  - id: {edited.id}\n    speakers: [{edited.speakers[0]}]\n")
+
+
+def test_the_probe_leaves_the_file_it_measures_as_it_was(tmp_path: Path) -> None:
+    """``python -m benchmarks.probe FILE`` changes a copy of FILE: FILE keeps every byte and
+    its time of change, and nothing is left behind."""
+    import os
+
+    measured = tmp_path / "programme.yaml"
+    measured.write_bytes((ROOT / "data" / "programme.yaml").read_bytes())
+    before = measured.read_bytes()
+    os.utime(measured, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    home = tmp_path / "home"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.probe", str(measured), "--counter", "7"],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(scratch), "COLLOQUE_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang guard, not a timing
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    figures = json.loads(done.stdout)
+    assert figures["sessions"] == 28
+    assert figures["query_hits"]["mobilité"] > 0
+    assert measured.read_bytes() == before
+    assert measured.stat().st_mtime_ns == 1_700_000_000_000_000_000
+    # nothing written beside FILE, nor in a home of the caller's
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["programme.yaml", "tmp"]
+    assert list(scratch.iterdir()) == []  # the copy and its cache are gone

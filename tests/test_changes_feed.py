@@ -438,3 +438,91 @@ def test_a_version_with_over_100_changes_says_what_the_feed_leaves_out(
         f"{NB}: annoncez-les aussi autrement (-f markdown).",
     ]
     assert len(entries(feed)) == 100
+
+
+def _feed_lock(feed: Path):  # type: ignore[no-untyped-def]
+    """The lock every publication of ``feed`` takes, held here as another publisher would."""
+    from colloque_cli.infra.locking import exclusive, lock_path_for
+
+    return exclusive(lock_path_for(feed), timeout=60)
+
+
+def test_simultaneous_publications_take_turns_and_lose_nothing(monkeypatch, tmp_path: Path) -> None:
+    """Two organisers publishing different changes to one feed at once: each reads the feed
+    the other wrote, so both changes are in it. Made deterministic by holding the feed's
+    lock here until both publishers have said they wait for it."""
+    a = version(tmp_path, "a.yaml", {"jop-sport": "Le sport, les JOP et nous"})
+    b = version(tmp_path, "b.yaml", {"fake-news": "Fausses nouvelles"})
+    published = tmp_path / "site"
+    (published / "sous").mkdir(parents=True)
+    feed = published / "changements.xml"
+    # the same file under another spelling takes the same lock
+    spellings = [feed, published / "sous" / ".." / "changements.xml"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741100000")
+    with _feed_lock(feed):
+        publishers = [
+            subprocess.Popen(
+                [*command(), "changes", str(PROGRAMME), str(new), "--feed", str(where)],
+                env=dict(os.environ),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for new, where in zip((a, b), spellings, strict=True)
+        ]
+        try:
+            for publisher, where in zip(publishers, spellings, strict=True):
+                said = publisher.stderr.readline()  # type: ignore[union-attr]
+                assert said == (
+                    f"Une autre commande colloque publie le flux {where}{NB}: "
+                    "attente de son tour…\n"
+                ), said
+            assert not feed.exists()
+        except BaseException:
+            for publisher in publishers:
+                publisher.kill()
+            raise
+    for publisher in publishers:
+        out, err = publisher.communicate(timeout=120)  # a hang guard, not a timing
+        assert (publisher.returncode, out) == (0, ""), err
+    titles = sorted(title for _, title, _ in entries(feed))
+    assert titles == [
+        f"Modifiée{NB}: Fausses nouvelles",
+        f"Modifiée{NB}: Le sport, les JOP et nous",
+    ]
+    assert sorted(p.name for p in published.iterdir()) == ["changements.xml", "sous"]
+
+
+def test_a_feed_locked_too_long_is_left_untouched(
+    run: Run, monkeypatch, tmp_path: Path, versions: list[Path]
+) -> None:
+    from colloque_cli.changes import atom
+    from colloque_cli.infra.locking import lock_path_for
+
+    v1, v2, v3 = versions
+    feed = tmp_path / "changements.xml"
+    assert publish(run, monkeypatch, v1, v2, feed, 1741100000).exit_code == 0
+    before = feed.read_bytes()
+    monkeypatch.setattr(atom, "LOCK_TIMEOUT", 0.2)
+    with _feed_lock(feed):
+        result = publish(run, monkeypatch, v2, v3, feed, 1741200000)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        f"Une autre commande colloque publie le flux {feed} : attente de son tour…",
+        f"Le flux « {feed} » est publié par une autre commande colloque depuis plus de 0 s : "
+        f"il n'a pas été modifié. Réessayez dans un instant (verrou : « {lock_path_for(feed)} »).",
+    ]
+    assert feed.read_bytes() == before
+    assert publish(run, monkeypatch, v2, v3, feed, 1741200000).exit_code == 0  # once free
+    assert len(entries(feed)) == 3
+
+
+def test_the_feed_s_lock_is_not_put_in_the_published_folder(
+    run: Run, monkeypatch, tmp_path: Path, versions: list[Path]
+) -> None:
+    v1, v2, _ = versions
+    published = tmp_path / "site"
+    published.mkdir()
+    feed = published / "changements.xml"
+    assert publish(run, monkeypatch, v1, v2, feed, 1741100000).exit_code == 0
+    assert [p.name for p in published.iterdir()] == ["changements.xml"]

@@ -41,10 +41,11 @@ def unread(*args: str) -> subprocess.CompletedProcess[bytes]:
 def test_a_developer_tool_ends_quietly_when_its_output_is_not_read(
     args: list[str], tmp_path: Path
 ) -> None:
-    copy = tmp_path / "programme.yaml"  # the probe changes the file it measures
+    copy = tmp_path / "programme.yaml"
     shutil.copy(ROOT / "data" / "programme.yaml", copy)
     done = unread(*(arg.format(programme=copy) for arg in args))
     assert (done.returncode, done.stderr.decode()) == (0, "")
+    assert copy.read_bytes() == (ROOT / "data" / "programme.yaml").read_bytes()
 
 
 def test_another_broken_pipe_is_still_an_error() -> None:

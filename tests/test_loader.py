@@ -128,7 +128,7 @@ def test_duplicate_key_in_a_mapping() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "p.yaml: fichier vide : aucun programme à lire"),
+        ("", "p.yaml : fichier vide : aucun programme à lire"),
         ("- a\n- b\n", "p.yaml:1:1: le fichier doit être une table de clés"),
         ("colloque: {title: x\n", "p.yaml:2:1: accolade « { » non fermée ou virgule manquante"),
         ("colloque:\n\ttitle: x\n", "p.yaml:2:1: tabulation interdite en YAML"),

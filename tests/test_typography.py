@@ -104,3 +104,55 @@ def test_labels_inside_tables_are_typeset(run_raw: Run) -> None:
     found = run_raw("search", "seniors").stdout
     assert f"proche par le sens de{NB}: " in found
     assert "proche par le sens de :" not in found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["changes", "{bad}", "{good}"],
+        ["changes", "{good}", "{bad}"],
+        ["--programme", "{bad}", "list"],
+        ["--programme", "{bad}", "show", "jop-sport"],
+        ["--programme", "{bad}", "agenda", "list"],
+        ["--programme", "{bad}", "export", "-f", "ics"],
+        ["import", "{bad}"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("absent", "fichier introuvable"),
+        ("dossier", "c'est un dossier, pas un fichier de programme"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_named_in_french(
+    run_raw: Run, tmp_path: Path, args: list[str], kind: str, reason: str
+) -> None:
+    """« PATH : reason », a narrow no-break space before the colon, in every command that
+    reads a file (``validate`` alone keeps the compilers' « PATH: reason », tested there)."""
+    bad = tmp_path / kind
+    if kind == "dossier":
+        bad.mkdir()
+    good = Path(__file__).parents[1] / "data" / "programme.yaml"
+    result = run_raw(*(a.format(bad=bad, good=good) for a in args))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    end = "." if args[0] == "import" else ""  # import words its own errors as sentences
+    assert result.stderr == f"{bad}{NB}: {reason}{end}\n"
+
+
+def test_an_empty_programme_is_named_in_french(run_raw: Run, tmp_path: Path) -> None:
+    empty = tmp_path / "vide.yaml"
+    empty.write_text("", encoding="utf-8")
+    result = run_raw("--programme", str(empty), "list")
+    assert result.exit_code == 1
+    assert result.stderr == f"{empty}{NB}: fichier vide{NB}: aucun programme à lire\n"
+
+
+def test_a_located_problem_keeps_the_compilers_place(run_raw: Run, tmp_path: Path) -> None:
+    broken = tmp_path / "p.yaml"
+    broken.write_text("colloque: [\n", encoding="utf-8")
+    result = run_raw("--programme", str(broken), "list")
+    assert result.exit_code == 1
+    assert result.stderr == f"{broken}:2:1: valeur attendue\n"

@@ -39,11 +39,21 @@ class Problem(Frozen):
         store(self, "column", column)
 
     def __str__(self) -> str:
+        """As a message says it: « file:line:col: … » when located, else « file : … »."""
+        return self.line_text(compiler=False)
+
+    def line_text(self, *, compiler: bool) -> str:
+        """The problem on one line. Located, it starts « file:line:col: » as compilers write
+        it (editors and terminals jump to that place). A whole-file problem (missing,
+        empty…) reads « file : reason » in French, unless ``compiler`` asks for the strict
+        « file: reason » that ``validate`` keeps for the scripts parsing its lines."""
         place = self.source
         if self.line is not None:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
+        elif not compiler:
+            place += " "  # made a narrow no-break space by text.typeset when written
         field = f"{self.path} : " if self.path else ""
         return f"{place}: {field}{self.message}"
 
@@ -61,9 +71,11 @@ class ProgrammeError(ColloqueError):
 MAX_PROBLEMS_SHOWN = 50
 
 
-def problem_lines(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+def problem_lines(
+    problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN, *, compiler: bool = False
+) -> list[str]:
     """One line per problem, the first ``limit`` of them, then how many more there are."""
-    lines = [str(p) for p in problems[:limit]]
+    lines = [p.line_text(compiler=compiler) for p in problems[:limit]]
     more = len(problems) - limit
     if more > 0:
         lines.append(f"… et {plural(more, 'autre problème')}.")

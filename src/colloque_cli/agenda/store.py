@@ -328,27 +328,23 @@ class AgendaStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout
+        from ..infra.locking import Busy, Unlockable, exclusive
 
         private_dir(self.path.parent, self._root)
-        lock = FileLock(self.lock_path, timeout=LOCK_TIMEOUT, mode=0o600)
         try:
-            lock.acquire()
-        except Timeout:
+            with exclusive(self.lock_path, timeout=LOCK_TIMEOUT):
+                self._remove_orphans()
+                yield
+        except Busy:
             raise StorageError(
                 f"Votre agenda est occupé par une autre commande colloque depuis plus de "
                 f"{LOCK_TIMEOUT:.0f} s. Réessayez dans un instant (verrou : « {self.lock_path} »)."
             ) from None
-        except OSError as error:
+        except Unlockable as failure:
             raise StorageError(
                 f"Impossible de verrouiller votre agenda (« {self.lock_path} ») : "
-                f"{os_reason(error)}."
+                f"{os_reason(failure.error)}."
             ) from None
-        try:
-            self._remove_orphans()
-            yield
-        finally:
-            lock.release()
 
     def _remove_orphans(self) -> None:
         """Delete temporary files left by a writer that was killed (we hold the lock)."""

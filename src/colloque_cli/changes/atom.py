@@ -9,6 +9,8 @@ through defusedxml: a file that is anything else is refused, and left as it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +29,9 @@ GENERATOR = "colloque"
 MAX_ENTRIES = 100
 # 100 entries of a few hundred bytes: far more than a feed of ours, far less than a runaway read.
 MAX_BYTES = 16 * 2**20
+# A publication holds its feed's lock for a read-merge-write of a small file; waiting this
+# long means something else is wrong, and the organiser is told so rather than left waiting.
+LOCK_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,23 +132,57 @@ def merged(fresh: Feed, previous: Feed | None) -> Update:
     )
 
 
-def updated_feed(path: Path, fresh: Feed, *, ids: Collection[str]) -> tuple[Update, bool]:
+def updated_feed(
+    path: Path,
+    fresh: Feed,
+    *,
+    ids: Collection[str],
+    waiting: Callable[[], None] | None = None,
+) -> tuple[Update, bool]:
     """The feed in ``path`` (if any) with ``fresh``'s entries, written there safely.
 
     ``ids`` are the feed ids that say ``path`` is this programme's feed (the old version's and
     the new one's). Returns the update and whether the file was written: a feed that comes out
     byte for byte the same is left alone.
+
+    Publications of one feed take turns (``waiting`` is called when this one must wait):
+    each reads the feed the previous one wrote, so none drops another's new entries.
     """
     from ..infra.storage import atomic_write
 
-    previous_text = read_previous(path)
-    previous = parse(previous_text, path, ids=ids) if previous_text is not None else None
-    update = merged(fresh, previous)
-    text = render(update.feed).encode("utf-8")
-    if text == previous_text:
-        return update, False
-    atomic_write(path, text)
-    return update, True
+    with _publishing(path, waiting):
+        previous_text = read_previous(path)
+        previous = parse(previous_text, path, ids=ids) if previous_text is not None else None
+        update = merged(fresh, previous)
+        text = render(update.feed).encode("utf-8")
+        if text == previous_text:
+            return update, False
+        atomic_write(path, text)
+        return update, True
+
+
+@contextmanager
+def _publishing(path: Path, waiting: Callable[[], None] | None) -> Iterator[None]:
+    """Hold the lock of the feed ``path`` for a read-merge-write (kept in the user's cache:
+    a lock file beside the feed would be published with it)."""
+    from ..infra.locking import Busy, Unlockable, exclusive, lock_path_for
+
+    lock = lock_path_for(path)
+    try:
+        with exclusive(lock, timeout=LOCK_TIMEOUT, waiting=waiting):
+            yield
+    except Busy:
+        raise StorageError(
+            f"Le flux « {path} » est publié par une autre commande colloque depuis plus de "
+            f"{LOCK_TIMEOUT:.0f} s : il n'a pas été modifié. Réessayez dans un instant "
+            f"(verrou : « {lock} »)."
+        ) from None
+    except Unlockable as failure:
+        raise StorageError(
+            f"Impossible de verrouiller le flux « {path} » (« {lock} ») : "
+            f"{os_reason(failure.error)}. "
+            "Il n'a pas été modifié."
+        ) from None
 
 
 # --- reading back ---------------------------------------------------------------------------

@@ -132,7 +132,14 @@ def _update_feed(result: Comparison, feed: Path, link: str | None) -> None:
     from ..changes.atom import updated_feed
 
     ids = {publish.feed_id(result.old), publish.feed_id(result.new)}
-    update, written = updated_feed(feed, publish.atom_feed(result, link=link), ids=ids)
+    update, written = updated_feed(
+        feed,
+        publish.atom_feed(result, link=link),
+        ids=ids,
+        waiting=lambda: output.info(
+            f"Une autre commande colloque publie le flux {feed} : attente de son tour…"
+        ),
+    )
     total = len(update.feed.entries)
     if update.created:
         output.info(f"Flux créé : {feed} ({plural(total, 'entrée')}).")

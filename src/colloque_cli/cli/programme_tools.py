@@ -70,7 +70,7 @@ def validate(
         problems, programme = check_file(path)
     if problems:
         # plain spaces: editors and scripts parse these « file:line:col: message » lines
-        lines = problem_lines(problems)
+        lines = problem_lines(problems, compiler=True)
         output.write("".join(inert(line).replace("\n", " ") + "\n" for line in lines))
         raise InvalidProgramme(f"{_plural(len(problems), 'problème')} dans {path}.")
     assert programme is not None

@@ -70,7 +70,8 @@ def read(data: bytes, source: str) -> Schedule:
         raise ScheduleError(f"{source} : JSON trop profondément imbriqué.") from None
     except ValueError:  # only int() refuses a JSON value: too many digits
         found = _LONG_NUMBER.search(text)
-        where = f"{source}:{_located(text, found.start())}" if found else source
+        # « file:line:col: » as compilers write it; unlocated, French « file : »
+        where = f"{source}:{_located(text, found.start())}" if found else f"{source} "
         raise ScheduleError(
             f"{where}: JSON illisible (nombre de plus de 4\u202f300 chiffres)."
         ) from None

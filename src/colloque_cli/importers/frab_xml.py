@@ -88,7 +88,8 @@ def _parse(data: bytes, source: str) -> Element:
         ) from None
     except ParseError as error:
         line, column = getattr(error, "position", (None, None))
-        where = f"{source}:{line}:{(column or 0) + 1}" if line else source
+        # « file:line:col: » as compilers write it; unlocated, French « file : »
+        where = f"{source}:{line}:{(column or 0) + 1}" if line else f"{source} "
         reason = str(error).split(":")[0]
         raise ScheduleError(f"{where}: XML illisible ({reason}).") from None
     except (LookupError, ValueError):

@@ -268,25 +268,21 @@ class Remote:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout
+        from ..infra.locking import Busy, Unlockable, exclusive
 
         _make_folder(self.directory, self._root)
-        lock = FileLock(self.directory / "lock", timeout=LOCK_TIMEOUT, mode=0o600)
         try:
-            lock.acquire()
-        except Timeout:
+            with exclusive(self.directory / "lock", timeout=LOCK_TIMEOUT):
+                yield
+        except Busy:
             raise RemoteError(
                 f"La copie du programme est mise à jour par une autre commande colloque depuis "
                 f"plus de {LOCK_TIMEOUT:.0f} s. Réessayez dans un instant."
             ) from None
-        except OSError as error:
+        except Unlockable as failure:
             raise RemoteError(
-                f"Impossible de verrouiller la copie du programme ({os_reason(error)})."
+                f"Impossible de verrouiller la copie du programme ({os_reason(failure.error)})."
             ) from None
-        try:
-            yield
-        finally:
-            lock.release()
 
 
 def _make_folder(directory: Path, root: Path) -> None:
