@@ -200,3 +200,25 @@ def test_help_imports_neither_the_engine_nor_its_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_session_a_phrasing_is_about_scores_as_the_best_answer(run: Run) -> None:
+    # The session the phrase as a whole is about (by its vector) comes first even when it
+    # covers fewer of the words than the next ones: it scored 1, and so did every result
+    # after it (a score is never higher than the one above).
+    rows = found(run, "que faire face aux théories du complot")
+    assert rows[0]["id"] == "fake-news"
+    scores = [row["score"] for row in rows]
+    assert scores[0] == 100
+    assert 1 < scores[1] < 100
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_phrasing_answered_only_by_its_leader_covering_none_of_its_words(run: Run) -> None:
+    # Four words, one of the programme's, the others near it only as a whole: the one
+    # result covers none of them; it scored 0, the best score shown was 0, and the score
+    # relative to it crashed the search (ZeroDivisionError).
+    result = run("search", "delicat mallet projet effrai", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "Erreur interne" not in result.stderr
+    assert [row["score"] for row in json.loads(result.stdout)] == [100]

@@ -451,10 +451,13 @@ def broad_search(
     ranked = sorted(scores, key=lambda d: (-covered[d], -round(scores[d], 9), -near[d], d))
     leader = _phrase_leader(index, words, within) if fields is None else None
     if leader is not None:
-        # The session the phrase as a whole is about comes first, whatever it covers.
+        # The session the phrase as a whole is about comes first, whatever it covers, and
+        # scores as the best answer: it may cover fewer words than those it goes before
+        # (a score is never higher than the one above it, so theirs would all sink to its).
         if leader not in scores:
             scores[leader], covered[leader] = 0.0, 0
         ranked = [leader, *(doc for doc in ranked if doc != leader)]
+        scores[leader] = max(scores.values())
     best = max(scores.values())
     matches, clues = [], []
     for doc in ranked:
