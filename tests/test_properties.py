@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from colloque_cli.errors import InvalidValueError, ProgrammeError
 from colloque_cli.filters import parse_day, parse_time, resolve_day, resolve_room, resolve_theme
 from colloque_cli.programme.loader import load_programme, parse_programme
+from colloque_cli.search import SearchIndex
+from colloque_cli.search.meaning import table
 from colloque_cli.text import fold, inert, shown
 from conftest import PROGRAMME
 
@@ -95,3 +97,24 @@ def test_random_mutations_of_the_programme(index: int, how: str, extra: str) -> 
         assert error.problems
     else:
         assert len(programme.sessions) <= 29
+
+
+# Phrasings of words search knows: the programme's, common words of the language (the
+# shipped table's most frequent entries, absent from the programme or not) and the small
+# words of a question. Random text rarely reaches the meaning layer; these do, and a phrasing
+# of four such words once crashed it (a leader covering none of its words scored 0).
+_SEARCH_INDEX = SearchIndex(PROG)
+_WORDS = sorted(
+    {w for w in _SEARCH_INDEX.index.vocabulary if w.isalpha()}
+    | set(table().words[:6000])
+    | {"de", "la", "les", "des", "à", "pour", "comment", "dans", "l'"}
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8))
+def test_search_answers_any_phrasing_of_known_words(words: list[str]) -> None:
+    results = _SEARCH_INDEX.query(" ".join(words), limit=10)
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(1 <= score <= 100 for score in scores)
