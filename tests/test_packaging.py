@@ -21,8 +21,8 @@ def test_wheel_in_a_fresh_virtualenv_runs_from_elsewhere(tmp_path: Path) -> None
     dist = tmp_path / "dist"
     subprocess.run([uv, "build", "--wheel", "-q", "-o", str(dist), str(ROOT)], check=True)
     wheel = next(dist.glob("colloque_cli-*.whl"))
-    # The word tables derive from wordfreq's CC BY-SA data: the wheel says so and carries
-    # both licences, and the tables' notice sits beside them.
+    # The search's data derive from wordfreq's and Lexique's CC BY-SA data: the wheel says so
+    # and carries both licences, and the data's notice sits beside them.
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -32,7 +32,8 @@ def test_wheel_in_a_fresh_virtualenv_runs_from_elsewhere(tmp_path: Path) -> None
     licences = {n.split(".dist-info/licenses/")[1] for n in names if ".dist-info/licenses/" in n}
     assert licences == {"LICENSE", "src/colloque_cli/search/NOTICE-DATA.md"}
     assert "colloque_cli/search/concepts.bin" in names
-    assert "wordfreq" in notice and "CC BY-SA 4.0" in notice
+    assert "colloque_cli/search/nouns.txt" in names
+    assert "wordfreq" in notice and "Lexique 3.82" in notice and "CC BY-SA 4.0" in notice
     venv = tmp_path / "venv"
     subprocess.run([uv, "venv", "-q", str(venv)], check=True)
     python = venv / "bin" / "python"

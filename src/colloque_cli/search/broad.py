@@ -386,6 +386,21 @@ def _phrase_leader(index: Index, words: list[str], within: Collection[int] | Non
     return max(near, key=near.__getitem__)
 
 
+def _subjects(words: list[str]) -> list[int]:
+    """The nouns of a phrasing of three words or more (their places in ``words``), when it
+    has two: they say what it is about, its verbs and small words what the attendee wants
+    done (« faire reculer les préjugés envers les personnes handicapées »). A document
+    covering most of them covers the phrasing. Measured on the eight concept case files
+    (the seventh had shown the need): 4 more phrasings find their session, none of the
+    off-topic ones answers, and as many of 300 random phrasings do (7.3 %)."""
+    if len(words) < 3:
+        return []
+    from .nouns import is_noun
+
+    found = [i for i, word in enumerate(words) if is_noun(word)]
+    return found if len(found) >= 2 else []
+
+
 def needed(words: int) -> int:
     """How many of a query's words a result must cover: all of one or two (« santé
     jeunes » is about both), most of a longer phrasing."""
@@ -445,6 +460,7 @@ def broad_search(
     if not scores:
         return BroadResults([], _faint_clues(evidence), len(words))
     least = needed(len(words))
+    subjects = _subjects(words)
     # Equal scores (meaning weighs at most MEANING_WEIGHT) are told apart by how near the
     # sessions' vectors are to the query words.
     near = {doc: sum(found.nearness.get(doc, 0.0) for found in evidence) for doc in scores}
@@ -483,6 +499,10 @@ def broad_search(
             or strong
             and (
                 covered[doc] >= least
+                or (
+                    subjects
+                    and sum(doc in evidence[i].scores for i in subjects) >= needed(len(subjects))
+                )
                 or all(
                     rank * PARTIAL_RATIO < rarest.get(doc, -1)
                     for found, rank in zip(evidence, ranks, strict=True)
