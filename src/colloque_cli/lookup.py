@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, overload
 
 from .errors import InvalidValueError, NotFoundError
 from .text import plural, shown
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 class AmbiguousSession(NotFoundError):
     """Several sessions match a fragment; ``sessions`` lists them for the user to choose."""
 
-    def __init__(self, text: str, sessions: list[Session]) -> None:
+    def __init__(self, text: str, sessions: Sequence[Session]) -> None:
         self.sessions = sessions
         super().__init__(
             f"{plural(len(sessions), 'session')} correspondent à « {shown(text)} » : "
@@ -45,12 +45,15 @@ def find_session(
         return by_id
     index = make_index() if make_index else SearchIndex(p)
     # A name is looked up by its words, never by meaning: « vieux » names no session.
-    hits = index.search(text, fields=("title", "subtitle"), broad=False) or index.search(
-        text, broad=False
-    )
+    hits = index.search(text, fields=("title", "subtitle"), broad=False)
+    in_titles = bool(hits)
+    if not in_titles:
+        hits = index.search(text, broad=False)
     candidates = [h for h in hits if h.kind != "typo"] or hits
-    if len(candidates) > 1:
+    if len(candidates) > 1 and in_titles:
         # « Sécurité et cohésion sociale » names one session even if others share words.
+        # Only a title search can find such a title (it holds every word of the name):
+        # found elsewhere, the candidates are not even made to read their titles.
         candidates = _titled(candidates, normalise(text))
     if not candidates:
         raise NotFoundError(
@@ -59,7 +62,31 @@ def find_session(
         )
     if len(candidates) == 1:
         return candidates[0].session
-    raise AmbiguousSession(text, [h.session for h in candidates])
+    raise AmbiguousSession(text, Candidates(candidates))
+
+
+class Candidates(Sequence["Session"]):
+    """The sessions of a name's hits, each made when read: a name may designate tens of
+    thousands of sessions, of which a table shows twenty (a list of them would make all)."""
+
+    __slots__ = ("_hits",)
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self._hits = hits
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    @overload
+    def __getitem__(self, index: int) -> Session: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Session]: ...
+
+    def __getitem__(self, index: int | slice) -> Session | list[Session]:
+        if isinstance(index, slice):
+            return [hit.session for hit in self._hits[index]]
+        return self._hits[index].session
 
 
 def _by_folded_id(p: Programme, wanted: str) -> Session | None:

@@ -230,7 +230,10 @@ def show(
         if fmt is Format.table:
             output.show(render.candidates_table(ambiguous.sessions, output.width()))
         else:
-            output.write_records(_records(p, ambiguous.sessions), fmt)
+            from ..exporters.records import each_session_record
+
+            # made as they are written: tens of thousands of candidates are never all held
+            output.write_records(each_session_record(p, ambiguous.sessions), fmt)
         raise
     if fmt is Format.table:
         output.show(render.session_panel(p, session))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -208,15 +208,18 @@ def write_json(data: Any) -> None:
 
 
 def write_records(
-    records: list[dict[str, Any]], fmt: Format, default_header: Sequence[str] | None = None
+    records: Iterable[dict[str, Any]], fmt: Format, default_header: Sequence[str] | None = None
 ) -> None:
-    """JSON list, or CSV with one column per key (``table`` is rendered elsewhere)."""
-    from ..exporters.records import FIELDS, records_csv
+    """JSON list, or CSV with one column per key (``table`` is rendered elsewhere), written
+    a batch at a time: ``records`` may be made as they are written, never all held."""
+    from ..exporters.records import FIELDS, csv_chunks, json_chunks
 
     if fmt is Format.json:
-        write_json(records)
+        chunks = json_chunks(records, ascii_only=not _stdout_is_unicode())
     else:
-        write(records_csv(records, default_header or FIELDS))
+        chunks = csv_chunks(records, default_header or FIELDS)
+    for chunk in chunks:
+        write(chunk)
 
 
 def _message(message: str, style: str) -> None:

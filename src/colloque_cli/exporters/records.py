@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from ..programme.model import Programme, Session, day_name, hhmm
@@ -62,11 +62,15 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
-    """UTF-8 CSV with a header row, as spreadsheets read it (RFC 4180 line ends)."""
+def csv_text(
+    header: Sequence[str] | None, rows: Iterable[Sequence[Any]], *, delimiter: str = ","
+) -> str:
+    """UTF-8 CSV with a header row (None: rows that follow others), as spreadsheets read it
+    (RFC 4180 line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
-    writer.writerow(header)
+    if header is not None:
+        writer.writerow(header)
     writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buffer.getvalue()
 
@@ -81,13 +85,70 @@ def records_csv(
     return csv_text(header, ([r.get(k) for k in header] for r in records), delimiter=delimiter)
 
 
+def csv_chunks(
+    records: Iterable[dict[str, Any]], default_header: Sequence[str] = FIELDS
+) -> Iterator[str]:
+    """``records_csv(list(records), default_header)``, a batch of records at a time."""
+    rows = iter(records)
+    first = next(rows, None)
+    if first is None:
+        yield csv_text(default_header, ())
+        return
+    header = list(first)
+    batch: list[dict[str, Any]] = [first]
+    shown: list[str] | None = header  # the header row, in the first batch only
+    for record in rows:
+        if len(batch) == BATCH:
+            yield csv_text(shown, ([r.get(k) for k in header] for r in batch))
+            batch, shown = [], None
+        batch.append(record)
+    yield csv_text(shown, ([r.get(k) for k in header] for r in batch))
+
+
 def json_text(data: Any, *, ascii_only: bool = False) -> str:
-    text = json.dumps(data, ensure_ascii=ascii_only, indent=2)
+    return _safe(json.dumps(data, ensure_ascii=ascii_only, indent=2)) + "\n"
+
+
+def _safe(text: str) -> str:
     # json.dumps escapes C0 controls but not C1, bidi or zero-width characters: escape them too.
-    return (text if text.isascii() else escape_unsafe(text)) + "\n"
+    return text if text.isascii() else escape_unsafe(text)
+
+
+# Records written at a time by the streaming writers: a few hundred kilobytes of text.
+BATCH = 500
+
+
+def json_chunks(records: Iterable[dict[str, Any]], *, ascii_only: bool = False) -> Iterator[str]:
+    """``json_text(list(records))``, the same characters, a batch of records at a time: the
+    records of a long list (and its text) are never all held at once.
+
+    A record's own text, indented one level further: JSON strings hold no raw line break
+    (they escape it), so each line break of the text is one of the layout's.
+    """
+    opening = "[\n  "
+    batch: list[str] = []
+    for record in records:
+        text = json.dumps(record, ensure_ascii=ascii_only, indent=2)
+        batch.append(opening + text.replace("\n", "\n  "))
+        opening = ",\n  "
+        if len(batch) == BATCH:
+            yield _safe("".join(batch))
+            batch = []
+    if not batch and opening.startswith("["):
+        yield "[]\n"
+        return
+    batch.append("\n]\n")
+    yield _safe("".join(batch))
 
 
 def session_records(programme: Programme, sessions: Iterable[Session]) -> list[dict[str, Any]]:
     """Records of ``sessions``; ``speakers`` appears when the programme has any."""
+    return list(each_session_record(programme, sessions))
+
+
+def each_session_record(
+    programme: Programme, sessions: Iterable[Session]
+) -> Iterator[dict[str, Any]]:
+    """``session_records``, one at a time (for a writer that streams them)."""
     with_speakers = programme.has_speakers
-    return [session_record(s, speakers=with_speakers) for s in sessions]
+    return (session_record(s, speakers=with_speakers) for s in sessions)
