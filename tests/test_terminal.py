@@ -154,11 +154,11 @@ def test_a_result_sentence_wraps_at_words_on_a_terminal_and_is_one_line_in_a_pip
 def test_a_list_in_a_message_wraps_under_its_items_on_a_terminal() -> None:
     # « Pistes proches »: each session at 2 spaces, what it covers at 4; a line too long for
     # the screen goes on further in (6 and 8), never back to the margin.
-    query = "laisser les habitants décider où va l'argent de la commune"
+    query = "réduire les incivilités dans le quartier"
     args = [*COMMAND, "search", query]
     wide = subprocess.run(args, capture_output=True, text=True, env=environ(), check=False)
     items = wide.stderr.splitlines()[2:]
-    assert items[0].startswith("  assemblees\u202f: Assemblées citoyennes")
+    assert items[0].startswith("  education-artistique\u202f: L'éducation artistique")
     assert all(line.startswith("  ") for line in items), items
     narrow = subprocess.run(
         args, capture_output=True, text=True, env=environ(TTY_COMPATIBLE="1", COLUMNS="60")
@@ -166,9 +166,11 @@ def test_a_list_in_a_message_wraps_under_its_items_on_a_terminal() -> None:
     lines = narrow.stderr.splitlines()
     assert all(len(line) <= 60 for line in lines), lines
     at = lines.index("Pistes proches (trop peu sûres pour être des résultats)\u202f:")
-    assert lines[at + 1 : at + 3] == [
-        "  assemblees\u202f: Assemblées citoyennes\u202f: utopies ou vraie",
-        "      réponse\u202f?",
+    assert lines[at + 1 : at + 5] == [
+        "  education-artistique\u202f: L'éducation artistique et",
+        "      culturelle dans les quartiers politiques de la ville",
+        "      ou en milieu rural.",
+        "    correspond en partie\u202f: quartiers",
     ]
     assert all(line.startswith("  ") for line in lines[at + 1 :]), lines
     # the same words, in the same order, as in a pipe
