@@ -526,3 +526,23 @@ def test_the_feed_s_lock_is_not_put_in_the_published_folder(
     feed = published / "changements.xml"
     assert publish(run, monkeypatch, v1, v2, feed, 1741100000).exit_code == 0
     assert [p.name for p in published.iterdir()] == ["changements.xml"]
+
+
+def test_a_lock_that_cannot_be_made_leaves_the_feed_untouched(
+    run: Run, monkeypatch, tmp_path: Path, versions: list[Path]
+) -> None:
+    v1, v2, v3 = versions
+    feed = tmp_path / "changements.xml"
+    assert publish(run, monkeypatch, v1, v2, feed, 1741100000).exit_code == 0
+    before = feed.read_bytes()
+    home = tmp_path / "maison"
+    home.write_text("un fichier, pas un dossier\n", encoding="utf-8")
+    monkeypatch.setenv("COLLOQUE_HOME", str(home))
+    result = publish(run, monkeypatch, v2, v3, feed, 1741200000)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.strip() == (
+        f"Le flux « {feed} » n'a pas été modifié : son verrou ne peut pas être pris. "
+        f"Impossible de créer le dossier « {home / 'cache' / 'locks'} » : un élément du chemin "
+        "n'est pas un dossier."
+    )
+    assert feed.read_bytes() == before

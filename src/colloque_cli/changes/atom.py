@@ -167,7 +167,12 @@ def _publishing(path: Path, waiting: Callable[[], None] | None) -> Iterator[None
     a lock file beside the feed would be published with it)."""
     from ..infra.locking import Busy, Unlockable, exclusive, lock_path_for
 
-    lock = lock_path_for(path)
+    try:
+        lock = lock_path_for(path)
+    except StorageError as error:  # its folder in the user's cache cannot be made or used
+        raise StorageError(
+            f"Le flux « {path} » n'a pas été modifié : son verrou ne peut pas être pris. {error}"
+        ) from None
     try:
         with exclusive(lock, timeout=LOCK_TIMEOUT, waiting=waiting):
             yield
