@@ -19,7 +19,14 @@ from operator import mul, or_
 from typing import NamedTuple
 
 from .analysis import STOP_WORDS, query_words, stem
-from .docmeaning import REFERENCE_SIZE, entry_number, nearest_cosines, nearness, phrase_nearness
+from .docmeaning import (
+    REFERENCE_SIZE,
+    entry_number,
+    known,
+    nearest_cosines,
+    nearness,
+    phrase_nearness,
+)
 from .expansion import MAX_QUERY_WORDS
 from .index import Index
 from .layout import EXACT, PREFIX, ROOT, STEM, TYPO
@@ -196,7 +203,7 @@ def _word_evidence(
         # A compound joined (« grandsparents ») is no word of the language, and may be
         # read as a typo; it is not one when its parts have words near them in meaning.
         literal, kinds = {}, {}
-    if not literal and not near and not vectored and not any(map(_known, parts)):
+    if not literal and not near and not vectored and not any(map(known, parts)):
         return None
     body = index.body if index.body is not None else 7
     size = max(index.size, 1)
@@ -300,11 +307,6 @@ def _vector_evidence(
         elif best > -PISTE_MARGIN:
             faint[doc] = -best
     return found
-
-
-def _known(word: str) -> bool:
-    """Whether the table of meanings knows ``word`` (a word of the language, not made up)."""
-    return entry_number(word) is not None
 
 
 def _standing(spread: dict[int, float]) -> Callable[[int], float]:

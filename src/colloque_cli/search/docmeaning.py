@@ -154,6 +154,12 @@ def entry_number(word: str) -> int | None:
     return None if number is None or number >= vectors().count else number
 
 
+def known(word: str) -> bool:
+    """Whether the folded ``word`` is a word of the language: an entry of the shipped table
+    (the 50 000 most common French words and 20 000 English ones), not one made up."""
+    return entry_number(word) is not None
+
+
 def entry_nearness(
     index: Index, number: int, within: Collection[int] | None = None
 ) -> dict[int, float]:

@@ -171,21 +171,16 @@ def expand(index: Index, word: str) -> dict[int, int]:
             if not index._sorted[position].startswith(word):
                 break
             found.setdefault(index._order[position], PREFIX | loose)
-    if exact is None and not same_stem and not same_root and not _a_word_itself(word):
-        # The word is not in the programme: perhaps a typo of one that is.
-        for tid, kind in _typos(index, word).items():
-            found.setdefault(tid, kind)
+    if exact is None and not same_stem and not same_root:
+        from .docmeaning import known  # the shipped table: read only for a word not here
+
+        # The word is not in the programme: perhaps a typo of one that is, unless it is a
+        # word of the language, which means itself (« argent » is not « agents », « crime »
+        # is not « crise »): a spelling checker corrects only words its dictionary lacks.
+        if not known(word):
+            for tid, kind in _typos(index, word).items():
+                found.setdefault(tid, kind)
     return found
-
-
-def _a_word_itself(word: str) -> bool:
-    """Whether ``word`` is a word of the language (an entry of the shipped table of
-    meanings: the 50 000 most common French words and 20 000 English ones): it means
-    itself, it is not a programme word mistyped. « argent » is not « agents », « crime » is
-    not « crise »; a spelling checker corrects only words its dictionary lacks."""
-    from .meaning import table
-
-    return stem(word) in table().number
 
 
 def _typos(index: Index, word: str) -> dict[int, int]:

@@ -13,7 +13,7 @@ from ..infra import progress
 from ..infra.gcpause import paused_gc
 from ..programme.columns import SessionTable
 from ..programme.model import Programme, Room, Session
-from .analysis import STOP_WORDS, Analyser, Glossary, stem, words
+from .analysis import STOP_WORDS, Analyser, Glossary, words
 from .expansion import typos_between
 from .hits import (
     BODY,
@@ -383,10 +383,10 @@ class SearchIndex:
                 own = [t for t, kind in self.index.expand(part).items() if kind & 7 >= STEM]
                 number = next((n for n in map(self._entry, own) if n is not None), None)
                 if number is None:
-                    from .meaning import table, vectors
+                    from .docmeaning import entry_number
 
-                    number = table().number.get(stem(part))
-                    if number is None or number >= vectors().count:
+                    number = entry_number(part)
+                    if number is None:
                         return []
                 numbers.append((number, part))
         return numbers
