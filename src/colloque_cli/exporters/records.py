@@ -76,33 +76,37 @@ def csv_text(
 
 
 def records_csv(
-    records: Sequence[dict[str, Any]],
+    records: Iterable[dict[str, Any]],
     default_header: Sequence[str] = FIELDS,
     *,
     delimiter: str = ",",
 ) -> str:
-    header = list(records[0]) if records else list(default_header)
-    return csv_text(header, ([r.get(k) for k in header] for r in records), delimiter=delimiter)
+    """The records as CSV, one column per key of the first (``default_header`` when there
+    are none)."""
+    return "".join(csv_chunks(records, default_header, delimiter=delimiter))
 
 
 def csv_chunks(
-    records: Iterable[dict[str, Any]], default_header: Sequence[str] = FIELDS
+    records: Iterable[dict[str, Any]],
+    default_header: Sequence[str] = FIELDS,
+    *,
+    delimiter: str = ",",
 ) -> Iterator[str]:
-    """``records_csv(list(records), default_header)``, a batch of records at a time."""
+    """``records_csv``, a batch of records at a time: they are never all held at once."""
     rows = iter(records)
     first = next(rows, None)
     if first is None:
-        yield csv_text(default_header, ())
+        yield csv_text(default_header, (), delimiter=delimiter)
         return
     header = list(first)
     batch: list[dict[str, Any]] = [first]
     shown: list[str] | None = header  # the header row, in the first batch only
     for record in rows:
         if len(batch) == BATCH:
-            yield csv_text(shown, ([r.get(k) for k in header] for r in batch))
+            yield csv_text(shown, ([r.get(k) for k in header] for r in batch), delimiter=delimiter)
             batch, shown = [], None
         batch.append(record)
-    yield csv_text(shown, ([r.get(k) for k in header] for r in batch))
+    yield csv_text(shown, ([r.get(k) for k in header] for r in batch), delimiter=delimiter)
 
 
 def json_text(data: Any, *, ascii_only: bool = False) -> str:
